@@ -1,0 +1,73 @@
+/**
+ * The DynamoDB tables, described once: the local stack creates them from this list and
+ * the CDK stateful stack declares them from it, so both always have the same keys and
+ * indexes. Every access pattern is a GetItem, BatchGetItem or Query on these keys.
+ */
+
+export type TableKey = 'flights' | 'customers' | 'bookings' | 'herald' | 'deliveries';
+
+export interface KeyDefinition {
+  partitionKey: string;
+  sortKey?: string;
+}
+
+export interface IndexDefinition extends KeyDefinition {
+  indexName: string;
+}
+
+export interface TableDefinition extends KeyDefinition {
+  key: TableKey;
+  /** Name used locally and as the CDK construct id; the env variable points handlers at it. */
+  name: string;
+  envVar: string;
+  indexes: IndexDefinition[];
+}
+
+export const TABLES: readonly TableDefinition[] = [
+  {
+    key: 'flights',
+    name: 'herald-flights',
+    envVar: 'FLIGHTS_TABLE',
+    // flightKey = "<flightNumber>#<date>"
+    partitionKey: 'flightKey',
+    indexes: [
+      { indexName: 'byOrigin', partitionKey: 'origin', sortKey: 'departureUtc' },
+      { indexName: 'byDestination', partitionKey: 'destination', sortKey: 'arrivalUtc' },
+      { indexName: 'byCarrier', partitionKey: 'carrier', sortKey: 'departureUtc' },
+    ],
+  },
+  {
+    key: 'customers',
+    name: 'herald-customers',
+    envVar: 'CUSTOMERS_TABLE',
+    partitionKey: 'customerId',
+    indexes: [{ indexName: 'byPhone', partitionKey: 'phone' }],
+  },
+  {
+    key: 'bookings',
+    name: 'herald-bookings',
+    envVar: 'BOOKINGS_TABLE',
+    // One item per passenger per segment: sk = "<flightKey>#<customerId>"
+    partitionKey: 'bookingRef',
+    sortKey: 'sk',
+    indexes: [{ indexName: 'byFlight', partitionKey: 'flightKey', sortKey: 'paxKey' }],
+  },
+  {
+    key: 'herald',
+    name: 'herald-main',
+    envVar: 'HERALD_TABLE',
+    // Incidents, broadcasts, templates, idempotency keys: pk/sk by entity ("INCIDENT#<id>", "META").
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ indexName: 'byType', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  },
+  {
+    key: 'deliveries',
+    name: 'herald-deliveries',
+    envVar: 'DELIVERIES_TABLE',
+    // sk = "<channel>#<recipientId>"
+    partitionKey: 'broadcastId',
+    sortKey: 'sk',
+    indexes: [],
+  },
+];

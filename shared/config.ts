@@ -1,0 +1,88 @@
+/**
+ * Configuration from the environment, read and validated once per concern (a worker that
+ * never sends SMS must not need Twilio settings). A missing or bad variable fails fast
+ * with its name.
+ */
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function once<T>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= load();
+    return value;
+  };
+}
+
+function read<S extends z.ZodRawShape>(shape: S): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(process.env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+const required = z.string().min(1);
+const url = z.url();
+
+export const tablesConfig = once(() => {
+  const env = read({
+    FLIGHTS_TABLE: required,
+    CUSTOMERS_TABLE: required,
+    BOOKINGS_TABLE: required,
+    HERALD_TABLE: required,
+    DELIVERIES_TABLE: required,
+  });
+  return {
+    flights: env.FLIGHTS_TABLE,
+    customers: env.CUSTOMERS_TABLE,
+    bookings: env.BOOKINGS_TABLE,
+    herald: env.HERALD_TABLE,
+    deliveries: env.DELIVERIES_TABLE,
+  };
+});
+
+export const busConfig = once(() => read({ BROADCAST_TOPIC_ARN: required }));
+
+export const statusSiteConfig = once(() => read({ STATUS_BUCKET: required }));
+
+export const twilioConfig = once(() =>
+  read({
+    TWILIO_ACCOUNT_SID: required,
+    TWILIO_AUTH_TOKEN: required,
+    TWILIO_FROM: required,
+    /** Only set against the local sandbox; the SDK's own hosts otherwise. */
+    TWILIO_API_BASE_URL: url.optional(),
+  }),
+);
+
+export const xConfig = once(() =>
+  read({
+    X_APP_KEY: required,
+    X_APP_SECRET: required,
+    X_ACCESS_TOKEN: required,
+    X_ACCESS_SECRET: required,
+    X_API_BASE_URL: url.optional(),
+  }),
+);
+
+export const facebookConfig = once(() =>
+  read({
+    FACEBOOK_PAGE_ID: required,
+    FACEBOOK_PAGE_TOKEN: required,
+    FACEBOOK_GRAPH_BASE_URL: url.default('https://graph.facebook.com'),
+    FACEBOOK_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  }),
+);
+
+/** Tuning shared by the planner and the SMS worker. */
+export const deliveryConfig = once(() => {
+  const env = read({
+    HERALD_SMS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+  });
+  return { smsBatchSize: env.HERALD_SMS_BATCH_SIZE };
+});

@@ -1,0 +1,56 @@
+/** Named errors. `shared/http/problem.ts` is the one place that maps them to HTTP statuses. */
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** Input that is well-formed JSON but breaks a rule (unknown airport, end before start…). */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`${resource} '${id}' does not exist`);
+  }
+}
+
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** A provider refused for good (invalid number, unsubscribed, duplicate content): never retried. */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A provider failed in a way worth retrying (429, 5xx, timeout). */
+export class TransientDeliveryError extends Error {
+  override readonly name = 'TransientDeliveryError';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

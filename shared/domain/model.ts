@@ -1,0 +1,151 @@
+/** The domain vocabulary shared by every use case, adapter and handler. */
+
+export const LANGUAGES = ['fi', 'sv', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const FALLBACK_LANGUAGE: Language = 'en';
+
+export const CHANNELS = ['sms', 'x', 'facebook', 'status'] as const;
+export type Channel = (typeof CHANNELS)[number];
+/** Channels that carry one generic post per language: never personal data. */
+export type PublicChannel = Exclude<Channel, 'sms'>;
+
+export const INCIDENT_TYPES = ['strike', 'ash-cloud', 'weather', 'airport-closure', 'technical', 'other'] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+export const SEVERITIES = ['minor', 'moderate', 'severe', 'extreme'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Half-open interval: start <= t < end, both ISO 8601 with offset. */
+export interface TimeWindow {
+  start: string;
+  end: string;
+}
+
+export interface FlightRef {
+  flightNumber: string;
+  /** Scheduled departure date, YYYY-MM-DD. */
+  date: string;
+}
+
+export interface Scope {
+  airports?: string[];
+  flights?: FlightRef[];
+  carriers?: string[];
+}
+
+export interface Incident {
+  id: string;
+  type: IncidentType;
+  title: string;
+  severity: Severity;
+  window: TimeWindow;
+  scope: Scope;
+  status: 'open' | 'resolved';
+  createdAt: string;
+  createdBy: string;
+  resolvedAt?: string;
+}
+
+export interface Flight extends FlightRef {
+  carrier: string;
+  origin: string;
+  destination: string;
+  departure: string;
+  arrival: string;
+}
+
+export interface Customer {
+  customerId: string;
+  firstName: string;
+  lastName: string;
+  phone: string;
+  language: string;
+  smsConsent: boolean;
+  optedOut?: boolean;
+}
+
+/** One passenger on one segment of a booking: the unit the audience is built from. */
+export interface PassengerSegment {
+  bookingRef: string;
+  customerId: string;
+  flightNumber: string;
+  date: string;
+}
+
+export interface Booking {
+  bookingRef: string;
+  passengers: string[];
+  segments: FlightRef[];
+}
+
+export const TEMPLATE_FIELDS = ['sms', 'social', 'statusTitle', 'statusBody'] as const;
+export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
+export type TemplateContent = Record<TemplateField, string>;
+
+export interface TemplateVersion {
+  id: string;
+  version: number;
+  name: string;
+  status: 'draft' | 'submitted' | 'approved' | 'rejected';
+  content: Partial<Record<Language, TemplateContent>>;
+  createdBy: string;
+  createdAt: string;
+  approvedBy?: string;
+}
+
+export const BROADCAST_KINDS = ['initial', 'update', 'resolution'] as const;
+export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
+export type BroadcastStatus =
+  | 'pending_approval'
+  | 'queued'
+  | 'sending'
+  | 'completed'
+  | 'partial'
+  | 'cancelled'
+  | 'failed';
+
+export interface ChannelCounts {
+  recipients: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  optedOut: number;
+}
+
+export interface Broadcast {
+  id: string;
+  incidentId: string;
+  templateId: string;
+  templateVersion: number;
+  variables: Record<string, string>;
+  channels: Channel[];
+  kind: BroadcastKind;
+  status: BroadcastStatus;
+  createdAt: string;
+  createdBy: string;
+  startedAt?: string;
+  completedAt?: string;
+  counts: Partial<Record<Channel, ChannelCounts>>;
+}
+
+export type DeliveryStatus =
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'failed'
+  | 'undelivered'
+  | 'opted_out';
+
+/** One ledger line: broadcast × recipient × channel. The source of truth for what was sent. */
+export interface Delivery {
+  broadcastId: string;
+  channel: Channel;
+  /** customerId for SMS, the language for public channels (one post per language). */
+  recipientId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  providerId?: string;
+  lastError?: string;
+  updatedAt: string;
+}
