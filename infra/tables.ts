@@ -33,7 +33,8 @@ export const TABLES: readonly TableDefinition[] = [
     indexes: [
       { indexName: 'byOrigin', partitionKey: 'origin', sortKey: 'departureUtc' },
       { indexName: 'byDestination', partitionKey: 'destination', sortKey: 'arrivalUtc' },
-      { indexName: 'byCarrier', partitionKey: 'carrier', sortKey: 'departureUtc' },
+      { indexName: 'byCarrierDeparture', partitionKey: 'carrier', sortKey: 'departureUtc' },
+      { indexName: 'byCarrierArrival', partitionKey: 'carrier', sortKey: 'arrivalUtc' },
     ],
   },
   {

@@ -124,6 +124,8 @@ export interface Broadcast {
   createdAt: string;
   createdBy: string;
   startedAt?: string;
+  /** Set once every delivery record exists: from then on the counts are final totals. */
+  plannedAt?: string;
   completedAt?: string;
   counts: Partial<Record<Channel, ChannelCounts>>;
 }

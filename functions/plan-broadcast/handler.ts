@@ -1,0 +1,25 @@
+import { DynamoBookingIndex } from '#shared/adapters/dynamodb/booking-index.ts';
+import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
+import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
+import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
+import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
+import { deliveryConfig } from '#shared/config.ts';
+import { PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
+import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
+import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
+
+const deps = {
+  broadcasts: new DynamoBroadcastStore(),
+  incidents: new DynamoIncidentStore(),
+  flights: new DynamoFlightCatalog(),
+  bookings: new DynamoBookingIndex(),
+  customers: new DynamoCustomerDirectory(),
+  deliveries: new DynamoDeliveryStore(),
+  fanout: new SnsFanout(),
+  smsBatchSize: deliveryConfig().smsBatchSize,
+};
+
+/** Planner queue: resolves a broadcast's audience and fans the work out to the channel queues. */
+export const handler = sqsWorker(PlanBroadcastMessage, ({ broadcastId }) => planBroadcast(broadcastId, deps));

@@ -1,0 +1,22 @@
+import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
+import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { xPoster } from '#shared/clients/providers.ts';
+import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
+import { messageLanguage } from '#shared/domain/eligibility.ts';
+import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
+import { postPublic } from '#shared/use-cases/post-public.ts';
+
+const deps = {
+  broadcasts: new DynamoBroadcastStore(),
+  incidents: new DynamoIncidentStore(),
+  templates: new DynamoTemplateStore(),
+  deliveries: new DynamoDeliveryStore(),
+  poster: await xPoster(),
+};
+
+/** X queue: one post per language. */
+export const handler = sqsWorker(PublicPostMessage, ({ broadcastId, recipientId }) =>
+  postPublic('x', broadcastId, messageLanguage(recipientId), deps),
+);

@@ -1,0 +1,71 @@
+/**
+ * Fault injection for the sandboxes: probabilities of a 429, a 500 or a held request, plus a
+ * fixed latency. Draws come from a seeded PRNG so a test or a benchmark that sets the same
+ * seed sees the same sequence of faults.
+ */
+import { z } from 'zod';
+
+const probability = z.number().min(0).max(1);
+
+/** Body of `POST /__sandbox/faults`; `{}` clears every fault. */
+export const faultSettingsSchema = z
+  .strictObject({
+    status429: probability.optional(),
+    status500: probability.optional(),
+    timeout: probability.optional(),
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    seed: z.number().int().optional(),
+  })
+  .refine((settings) => (settings.status429 ?? 0) + (settings.status500 ?? 0) + (settings.timeout ?? 0) <= 1, {
+    message: 'status429 + status500 + timeout must not exceed 1',
+  });
+
+export type FaultSettings = z.infer<typeof faultSettingsSchema>;
+
+export type Fault = 'status429' | 'status500' | 'timeout';
+
+/** Without a seed the sequence is still fixed, so runs stay reproducible by default. */
+const DEFAULT_SEED = 1;
+
+/** mulberry32: tiny, fast, and good enough to spread faults evenly. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Holds the active fault settings and decides, request by request, which fault (if any) applies. */
+export class FaultInjector {
+  #settings: FaultSettings = {};
+  #random = mulberry32(DEFAULT_SEED);
+
+  /** Replaces the settings and restarts the PRNG from the seed. */
+  configure(settings: FaultSettings): void {
+    this.#settings = settings;
+    this.#random = mulberry32(settings.seed ?? DEFAULT_SEED);
+  }
+
+  get settings(): FaultSettings {
+    return this.#settings;
+  }
+
+  get latencyMs(): number {
+    return this.#settings.latencyMs ?? 0;
+  }
+
+  /** One draw per request; the probabilities are consecutive bands of [0, 1). */
+  next(): Fault | undefined {
+    const { status429 = 0, status500 = 0, timeout = 0 } = this.#settings;
+    if (status429 + status500 + timeout === 0) return undefined;
+    const draw = this.#random();
+    if (draw < status429) return 'status429';
+    if (draw < status429 + status500) return 'status500';
+    if (draw < status429 + status500 + timeout) return 'timeout';
+    return undefined;
+  }
+}

@@ -1,0 +1,124 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '#shared/clients/aws.ts';
+import { tablesConfig } from '#shared/config.ts';
+import type { Broadcast, BroadcastStatus, Channel, ChannelCounts } from '#shared/domain/model.ts';
+import type { BroadcastMilestones, BroadcastStore, CountField } from '#shared/ports/stores.ts';
+
+const broadcastPk = (id: string) => `BROADCAST#${id}`;
+const idempotencyPk = (key: string) => `IDEMPOTENCY#${key}`;
+
+const COUNT_ATTRIBUTE = /^counts_([a-z]+)_([A-Za-z]+)$/;
+
+function emptyCounts(): ChannelCounts {
+  return { recipients: 0, queued: 0, sent: 0, delivered: 0, failed: 0, optedOut: 0 };
+}
+
+/** Folds the flat counter attributes back into `counts.<channel>.<field>`. */
+function toBroadcast(item: Record<string, unknown>): Broadcast {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  const broadcast = { ...rest, counts: {} } as unknown as Broadcast;
+  for (const channel of broadcast.channels) broadcast.counts[channel] = emptyCounts();
+  for (const [attribute, value] of Object.entries(rest)) {
+    const match = COUNT_ATTRIBUTE.exec(attribute);
+    if (!match) continue;
+    delete (broadcast as unknown as Record<string, unknown>)[attribute];
+    const counts = broadcast.counts[match[1] as Channel];
+    if (counts && match[2] && match[2] in counts) counts[match[2] as CountField] = Number(value);
+  }
+  return broadcast;
+}
+
+/** Broadcasts in the herald table, with their per-channel counters kept as atomic ADDs. */
+export class DynamoBroadcastStore implements BroadcastStore {
+  private readonly table = tablesConfig().herald;
+
+  async create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast> {
+    const { counts: _counts, ...fields } = broadcast;
+    const item = { pk: broadcastPk(broadcast.id), sk: 'META', ...fields };
+    if (!idempotencyKey) {
+      await dynamoDb.send(new PutCommand({ TableName: this.table, Item: item }));
+      return broadcast;
+    }
+    try {
+      // The key and the broadcast are written together, so a retry can never create a second broadcast.
+      await dynamoDb.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: idempotencyPk(idempotencyKey), sk: 'META', broadcastId: broadcast.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.table, Item: item } },
+          ],
+        }),
+      );
+      return broadcast;
+    } catch (error) {
+      const earlier = await this.byIdempotencyKey(idempotencyKey);
+      if (earlier) return earlier;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Broadcast | undefined> {
+    const { Item } = await dynamoDb.send(new GetCommand({ TableName: this.table, Key: { pk: broadcastPk(id), sk: 'META' } }));
+    return Item ? toBroadcast(Item) : undefined;
+  }
+
+  async setStatus(id: string, status: BroadcastStatus, at: BroadcastMilestones = {}): Promise<void> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':status': status };
+    const sets = ['#status = :status'];
+    for (const [field, value] of Object.entries(at)) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    await dynamoDb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: broadcastPk(id), sk: 'META' },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void> {
+    const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+    if (entries.length === 0) return;
+    // Counters live as flat attributes ("counts_sms_sent") so ADD works without first creating nested maps.
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const adds = entries.map(([field, delta], index) => {
+      names[`#c${index}`] = `counts_${channel}_${field}`;
+      values[`:d${index}`] = delta ?? 0;
+      return `#c${index} :d${index}`;
+    });
+    try {
+      await dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: broadcastPk(id), sk: 'META' },
+          UpdateExpression: `ADD ${adds.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new Error(`Broadcast ${id} does not exist`, { cause: error });
+      throw error;
+    }
+  }
+
+  private async byIdempotencyKey(key: string): Promise<Broadcast | undefined> {
+    const { Item } = await dynamoDb.send(new GetCommand({ TableName: this.table, Key: { pk: idempotencyPk(key), sk: 'META' } }));
+    return typeof Item?.broadcastId === 'string' ? this.get(Item.broadcastId) : undefined;
+  }
+}

@@ -1,0 +1,75 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoDb } from '#shared/clients/aws.ts';
+import { tablesConfig } from '#shared/config.ts';
+import type { Flight, FlightRef, TimeWindow } from '#shared/domain/model.ts';
+import type { FlightCatalog } from '#shared/ports/stores.ts';
+import { flightKey, utc } from './keys.ts';
+import { queryPages } from './paginate.ts';
+
+function toFlight(item: Record<string, unknown>): Flight {
+  const { flightNumber, date, carrier, origin, destination, departure, arrival } = item as unknown as Flight;
+  return { flightNumber, date, carrier, origin, destination, departure, arrival };
+}
+
+/** Flights table: by key, and by airport or carrier inside a half-open window through the GSIs. */
+export class DynamoFlightCatalog implements FlightCatalog {
+  private readonly table = tablesConfig().flights;
+
+  async get(ref: FlightRef): Promise<Flight | undefined> {
+    const { Item } = await dynamoDb.send(new GetCommand({ TableName: this.table, Key: { flightKey: flightKey(ref) } }));
+    return Item ? toFlight(Item) : undefined;
+  }
+
+  departingFrom(airport: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.inWindow('byOrigin', 'origin', airport, 'departureUtc', window);
+  }
+
+  arrivingAt(airport: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.inWindow('byDestination', 'destination', airport, 'arrivalUtc', window);
+  }
+
+  departingForCarrier(carrier: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.inWindow('byCarrierDeparture', 'carrier', carrier, 'departureUtc', window);
+  }
+
+  arrivingForCarrier(carrier: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.inWindow('byCarrierArrival', 'carrier', carrier, 'arrivalUtc', window);
+  }
+
+  async put(flight: Flight): Promise<void> {
+    await dynamoDb.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...flight,
+          flightKey: flightKey(flight),
+          departureUtc: utc(flight.departure),
+          arrivalUtc: utc(flight.arrival),
+        },
+      }),
+    );
+  }
+
+  private async *inWindow(
+    indexName: string,
+    partitionAttribute: string,
+    partitionValue: string,
+    timeAttribute: string,
+    window: TimeWindow,
+  ): AsyncIterable<Flight> {
+    // Half-open window: BETWEEN is inclusive, so the end bound is excluded below.
+    const end = utc(window.end);
+    const pages = queryPages({
+      TableName: this.table,
+      IndexName: indexName,
+      KeyConditionExpression: '#pk = :pk AND #t BETWEEN :start AND :end',
+      ExpressionAttributeNames: { '#pk': partitionAttribute, '#t': timeAttribute },
+      ExpressionAttributeValues: { ':pk': partitionValue, ':start': utc(window.start), ':end': end },
+    });
+    for await (const items of pages) {
+      for (const item of items) {
+        if (item[timeAttribute] !== end) yield toFlight(item);
+      }
+    }
+  }
+}

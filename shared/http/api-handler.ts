@@ -1,0 +1,100 @@
+/**
+ * The middy stack every API Lambda shares: identity and role check against the route table,
+ * JSON body parsing, and the one problem+json error mapper. A handler only says how to
+ * turn a parsed request into a result.
+ */
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { API_ROUTES, ROLES, type Role } from '#functions/manifest.ts';
+import { logger } from '#shared/logger.ts';
+import { HttpProblemError, problemResponse, toProblem } from './problem.ts';
+
+export interface Caller {
+  user: string;
+  roles: Role[];
+}
+
+export interface ApiRequest {
+  caller: Caller;
+  pathParameters: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  /** Parsed JSON body, or undefined when there was none. Validate it with zod. */
+  body: unknown;
+}
+
+export interface ApiResult {
+  status: number;
+  body: unknown;
+}
+
+type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+/**
+ * Cognito groups as API Gateway passes them: a JSON array, or its flattened "[a b]" string form.
+ */
+function groupsFromClaims(claims: Record<string, unknown>): string[] {
+  const groups = claims['cognito:groups'];
+  if (Array.isArray(groups)) return groups.map(String);
+  if (typeof groups === 'string') return groups.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  return [];
+}
+
+function callerOf(event: ApiEvent): Caller | undefined {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims) return undefined;
+  const user = claims.username ?? claims['cognito:username'] ?? claims.sub;
+  if (typeof user !== 'string' || user === '') return undefined;
+  const roles = groupsFromClaims(claims).filter((group): group is Role => (ROLES as readonly string[]).includes(group));
+  return { user, roles };
+}
+
+function authorize(event: ApiEvent): Caller {
+  const route = API_ROUTES.find((candidate) => candidate.routeKey === event.routeKey);
+  const caller = callerOf(event);
+  if (!caller) throw new HttpProblemError(401, 'Unauthorized', 'Send a valid API key or token as a Bearer credential.');
+  if (route?.roles === 'public') return caller;
+  if (!route || !caller.roles.some((role) => route.roles.includes(role))) {
+    throw new HttpProblemError(403, 'Forbidden', `Your role may not call ${event.routeKey}.`);
+  }
+  return caller;
+}
+
+function parseBody(event: ApiEvent): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpProblemError(400, 'Malformed JSON', 'The request body is not valid JSON.');
+  }
+}
+
+/** Wraps an API action in the shared middleware. */
+export function apiHandler(action: (request: ApiRequest) => Promise<ApiResult>) {
+  return middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .onError((request) => {
+      const problem = toProblem(request.error);
+      if (problem.status >= 500) logger.error('Unhandled API error', { routeKey: request.event.routeKey, error: request.error });
+      request.response = problemResponse(problem);
+    })
+    .handler(async (event) => {
+      const caller = authorize(event);
+      const result = await action({
+        caller,
+        pathParameters: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        headers: event.headers ?? {},
+        body: parseBody(event),
+      });
+      return {
+        statusCode: result.status,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(result.body),
+      };
+    });
+}

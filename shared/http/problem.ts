@@ -1,0 +1,92 @@
+/**
+ * The one place that turns errors into RFC 9457 problem+json responses. Errors under 500
+ * are shown to the caller; anything else becomes a plain 500 without detail, so a stack
+ * trace, a secret or a phone number never leaves the process.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+export class HttpProblemError extends Error {
+  override readonly name = 'HttpProblemError';
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    detail?: string,
+  ) {
+    super(detail ?? title);
+  }
+}
+
+const TYPE_BASE = 'https://herald.example/problems/';
+
+function zodPath(path: readonly PropertyKey[]): string {
+  return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('').replace(/^\./, '');
+}
+
+/** Field errors from a zod failure, each with the JSON path of the offending field. */
+export function fieldErrorsFromZod(error: ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: zodPath(issue.path) || '(body)', message: issue.message }));
+}
+
+/** Middy's own HTTP errors (e.g. from the JSON body parser) carry a statusCode. */
+function isExposedHttpError(error: unknown): error is Error & { statusCode: number } {
+  return (
+    error instanceof Error &&
+    'statusCode' in error &&
+    typeof error.statusCode === 'number' &&
+    error.statusCode >= 400 &&
+    error.statusCode < 500
+  );
+}
+
+/** Maps any thrown value to a problem document. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof ZodError) {
+    return {
+      type: `${TYPE_BASE}invalid-request`,
+      title: 'The request is not valid',
+      status: 400,
+      detail: 'One or more fields are missing or malformed.',
+      errors: fieldErrorsFromZod(error),
+    };
+  }
+  if (error instanceof ValidationError) {
+    return {
+      type: `${TYPE_BASE}unprocessable`,
+      title: 'The request cannot be processed',
+      status: 422,
+      detail: error.message,
+      errors: error.errors,
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return { type: `${TYPE_BASE}not-found`, title: 'Not found', status: 404, detail: error.message };
+  }
+  if (error instanceof ConflictError) {
+    return { type: `${TYPE_BASE}conflict`, title: 'Conflict', status: 409, detail: error.message };
+  }
+  if (error instanceof HttpProblemError) {
+    return { type: `${TYPE_BASE}${error.status}`, title: error.title, status: error.status, detail: error.message };
+  }
+  if (isExposedHttpError(error)) {
+    return { type: `${TYPE_BASE}${error.statusCode}`, title: error.message, status: error.statusCode };
+  }
+  return { type: `${TYPE_BASE}internal`, title: 'Internal Server Error', status: 500 };
+}
+
+export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify(problem),
+  };
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { findAirport } from '#shared/domain/airports.ts';
+import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
+import type { Incident, IncidentType, Scope, Severity, TimeWindow } from '#shared/domain/model.ts';
+import type { IncidentStore } from '#shared/ports/stores.ts';
+
+export interface CreateIncidentInput {
+  type: IncidentType;
+  title: string;
+  severity: Severity;
+  window: TimeWindow;
+  scope: Scope;
+}
+
+function scopeErrors(input: CreateIncidentInput): FieldError[] {
+  const errors: FieldError[] = [];
+  if (Date.parse(input.window.end) <= Date.parse(input.window.start)) {
+    errors.push({ path: 'window.end', message: 'The window must end after it starts.' });
+  }
+  (input.scope.airports ?? []).forEach((code, index) => {
+    if (!findAirport(code)) errors.push({ path: `scope.airports[${index}]`, message: `Unknown airport code '${code}'.` });
+  });
+  const { airports = [], flights = [], carriers = [] } = input.scope;
+  if (airports.length + flights.length + carriers.length === 0) {
+    errors.push({ path: 'scope', message: 'Name at least one airport, flight or carrier.' });
+  }
+  return errors;
+}
+
+/**
+ * Opens an incident.
+ * 1. checks the rules the schema cannot: window order, known airports, a non-empty scope;
+ * 2. stores it as open, recording who opened it.
+ */
+export async function createIncident(
+  input: CreateIncidentInput,
+  createdBy: string,
+  incidents: IncidentStore,
+): Promise<Incident> {
+  const errors = scopeErrors(input);
+  if (errors.length > 0) throw new ValidationError('The incident is not valid.', errors);
+  const incident: Incident = {
+    id: randomUUID(),
+    ...input,
+    scope: { ...input.scope, airports: input.scope.airports?.map((code) => code.toUpperCase()) },
+    status: 'open',
+    createdAt: new Date().toISOString(),
+    createdBy,
+  };
+  await incidents.create(incident);
+  return incident;
+}

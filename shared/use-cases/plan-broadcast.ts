@@ -1,0 +1,117 @@
+import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
+import { messageLanguage, smsExclusion } from '#shared/domain/eligibility.ts';
+import { LANGUAGES, type Broadcast, type Flight, type PassengerSegment } from '#shared/domain/model.ts';
+import type { Fanout } from '#shared/ports/stores.ts';
+import type {
+  BookingIndex,
+  BroadcastStore,
+  CustomerDirectory,
+  DeliveryStore,
+  FlightCatalog,
+  IncidentStore,
+} from '#shared/ports/stores.ts';
+import { logger } from '#shared/logger.ts';
+import { settleBroadcast } from './settle-broadcast.ts';
+
+export interface PlanBroadcastDeps {
+  broadcasts: BroadcastStore;
+  incidents: IncidentStore;
+  flights: FlightCatalog;
+  bookings: BookingIndex;
+  customers: CustomerDirectory;
+  deliveries: DeliveryStore;
+  fanout: Fanout;
+  smsBatchSize: number;
+}
+
+/** Public posts per channel: X and Facebook carry one post per language, the status site one entry in all. */
+function publicRecipients(channel: Broadcast['channels'][number]): string[] {
+  return channel === 'status' ? ['site'] : [...LANGUAGES];
+}
+
+/**
+ * Resolves the audience of a queued broadcast and fans the work out.
+ * 1. marks the broadcast sending;
+ * 2. finds the affected flights by index queries, soonest departure first;
+ * 3. streams each flight's passengers page by page, keeps the eligible ones and writes one
+ *    delivery record per customer (a conditional put: a customer on two flights is written once);
+ * 4. publishes SMS batches as they fill, so the first passenger is reached before planning ends;
+ * 5. writes and publishes one record per public post;
+ * 6. records the totals as final and settles the broadcast if nothing is left to send.
+ * Safe to run again for the same broadcast: existing records are neither rewritten nor recounted.
+ */
+export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps): Promise<void> {
+  const broadcast = await deps.broadcasts.get(broadcastId);
+  if (!broadcast || (broadcast.status !== 'queued' && broadcast.status !== 'sending')) {
+    logger.info('Broadcast not plannable', { broadcastId, status: broadcast?.status });
+    return;
+  }
+  const incident = await deps.incidents.get(broadcast.incidentId);
+  if (!incident) throw new Error(`Incident ${broadcast.incidentId} of broadcast ${broadcastId} is missing`);
+  if (!broadcast.startedAt) await deps.broadcasts.setStatus(broadcastId, 'sending', { startedAt: new Date().toISOString() });
+
+  if (broadcast.channels.includes('sms')) {
+    const flights = await findAffectedFlights(incident, deps.flights);
+    await planSms(broadcast, flights, deps);
+  }
+  for (const channel of broadcast.channels.filter((candidate) => candidate !== 'sms')) {
+    for (const recipientId of publicRecipients(channel)) {
+      const created = await deps.deliveries.createIfAbsent({
+        broadcastId,
+        channel,
+        recipientId,
+        status: 'queued',
+        attempts: 0,
+        updatedAt: new Date().toISOString(),
+      });
+      if (!created) continue;
+      await deps.broadcasts.addCounts(broadcastId, channel, { recipients: 1, queued: 1 });
+      await deps.fanout.publish(channel, { broadcastId, recipientId });
+    }
+  }
+  await deps.broadcasts.setStatus(broadcastId, 'sending', { plannedAt: new Date().toISOString() });
+  await settleBroadcast(broadcastId, deps.broadcasts);
+}
+
+async function planSms(broadcast: Broadcast, flights: Flight[], deps: PlanBroadcastDeps): Promise<void> {
+  let batch: string[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await deps.broadcasts.addCounts(broadcast.id, 'sms', { recipients: batch.length, queued: batch.length });
+    await deps.fanout.publish('sms', { broadcastId: broadcast.id, customerIds: batch });
+    batch = [];
+  };
+
+  for (const flight of flights) {
+    for await (const page of deps.bookings.passengersOn(flight)) {
+      const customers = await deps.customers.getMany(page.map((segment) => segment.customerId));
+      const segmentOf = new Map<string, PassengerSegment>(page.map((segment) => [segment.customerId, segment]));
+      for (const customer of customers) {
+        if (smsExclusion(customer)) continue;
+        const segment = segmentOf.get(customer.customerId);
+        if (!segment) continue;
+        const created = await deps.deliveries.createIfAbsent({
+          broadcastId: broadcast.id,
+          channel: 'sms',
+          recipientId: customer.customerId,
+          status: 'queued',
+          attempts: 0,
+          updatedAt: new Date().toISOString(),
+          // What the SMS names, fixed at planning time: the soonest affected segment.
+          payload: {
+            bookingRef: segment.bookingRef,
+            flightNumber: flight.flightNumber,
+            date: flight.date,
+            origin: flight.origin,
+            departure: flight.departure,
+            language: messageLanguage(customer.language),
+          },
+        });
+        if (!created) continue;
+        batch.push(customer.customerId);
+        if (batch.length >= deps.smsBatchSize) await flush();
+      }
+    }
+  }
+  await flush();
+}

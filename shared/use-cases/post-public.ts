@@ -1,0 +1,32 @@
+import type { Language } from '#shared/domain/model.ts';
+import { publicContext, renderField } from '#shared/domain/render.ts';
+import type { SocialPoster } from '#shared/ports/providers.ts';
+import type { BroadcastStore, DeliveryStore, IncidentStore, TemplateStore } from '#shared/ports/stores.ts';
+import { loadBroadcastContext } from './load-broadcast-context.ts';
+import { sendOnce } from './record-outcome.ts';
+
+export interface PostPublicDeps {
+  broadcasts: BroadcastStore;
+  incidents: IncidentStore;
+  templates: TemplateStore;
+  deliveries: DeliveryStore;
+  poster: SocialPoster;
+}
+
+/**
+ * Posts the broadcast's generic `social` text in one language to X or Facebook.
+ * 1. loads the broadcast context; a cancelled broadcast posts nothing;
+ * 2. renders only public variables, so no personal data can reach the post;
+ * 3. posts through the ledger, at most once per broadcast, channel and language.
+ */
+export async function postPublic(
+  channel: 'x' | 'facebook',
+  broadcastId: string,
+  language: Language,
+  deps: PostPublicDeps,
+): Promise<void> {
+  const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
+  if (broadcast.status === 'cancelled') return;
+  const { text } = renderField(template, language, 'social', publicContext(incident, broadcast.variables));
+  await sendOnce({ broadcastId, channel, recipientId: language }, () => deps.poster.post({ text }), deps);
+}
