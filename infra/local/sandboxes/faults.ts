@@ -16,9 +16,12 @@ export const faultSettingsSchema = z
     latencyMs: z.number().int().min(0).max(60_000).optional(),
     seed: z.number().int().optional(),
   })
-  .refine((settings) => (settings.status429 ?? 0) + (settings.status500 ?? 0) + (settings.timeout ?? 0) <= 1, {
-    message: 'status429 + status500 + timeout must not exceed 1',
-  });
+  .refine(
+    (settings) => (settings.status429 ?? 0) + (settings.status500 ?? 0) + (settings.timeout ?? 0) <= 1,
+    {
+      message: 'status429 + status500 + timeout must not exceed 1',
+    },
+  );
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 

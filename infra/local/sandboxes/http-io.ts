@@ -4,7 +4,6 @@
  * decides what it accepts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FieldError } from '#shared/domain/errors.ts';
 
 /** Form fields: one value as a string, a repeated field (Twilio's MediaUrl) as an array. */
 export type FormFields = Record<string, string | string[]>;
@@ -69,20 +68,4 @@ export function sendJson(
     'content-length': String(Buffer.byteLength(payload)),
   });
   response.end(payload);
-}
-
-/** An RFC 9457 problem for the sandbox's own `/__sandbox/*` endpoints. */
-export function sendProblem(
-  response: ServerResponse,
-  status: number,
-  title: string,
-  detail?: string,
-  errors?: FieldError[],
-): void {
-  sendJson(
-    response,
-    status,
-    { type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(errors ? { errors } : {}) },
-    { 'content-type': 'application/problem+json' },
-  );
 }

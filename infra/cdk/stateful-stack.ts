@@ -1,0 +1,103 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { ROLES, WORKERS } from '#functions/manifest.ts';
+import { BroadcastBus } from './constructs/broadcast-bus.ts';
+import { HeraldTables } from './constructs/herald-tables.ts';
+import { StatusSite } from './constructs/status-site.ts';
+
+export type Provider = 'twilio' | 'x' | 'facebook';
+
+/**
+ * The JSON keys each provider secret holds: the names of the variables `shared/config.ts`
+ * validates, so a loader can merge the secret into the environment before validating it.
+ */
+export const PROVIDER_SECRET_KEYS: Readonly<Record<Provider, readonly string[]>> = {
+  twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
+  x: ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'],
+  facebook: ['FACEBOOK_PAGE_TOKEN'],
+};
+
+/**
+ * Everything that holds data or identity and must survive a redeploy of the code: tables,
+ * topic and queues, the status bucket and its distribution, provider secrets, the user pool.
+ */
+export class HeraldStatefulStack extends Stack {
+  readonly tables: HeraldTables;
+  readonly bus: BroadcastBus;
+  readonly statusSite: StatusSite;
+  readonly secrets: Readonly<Record<Provider, secretsmanager.Secret>>;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.tables = new HeraldTables(this, 'Tables');
+    this.bus = new BroadcastBus(this, 'Bus', { workers: WORKERS });
+    this.statusSite = new StatusSite(this, 'StatusSite');
+
+    const secret = (provider: Provider, description: string) => {
+      // Only the shape is in the template; the values are put by an operator after deploy.
+      const created = new secretsmanager.Secret(this, `${provider}-secret`, {
+        description,
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify(
+            Object.fromEntries(PROVIDER_SECRET_KEYS[provider].map((key) => [key, ''])),
+          ),
+          generateStringKey: 'unused',
+        },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          "Provider API credentials are issued and rotated in the provider's console (Twilio, X, Meta); no Lambda can rotate them.",
+      });
+      return created;
+    };
+    this.secrets = {
+      twilio: secret('twilio', 'Herald Twilio credentials'),
+      x: secret('x', 'Herald X (Twitter) API credentials'),
+      facebook: secret('facebook', 'Herald Facebook page token'),
+    };
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Handlers read roles from the `cognito:groups` claim of the access token.
+    for (const role of ROLES) {
+      new cognito.UserPoolGroup(this, `group-${role}`, { userPool: this.userPool, groupName: role });
+    }
+    this.userPoolClient = this.userPool.addClient('ConsoleClient', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    new CfnOutput(this, 'StatusSiteUrl', { value: `https://${this.statusSite.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+}

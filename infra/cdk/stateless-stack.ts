@@ -1,0 +1,205 @@
+import { Annotations, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { API_ROUTES, type ApiRoute, WORKERS, type Worker } from '#functions/manifest.ts';
+import type { TableKey } from '#infra/tables.ts';
+import type { BroadcastBus } from './constructs/broadcast-bus.ts';
+import { HeraldFunction } from './constructs/herald-function.ts';
+import type { HeraldTables, TableAccess } from './constructs/herald-tables.ts';
+import type { StatusSite } from './constructs/status-site.ts';
+import type { Provider } from './stateful-stack.ts';
+
+/** What one handler may touch. Anything not listed here is denied. */
+export interface FunctionAccess {
+  readonly tables?: Partial<Record<TableKey, TableAccess>>;
+  readonly publish?: boolean;
+  readonly secret?: Provider;
+  readonly statusSite?: boolean;
+}
+
+/**
+ * Least privilege per handler, from what each handler and its use case actually call.
+ * Every route and worker in the manifest must appear here: a new one fails synth until
+ * someone decides what it may do.
+ */
+export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
+  'create-incident': { tables: { herald: 'readWrite' } },
+  'list-incidents': { tables: { herald: 'read' } },
+  'get-incident': { tables: { herald: 'read' } },
+  'create-broadcast': { tables: { herald: 'readWrite' }, publish: true },
+  'get-broadcast': { tables: { herald: 'read' } },
+  'plan-broadcast': {
+    tables: { flights: 'read', bookings: 'read', customers: 'read', herald: 'readWrite', deliveries: 'readWrite' },
+    publish: true,
+  },
+  'send-sms': {
+    tables: { customers: 'read', herald: 'readWrite', deliveries: 'readWrite' },
+    secret: 'twilio',
+  },
+  // Public posts record their outcome on the delivery record and the broadcast counters.
+  'post-to-x': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'x' },
+  'post-to-facebook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'facebook' },
+  'publish-status': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, statusSite: true },
+};
+
+export interface HeraldStatelessStackProps extends StackProps {
+  readonly tables: HeraldTables;
+  readonly bus: BroadcastBus;
+  readonly statusSite: StatusSite;
+  readonly secrets: Readonly<Record<Provider, secretsmanager.ISecret>>;
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** Sender number or messaging service for SMS (context `herald:twilioFrom`). */
+  readonly twilioFrom?: string;
+  /** Facebook page the posts go to (context `herald:facebookPageId`). */
+  readonly facebookPageId?: string;
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The worker function timeout: half the queue's visibility timeout, so a message only becomes
+ * visible again once the invocation that holds it has certainly ended.
+ */
+export function workerTimeout(worker: Worker): Duration {
+  return Duration.seconds(Math.min(900, Math.floor(worker.visibilityTimeoutSeconds / 2)));
+}
+
+function parseRouteKey(route: ApiRoute): { method: apigw.HttpMethod; path: string } {
+  const [method, path] = route.routeKey.split(' ');
+  if (!method || !path || !(method in apigw.HttpMethod)) throw new Error(`Bad route key '${route.routeKey}'`);
+  return { method: apigw.HttpMethod[method as keyof typeof apigw.HttpMethod], path };
+}
+
+/**
+ * The code: one Lambda per API route behind an HTTP API with a Cognito JWT authorizer, and one
+ * Lambda per worker fed by its queue. Redeploying it never touches data.
+ */
+export class HeraldStatelessStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly functions: ReadonlyMap<string, HeraldFunction>;
+
+  constructor(scope: Construct, id: string, props: HeraldStatelessStackProps) {
+    super(scope, id, props);
+    const functions = new Map<string, HeraldFunction>();
+    this.functions = functions;
+
+    const create = (handler: string, timeout?: Duration): HeraldFunction => {
+      const access = ACCESS[handler];
+      if (!access) throw new Error(`No access rules for handler '${handler}': add it to ACCESS`);
+      const fn = new HeraldFunction(this, handler, {
+        handler,
+        ...(timeout ? { timeout } : {}),
+        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+        environment: this.environmentFor(access, props),
+      });
+      this.grant(fn, access, props);
+      functions.set(handler, fn);
+      return fn;
+    };
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
+      userPoolClients: [props.userPoolClient],
+    });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Herald operations API',
+      createDefaultStage: false,
+      // Secure by default: a route is public only when it says so.
+      defaultAuthorizer: authorizer,
+    });
+    const stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.jsonWithStandardFields({
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+      },
+    });
+
+    for (const route of API_ROUTES) {
+      const fn = create(route.handler);
+      const { method, path } = parseRouteKey(route);
+      const [created] = this.api.addRoutes({
+        path,
+        methods: [method],
+        integration: new HttpLambdaIntegration(`${route.handler}-integration`, fn.function),
+        ...(route.roles === 'public' ? { authorizer: new apigw.HttpNoneAuthorizer() } : {}),
+      });
+      if (route.roles === 'public' && created) {
+        const reason = 'A public read route by design (manifest roles: public); it serves no personal data.';
+        Validations.of(created).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
+      }
+    }
+
+    for (const worker of WORKERS) {
+      const fn = create(worker.handler, workerTimeout(worker));
+      fn.function.addEventSource(
+        new SqsEventSource(props.bus.queueFor(worker.handler).queue, {
+          batchSize: worker.batchSize,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+  }
+
+  private environmentFor(access: FunctionAccess, props: HeraldStatelessStackProps): Record<string, string> {
+    const env: Record<string, string> = {};
+    // shared/config.ts validates all table variables together, so a handler using any table gets all names.
+    if (access.tables) Object.assign(env, props.tables.environment());
+    if (access.publish) env.BROADCAST_TOPIC_ARN = props.bus.topic.topicArn;
+    if (access.statusSite) env.STATUS_BUCKET = props.statusSite.bucket.bucketName;
+    if (access.secret === 'twilio') {
+      env.TWILIO_SECRET_ARN = props.secrets.twilio.secretArn;
+      this.fromContext(env, 'TWILIO_FROM', props.twilioFrom, 'herald:twilioFrom');
+    }
+    if (access.secret === 'x') env.X_SECRET_ARN = props.secrets.x.secretArn;
+    if (access.secret === 'facebook') {
+      env.FACEBOOK_SECRET_ARN = props.secrets.facebook.secretArn;
+      this.fromContext(env, 'FACEBOOK_PAGE_ID', props.facebookPageId, 'herald:facebookPageId');
+    }
+    return env;
+  }
+
+  private fromContext(env: Record<string, string>, name: string, value: string | undefined, key: string): void {
+    if (value) {
+      env[name] = value;
+    } else {
+      Annotations.of(this).addWarningV2(
+        `herald:missing-${key}`,
+        `Context '${key}' is not set: ${name} stays unset and the handler fails its config check until it is.`,
+      );
+    }
+  }
+
+  private grant(fn: HeraldFunction, access: FunctionAccess, props: HeraldStatelessStackProps): void {
+    for (const [table, tableAccess] of Object.entries(access.tables ?? {}) as [TableKey, TableAccess][]) {
+      props.tables.grant(fn, table, tableAccess);
+    }
+    if (access.publish) props.bus.grantPublish(fn);
+    if (access.secret) props.secrets[access.secret].grantRead(fn);
+    if (access.statusSite) props.statusSite.grantPublish(fn.role);
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The local front door: what API Gateway and CloudFront do in AWS. API requests become API
+ * Gateway v2 events with the caller's identity in JWT-authorizer form and go to the route's
+ * handler; everything else is served from the status bucket's folder.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { API_ROUTES, type ApiRoute } from '#functions/manifest.ts';
+import { problemResponse } from '#shared/http/problem.ts';
+import { lambdaContext } from './lambda-context.ts';
+import type { LocalObjectStore } from './object-store.ts';
+import type { LocalUser } from './users.ts';
+
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface CompiledRoute {
+  route: ApiRoute;
+  method: string;
+  pattern: RegExp;
+  parameterNames: string[];
+}
+
+const API_TIMEOUT_MS = 29_000;
+
+function compile(route: ApiRoute): CompiledRoute {
+  const [method = '', path = ''] = route.routeKey.split(' ');
+  const parameterNames: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (!parameter) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      parameterNames.push(parameter);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, method, pattern: new RegExp(`^${source}$`), parameterNames };
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(result.body ?? '');
+}
+
+function apiEvent(
+  request: IncomingMessage,
+  url: URL,
+  match: CompiledRoute,
+  pathParameters: Record<string, string>,
+  user: LocalUser | undefined,
+  body: string,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const now = Date.now();
+  const claims = user ? { sub: user.user, username: user.user, 'cognito:groups': `[${user.role}]` } : undefined;
+  return {
+    version: '2.0',
+    routeKey: match.route.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    pathParameters: match.parameterNames.length > 0 ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: url.host,
+      domainPrefix: 'local',
+      http: {
+        method: match.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: match.route.routeKey,
+      stage: '$default',
+      time: new Date(now).toUTCString(),
+      timeEpoch: now,
+      authorizer: { principalId: user?.user ?? '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+    },
+    body: body === '' ? undefined : body,
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+export interface HttpServerOptions {
+  port: number;
+  handlers: Map<string, ApiHandler>;
+  users: LocalUser[];
+  site: LocalObjectStore;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<{ url: string; server: Server }> {
+  const routes = API_ROUTES.map(compile);
+  const usersByKey = new Map(options.users.map((user) => [user.key, user]));
+
+  async function serveApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
+    for (const candidate of routes) {
+      const found = candidate.pattern.exec(url.pathname);
+      if (!found || candidate.method !== request.method) continue;
+      const pathParameters = Object.fromEntries(
+        candidate.parameterNames.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
+      );
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const user = bearer ? usersByKey.get(bearer) : undefined;
+      if (candidate.route.roles !== 'public' && !user) {
+        // As API Gateway's authorizer does: no valid credential, no invocation.
+        send(response, problemResponse({ type: 'https://herald.example/problems/401', title: 'Unauthorized', status: 401, detail: 'Send a valid API key as a Bearer credential.' }));
+        return true;
+      }
+      const handler = options.handlers.get(candidate.route.handler);
+      if (!handler) throw new Error(`No handler loaded for ${candidate.route.routeKey}`);
+      const event = apiEvent(request, url, candidate, pathParameters, user, await readBody(request));
+      send(response, await handler(event, lambdaContext(candidate.route.handler, API_TIMEOUT_MS)));
+      return true;
+    }
+    return false;
+  }
+
+  async function serveStatic(response: ServerResponse, url: URL): Promise<boolean> {
+    const key = url.pathname === '/' ? 'status' : decodeURIComponent(url.pathname.slice(1));
+    const object = await options.site.get(key);
+    if (!object) return false;
+    response.writeHead(200, { 'content-type': object.contentType, 'cache-control': 'public, max-age=30' }).end(object.body);
+    return true;
+  }
+
+  const server: Server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    try {
+      if (await serveApi(request, response, url)) return;
+      if (request.method === 'GET' && (await serveStatic(response, url))) return;
+      send(response, problemResponse({ type: 'https://herald.example/problems/404', title: 'Not found', status: 404, detail: `Nothing at ${request.method} ${url.pathname}.` }));
+    } catch {
+      send(response, problemResponse({ type: 'https://herald.example/problems/internal', title: 'Internal Server Error', status: 500 }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server };
+}

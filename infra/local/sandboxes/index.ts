@@ -1,0 +1,61 @@
+/**
+ * The provider sandboxes of the local stack (Twilio, X, Facebook Graph), started and
+ * stopped together. Each one is an HTTP server on 127.0.0.1 speaking its provider's real
+ * API plus the `/__sandbox/*` endpoints of the contract.
+ */
+import { startFacebookSandbox } from './facebook-sandbox.ts';
+import type { RunningSandbox } from './sandbox-server.ts';
+import { startTwilioSandbox } from './twilio-sandbox.ts';
+import { startXSandbox } from './x-sandbox.ts';
+
+export type { FacebookSandboxOptions } from './facebook-sandbox.ts';
+export type { FaultSettings } from './faults.ts';
+export type { RecordedMessage, RunningSandbox } from './sandbox-server.ts';
+export type { TwilioSandboxOptions } from './twilio-sandbox.ts';
+export type { XSandboxOptions } from './x-sandbox.ts';
+export { startFacebookSandbox, startTwilioSandbox, startXSandbox };
+
+export interface SandboxesOptions {
+  /** 0 picks a free port; the real one is in the result. */
+  twilioPort: number;
+  xPort: number;
+  facebookPort: number;
+  /** Must equal the TWILIO_AUTH_TOKEN the senders use: the sandbox checks it and signs callbacks with it. */
+  twilioAuthToken: string;
+}
+
+export interface Sandboxes {
+  twilio: { url: string; port: number };
+  x: { url: string; port: number };
+  facebook: { url: string; port: number };
+  close(): Promise<void>;
+}
+
+async function closeAll(sandboxes: RunningSandbox[]): Promise<void> {
+  const results = await Promise.allSettled(sandboxes.map((sandbox) => sandbox.close()));
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Starts the three sandboxes; if one cannot start (port taken), the others are closed again. */
+export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
+  const started = await Promise.allSettled([
+    startTwilioSandbox({ port: options.twilioPort, authToken: options.twilioAuthToken }),
+    startXSandbox({ port: options.xPort }),
+    startFacebookSandbox({ port: options.facebookPort }),
+  ]);
+  const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const [twilio, x, facebook] = started;
+  if (twilio?.status !== 'fulfilled' || x?.status !== 'fulfilled' || facebook?.status !== 'fulfilled') {
+    await closeAll(running);
+    const failure = started.find((result) => result.status === 'rejected');
+    throw failure?.reason ?? new Error('A sandbox failed to start');
+  }
+  const address = ({ url, port }: RunningSandbox) => ({ url, port });
+  return {
+    twilio: address(twilio.value),
+    x: address(x.value),
+    facebook: address(facebook.value),
+    close: () => closeAll(running),
+  };
+}

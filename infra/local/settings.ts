@@ -1,0 +1,27 @@
+/** The local stack's settings (contract.md, "Local stack"), read from the environment once. */
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+const LocalSettings = z.object({
+  HERALD_PORT: port(3000),
+  HERALD_DYNAMODB_PORT: port(8000),
+  HERALD_SANDBOX_TWILIO_PORT: port(3001),
+  HERALD_SANDBOX_X_PORT: port(3002),
+  HERALD_SANDBOX_FACEBOOK_PORT: port(3003),
+  HERALD_DATA_DIR: z.string().min(1).optional(),
+  HERALD_SEED: z.enum(['demo', 'none']).default('demo'),
+  HERALD_USERS_FILE: z.string().min(1).optional(),
+});
+
+export type LocalSettings = z.infer<typeof LocalSettings>;
+
+export function readLocalSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  const result = LocalSettings.safeParse(env);
+  if (!result.success) {
+    throw new Error(
+      `Invalid local settings: ${result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,155 @@
+/**
+ * The whole of Herald on one machine: DynamoDB Local, the provider sandboxes, the in-process
+ * SNS/SQS bus with its AWS endpoint, and the HTTP front door, wired to the same handlers
+ * Lambda runs. Handlers read their configuration from the environment at import, so this
+ * module sets the environment first and imports them afterwards; one stack per process.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { API_ROUTES, handlerEntry, WORKERS } from '#functions/manifest.ts';
+import { TABLES } from '#infra/tables.ts';
+import { LocalQueue, LocalTopic, type SqsHandler } from './bus.ts';
+import { startAwsEndpoint } from './aws-endpoint.ts';
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { type ApiHandler, startHttpServer } from './http-server.ts';
+import { LocalObjectStore } from './object-store.ts';
+import { startSandboxes } from './sandboxes/index.ts';
+import type { LocalSettings } from './settings.ts';
+import { type LocalUser, loadUsers } from './users.ts';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const STATUS_BUCKET = 'herald-status-local';
+/** Locally a failed message comes back after seconds, not the minutes Lambda needs for its timeout. */
+const LOCAL_VISIBILITY_TIMEOUT_MS = 5_000;
+const TWILIO_SID = 'AC00000000000000000000000000000000';
+const TWILIO_TOKEN = 'local-twilio-auth-token';
+
+export interface LocalStack {
+  apiUrl: string;
+  statusUrl: string;
+  sandboxes: { twilio: string; x: string; facebook: string };
+  dynamoDbEndpoint: string;
+  users: LocalUser[];
+  queues: Map<string, LocalQueue>;
+  close(): Promise<void>;
+}
+
+async function importHandler<T>(name: string): Promise<T> {
+  const module = (await import(pathToFileURL(join(REPO_ROOT, handlerEntry(name))).href)) as { handler: T };
+  return module.handler;
+}
+
+/**
+ * Starts the stack.
+ * 1. DynamoDB Local with the tables, the sandboxes, the status folder;
+ * 2. the topic and one queue per worker, and the loopback AWS endpoint for SNS and S3;
+ * 3. the environment the handlers read, then the handlers themselves;
+ * 4. the demo airline if asked, and the HTTP server.
+ */
+export async function startLocalStack(settings: LocalSettings): Promise<LocalStack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const dynamoDb = await startDynamoDbLocal({
+      port: settings.HERALD_DYNAMODB_PORT,
+      dataDir: settings.HERALD_DATA_DIR && join(settings.HERALD_DATA_DIR, 'dynamodb'),
+    });
+    cleanups.push(dynamoDb.stop);
+    const sandboxes = await startSandboxes({
+      twilioPort: settings.HERALD_SANDBOX_TWILIO_PORT,
+      xPort: settings.HERALD_SANDBOX_X_PORT,
+      facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
+      twilioAuthToken: TWILIO_TOKEN,
+    });
+    cleanups.push(sandboxes.close);
+
+    let siteDir = settings.HERALD_DATA_DIR && join(settings.HERALD_DATA_DIR, 'status-site');
+    if (!siteDir) {
+      const temporary = await mkdtemp(join(tmpdir(), 'herald-status-'));
+      cleanups.push(() => rm(temporary, { recursive: true, force: true }));
+      siteDir = temporary;
+    }
+    const site = new LocalObjectStore(siteDir);
+    await site.init();
+
+    const topic = new LocalTopic('herald-broadcast');
+    const workerHandlers = new Map<string, SqsHandler>();
+    const queues = new Map<string, LocalQueue>();
+    for (const worker of WORKERS) {
+      const queue = new LocalQueue(
+        {
+          name: `herald-${worker.handler}`,
+          batchSize: worker.batchSize,
+          visibilityTimeoutMs: Math.min(LOCAL_VISIBILITY_TIMEOUT_MS, worker.visibilityTimeoutSeconds * 1000),
+          maxReceiveCount: worker.maxReceiveCount,
+          concurrency: 2,
+        },
+        (event, context) => {
+          const handler = workerHandlers.get(worker.handler);
+          if (!handler) throw new Error(`Worker ${worker.handler} is not loaded yet`);
+          return handler(event, context);
+        },
+        (error) => console.error(`[${worker.handler}]`, error),
+      );
+      topic.subscribe(queue, { target: [worker.target] });
+      queues.set(worker.handler, queue);
+      cleanups.push(() => queue.stop());
+    }
+    const awsEndpoint = await startAwsEndpoint([topic], { [STATUS_BUCKET]: site });
+    cleanups.push(() => new Promise<void>((done) => awsEndpoint.server.close(() => done())));
+
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-north-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      AWS_ENDPOINT_URL_SNS: awsEndpoint.url,
+      AWS_ENDPOINT_URL_S3: awsEndpoint.url,
+      ...Object.fromEntries(TABLES.map((table) => [table.envVar, table.name])),
+      BROADCAST_TOPIC_ARN: topic.arn,
+      STATUS_BUCKET,
+      TWILIO_ACCOUNT_SID: TWILIO_SID,
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      TWILIO_FROM: '+15005550006',
+      TWILIO_API_BASE_URL: sandboxes.twilio.url,
+      X_APP_KEY: 'local-app-key',
+      X_APP_SECRET: 'local-app-secret',
+      X_ACCESS_TOKEN: 'local-access-token',
+      X_ACCESS_SECRET: 'local-access-secret',
+      X_API_BASE_URL: sandboxes.x.url,
+      FACEBOOK_PAGE_ID: '1000000000001',
+      FACEBOOK_PAGE_TOKEN: 'local-page-token',
+      FACEBOOK_GRAPH_BASE_URL: sandboxes.facebook.url,
+    });
+
+    for (const worker of WORKERS) workerHandlers.set(worker.handler, await importHandler<SqsHandler>(worker.handler));
+    const apiHandlers = new Map<string, ApiHandler>();
+    for (const route of API_ROUTES) apiHandlers.set(route.handler, await importHandler<ApiHandler>(route.handler));
+
+    if (settings.HERALD_SEED === 'demo') {
+      const { seedDemo } = await import('./seed/seed-demo.ts');
+      await seedDemo(new Date());
+    }
+
+    const users = await loadUsers(settings.HERALD_USERS_FILE);
+    const http = await startHttpServer({ port: settings.HERALD_PORT, handlers: apiHandlers, users, site });
+    cleanups.push(() => new Promise<void>((done) => http.server.close(() => done())));
+
+    return {
+      apiUrl: http.url,
+      statusUrl: `${http.url}/status`,
+      sandboxes: { twilio: sandboxes.twilio.url, x: sandboxes.x.url, facebook: sandboxes.facebook.url },
+      dynamoDbEndpoint: dynamoDb.endpoint,
+      users,
+      queues,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

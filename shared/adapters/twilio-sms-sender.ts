@@ -1,0 +1,143 @@
+/**
+ * SmsSender on Twilio's Programmable Messaging API through the official `twilio` SDK. Twilio's
+ * error codes become PermanentDeliveryError / TransientDeliveryError so the SMS worker can
+ * decide about retries without knowing them.
+ */
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
+import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
+
+export interface TwilioSmsSenderSettings {
+  accountSid: string;
+  authToken: string;
+  /** Sender number in E.164, or a Messaging Service SID ("MG…") to let Twilio pick from its pool. */
+  from: string;
+  /** Replaces the origin of api.twilio.com (the local sandbox); the SDK's own hosts when absent. */
+  apiBaseUrl?: string;
+  /** Per-request timeout; a slow Twilio becomes a TransientDeliveryError. Default 10 s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Twilio error codes that retrying cannot fix, mapped to Herald's permanent-failure codes. */
+const PERMANENT_CODES = new Map<number, string>([
+  [21211, 'invalid_phone'], // Invalid 'To' phone number
+  [21614, 'invalid_phone'], // 'To' is not a mobile number
+  [21610, 'opted_out'], // Recipient replied STOP
+]);
+
+/**
+ * Twilio's RestException keeps the body but drops the headers, so Retry-After would be lost:
+ * the HTTP client turns retryable statuses into this error before the SDK sees them.
+ */
+class TwilioRetryableStatusError extends Error {
+  override readonly name = 'TwilioRetryableStatusError';
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`Twilio answered HTTP ${status}`);
+  }
+}
+
+/** Delta-seconds or HTTP-date, as RFC 9110 allows. */
+function parseRetryAfter(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/**
+ * The SDK's HTTP client, pointed at another origin when asked (the sandbox) and with the
+ * SDK's own 429 retries off: the worker's retry policy is the only one.
+ */
+class TwilioHttpClient extends twilio.RequestClient {
+  readonly #origin: string | undefined;
+
+  constructor(apiBaseUrl: string | undefined, timeoutMs: number) {
+    super({ timeout: timeoutMs, autoRetry: false });
+    this.#origin = apiBaseUrl === undefined ? undefined : new URL(apiBaseUrl).origin;
+  }
+
+  // Return type inferred from super.request: the SDK's Response class is not importable from ESM.
+  override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const target = new URL(opts.uri);
+    const uri = this.#origin === undefined ? opts.uri : `${this.#origin}${target.pathname}${target.search}`;
+    const response = await super.request({ ...opts, uri });
+    if (response.statusCode === 429 || response.statusCode >= 500) {
+      const headers: Record<string, unknown> = response.headers ?? {};
+      throw new TwilioRetryableStatusError(response.statusCode, parseRetryAfter(headers['retry-after']));
+    }
+    return response;
+  }
+}
+
+/** The fields of RestException (and the newer TwilioServiceException) that the mapping needs. */
+function isTwilioApiError(error: unknown): error is { status: number; code?: number } {
+  return (
+    error instanceof Error &&
+    'status' in error &&
+    typeof error.status === 'number' &&
+    (!('code' in error) || error.code === undefined || typeof error.code === 'number')
+  );
+}
+
+/** Axios errors are network failures and timeouts here: the client accepts every HTTP status. */
+function isNetworkError(error: unknown): error is Error & { code?: string } {
+  return error instanceof Error && 'isAxiosError' in error && error.isAxiosError === true;
+}
+
+/**
+ * Maps an SDK failure to a delivery error. The SDK's errors are never attached as `cause`:
+ * Twilio's messages echo the 'To' number and axios errors carry the request body, and both
+ * would end up in logs.
+ */
+function toDeliveryError(error: unknown): unknown {
+  if (error instanceof TwilioRetryableStatusError) {
+    return new TransientDeliveryError(`Twilio unavailable (HTTP ${error.status})`, error.retryAfterMs);
+  }
+  if (isTwilioApiError(error)) {
+    const description = `Twilio refused the message: error ${error.code ?? 'unknown'} (HTTP ${error.status})`;
+    if (error.status >= 500 || error.status === 429) return new TransientDeliveryError(description);
+    const code = error.code === undefined ? undefined : PERMANENT_CODES.get(error.code);
+    return new PermanentDeliveryError(description, code ?? 'rejected');
+  }
+  if (isNetworkError(error)) {
+    return new TransientDeliveryError(`Twilio request failed (${error.code ?? 'network error'})`);
+  }
+  // Anything else is a bug on our side (a missing parameter…): retrying will not help, hiding it would.
+  return error;
+}
+
+/** Sends SMS through Twilio; construct once per process (see shared/clients/providers.ts). */
+export class TwilioSmsSender implements SmsSender {
+  readonly #client: twilio.Twilio;
+  readonly #sender: { from: string } | { messagingServiceSid: string };
+
+  constructor(settings: TwilioSmsSenderSettings) {
+    this.#client = twilio(settings.accountSid, settings.authToken, {
+      httpClient: new TwilioHttpClient(settings.apiBaseUrl, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+    this.#sender = settings.from.startsWith('MG')
+      ? { messagingServiceSid: settings.from }
+      : { from: settings.from };
+  }
+
+  async send(message: SmsMessage): Promise<{ providerId: string }> {
+    try {
+      const created = await this.#client.messages.create({
+        ...this.#sender,
+        to: message.to,
+        body: message.body,
+        ...(message.statusCallback === undefined ? {} : { statusCallback: message.statusCallback }),
+      });
+      return { providerId: created.sid };
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+}
