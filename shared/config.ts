@@ -86,3 +86,47 @@ export const deliveryConfig = once(() => {
   });
   return { smsBatchSize: env.HERALD_SMS_BATCH_SIZE };
 });
+
+/** The settings secret of one provider, named by the ARN in this variable. */
+export type SecretArnVariable = 'TWILIO_SECRET_ARN' | 'X_SECRET_ARN' | 'FACEBOOK_SECRET_ARN';
+
+const secretValuesSchema = z.record(z.string(), z.string());
+const mergedSecrets = new Map<SecretArnVariable, Promise<void>>();
+
+/**
+ * In AWS a provider's credentials live in Secrets Manager as JSON with the same keys as the
+ * environment variables (`{"TWILIO_AUTH_TOKEN": "…"}`). When `arnVariable` is set, this reads
+ * that secret once per process and merges it over `process.env`, so the `*Config()` readers
+ * above validate it like any other variable; call it before them. Without the variable it does
+ * nothing (local runs, tests). A failed read is not cached, so a later call tries again.
+ *
+ * @param getSecretString - fetches a secret's string by ARN (the caller owns the AWS client).
+ */
+export function mergeSecretIntoEnv(
+  arnVariable: SecretArnVariable,
+  getSecretString: (arn: string) => Promise<string | undefined>,
+): Promise<void> {
+  const arn = process.env[arnVariable];
+  if (!arn) return Promise.resolve();
+  let merged = mergedSecrets.get(arnVariable);
+  if (!merged) {
+    merged = (async () => {
+      const text = await getSecretString(arn);
+      let values: unknown;
+      try {
+        values = JSON.parse(text ?? '');
+      } catch {
+        // No cause and no detail: JSON.parse's message quotes the start of the secret.
+        throw new ConfigError(`The secret named by ${arnVariable} is not JSON`);
+      }
+      const parsed = secretValuesSchema.safeParse(values);
+      if (!parsed.success) {
+        throw new ConfigError(`The secret named by ${arnVariable} must be a JSON object of string values`);
+      }
+      Object.assign(process.env, parsed.data);
+    })();
+    merged.catch(() => mergedSecrets.delete(arnVariable));
+    mergedSecrets.set(arnVariable, merged);
+  }
+  return merged;
+}

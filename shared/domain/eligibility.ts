@@ -1,15 +1,19 @@
 /** Who may receive an SMS: consent, a valid E.164 number and no opt-out (brief, "What affected means"). */
-import { FALLBACK_LANGUAGE, LANGUAGES, type Customer, type Language } from './model.ts';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { type Customer, FALLBACK_LANGUAGE, LANGUAGES, type Language } from './model.ts';
 
 export type Exclusion = 'noConsent' | 'invalidPhone' | 'optedOut';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+/** E.164 form, and a number that exists in its country's numbering plan. */
+export function isValidE164(phone: string): boolean {
+  return /^\+[1-9]\d{6,14}$/.test(phone) && isValidPhoneNumber(phone);
+}
 
 /** Why a customer gets no SMS, or undefined when they get one. */
 export function smsExclusion(customer: Customer): Exclusion | undefined {
   if (customer.optedOut) return 'optedOut';
   if (!customer.smsConsent) return 'noConsent';
-  if (!E164.test(customer.phone)) return 'invalidPhone';
+  if (!isValidE164(customer.phone)) return 'invalidPhone';
   return undefined;
 }
 

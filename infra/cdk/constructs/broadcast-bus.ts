@@ -20,30 +20,38 @@ export interface WorkerQueue {
 /**
  * The `broadcast` SNS topic and one SQS queue per worker, each subscribed with raw delivery
  * and a filter on the `target` message attribute, each with its own dead-letter queue.
- * Topic and queues share one customer-managed key; every resource refuses plain HTTP.
+ * Topic and queues are encrypted with customer-managed keys; every resource refuses plain HTTP.
  */
 export class BroadcastBus extends Construct {
-  readonly key: kms.Key;
+  readonly topicKey: kms.Key;
+  readonly queueKey: kms.Key;
   readonly topic: sns.Topic;
   private readonly queues = new Map<string, WorkerQueue>();
 
   constructor(scope: Construct, id: string, props: BroadcastBusProps) {
     super(scope, id);
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Herald broadcast topic and worker queues',
+    // Two keys: the queue key's policy names the topic (SNS may encrypt only for it), so
+    // sharing one key between topic and queues would be a circular dependency.
+    this.topicKey = new kms.Key(this, 'TopicKey', {
+      description: 'Herald broadcast topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.queueKey = new kms.Key(this, 'QueueKey', {
+      description: 'Herald worker queues',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.topic = new sns.Topic(this, 'broadcast', {
       displayName: 'Herald broadcast',
-      masterKey: this.key,
+      masterKey: this.topicKey,
       enforceSSL: true,
     });
 
     for (const worker of props.workers) {
-      const encryption = { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key, enforceSSL: true };
+      const encryption = { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.queueKey, enforceSSL: true };
       const deadLetterQueue = new sqs.Queue(this, `${worker.handler}-dlq`, {
         ...encryption,
         retentionPeriod: Duration.days(14),
@@ -74,6 +82,6 @@ export class BroadcastBus extends Construct {
   /** Grants publishing to the topic; the key only through SNS. */
   grantPublish(grantee: iam.IGrantable): void {
     iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: [this.topic.topicArn] });
-    grantKeyVia(grantee, this.key, 'sns', ['kms:Decrypt', 'kms:GenerateDataKey']);
+    grantKeyVia(grantee, this.topicKey, 'sns', ['kms:Decrypt', 'kms:GenerateDataKey']);
   }
 }

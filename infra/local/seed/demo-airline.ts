@@ -26,7 +26,7 @@ const FIRST_NAMES = {
   en: ['Emily', 'James', 'Olivia', 'Harry', 'Grace', 'Jack'],
 } as const;
 const LAST_NAMES = ['Virtanen', 'Lindqvist', 'Smith', 'Korhonen', 'Andersson', 'Brown', 'Nieminen', 'Berg'];
-const PHONE_PREFIX = { fi: '+35840', sv: '+46701', en: '+44770' } as const;
+const PHONE_PREFIX = { fi: '+35840', sv: '+4670', en: '+44750' } as const;
 
 function minutesBetween(from: string, to: string): number {
   const a = findAirport(from);

@@ -1,0 +1,147 @@
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAirline } from '#infra/local/seed/demo-airline.ts';
+import type { LocalStack } from '#infra/local/stack.ts';
+import type { Broadcast, Incident } from '#shared/domain/model.ts';
+import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+
+/**
+ * Who the brief says must get an SMS, worked out from the demo data directly rather than
+ * through Herald's audience code: passengers of flights departing from or arriving at the
+ * airport inside the window, with consent and an E.164 number, once each.
+ */
+function expectedPhones(airport: string, start: string, end: string): string[] {
+  const airline = demoAirline(start.slice(0, 10));
+  const inWindow = (iso: string) => Date.parse(iso) >= Date.parse(start) && Date.parse(iso) < Date.parse(end);
+  const affected = new Set(
+    airline.flights
+      .filter((f) => (f.origin === airport && inWindow(f.departure)) || (f.destination === airport && inWindow(f.arrival)))
+      .map((f) => `${f.flightNumber}#${f.date}`),
+  );
+  const customerIds = new Set(
+    airline.bookings
+      .filter((booking) => booking.segments.some((s) => affected.has(`${s.flightNumber}#${s.date}`)))
+      .flatMap((booking) => booking.passengers),
+  );
+  return airline.customers
+    .filter((c) => customerIds.has(c.customerId) && c.smsConsent && isValidPhoneNumber(c.phone))
+    .map((c) => c.phone)
+    .sort();
+}
+
+describe('a strike broadcast through the local stack', () => {
+  let stack: LocalStack;
+  const today = new Date().toISOString().slice(0, 10);
+  const window = { start: `${today}T00:00:00+00:00`, end: `${today}T23:59:59+00:00` };
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('texts exactly the affected customers once each and posts to X, Facebook and the status site', async () => {
+    const operator = apiClient(stack, 'operator');
+    const created = await operator<Incident>('POST', '/incidents', {
+      type: 'strike',
+      title: 'Ground handling strike at Oslo Airport',
+      severity: 'severe',
+      window,
+      scope: { airports: ['OSL'] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('open');
+
+    const accepted = await operator<{ id: string; status: string }>('POST', `/incidents/${created.body.id}/broadcasts`, {
+      templateId: 'strike-disruption',
+      channels: ['sms', 'x', 'facebook', 'status'],
+    });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.status).toBe('queued');
+
+    const finished = await eventually(async () => {
+      const { body } = await operator<Broadcast>('GET', `/broadcasts/${accepted.body.id}`);
+      return body.status === 'completed' || body.status === 'partial' || body.status === 'failed' ? body : undefined;
+    });
+
+    const phones = expectedPhones('OSL', window.start, window.end);
+    expect(phones.length).toBeGreaterThan(3);
+    const texted = (await sandboxMessages(stack.sandboxes.twilio)).map((message) => String(message.request.body.To));
+    expect(texted.sort()).toEqual(phones);
+    expect(finished.status).toBe('completed');
+    expect(finished.counts.sms).toMatchObject({ recipients: phones.length, sent: phones.length, queued: 0, failed: 0 });
+
+    const tweets = await sandboxMessages(stack.sandboxes.x);
+    expect(tweets.map((tweet) => String(tweet.request.body.text))).toEqual(
+      expect.arrayContaining([expect.stringContaining('A strike is disrupting flights at OSL')]),
+    );
+    expect(tweets).toHaveLength(3);
+    expect(await sandboxMessages(stack.sandboxes.facebook)).toHaveLength(3);
+    for (const post of [...tweets]) expect(JSON.stringify(post.request.body)).not.toMatch(/\+\d{7,}/);
+
+    const status = (await (await fetch(`${stack.apiUrl}/status.json`)).json()) as {
+      current: { id: string; updates: { texts: Record<string, { title: string }> }[] }[];
+    };
+    const entry = status.current.find((incident) => incident.id === created.body.id);
+    expect(entry?.updates[0]?.texts.fi?.title).toBe('Lakko: lentoja häiriintyy (OSL)');
+    const page = await fetch(`${stack.apiUrl}/status`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('Ground handling strike at Oslo Airport');
+  });
+
+  it('answers bad input with problem+json and the offending field paths', async () => {
+    const operator = apiClient(stack, 'operator');
+    const unknownAirport = await operator<{ errors: { path: string; message: string }[] }>('POST', '/incidents', {
+      type: 'strike',
+      title: 'Strike',
+      severity: 'minor',
+      window,
+      scope: { airports: ['XQZ'] },
+    });
+    expect(unknownAirport.status).toBe(422);
+    expect(unknownAirport.contentType).toBe('application/problem+json');
+    expect(unknownAirport.body.errors).toEqual([{ path: 'scope.airports[0]', message: "Unknown airport code 'XQZ'." }]);
+
+    const backwards = await operator<{ errors: { path: string }[] }>('POST', '/incidents', {
+      type: 'strike',
+      title: 'Strike',
+      severity: 'minor',
+      window: { start: window.end, end: window.start },
+      scope: { airports: ['HEL'] },
+    });
+    expect(backwards.status).toBe(422);
+    expect(backwards.body.errors.map((error) => error.path)).toEqual(['window.end']);
+
+    const malformed = await operator<{ errors: { path: string }[] }>('POST', '/incidents', { type: 'flood', window: {} });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((error) => error.path)).toEqual(
+      expect.arrayContaining(['type', 'title', 'severity', 'window.start', 'window.end', 'scope']),
+    );
+
+    const notJson = await operator('POST', '/incidents', '{"type":');
+    expect(notJson.status).toBe(400);
+
+    const incident = await operator<Incident>('POST', '/incidents', {
+      type: 'strike', title: 'Strike', severity: 'minor', window, scope: { airports: ['HEL'] },
+    });
+    const missingTemplate = await operator<{ errors: { path: string; message: string }[] }>(
+      'POST', `/incidents/${incident.body.id}/broadcasts`, { templateId: 'no-such-template' },
+    );
+    expect(missingTemplate.status).toBe(422);
+    expect(missingTemplate.body.errors[0]).toMatchObject({ path: 'templateId' });
+    expect(missingTemplate.body.errors[0]?.message).toContain('no-such-template');
+
+    expect((await operator('GET', '/broadcasts/does-not-exist')).status).toBe(404);
+  });
+
+  it('refuses callers without a key (401) and roles that may not act (403)', async () => {
+    const body = { type: 'strike', title: 'Strike', severity: 'minor', window, scope: { airports: ['HEL'] } };
+    const anonymous = await apiClient(stack, 'anonymous')('POST', '/incidents', body);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.contentType).toBe('application/problem+json');
+    const viewer = await apiClient(stack, 'viewer')('POST', '/incidents', body);
+    expect(viewer.status).toBe(403);
+    expect((await apiClient(stack, 'viewer')('GET', '/incidents')).status).toBe(200);
+  });
+});

@@ -1,0 +1,67 @@
+/** Starts the whole local stack on free ports for a test file, and talks to it as a client would. */
+import type { Role } from '#functions/manifest.ts';
+import { readLocalSettings } from '#infra/local/settings.ts';
+import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
+
+export async function startTestStack(overrides: Record<string, string> = {}): Promise<LocalStack> {
+  return startLocalStack(
+    readLocalSettings({
+      HERALD_PORT: '0',
+      HERALD_DYNAMODB_PORT: '0',
+      HERALD_SANDBOX_TWILIO_PORT: '0',
+      HERALD_SANDBOX_X_PORT: '0',
+      HERALD_SANDBOX_FACEBOOK_PORT: '0',
+      HERALD_SEED: 'demo',
+      ...overrides,
+    }),
+  );
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  contentType: string;
+  body: T;
+}
+
+/** A JSON API client acting as the first demo user with `role`. */
+export function apiClient(stack: LocalStack, role: Role | 'anonymous') {
+  const key = role === 'anonymous' ? undefined : stack.users.find((user) => user.role === role)?.key;
+  return async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> => {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: (await response.json()) as T };
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface SandboxMessage {
+  id: string;
+  receivedAt: string;
+  request: { method: string; path: string; body: Record<string, unknown> };
+}
+
+export async function sandboxMessages(sandboxUrl: string): Promise<SandboxMessage[]> {
+  return (await (await fetch(`${sandboxUrl}/__sandbox/messages`)).json()) as SandboxMessage[];
+}
