@@ -42,11 +42,29 @@ export interface Worker {
 }
 
 export const WORKERS: readonly Worker[] = [
-  { handler: 'plan-broadcast', target: 'planner', batchSize: 1, visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
+  {
+    handler: 'plan-broadcast',
+    target: 'planner',
+    batchSize: 1,
+    visibilityTimeoutSeconds: 900,
+    maxReceiveCount: 3,
+  },
   { handler: 'send-sms', target: 'sms', batchSize: 1, visibilityTimeoutSeconds: 300, maxReceiveCount: 5 },
   { handler: 'post-to-x', target: 'x', batchSize: 1, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  { handler: 'post-to-facebook', target: 'facebook', batchSize: 1, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  { handler: 'publish-status', target: 'status', batchSize: 1, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  {
+    handler: 'post-to-facebook',
+    target: 'facebook',
+    batchSize: 1,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+  },
+  {
+    handler: 'publish-status',
+    target: 'status',
+    batchSize: 1,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+  },
 ];
 
 /** Where the handler module of a route or worker lives, relative to the repo root. */

@@ -75,7 +75,10 @@ export const facebookConfig = once(() =>
     FACEBOOK_PAGE_ID: required,
     FACEBOOK_PAGE_TOKEN: required,
     FACEBOOK_GRAPH_BASE_URL: url.default('https://graph.facebook.com'),
-    FACEBOOK_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+    FACEBOOK_GRAPH_VERSION: z
+      .string()
+      .regex(/^v\d+\.\d+$/)
+      .default('v21.0'),
   }),
 );
 

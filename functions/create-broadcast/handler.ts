@@ -11,7 +11,10 @@ const CreateBroadcastBody = z.object({
   templateId: z.string().min(1),
   templateVersion: z.number().int().positive().optional(),
   variables: z.record(z.string(), z.string().max(500)).default({}),
-  channels: z.array(z.enum(CHANNELS)).min(1).default([...CHANNELS]),
+  channels: z
+    .array(z.enum(CHANNELS))
+    .min(1)
+    .default([...CHANNELS]),
   kind: z.enum(BROADCAST_KINDS).default('initial'),
 });
 

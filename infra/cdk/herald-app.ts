@@ -1,5 +1,5 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { HeraldStatefulStack } from './stateful-stack.ts';
 import { HeraldStatelessStack } from './stateless-stack.ts';

@@ -96,7 +96,9 @@ export class HeraldStatefulStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
     });
 
-    new CfnOutput(this, 'StatusSiteUrl', { value: `https://${this.statusSite.distribution.distributionDomainName}` });
+    new CfnOutput(this, 'StatusSiteUrl', {
+      value: `https://${this.statusSite.distribution.distributionDomainName}`,
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }

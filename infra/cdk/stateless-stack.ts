@@ -36,7 +36,13 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'create-broadcast': { tables: { herald: 'readWrite' }, publish: true },
   'get-broadcast': { tables: { herald: 'read' } },
   'plan-broadcast': {
-    tables: { flights: 'read', bookings: 'read', customers: 'read', herald: 'readWrite', deliveries: 'readWrite' },
+    tables: {
+      flights: 'read',
+      bookings: 'read',
+      customers: 'read',
+      herald: 'readWrite',
+      deliveries: 'readWrite',
+    },
     publish: true,
   },
   'send-sms': {
@@ -148,7 +154,10 @@ export class HeraldStatelessStack extends Stack {
       });
       if (route.roles === 'public' && created) {
         const reason = 'A public read route by design (manifest roles: public); it serves no personal data.';
-        Validations.of(created).acknowledge({ id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
+        Validations.of(created).acknowledge(
+          { id: 'AwsSolutions-APIG4', reason },
+          { id: 'AwsSolutions-COG4', reason },
+        );
       }
     }
 
@@ -183,7 +192,12 @@ export class HeraldStatelessStack extends Stack {
     return env;
   }
 
-  private fromContext(env: Record<string, string>, name: string, value: string | undefined, key: string): void {
+  private fromContext(
+    env: Record<string, string>,
+    name: string,
+    value: string | undefined,
+    key: string,
+  ): void {
     if (value) {
       env[name] = value;
     } else {

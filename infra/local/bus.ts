@@ -64,7 +64,14 @@ export class LocalQueue {
   }
 
   send(body: string, attributes: MessageAttributes): void {
-    this.messages.push({ messageId: randomUUID(), body, attributes, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
+    this.messages.push({
+      messageId: randomUUID(),
+      body,
+      attributes,
+      sentAt: Date.now(),
+      receiveCount: 0,
+      visibleAt: 0,
+    });
     this.poll();
   }
 
@@ -155,7 +162,12 @@ export class LocalQueue {
       messageAttributes: Object.fromEntries(
         Object.entries(message.attributes).map(([name, value]) => [
           name,
-          { dataType: value.DataType, stringValue: value.StringValue, stringListValues: [], binaryListValues: [] },
+          {
+            dataType: value.DataType,
+            stringValue: value.StringValue,
+            stringListValues: [],
+            binaryListValues: [],
+          },
         ]),
       ),
       md5OfBody: createHash('md5').update(message.body).digest('hex'),

@@ -25,7 +25,8 @@ async function checkJava(): Promise<void> {
   try {
     const { stderr, stdout } = await promisify(execFile)('java', ['-version']);
     const version = /version "(\d+)/.exec(stderr || stdout)?.[1];
-    if (version && Number(version) < 17) throw new JavaMissingError(`DynamoDB Local needs Java 17 or newer; found Java ${version}.`);
+    if (version && Number(version) < 17)
+      throw new JavaMissingError(`DynamoDB Local needs Java 17 or newer; found Java ${version}.`);
   } catch (error) {
     if (error instanceof JavaMissingError) throw error;
     throw new JavaMissingError(
@@ -78,7 +79,11 @@ async function createTables(client: DynamoDBClient): Promise<void> {
   }
 }
 
-async function waitUntilReady(client: DynamoDBClient, process: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitUntilReady(
+  client: DynamoDBClient,
+  process: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (process.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${process.exitCode}`);
@@ -99,7 +104,10 @@ export interface RunningDynamoDb {
 }
 
 /** Starts DynamoDB Local on `port` (0 = any free one), in memory or under `dataDir`, and creates the tables. */
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<RunningDynamoDb> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+}): Promise<RunningDynamoDb> {
   await checkJava();
   const port = options.port === 0 ? await freePort() : options.port;
   const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'ignore' });

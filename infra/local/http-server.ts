@@ -53,7 +53,9 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(result.body ?? '');
+  response
+    .writeHead(result.statusCode ?? 200, result.headers as Record<string, string>)
+    .end(result.body ?? '');
 }
 
 function apiEvent(
@@ -69,7 +71,9 @@ function apiEvent(
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const now = Date.now();
-  const claims = user ? { sub: user.user, username: user.user, 'cognito:groups': `[${user.role}]` } : undefined;
+  const claims = user
+    ? { sub: user.user, username: user.user, 'cognito:groups': `[${user.role}]` }
+    : undefined;
   return {
     version: '2.0',
     routeKey: match.route.routeKey,
@@ -95,7 +99,11 @@ function apiEvent(
       stage: '$default',
       time: new Date(now).toUTCString(),
       timeEpoch: now,
-      authorizer: { principalId: user?.user ?? '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+      authorizer: {
+        principalId: user?.user ?? '',
+        integrationLatency: 0,
+        jwt: { claims: claims ?? {}, scopes: [] },
+      },
     },
     body: body === '' ? undefined : body,
     isBase64Encoded: false,
@@ -124,7 +132,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
       const user = bearer ? usersByKey.get(bearer) : undefined;
       if (candidate.route.roles !== 'public' && !user) {
         // As API Gateway's authorizer does: no valid credential, no invocation.
-        send(response, problemResponse({ type: 'https://herald.example/problems/401', title: 'Unauthorized', status: 401, detail: 'Send a valid API key as a Bearer credential.' }));
+        send(
+          response,
+          problemResponse({
+            type: 'https://herald.example/problems/401',
+            title: 'Unauthorized',
+            status: 401,
+            detail: 'Send a valid API key as a Bearer credential.',
+          }),
+        );
         return true;
       }
       const handler = options.handlers.get(candidate.route.handler);
@@ -140,7 +156,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
     const key = url.pathname === '/' ? 'status' : decodeURIComponent(url.pathname.slice(1));
     const object = await options.site.get(key);
     if (!object) return false;
-    response.writeHead(200, { 'content-type': object.contentType, 'cache-control': 'public, max-age=30' }).end(object.body);
+    response
+      .writeHead(200, { 'content-type': object.contentType, 'cache-control': 'public, max-age=30' })
+      .end(object.body);
     return true;
   }
 
@@ -149,9 +167,24 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
     try {
       if (await serveApi(request, response, url)) return;
       if (request.method === 'GET' && (await serveStatic(response, url))) return;
-      send(response, problemResponse({ type: 'https://herald.example/problems/404', title: 'Not found', status: 404, detail: `Nothing at ${request.method} ${url.pathname}.` }));
+      send(
+        response,
+        problemResponse({
+          type: 'https://herald.example/problems/404',
+          title: 'Not found',
+          status: 404,
+          detail: `Nothing at ${request.method} ${url.pathname}.`,
+        }),
+      );
     } catch {
-      send(response, problemResponse({ type: 'https://herald.example/problems/internal', title: 'Internal Server Error', status: 500 }));
+      send(
+        response,
+        problemResponse({
+          type: 'https://herald.example/problems/internal',
+          title: 'Internal Server Error',
+          status: 500,
+        }),
+      );
     }
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));

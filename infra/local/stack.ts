@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_ROUTES, handlerEntry, WORKERS } from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
-import { LocalQueue, LocalTopic, type SqsHandler } from './bus.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
+import { LocalQueue, LocalTopic, type SqsHandler } from './bus.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type ApiHandler, startHttpServer } from './http-server.ts';
 import { LocalObjectStore } from './object-store.ts';
@@ -46,7 +46,7 @@ async function importHandler<T>(name: string): Promise<T> {
  * 1. DynamoDB Local with the tables, the sandboxes, the status folder;
  * 2. the topic and one queue per worker, and the loopback AWS endpoint for SNS and S3;
  * 3. the environment the handlers read, then the handlers themselves;
- * 4. the demo airline if asked, and the HTTP server.
+ * 4. the demo airline if asked, the status files, and the HTTP server.
  */
 export async function startLocalStack(settings: LocalSettings): Promise<LocalStack> {
   const cleanups: (() => Promise<void>)[] = [];
@@ -126,14 +126,18 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       FACEBOOK_GRAPH_BASE_URL: sandboxes.facebook.url,
     });
 
-    for (const worker of WORKERS) workerHandlers.set(worker.handler, await importHandler<SqsHandler>(worker.handler));
+    for (const worker of WORKERS)
+      workerHandlers.set(worker.handler, await importHandler<SqsHandler>(worker.handler));
     const apiHandlers = new Map<string, ApiHandler>();
-    for (const route of API_ROUTES) apiHandlers.set(route.handler, await importHandler<ApiHandler>(route.handler));
+    for (const route of API_ROUTES)
+      apiHandlers.set(route.handler, await importHandler<ApiHandler>(route.handler));
 
     if (settings.HERALD_SEED === 'demo') {
       const { seedDemo } = await import('./seed/seed-demo.ts');
       await seedDemo(new Date());
     }
+    const { publishInitialStatusSite } = await import('./initial-status.ts');
+    await publishInitialStatusSite();
 
     const users = await loadUsers(settings.HERALD_USERS_FILE);
     const http = await startHttpServer({ port: settings.HERALD_PORT, handlers: apiHandlers, users, site });

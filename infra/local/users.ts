@@ -7,14 +7,18 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ROLES } from '#functions/manifest.ts';
 
-const UsersFile = z.array(z.object({ key: z.string().min(16), user: z.string().min(1), role: z.enum(ROLES) })).min(1);
+const UsersFile = z
+  .array(z.object({ key: z.string().min(16), user: z.string().min(1), role: z.enum(ROLES) }))
+  .min(1);
 export type LocalUser = z.infer<typeof UsersFile>[number];
 
 export async function loadUsers(usersFile: string | undefined): Promise<LocalUser[]> {
   if (!usersFile) return demoUsers();
   const parsed = UsersFile.safeParse(JSON.parse(await readFile(usersFile, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`HERALD_USERS_FILE ${usersFile} is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new Error(
+      `HERALD_USERS_FILE ${usersFile} is not valid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

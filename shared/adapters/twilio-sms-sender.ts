@@ -63,7 +63,7 @@ class TwilioHttpClient extends twilio.RequestClient {
     this.#origin = apiBaseUrl === undefined ? undefined : new URL(apiBaseUrl).origin;
   }
 
-  // Return type inferred from super.request: the SDK's Response class is not importable from ESM.
+  // Return type inferred from super.request: the SDK's `export default` Response type reads as a namespace from ESM.
   override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
     const target = new URL(opts.uri);
     const uri = this.#origin === undefined ? opts.uri : `${this.#origin}${target.pathname}${target.search}`;

@@ -2,8 +2,9 @@
  * Which flights a scope touches (brief, "What affected means"), each found by an index
  * Query, never a Scan.
  */
-import type { Flight, Incident } from './model.ts';
+
 import type { FlightCatalog } from '#shared/ports/stores.ts';
+import type { Flight, Incident } from './model.ts';
 
 const keyOf = (flight: Flight) => `${flight.flightNumber}#${flight.date}`;
 
@@ -35,6 +36,8 @@ export async function findAffectedFlights(incident: Incident, catalog: FlightCat
     }
   }
 
-  const flights = [...found.values()].filter((flight) => carriers.length === 0 || carriers.includes(flight.carrier));
+  const flights = [...found.values()].filter(
+    (flight) => carriers.length === 0 || carriers.includes(flight.carrier),
+  );
   return flights.sort((a, b) => Date.parse(a.departure) - Date.parse(b.departure));
 }

@@ -9,7 +9,14 @@ export type Channel = (typeof CHANNELS)[number];
 /** Channels that carry one generic post per language: never personal data. */
 export type PublicChannel = Exclude<Channel, 'sms'>;
 
-export const INCIDENT_TYPES = ['strike', 'ash-cloud', 'weather', 'airport-closure', 'technical', 'other'] as const;
+export const INCIDENT_TYPES = [
+  'strike',
+  'ash-cloud',
+  'weather',
+  'airport-closure',
+  'technical',
+  'other',
+] as const;
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 export const SEVERITIES = ['minor', 'moderate', 'severe', 'extreme'] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -4,7 +4,13 @@
  */
 import Mustache from 'mustache';
 import { findAirport } from './airports.ts';
-import { FALLBACK_LANGUAGE, type Incident, type Language, type TemplateField, type TemplateVersion } from './model.ts';
+import {
+  FALLBACK_LANGUAGE,
+  type Incident,
+  type Language,
+  type TemplateField,
+  type TemplateVersion,
+} from './model.ts';
 
 /** Variables every field may use: the incident and the broadcast's own `vars`. */
 export interface PublicContext {
@@ -48,9 +54,12 @@ export function publicContext(incident: Incident, vars: Record<string, string>):
 /** "HH:MM" at the departure airport, the time a passenger reads on their boarding pass. */
 export function localTime(iso: string, airportCode: string): string {
   const timeZone = findAirport(airportCode)?.tz ?? 'UTC';
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 }
 
 /** Renders one field in the requested language, falling back to English when the template lacks it. */
@@ -62,6 +71,7 @@ export function renderField(
 ): { language: Language; text: string } {
   const content = template.content[language] ?? template.content[FALLBACK_LANGUAGE];
   const used = template.content[language] ? language : FALLBACK_LANGUAGE;
-  if (!content) throw new Error(`Template ${template.id} v${template.version} has no ${FALLBACK_LANGUAGE} content`);
+  if (!content)
+    throw new Error(`Template ${template.id} v${template.version} has no ${FALLBACK_LANGUAGE} content`);
   return { language: used, text: Mustache.render(content[field], context, {}, PLAIN_TEXT).trim() };
 }

@@ -40,7 +40,11 @@ type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 function groupsFromClaims(claims: Record<string, unknown>): string[] {
   const groups = claims['cognito:groups'];
   if (Array.isArray(groups)) return groups.map(String);
-  if (typeof groups === 'string') return groups.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  if (typeof groups === 'string')
+    return groups
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
   return [];
 }
 
@@ -49,14 +53,17 @@ function callerOf(event: ApiEvent): Caller | undefined {
   if (!claims) return undefined;
   const user = claims.username ?? claims['cognito:username'] ?? claims.sub;
   if (typeof user !== 'string' || user === '') return undefined;
-  const roles = groupsFromClaims(claims).filter((group): group is Role => (ROLES as readonly string[]).includes(group));
+  const roles = groupsFromClaims(claims).filter((group): group is Role =>
+    (ROLES as readonly string[]).includes(group),
+  );
   return { user, roles };
 }
 
 function authorize(event: ApiEvent): Caller {
   const route = API_ROUTES.find((candidate) => candidate.routeKey === event.routeKey);
   const caller = callerOf(event);
-  if (!caller) throw new HttpProblemError(401, 'Unauthorized', 'Send a valid API key or token as a Bearer credential.');
+  if (!caller)
+    throw new HttpProblemError(401, 'Unauthorized', 'Send a valid API key or token as a Bearer credential.');
   if (route?.roles === 'public') return caller;
   if (!route || !caller.roles.some((role) => route.roles.includes(role))) {
     throw new HttpProblemError(403, 'Forbidden', `Your role may not call ${event.routeKey}.`);
@@ -79,7 +86,8 @@ export function apiHandler(action: (request: ApiRequest) => Promise<ApiResult>) 
   return middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
     .onError((request) => {
       const problem = toProblem(request.error);
-      if (problem.status >= 500) logger.error('Unhandled API error', { routeKey: request.event.routeKey, error: request.error });
+      if (problem.status >= 500)
+        logger.error('Unhandled API error', { routeKey: request.event.routeKey, error: request.error });
       request.response = problemResponse(problem);
     })
     .handler(async (event) => {

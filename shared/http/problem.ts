@@ -29,7 +29,10 @@ export class HttpProblemError extends Error {
 const TYPE_BASE = 'https://herald.example/problems/';
 
 function zodPath(path: readonly PropertyKey[]): string {
-  return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`)).join('').replace(/^\./, '');
+  return path
+    .map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${String(segment)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Field errors from a zod failure, each with the JSON path of the offending field. */
@@ -75,7 +78,12 @@ export function toProblem(error: unknown): Problem {
     return { type: `${TYPE_BASE}conflict`, title: 'Conflict', status: 409, detail: error.message };
   }
   if (error instanceof HttpProblemError) {
-    return { type: `${TYPE_BASE}${error.status}`, title: error.title, status: error.status, detail: error.message };
+    return {
+      type: `${TYPE_BASE}${error.status}`,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+    };
   }
   if (isExposedHttpError(error)) {
     return { type: `${TYPE_BASE}${error.statusCode}`, title: error.message, status: error.statusCode };

@@ -1,4 +1,6 @@
 /** Persistence and messaging ports. The DynamoDB, SNS and S3 adapters implement them. */
+
+import type { BusTarget } from '#functions/manifest.ts';
 import type {
   Broadcast,
   BroadcastStatus,
@@ -14,7 +16,6 @@ import type {
   TemplateVersion,
   TimeWindow,
 } from '#shared/domain/model.ts';
-import type { BusTarget } from '#functions/manifest.ts';
 
 export interface IncidentStore {
   create(incident: Incident): Promise<void>;
@@ -80,7 +81,11 @@ export interface CustomerDirectory {
 export interface DeliveryStore {
   /** Writes the record unless one exists for the same broadcast, channel and recipient; true when written. */
   createIfAbsent(delivery: Delivery & { payload?: Record<string, string> }): Promise<boolean>;
-  get(broadcastId: string, channel: Channel, recipientId: string): Promise<(Delivery & { payload?: Record<string, string> }) | undefined>;
+  get(
+    broadcastId: string,
+    channel: Channel,
+    recipientId: string,
+  ): Promise<(Delivery & { payload?: Record<string, string> }) | undefined>;
   /** Moves a record to a new status; with `from`, only if it is currently in one of those statuses. */
   transition(
     key: { broadcastId: string; channel: Channel; recipientId: string },

@@ -28,7 +28,9 @@ export interface StatusDocument {
   recent: StatusIncident[];
 }
 
-export function statusDocument(incidents: { incident: Incident; timeline: TimelineEntry[] }[]): StatusDocument {
+export function statusDocument(
+  incidents: { incident: Incident; timeline: TimelineEntry[] }[],
+): StatusDocument {
   const published = incidents
     .filter(({ timeline }) => timeline.length > 0)
     .map(({ incident, timeline }) => ({

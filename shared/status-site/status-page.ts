@@ -3,9 +3,24 @@ import { LANGUAGES, type Language } from '#shared/domain/model.ts';
 import type { StatusDocument, StatusIncident } from './status-document.ts';
 
 const HEADINGS: Record<Language, { title: string; current: string; recent: string; none: string }> = {
-  en: { title: 'Service status', current: 'Current disruptions', recent: 'Recent history', none: 'No current disruptions.' },
-  fi: { title: 'Palvelun tila', current: 'Voimassa olevat häiriöt', recent: 'Aiemmat', none: 'Ei voimassa olevia häiriöitä.' },
-  sv: { title: 'Trafikstatus', current: 'Aktuella störningar', recent: 'Tidigare', none: 'Inga aktuella störningar.' },
+  en: {
+    title: 'Service status',
+    current: 'Current disruptions',
+    recent: 'Recent history',
+    none: 'No current disruptions.',
+  },
+  fi: {
+    title: 'Palvelun tila',
+    current: 'Voimassa olevat häiriöt',
+    recent: 'Aiemmat',
+    none: 'Ei voimassa olevia häiriöitä.',
+  },
+  sv: {
+    title: 'Trafikstatus',
+    current: 'Aktuella störningar',
+    recent: 'Tidigare',
+    none: 'Inga aktuella störningar.',
+  },
 };
 
 function escapeHtml(text: string): string {
@@ -26,7 +41,11 @@ function incidentSection(incident: StatusIncident, language: Language): string {
 }
 
 /** One page per language; `languageHref` gives the link to each language's page. */
-export function statusPage(document: StatusDocument, language: Language, languageHref: (language: Language) => string): string {
+export function statusPage(
+  document: StatusDocument,
+  language: Language,
+  languageHref: (language: Language) => string,
+): string {
   const text = HEADINGS[language];
   const switcher = LANGUAGES.map((other) =>
     other === language

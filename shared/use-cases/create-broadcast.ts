@@ -40,7 +40,7 @@ export async function createBroadcast(
     input.templateVersion === undefined
       ? await deps.templates.latestApproved(input.templateId)
       : await deps.templates.getVersion(input.templateId, input.templateVersion);
-  if (!template || template.status !== 'approved') {
+  if (template?.status !== 'approved') {
     throw new ValidationError('The template cannot be broadcast.', [
       {
         path: 'templateId',

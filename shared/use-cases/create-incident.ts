@@ -18,7 +18,8 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
     errors.push({ path: 'window.end', message: 'The window must end after it starts.' });
   }
   (input.scope.airports ?? []).forEach((code, index) => {
-    if (!findAirport(code)) errors.push({ path: `scope.airports[${index}]`, message: `Unknown airport code '${code}'.` });
+    if (!findAirport(code))
+      errors.push({ path: `scope.airports[${index}]`, message: `Unknown airport code '${code}'.` });
   });
   const { airports = [], flights = [], carriers = [] } = input.scope;
   if (airports.length + flights.length + carriers.length === 0) {

@@ -18,7 +18,9 @@ export async function loadBroadcastContext(
     deps.incidents.get(broadcast.incidentId),
     deps.templates.getVersion(broadcast.templateId, broadcast.templateVersion),
   ]);
-  if (!incident) throw new Error(`Incident ${broadcast.incidentId} of broadcast ${broadcastId} does not exist`);
-  if (!template) throw new Error(`Template ${broadcast.templateId} v${broadcast.templateVersion} does not exist`);
+  if (!incident)
+    throw new Error(`Incident ${broadcast.incidentId} of broadcast ${broadcastId} does not exist`);
+  if (!template)
+    throw new Error(`Template ${broadcast.templateId} v${broadcast.templateVersion} does not exist`);
   return { broadcast, incident, template };
 }

@@ -1,16 +1,16 @@
 import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
 import { messageLanguage, smsExclusion } from '#shared/domain/eligibility.ts';
-import { LANGUAGES, type Broadcast, type Flight, type PassengerSegment } from '#shared/domain/model.ts';
-import type { Fanout } from '#shared/ports/stores.ts';
+import { type Broadcast, type Flight, LANGUAGES, type PassengerSegment } from '#shared/domain/model.ts';
+import { logger } from '#shared/logger.ts';
 import type {
   BookingIndex,
   BroadcastStore,
   CustomerDirectory,
   DeliveryStore,
+  Fanout,
   FlightCatalog,
   IncidentStore,
 } from '#shared/ports/stores.ts';
-import { logger } from '#shared/logger.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
 
 export interface PlanBroadcastDeps {
@@ -48,7 +48,8 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
   }
   const incident = await deps.incidents.get(broadcast.incidentId);
   if (!incident) throw new Error(`Incident ${broadcast.incidentId} of broadcast ${broadcastId} is missing`);
-  if (!broadcast.startedAt) await deps.broadcasts.setStatus(broadcastId, 'sending', { startedAt: new Date().toISOString() });
+  if (!broadcast.startedAt)
+    await deps.broadcasts.setStatus(broadcastId, 'sending', { startedAt: new Date().toISOString() });
 
   if (broadcast.channels.includes('sms')) {
     const flights = await findAffectedFlights(incident, deps.flights);
@@ -85,7 +86,9 @@ async function planSms(broadcast: Broadcast, flights: Flight[], deps: PlanBroadc
   for (const flight of flights) {
     for await (const page of deps.bookings.passengersOn(flight)) {
       const customers = await deps.customers.getMany(page.map((segment) => segment.customerId));
-      const segmentOf = new Map<string, PassengerSegment>(page.map((segment) => [segment.customerId, segment]));
+      const segmentOf = new Map<string, PassengerSegment>(
+        page.map((segment) => [segment.customerId, segment]),
+      );
       for (const customer of customers) {
         if (smsExclusion(customer)) continue;
         const segment = segmentOf.get(customer.customerId);

@@ -25,7 +25,9 @@ export interface PublishStatusDeps {
 const RECENT_INCIDENTS = 50;
 
 /** Regenerates every status file from the stored incidents and timelines. */
-export async function regenerateStatusSite(deps: Pick<PublishStatusDeps, 'incidents' | 'timeline' | 'site'>): Promise<void> {
+export async function regenerateStatusSite(
+  deps: Pick<PublishStatusDeps, 'incidents' | 'timeline' | 'site'>,
+): Promise<void> {
   const incidents = await deps.incidents.list(RECENT_INCIDENTS);
   const withTimelines = await Promise.all(
     incidents.map(async (incident) => ({ incident, timeline: await deps.timeline.entries(incident.id) })),
@@ -34,7 +36,11 @@ export async function regenerateStatusSite(deps: Pick<PublishStatusDeps, 'incide
   await deps.site.put('status.json', JSON.stringify(document, null, 2), 'application/json; charset=utf-8');
   for (const language of LANGUAGES) {
     const html = statusPage(document, language, (other) => (other === 'en' ? '/status' : `/status/${other}`));
-    await deps.site.put(language === 'en' ? 'status' : `status/${language}`, html, 'text/html; charset=utf-8');
+    await deps.site.put(
+      language === 'en' ? 'status' : `status/${language}`,
+      html,
+      'text/html; charset=utf-8',
+    );
   }
 }
 
@@ -61,7 +67,13 @@ export async function publishStatus(broadcastId: string, deps: PublishStatusDeps
           },
         ]),
       );
-      await deps.timeline.append({ incidentId: incident.id, broadcastId, kind: broadcast.kind, publishedAt, texts });
+      await deps.timeline.append({
+        incidentId: incident.id,
+        broadcastId,
+        kind: broadcast.kind,
+        publishedAt,
+        texts,
+      });
       await regenerateStatusSite(deps);
       return { providerId: `status:${publishedAt}` };
     },

@@ -26,12 +26,18 @@ export async function sendOnce(
     await deps.broadcasts.addCounts(key.broadcastId, key.channel, { queued: -1, sent: 1 });
   } catch (error) {
     if (!(error instanceof PermanentDeliveryError)) {
-      await deps.deliveries.transition(key, 'queued', { lastError: error instanceof Error ? error.message : 'unknown error' });
+      await deps.deliveries.transition(key, 'queued', {
+        lastError: error instanceof Error ? error.message : 'unknown error',
+      });
       throw error;
     }
     const optedOut = error.code === 'opted_out';
     await deps.deliveries.transition(key, optedOut ? 'opted_out' : 'failed', { lastError: error.message });
-    await deps.broadcasts.addCounts(key.broadcastId, key.channel, optedOut ? { queued: -1, optedOut: 1 } : { queued: -1, failed: 1 });
+    await deps.broadcasts.addCounts(
+      key.broadcastId,
+      key.channel,
+      optedOut ? { queued: -1, optedOut: 1 } : { queued: -1, failed: 1 },
+    );
   }
   await settleBroadcast(key.broadcastId, deps.broadcasts);
 }

@@ -38,7 +38,9 @@ export async function sendSmsBatch(
   const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
   if (broadcast.status === 'cancelled') return { retry: [] };
   const shared = publicContext(incident, broadcast.variables);
-  const customers = new Map((await deps.customers.getMany(customerIds)).map((customer) => [customer.customerId, customer]));
+  const customers = new Map(
+    (await deps.customers.getMany(customerIds)).map((customer) => [customer.customerId, customer]),
+  );
   const retry: string[] = [];
 
   for (const customerId of customerIds) {
@@ -53,19 +55,28 @@ export async function sendSmsBatch(
         async () => {
           const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
           if (!customer || exclusion) {
-            throw new PermanentDeliveryError('Customer no longer eligible', exclusion === 'optedOut' ? 'opted_out' : (exclusion ?? 'missing'));
+            throw new PermanentDeliveryError(
+              'Customer no longer eligible',
+              exclusion === 'optedOut' ? 'opted_out' : (exclusion ?? 'missing'),
+            );
           }
-          const { text } = renderField(template, messageLanguage(payload.language ?? customer.language), 'sms', {
-            ...shared,
-            customer: { firstName: customer.firstName },
-            booking: { ref: payload.bookingRef ?? '' },
-            flight: {
-              number: payload.flightNumber ?? '',
-              date: payload.date ?? '',
-              origin: payload.origin ?? '',
-              departureTime: payload.departure && payload.origin ? localTime(payload.departure, payload.origin) : '',
+          const { text } = renderField(
+            template,
+            messageLanguage(payload.language ?? customer.language),
+            'sms',
+            {
+              ...shared,
+              customer: { firstName: customer.firstName },
+              booking: { ref: payload.bookingRef ?? '' },
+              flight: {
+                number: payload.flightNumber ?? '',
+                date: payload.date ?? '',
+                origin: payload.origin ?? '',
+                departureTime:
+                  payload.departure && payload.origin ? localTime(payload.departure, payload.origin) : '',
+              },
             },
-          });
+          );
           return deps.sms.send({ to: customer.phone, body: text, statusCallback: deps.statusCallbackUrl });
         },
         deps,

@@ -15,7 +15,11 @@ function expectedPhones(airport: string, start: string, end: string): string[] {
   const inWindow = (iso: string) => Date.parse(iso) >= Date.parse(start) && Date.parse(iso) < Date.parse(end);
   const affected = new Set(
     airline.flights
-      .filter((f) => (f.origin === airport && inWindow(f.departure)) || (f.destination === airport && inWindow(f.arrival)))
+      .filter(
+        (f) =>
+          (f.origin === airport && inWindow(f.departure)) ||
+          (f.destination === airport && inWindow(f.arrival)),
+      )
       .map((f) => `${f.flightNumber}#${f.date}`),
   );
   const customerIds = new Set(
@@ -53,24 +57,37 @@ describe('a strike broadcast through the local stack', () => {
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('open');
 
-    const accepted = await operator<{ id: string; status: string }>('POST', `/incidents/${created.body.id}/broadcasts`, {
-      templateId: 'strike-disruption',
-      channels: ['sms', 'x', 'facebook', 'status'],
-    });
+    const accepted = await operator<{ id: string; status: string }>(
+      'POST',
+      `/incidents/${created.body.id}/broadcasts`,
+      {
+        templateId: 'strike-disruption',
+        channels: ['sms', 'x', 'facebook', 'status'],
+      },
+    );
     expect(accepted.status).toBe(202);
     expect(accepted.body.status).toBe('queued');
 
     const finished = await eventually(async () => {
       const { body } = await operator<Broadcast>('GET', `/broadcasts/${accepted.body.id}`);
-      return body.status === 'completed' || body.status === 'partial' || body.status === 'failed' ? body : undefined;
+      return body.status === 'completed' || body.status === 'partial' || body.status === 'failed'
+        ? body
+        : undefined;
     });
 
     const phones = expectedPhones('OSL', window.start, window.end);
     expect(phones.length).toBeGreaterThan(3);
-    const texted = (await sandboxMessages(stack.sandboxes.twilio)).map((message) => String(message.request.body.To));
+    const texted = (await sandboxMessages(stack.sandboxes.twilio)).map((message) =>
+      String(message.request.body.To),
+    );
     expect(texted.sort()).toEqual(phones);
     expect(finished.status).toBe('completed');
-    expect(finished.counts.sms).toMatchObject({ recipients: phones.length, sent: phones.length, queued: 0, failed: 0 });
+    expect(finished.counts.sms).toMatchObject({
+      recipients: phones.length,
+      sent: phones.length,
+      queued: 0,
+      failed: 0,
+    });
 
     const tweets = await sandboxMessages(stack.sandboxes.x);
     expect(tweets.map((tweet) => String(tweet.request.body.text))).toEqual(
@@ -92,16 +109,22 @@ describe('a strike broadcast through the local stack', () => {
 
   it('answers bad input with problem+json and the offending field paths', async () => {
     const operator = apiClient(stack, 'operator');
-    const unknownAirport = await operator<{ errors: { path: string; message: string }[] }>('POST', '/incidents', {
-      type: 'strike',
-      title: 'Strike',
-      severity: 'minor',
-      window,
-      scope: { airports: ['XQZ'] },
-    });
+    const unknownAirport = await operator<{ errors: { path: string; message: string }[] }>(
+      'POST',
+      '/incidents',
+      {
+        type: 'strike',
+        title: 'Strike',
+        severity: 'minor',
+        window,
+        scope: { airports: ['XQZ'] },
+      },
+    );
     expect(unknownAirport.status).toBe(422);
     expect(unknownAirport.contentType).toBe('application/problem+json');
-    expect(unknownAirport.body.errors).toEqual([{ path: 'scope.airports[0]', message: "Unknown airport code 'XQZ'." }]);
+    expect(unknownAirport.body.errors).toEqual([
+      { path: 'scope.airports[0]', message: "Unknown airport code 'XQZ'." },
+    ]);
 
     const backwards = await operator<{ errors: { path: string }[] }>('POST', '/incidents', {
       type: 'strike',
@@ -113,7 +136,10 @@ describe('a strike broadcast through the local stack', () => {
     expect(backwards.status).toBe(422);
     expect(backwards.body.errors.map((error) => error.path)).toEqual(['window.end']);
 
-    const malformed = await operator<{ errors: { path: string }[] }>('POST', '/incidents', { type: 'flood', window: {} });
+    const malformed = await operator<{ errors: { path: string }[] }>('POST', '/incidents', {
+      type: 'flood',
+      window: {},
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors.map((error) => error.path)).toEqual(
       expect.arrayContaining(['type', 'title', 'severity', 'window.start', 'window.end', 'scope']),
@@ -123,10 +149,16 @@ describe('a strike broadcast through the local stack', () => {
     expect(notJson.status).toBe(400);
 
     const incident = await operator<Incident>('POST', '/incidents', {
-      type: 'strike', title: 'Strike', severity: 'minor', window, scope: { airports: ['HEL'] },
+      type: 'strike',
+      title: 'Strike',
+      severity: 'minor',
+      window,
+      scope: { airports: ['HEL'] },
     });
     const missingTemplate = await operator<{ errors: { path: string; message: string }[] }>(
-      'POST', `/incidents/${incident.body.id}/broadcasts`, { templateId: 'no-such-template' },
+      'POST',
+      `/incidents/${incident.body.id}/broadcasts`,
+      { templateId: 'no-such-template' },
     );
     expect(missingTemplate.status).toBe(422);
     expect(missingTemplate.body.errors[0]).toMatchObject({ path: 'templateId' });

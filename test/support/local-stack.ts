@@ -41,7 +41,11 @@ export function apiClient(stack: LocalStack, role: Role | 'anonymous') {
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: (await response.json()) as T };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: (await response.json()) as T,
+    };
   };
 }
 

@@ -26,15 +26,37 @@ class ListCatalog implements FlightCatalog {
     yield* this.flights.filter(test);
   }
 }
-const inside = (iso: string, w: TimeWindow) => Date.parse(iso) >= Date.parse(w.start) && Date.parse(iso) < Date.parse(w.end);
+const inside = (iso: string, w: TimeWindow) =>
+  Date.parse(iso) >= Date.parse(w.start) && Date.parse(iso) < Date.parse(w.end);
 
-const flight = (flightNumber: string, origin: string, destination: string, departure: string, arrival: string, carrier = flightNumber.slice(0, 2)): Flight => ({
-  flightNumber, carrier, date: departure.slice(0, 10), origin, destination, departure, arrival,
+const flight = (
+  flightNumber: string,
+  origin: string,
+  destination: string,
+  departure: string,
+  arrival: string,
+  carrier = flightNumber.slice(0, 2),
+): Flight => ({
+  flightNumber,
+  carrier,
+  date: departure.slice(0, 10),
+  origin,
+  destination,
+  departure,
+  arrival,
 });
 
 const window = { start: '2026-11-23T06:00:00+00:00', end: '2026-11-23T12:00:00+00:00' };
 const incident = (scope: Scope): Incident => ({
-  id: 'i1', type: 'strike', title: 't', severity: 'severe', window, scope, status: 'open', createdAt: '', createdBy: 'u',
+  id: 'i1',
+  type: 'strike',
+  title: 't',
+  severity: 'severe',
+  window,
+  scope,
+  status: 'open',
+  createdAt: '',
+  createdBy: 'u',
 });
 
 const catalog = new ListCatalog([
@@ -50,25 +72,48 @@ const numbers = (flights: Flight[]) => flights.map((f) => f.flightNumber);
 
 describe('findAffectedFlights', () => {
   it('takes departures and arrivals inside the half-open window: at start is in, at end is out', async () => {
-    expect(numbers(await findAffectedFlights(incident({ airports: ['HEL'] }), catalog))).toEqual(['AY4', 'AY1', 'SK5', 'AY2']);
+    expect(numbers(await findAffectedFlights(incident({ airports: ['HEL'] }), catalog))).toEqual([
+      'AY4',
+      'AY1',
+      'SK5',
+      'AY2',
+    ]);
   });
 
   it('orders the flights by departure, soonest first', async () => {
     const flights = await findAffectedFlights(incident({ airports: ['HEL', 'OSL'] }), catalog);
-    expect(flights.map((f) => Date.parse(f.departure))).toEqual([...flights.map((f) => Date.parse(f.departure))].sort((a, b) => a - b));
+    expect(flights.map((f) => Date.parse(f.departure))).toEqual(
+      [...flights.map((f) => Date.parse(f.departure))].sort((a, b) => a - b),
+    );
   });
 
   it('takes explicitly listed flights whatever the window', async () => {
-    expect(numbers(await findAffectedFlights(incident({ flights: [{ flightNumber: 'AY9', date: '2026-11-24' }] }), catalog))).toEqual(['AY9']);
+    expect(
+      numbers(
+        await findAffectedFlights(
+          incident({ flights: [{ flightNumber: 'AY9', date: '2026-11-24' }] }),
+          catalog,
+        ),
+      ),
+    ).toEqual(['AY9']);
   });
 
   it('narrows other selectors to the listed carriers', async () => {
-    expect(numbers(await findAffectedFlights(incident({ airports: ['HEL'], carriers: ['SK'] }), catalog))).toEqual(['SK5']);
+    expect(
+      numbers(await findAffectedFlights(incident({ airports: ['HEL'], carriers: ['SK'] }), catalog)),
+    ).toEqual(['SK5']);
   });
 
   it('with carriers alone, takes the carrier flights departing or arriving inside the window', async () => {
     // SK6 departs 05:00Z, before the window, and arrives 06:10Z, inside it.
-    expect(numbers(await findAffectedFlights(incident({ carriers: ['SK'] }), catalog))).toEqual(['SK6', 'SK5']);
-    expect(numbers(await findAffectedFlights(incident({ carriers: ['AY'] }), catalog))).toEqual(['AY4', 'AY1', 'AY2']);
+    expect(numbers(await findAffectedFlights(incident({ carriers: ['SK'] }), catalog))).toEqual([
+      'SK6',
+      'SK5',
+    ]);
+    expect(numbers(await findAffectedFlights(incident({ carriers: ['AY'] }), catalog))).toEqual([
+      'AY4',
+      'AY1',
+      'AY2',
+    ]);
   });
 });

@@ -3,7 +3,13 @@ import { messageLanguage, smsExclusion } from '#shared/domain/eligibility.ts';
 import type { Customer } from '#shared/domain/model.ts';
 
 const customer = (overrides: Partial<Customer> = {}): Customer => ({
-  customerId: 'C1', firstName: 'Aino', lastName: 'Virtanen', phone: '+358401234567', language: 'fi', smsConsent: true, ...overrides,
+  customerId: 'C1',
+  firstName: 'Aino',
+  lastName: 'Virtanen',
+  phone: '+358401234567',
+  language: 'fi',
+  smsConsent: true,
+  ...overrides,
 });
 
 describe('smsExclusion', () => {

@@ -21,8 +21,20 @@ describe('LocalTopic', () => {
   it('delivers only to subscriptions whose filter policy matches the message attributes', async () => {
     const received: string[] = [];
     const topic = new LocalTopic('t');
-    topic.subscribe(queue(async (event) => { received.push(`sms:${event.Records[0]?.body}`); return undefined; }), { target: ['sms'] });
-    topic.subscribe(queue(async (event) => { received.push(`x:${event.Records[0]?.body}`); return undefined; }), { target: ['x'] });
+    topic.subscribe(
+      queue(async (event) => {
+        received.push(`sms:${event.Records[0]?.body}`);
+        return undefined;
+      }),
+      { target: ['sms'] },
+    );
+    topic.subscribe(
+      queue(async (event) => {
+        received.push(`x:${event.Records[0]?.body}`);
+        return undefined;
+      }),
+      { target: ['x'] },
+    );
     topic.publish('hello', { target: { DataType: 'String', StringValue: 'x' } });
     await settle();
     expect(received).toEqual(['x:hello']);
@@ -33,7 +45,9 @@ describe('LocalQueue', () => {
   it('redelivers only the records reported as failed, with a growing receive count', async () => {
     const seen: string[] = [];
     const q = queue(async (event) => {
-      const failures = event.Records.filter((r) => r.body === 'bad' && r.attributes.ApproximateReceiveCount === '1');
+      const failures = event.Records.filter(
+        (r) => r.body === 'bad' && r.attributes.ApproximateReceiveCount === '1',
+      );
       seen.push(...event.Records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
       return { batchItemFailures: failures.map((r) => ({ itemIdentifier: r.messageId })) };
     });
@@ -60,11 +74,17 @@ describe('LocalQueue', () => {
 
   it('hands the handler batches no larger than the batch size, in SQSEvent shape', async () => {
     const sizes: number[] = [];
-    const q = queue(async (event) => {
-      sizes.push(event.Records.length);
-      expect(event.Records[0]).toMatchObject({ eventSource: 'aws:sqs', messageAttributes: { target: { stringValue: 'sms' } } });
-      return undefined;
-    }, { batchSize: 2 });
+    const q = queue(
+      async (event) => {
+        sizes.push(event.Records.length);
+        expect(event.Records[0]).toMatchObject({
+          eventSource: 'aws:sqs',
+          messageAttributes: { target: { stringValue: 'sms' } },
+        });
+        return undefined;
+      },
+      { batchSize: 2 },
+    );
     for (const body of ['a', 'b', 'c']) q.send(body, { target: { DataType: 'String', StringValue: 'sms' } });
     await settle();
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(3);

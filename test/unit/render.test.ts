@@ -5,9 +5,15 @@ import { localTime, publicContext, renderField } from '#shared/domain/render.ts'
 
 const [template] = demoTemplates('2026-11-23T00:00:00Z') as [TemplateVersion];
 const incident: Incident = {
-  id: 'i1', type: 'strike', title: 'Strike <at> HEL & ARN', severity: 'severe',
+  id: 'i1',
+  type: 'strike',
+  title: 'Strike <at> HEL & ARN',
+  severity: 'severe',
   window: { start: '2026-11-23T04:00:00+00:00', end: '2026-11-23T16:00:00+00:00' },
-  scope: { airports: ['HEL', 'ARN'] }, status: 'open', createdAt: '', createdBy: 'u',
+  scope: { airports: ['HEL', 'ARN'] },
+  status: 'open',
+  createdAt: '',
+  createdBy: 'u',
 };
 const personal = {
   customer: { firstName: 'Aino' },
@@ -17,18 +23,27 @@ const personal = {
 
 describe('renderField', () => {
   it('renders the SMS in the customer language with personal variables', () => {
-    const { language, text } = renderField(template, 'fi', 'sms', { ...publicContext(incident, {}), ...personal });
+    const { language, text } = renderField(template, 'fi', 'sms', {
+      ...publicContext(incident, {}),
+      ...personal,
+    });
     expect(language).toBe('fi');
-    expect(text).toBe('Hei Aino, lentosi AY123 2026-11-23 (klo 08:05, HEL) voi häiriintyä lakon vuoksi. Varaus ABC123. Tiedotteet: herald.example/status');
+    expect(text).toBe(
+      'Hei Aino, lentosi AY123 2026-11-23 (klo 08:05, HEL) voi häiriintyä lakon vuoksi. Varaus ABC123. Tiedotteet: herald.example/status',
+    );
   });
 
   it('does not HTML-escape plain-text channels', () => {
-    expect(renderField(template, 'en', 'statusBody', publicContext(incident, {})).text).toContain('Strike <at> HEL & ARN');
+    expect(renderField(template, 'en', 'statusBody', publicContext(incident, {})).text).toContain(
+      'Strike <at> HEL & ARN',
+    );
   });
 
   it('falls back to English when the template lacks the language', () => {
     const englishOnly = { ...template, content: { en: template.content.en } } as TemplateVersion;
-    expect(renderField(englishOnly, 'sv', 'social', publicContext(incident, {}))).toMatchObject({ language: 'en' });
+    expect(renderField(englishOnly, 'sv', 'social', publicContext(incident, {}))).toMatchObject({
+      language: 'en',
+    });
   });
 });
 

@@ -51,7 +51,11 @@ export class BroadcastBus extends Construct {
     });
 
     for (const worker of props.workers) {
-      const encryption = { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.queueKey, enforceSSL: true };
+      const encryption = {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.queueKey,
+        enforceSSL: true,
+      };
       const deadLetterQueue = new sqs.Queue(this, `${worker.handler}-dlq`, {
         ...encryption,
         retentionPeriod: Duration.days(14),

@@ -8,8 +8,18 @@ import { TABLES, type TableDefinition, type TableKey } from '#infra/tables.ts';
 export type TableAccess = 'read' | 'readWrite';
 
 /** Item-level reads only: Herald never scans (audiences come from index queries). */
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const KEY_WRITE_ACTIONS = [
   ...KEY_READ_ACTIONS,
@@ -71,7 +81,9 @@ export class HeraldTables extends Construct {
 
   /** Environment variables pointing handlers at every table (`shared/config.ts` reads them together). */
   environment(): Record<string, string> {
-    return Object.fromEntries([...this.tables.values()].map(({ table, definition }) => [definition.envVar, table.tableName]));
+    return Object.fromEntries(
+      [...this.tables.values()].map(({ table, definition }) => [definition.envVar, table.tableName]),
+    );
   }
 
   /**
@@ -84,7 +96,10 @@ export class HeraldTables extends Construct {
     iam.Grant.addToPrincipal({
       grantee,
       actions: write ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS,
-      resourceArns: [table.tableArn, ...definition.indexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
+      resourceArns: [
+        table.tableArn,
+        ...definition.indexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+      ],
     });
     grantKeyVia(grantee, this.key, 'dynamodb', write ? KEY_WRITE_ACTIONS : KEY_READ_ACTIONS);
   }
@@ -97,7 +112,12 @@ export class HeraldTables extends Construct {
 }
 
 /** Grants key actions usable only through one AWS service in this region (kms:ViaService). */
-export function grantKeyVia(grantee: iam.IGrantable, key: kms.IKey, service: string, actions: string[]): void {
+export function grantKeyVia(
+  grantee: iam.IGrantable,
+  key: kms.IKey,
+  service: string,
+  actions: string[],
+): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       actions,

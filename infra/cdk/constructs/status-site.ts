@@ -84,7 +84,8 @@ export class StatusSite extends Construct {
       },
       {
         id: 'AwsSolutions-CFR1',
-        reason: 'Travellers read the status page from wherever they are stranded; no geography may be excluded.',
+        reason:
+          'Travellers read the status page from wherever they are stranded; no geography may be excluded.',
       },
       {
         id: 'AwsSolutions-CFR2',
@@ -95,12 +96,15 @@ export class StatusSite extends Construct {
 
     this.publishPolicy = new iam.ManagedPolicy(this, 'PublishPolicy', {
       description: 'Write the Herald status site and feeds',
-      statements: [new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects('*')] })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects('*')] }),
+      ],
     });
     const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     Validations.of(this.publishPolicy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
-      reason: 'The publisher writes pages and feeds whose keys depend on incidents and languages; only PutObject is allowed.',
+      reason:
+        'The publisher writes pages and feeds whose keys depend on incidents and languages; only PutObject is allowed.',
     });
   }
 

@@ -35,7 +35,9 @@ function minutesBetween(from: string, to: string): number {
   const rad = Math.PI / 180;
   const h =
     Math.sin(((b.latitude - a.latitude) * rad) / 2) ** 2 +
-    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
+    Math.cos(a.latitude * rad) *
+      Math.cos(b.latitude * rad) *
+      Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
   const km = 2 * 6371 * Math.asin(Math.sqrt(h));
   return Math.round((km / CRUISE_KMH) * 60) + TAXI_MINUTES;
 }
@@ -44,7 +46,13 @@ function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-function flight(number: number, date: string, origin: string, destination: string, departureMs: number): Flight {
+function flight(
+  number: number,
+  date: string,
+  origin: string,
+  destination: string,
+  departureMs: number,
+): Flight {
   const arrivalMs = departureMs + minutesBetween(origin, destination) * 60_000;
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');
   return {
@@ -65,7 +73,13 @@ function schedule(startDate: string): Flight[] {
     SPOKES.forEach((spoke, spokeIndex) => {
       WAVES_UTC.forEach((hour, waveIndex) => {
         const number = 100 + spokeIndex * 20 + waveIndex * 2;
-        const outbound = flight(number, date, HUB, spoke, Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`));
+        const outbound = flight(
+          number,
+          date,
+          HUB,
+          spoke,
+          Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`),
+        );
         const turnaroundMs = Date.parse(outbound.arrival) + 2 * 3_600_000;
         flights.push(outbound, flight(number + 1, date, spoke, HUB, turnaroundMs));
       });
@@ -83,7 +97,10 @@ function customers(count: number): Customer[] {
       firstName: names[index % names.length] ?? 'Alex',
       lastName: LAST_NAMES[index % LAST_NAMES.length] ?? 'Doe',
       // Every 11th has a number too short to be E.164; every 13th has not consented.
-      phone: index % 11 === 10 ? '+3584012' : `${PHONE_PREFIX[language]}${String(1_000_000 + index * 7919).slice(-7)}`,
+      phone:
+        index % 11 === 10
+          ? '+3584012'
+          : `${PHONE_PREFIX[language]}${String(1_000_000 + index * 7919).slice(-7)}`,
       language,
       smsConsent: index % 13 !== 12,
     };
@@ -105,7 +122,10 @@ export function demoAirline(startDate: string, customerCount = 90): DemoAirline 
     const segments = [{ flightNumber: first.flightNumber, date: first.date }];
     const connection =
       booking % 5 === 4 && first.destination === HUB
-        ? flights.find((next) => next.origin === HUB && Date.parse(next.departure) > Date.parse(first.arrival) + 45 * 60_000)
+        ? flights.find(
+            (next) =>
+              next.origin === HUB && Date.parse(next.departure) > Date.parse(first.arrival) + 45 * 60_000,
+          )
         : undefined;
     if (connection) segments.push({ flightNumber: connection.flightNumber, date: connection.date });
     bookings.push({ bookingRef: `DEMO${String(booking + 1).padStart(2, '0')}`, passengers, segments });

@@ -9,7 +9,8 @@ export async function writeAll(table: string, items: Record<string, unknown>[]):
   for (let offset = 0; offset < items.length; offset += BATCH_LIMIT) {
     let requests = items.slice(offset, offset + BATCH_LIMIT).map((Item) => ({ PutRequest: { Item } }));
     for (let round = 0; requests.length > 0; round++) {
-      if (round === MAX_ROUNDS) throw new Error(`BatchWrite to ${table} left ${requests.length} items unprocessed`);
+      if (round === MAX_ROUNDS)
+        throw new Error(`BatchWrite to ${table} left ${requests.length} items unprocessed`);
       if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
       const { UnprocessedItems } = await dynamoDb.send(
         new BatchWriteCommand({ RequestItems: { [table]: requests } }),

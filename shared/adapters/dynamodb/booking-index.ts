@@ -1,5 +1,3 @@
-
-import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { FlightRef, PassengerSegment } from '#shared/domain/model.ts';
 import type { BookingIndex } from '#shared/ports/stores.ts';
@@ -38,4 +36,3 @@ export class DynamoBookingIndex implements BookingIndex {
     );
   }
 }
-

@@ -65,7 +65,9 @@ export class DynamoBroadcastStore implements BroadcastStore {
   }
 
   async get(id: string): Promise<Broadcast | undefined> {
-    const { Item } = await dynamoDb.send(new GetCommand({ TableName: this.table, Key: { pk: broadcastPk(id), sk: 'META' } }));
+    const { Item } = await dynamoDb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: broadcastPk(id), sk: 'META' } }),
+    );
     return Item ? toBroadcast(Item) : undefined;
   }
 
@@ -112,13 +114,16 @@ export class DynamoBroadcastStore implements BroadcastStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new Error(`Broadcast ${id} does not exist`, { cause: error });
+      if (error instanceof ConditionalCheckFailedException)
+        throw new Error(`Broadcast ${id} does not exist`, { cause: error });
       throw error;
     }
   }
 
   private async byIdempotencyKey(key: string): Promise<Broadcast | undefined> {
-    const { Item } = await dynamoDb.send(new GetCommand({ TableName: this.table, Key: { pk: idempotencyPk(key), sk: 'META' } }));
+    const { Item } = await dynamoDb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: idempotencyPk(key), sk: 'META' } }),
+    );
     return typeof Item?.broadcastId === 'string' ? this.get(Item.broadcastId) : undefined;
   }
 }

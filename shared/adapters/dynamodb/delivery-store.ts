@@ -37,7 +37,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async get(broadcastId: string, channel: Channel, recipientId: string): Promise<StoredDelivery | undefined> {
     const { Item } = await dynamoDb.send(
-      new GetCommand({ TableName: this.table, Key: { broadcastId, sk: sortKey({ broadcastId, channel, recipientId }) } }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { broadcastId, sk: sortKey({ broadcastId, channel, recipientId }) },
+      }),
     );
     return Item ? toDelivery(Item) : undefined;
   }

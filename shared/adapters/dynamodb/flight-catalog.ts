@@ -16,7 +16,9 @@ export class DynamoFlightCatalog implements FlightCatalog {
   private readonly table = tablesConfig().flights;
 
   async get(ref: FlightRef): Promise<Flight | undefined> {
-    const { Item } = await dynamoDb.send(new GetCommand({ TableName: this.table, Key: { flightKey: flightKey(ref) } }));
+    const { Item } = await dynamoDb.send(
+      new GetCommand({ TableName: this.table, Key: { flightKey: flightKey(ref) } }),
+    );
     return Item ? toFlight(Item) : undefined;
   }
 

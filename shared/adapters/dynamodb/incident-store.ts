@@ -19,14 +19,22 @@ export class DynamoIncidentStore implements IncidentStore {
     await dynamoDb.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: incidentPk(incident.id), sk: 'META', gsi1pk: 'INCIDENT', gsi1sk: incident.createdAt, ...incident },
+        Item: {
+          pk: incidentPk(incident.id),
+          sk: 'META',
+          gsi1pk: 'INCIDENT',
+          gsi1sk: incident.createdAt,
+          ...incident,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
 
   async get(id: string): Promise<Incident | undefined> {
-    const { Item } = await dynamoDb.send(new GetCommand({ TableName: this.table, Key: { pk: incidentPk(id), sk: 'META' } }));
+    const { Item } = await dynamoDb.send(
+      new GetCommand({ TableName: this.table, Key: { pk: incidentPk(id), sk: 'META' } }),
+    );
     return Item ? withoutKeys<Incident>(Item) : undefined;
   }
 
@@ -53,7 +61,11 @@ export class DynamoTimelineStore implements TimelineStore {
     await dynamoDb.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: incidentPk(entry.incidentId), sk: `UPDATE#${entry.publishedAt}#${entry.broadcastId}`, ...entry },
+        Item: {
+          pk: incidentPk(entry.incidentId),
+          sk: `UPDATE#${entry.publishedAt}#${entry.broadcastId}`,
+          ...entry,
+        },
       }),
     );
   }
