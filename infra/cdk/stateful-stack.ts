@@ -11,7 +11,7 @@ export type Provider = 'twilio' | 'x' | 'facebook';
 
 /**
  * The JSON keys each provider secret holds: the names of the variables `shared/config.ts`
- * validates, so a loader can merge the secret into the environment before validating it.
+ * validates, which `mergeSecretIntoEnv` merges over the environment at cold start.
  */
 export const PROVIDER_SECRET_KEYS: Readonly<Record<Provider, readonly string[]>> = {
   twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
@@ -46,7 +46,8 @@ export class HeraldStatefulStack extends Stack {
           secretStringTemplate: JSON.stringify(
             Object.fromEntries(PROVIDER_SECRET_KEYS[provider].map((key) => [key, ''])),
           ),
-          generateStringKey: 'unused',
+          // CloudFormation needs a generated key; it is merged into the environment unused.
+          generateStringKey: 'HERALD_SECRET_PLACEHOLDER',
         },
         removalPolicy: RemovalPolicy.RETAIN,
       });
