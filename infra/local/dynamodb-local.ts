@@ -4,6 +4,7 @@
  * infra/tables.ts.
  */
 import { type ChildProcess, execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import {
@@ -82,11 +83,14 @@ async function createTables(client: DynamoDBClient): Promise<void> {
 async function waitUntilReady(
   client: DynamoDBClient,
   process: ChildProcess,
+  output: () => string,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (process.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${process.exitCode}`);
+    if (process.exitCode !== null) {
+      throw new Error(`DynamoDB Local exited with code ${process.exitCode}: ${output() || 'no output'}`);
+    }
     try {
       await client.send(new ListTablesCommand({}));
       return;
@@ -110,7 +114,15 @@ export async function startDynamoDbLocal(options: {
 }): Promise<RunningDynamoDb> {
   await checkJava();
   const port = options.port === 0 ? await freePort() : options.port;
-  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'ignore' });
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const child = spawn({ port, path: options.dataDir ?? null, sharedDb: true, stdio: 'pipe' });
+  // Kept short: only for the error message if it fails to start (port taken, bad data folder).
+  let output = '';
+  const remember = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-2_000);
+  };
+  child.stdout?.on('data', remember);
+  child.stderr?.on('data', remember);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -118,7 +130,7 @@ export async function startDynamoDbLocal(options: {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    await waitUntilReady(client, child, 30_000);
+    await waitUntilReady(client, child, () => output.trim(), 30_000);
     await createTables(client);
   } catch (error) {
     child.kill();
