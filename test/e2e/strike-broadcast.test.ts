@@ -158,11 +158,11 @@ describe('a strike broadcast through the local stack', () => {
     expect(missingTemplate.body.errors[0]).toMatchObject({ path: 'templateId' });
     expect(missingTemplate.body.errors[0]?.message).toContain('no-such-template');
 
-    const body = incidentBody();
+    expect((await operator('GET', '/broadcasts/does-not-exist')).status).toBe(404);
   });
 
   it('refuses callers without a key (401) and roles that may not act (403)', async () => {
-    const body = { type: 'strike', title: 'Strike', severity: 'minor', window, scope: { airports: ['HEL'] } };
+    const body = incidentBody();
     const anonymous = await apiClient(stack, 'anonymous')('POST', '/incidents', body);
     expect(anonymous.status).toBe(401);
     expect(anonymous.contentType).toBe('application/problem+json');
