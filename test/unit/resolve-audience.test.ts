@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Customer, Flight, FlightRef, PassengerSegment } from '#shared/domain/model.ts';
+import type { BookingIndex, CustomerDirectory } from '#shared/ports/stores.ts';
+import { resolveAudience } from '#shared/use-cases/resolve-audience.ts';
+
+const flight = (flightNumber: string, departure: string): Flight => ({
+  flightNumber,
+  carrier: 'AY',
+  date: departure.slice(0, 10),
+  origin: 'HEL',
+  destination: 'ARN',
+  departure,
+  arrival: departure,
+});
+const customer = (customerId: string, overrides: Partial<Customer> = {}): Customer => ({
+  customerId,
+  firstName: 'A',
+  lastName: 'B',
+  phone: '+358401234567',
+  language: 'fi',
+  smsConsent: true,
+  ...overrides,
+});
+
+/** Passengers per flight, served in pages of two to exercise paging. */
+function fakes(
+  manifest: Record<string, string[]>,
+  people: Customer[],
+): { bookings: BookingIndex; customers: CustomerDirectory } {
+  return {
+    bookings: {
+      async *passengersOn(ref: FlightRef) {
+        const ids = manifest[ref.flightNumber] ?? [];
+        for (let i = 0; i < ids.length; i += 2) {
+          yield ids
+            .slice(i, i + 2)
+            .map((customerId): PassengerSegment => ({ bookingRef: `B-${customerId}`, customerId, ...ref }));
+        }
+      },
+      async putSegments() {},
+    },
+    customers: {
+      async getMany(ids: string[]) {
+        return people.filter((person) => ids.includes(person.customerId)).reverse();
+      },
+      async put() {},
+    },
+  };
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('resolveAudience', () => {
+  const flights = [
+    flight('AY1', '2026-11-23T06:00:00Z'),
+    flight('AY2', '2026-11-23T09:00:00Z'),
+    flight('AY3', '2026-11-23T12:00:00Z'),
+  ];
+  const people = ['C1', 'C2', 'C3', 'C4', 'C5'].map((id) => customer(id));
+
+  it('yields each customer once, at the soonest affected flight, in flight order', async () => {
+    const deps = fakes({ AY1: ['C1', 'C2', 'C3'], AY2: ['C2', 'C4'], AY3: ['C1', 'C5'] }, people);
+    const members = await collect(resolveAudience(flights, { ...deps, readAhead: 3 }));
+    expect(members.map((m) => `${m.customer.customerId}@${m.flight.flightNumber}`)).toEqual([
+      'C1@AY1',
+      'C2@AY1',
+      'C3@AY1',
+      'C4@AY2',
+      'C5@AY3',
+    ]);
+  });
+
+  it('marks who gets no SMS and why, and falls back to English for other languages', async () => {
+    const mixed = [
+      customer('C1', { smsConsent: false }),
+      customer('C2', { phone: '12345' }),
+      customer('C3', { optedOut: true }),
+      customer('C4', { language: 'de' }),
+    ];
+    const deps = fakes({ AY1: ['C1', 'C2', 'C3', 'C4'] }, mixed);
+    const members = await collect(resolveAudience(flights.slice(0, 1), deps));
+    expect(members.map((m) => [m.customer.customerId, m.exclusion ?? 'sms', m.language])).toEqual([
+      ['C1', 'noConsent', 'fi'],
+      ['C2', 'invalidPhone', 'fi'],
+      ['C3', 'optedOut', 'fi'],
+      ['C4', 'sms', 'en'],
+    ]);
+  });
+
+  it('passes on a failure reading any flight', async () => {
+    const deps = fakes({ AY1: ['C1'] }, people);
+    const failing = {
+      ...deps,
+      bookings: {
+        ...deps.bookings,
+        async *passengersOn(): AsyncIterable<PassengerSegment[]> {
+          throw new Error('throttled');
+        },
+      },
+    };
+    await expect(collect(resolveAudience(flights, failing))).rejects.toThrow('throttled');
+  });
+});
