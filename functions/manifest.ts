@@ -23,8 +23,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'POST /incidents', handler: 'create-incident', roles: ['operator', 'admin'] },
   { routeKey: 'GET /incidents', handler: 'list-incidents', roles: everyone },
   { routeKey: 'GET /incidents/{id}', handler: 'get-incident', roles: everyone },
+  { routeKey: 'POST /incidents/{id}/preview', handler: 'preview-broadcast', roles: ['operator', 'admin'] },
   { routeKey: 'POST /incidents/{id}/broadcasts', handler: 'create-broadcast', roles: ['operator', 'admin'] },
   { routeKey: 'GET /broadcasts/{id}', handler: 'get-broadcast', roles: everyone },
+  { routeKey: 'POST /imports/{kind}', handler: 'import-records', roles: ['admin'] },
 ];
 
 /** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */

@@ -1,22 +1,10 @@
-import { z } from 'zod';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
-import { BROADCAST_KINDS, CHANNELS } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
+import { BroadcastBody } from '#shared/http/broadcast-body.ts';
 import { createBroadcast } from '#shared/use-cases/create-broadcast.ts';
-
-const CreateBroadcastBody = z.object({
-  templateId: z.string().min(1),
-  templateVersion: z.number().int().positive().optional(),
-  variables: z.record(z.string(), z.string().max(500)).default({}),
-  channels: z
-    .array(z.enum(CHANNELS))
-    .min(1)
-    .default([...CHANNELS]),
-  kind: z.enum(BROADCAST_KINDS).default('initial'),
-});
 
 const deps = {
   incidents: new DynamoIncidentStore(),
@@ -29,7 +17,7 @@ const deps = {
 export const handler = apiHandler(async ({ body, caller, pathParameters, headers }) => {
   const broadcast = await createBroadcast(
     pathParameters.id ?? '',
-    CreateBroadcastBody.parse(body ?? {}),
+    BroadcastBody.parse(body ?? {}),
     caller.user,
     deps,
     headers['idempotency-key'],

@@ -35,6 +35,8 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'get-incident': { tables: { herald: 'read' } },
   'create-broadcast': { tables: { herald: 'readWrite' }, publish: true },
   'get-broadcast': { tables: { herald: 'read' } },
+  'preview-broadcast': { tables: { flights: 'read', bookings: 'read', customers: 'read', herald: 'read' } },
+  'import-records': { tables: { flights: 'readWrite', bookings: 'readWrite', customers: 'readWrite' } },
   'plan-broadcast': {
     tables: {
       flights: 'read',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { Broadcast, BroadcastKind, Channel } from '#shared/domain/model.ts';
 import type { BroadcastStore, Fanout, IncidentStore, TemplateStore } from '#shared/ports/stores.ts';
+import { findTemplate } from './find-template.ts';
 
 export interface CreateBroadcastInput {
   templateId: string;
@@ -36,15 +37,12 @@ export async function createBroadcast(
   if (!incident) throw new NotFoundError('Incident', incidentId);
   if (incident.status !== 'open') throw new ConflictError(`Incident '${incidentId}' is resolved.`);
 
-  const template =
-    input.templateVersion === undefined
-      ? await deps.templates.latestApproved(input.templateId)
-      : await deps.templates.getVersion(input.templateId, input.templateVersion);
-  if (template?.status !== 'approved') {
+  const template = await findTemplate(deps.templates, input.templateId, input.templateVersion);
+  if (template.status !== 'approved') {
     throw new ValidationError('The template cannot be broadcast.', [
       {
-        path: 'templateId',
-        message: `Template '${input.templateId}'${input.templateVersion ? ` version ${input.templateVersion}` : ''} does not exist or is not approved.`,
+        path: 'templateVersion',
+        message: `Version ${template.version} of '${template.id}' is ${template.status}, not approved.`,
       },
     ]);
   }

@@ -1,6 +1,5 @@
 import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
-import { messageLanguage, smsExclusion } from '#shared/domain/eligibility.ts';
-import { type Broadcast, type Flight, LANGUAGES, type PassengerSegment } from '#shared/domain/model.ts';
+import { type Broadcast, type Flight, LANGUAGES } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
 import type {
   BookingIndex,
@@ -11,6 +10,7 @@ import type {
   FlightCatalog,
   IncidentStore,
 } from '#shared/ports/stores.ts';
+import { resolveAudience } from './resolve-audience.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
 
 export interface PlanBroadcastDeps {
@@ -33,8 +33,8 @@ function publicRecipients(channel: Broadcast['channels'][number]): string[] {
  * Resolves the audience of a queued broadcast and fans the work out.
  * 1. marks the broadcast sending;
  * 2. finds the affected flights by index queries, soonest departure first;
- * 3. streams each flight's passengers page by page, keeps the eligible ones and writes one
- *    delivery record per customer (a conditional put: a customer on two flights is written once);
+ * 3. streams the audience (one entry per customer, soonest flight first), keeps the eligible ones
+ *    and writes one delivery record each (a conditional put, so a re-run writes nothing twice);
  * 4. publishes SMS batches as they fill, so the first passenger is reached before planning ends;
  * 5. writes and publishes one record per public post;
  * 6. records the totals as final and settles the broadcast if nothing is left to send.
@@ -83,38 +83,28 @@ async function planSms(broadcast: Broadcast, flights: Flight[], deps: PlanBroadc
     batch = [];
   };
 
-  for (const flight of flights) {
-    for await (const page of deps.bookings.passengersOn(flight)) {
-      const customers = await deps.customers.getMany(page.map((segment) => segment.customerId));
-      const segmentOf = new Map<string, PassengerSegment>(
-        page.map((segment) => [segment.customerId, segment]),
-      );
-      for (const customer of customers) {
-        if (smsExclusion(customer)) continue;
-        const segment = segmentOf.get(customer.customerId);
-        if (!segment) continue;
-        const created = await deps.deliveries.createIfAbsent({
-          broadcastId: broadcast.id,
-          channel: 'sms',
-          recipientId: customer.customerId,
-          status: 'queued',
-          attempts: 0,
-          updatedAt: new Date().toISOString(),
-          // What the SMS names, fixed at planning time: the soonest affected segment.
-          payload: {
-            bookingRef: segment.bookingRef,
-            flightNumber: flight.flightNumber,
-            date: flight.date,
-            origin: flight.origin,
-            departure: flight.departure,
-            language: messageLanguage(customer.language),
-          },
-        });
-        if (!created) continue;
-        batch.push(customer.customerId);
-        if (batch.length >= deps.smsBatchSize) await flush();
-      }
-    }
+  for await (const { customer, flight, segment, language, exclusion } of resolveAudience(flights, deps)) {
+    if (exclusion) continue;
+    const created = await deps.deliveries.createIfAbsent({
+      broadcastId: broadcast.id,
+      channel: 'sms',
+      recipientId: customer.customerId,
+      status: 'queued',
+      attempts: 0,
+      updatedAt: new Date().toISOString(),
+      // What the SMS names, fixed at planning time: the soonest affected segment.
+      payload: {
+        bookingRef: segment.bookingRef,
+        flightNumber: flight.flightNumber,
+        date: flight.date,
+        origin: flight.origin,
+        departure: flight.departure,
+        language,
+      },
+    });
+    if (!created) continue;
+    batch.push(customer.customerId);
+    if (batch.length >= deps.smsBatchSize) await flush();
   }
   await flush();
 }

@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAirline } from '#infra/local/seed/demo-airline.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
+import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
 /**
- * Who the brief says must get an SMS, worked out from the demo data directly rather than
- * through Herald's audience code: passengers of flights departing from or arriving at the
- * airport inside the window, with consent and an E.164 number, once each.
+ * Who the brief says is affected, worked out from the demo data directly rather than through
+ * Herald's audience code: passengers of flights departing from or arriving at the airport
+ * inside the window, once each.
  */
-function expectedPhones(airport: string, start: string, end: string): string[] {
+function affectedCustomers(airport: string, start: string, end: string) {
   const airline = demoAirline(start.slice(0, 10));
   const inWindow = (iso: string) => Date.parse(iso) >= Date.parse(start) && Date.parse(iso) < Date.parse(end);
   const affected = new Set(
@@ -27,8 +28,13 @@ function expectedPhones(airport: string, start: string, end: string): string[] {
       .filter((booking) => booking.segments.some((s) => affected.has(`${s.flightNumber}#${s.date}`)))
       .flatMap((booking) => booking.passengers),
   );
-  return airline.customers
-    .filter((c) => customerIds.has(c.customerId) && c.smsConsent && isValidPhoneNumber(c.phone))
+  return airline.customers.filter((c) => customerIds.has(c.customerId));
+}
+
+/** Of those, who gets an SMS: consent and a valid E.164 number. */
+function expectedPhones(airport: string, start: string, end: string): string[] {
+  return affectedCustomers(airport, start, end)
+    .filter((c) => c.smsConsent && isValidPhoneNumber(c.phone))
     .map((c) => c.phone)
     .sort();
 }
@@ -113,6 +119,38 @@ describe('a strike broadcast through the local stack', () => {
     const page = await fetch(`${stack.apiUrl}/status`);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('Ground handling strike at Oslo Airport');
+  });
+
+  it('previews the audience and every channel text without sending anything', async () => {
+    const operator = apiClient(stack, 'operator');
+    const textsBefore = (await sandboxMessages(stack.sandboxes.twilio)).length;
+    const incident = await operator<Incident>(
+      'POST',
+      '/incidents',
+      incidentBody({ title: 'Strike at Tallinn', scope: { airports: ['TLL'] } }),
+    );
+    const preview = await operator<Preview>('POST', `/incidents/${incident.body.id}/preview`, {
+      templateId: 'strike-disruption',
+    });
+    expect(preview.status).toBe(200);
+
+    const affected = affectedCustomers('TLL', window.start, window.end);
+    const phones = expectedPhones('TLL', window.start, window.end);
+    expect(preview.body.affectedCustomers).toBe(affected.length);
+    expect(preview.body.recipients.sms).toBe(phones.length);
+    expect(Object.values(preview.body.recipients.byLanguage).reduce((a, b) => a + b, 0)).toBe(phones.length);
+    expect(preview.body.excluded.noConsent).toBe(affected.filter((c) => !c.smsConsent).length);
+    expect(preview.body.excluded.invalidPhone).toBe(
+      affected.filter((c) => c.smsConsent && !isValidPhoneNumber(c.phone)).length,
+    );
+    expect(preview.body.affectedFlights.every((f) => f.origin === 'TLL' || f.destination === 'TLL')).toBe(
+      true,
+    );
+    expect(preview.body.messages.sms?.fi?.text).toMatch(/^Hei \p{L}+, lentosi AY\d+ /u);
+    expect(preview.body.messages.sms?.fi).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    expect(preview.body.messages.x?.en?.weightedLength).toBeLessThanOrEqual(280);
+    expect(preview.body.messages.status?.sv?.title).toBe('Strejk: flyg påverkas vid TLL');
+    expect(await sandboxMessages(stack.sandboxes.twilio)).toHaveLength(textsBefore);
   });
 
   it('answers bad input with problem+json and the offending field paths', async () => {

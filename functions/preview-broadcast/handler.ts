@@ -1,0 +1,22 @@
+import { DynamoBookingIndex } from '#shared/adapters/dynamodb/booking-index.ts';
+import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
+import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { BroadcastBody } from '#shared/http/broadcast-body.ts';
+import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
+
+const deps = {
+  incidents: new DynamoIncidentStore(),
+  templates: new DynamoTemplateStore(),
+  flights: new DynamoFlightCatalog(),
+  bookings: new DynamoBookingIndex(),
+  customers: new DynamoCustomerDirectory(),
+};
+
+/** POST /incidents/{id}/preview: who a broadcast would reach and what each channel would say; sends nothing. */
+export const handler = apiHandler(async ({ body, pathParameters }) => ({
+  status: 200,
+  body: await previewBroadcast(pathParameters.id ?? '', BroadcastBody.parse(body ?? {}), deps),
+}));
