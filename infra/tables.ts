@@ -35,6 +35,8 @@ export const TABLES: readonly TableDefinition[] = [
       { indexName: 'byDestination', partitionKey: 'destination', sortKey: 'arrivalUtc' },
       { indexName: 'byCarrierDeparture', partitionKey: 'carrier', sortKey: 'departureUtc' },
       { indexName: 'byCarrierArrival', partitionKey: 'carrier', sortKey: 'arrivalUtc' },
+      // departureHour = UTC "YYYY-MM-DDTHH": every flight in the air over an area, one Query per hour.
+      { indexName: 'byDepartureHour', partitionKey: 'departureHour', sortKey: 'departureUtc' },
     ],
   },
   {
@@ -69,6 +71,11 @@ export const TABLES: readonly TableDefinition[] = [
     // sk = "<channel>#<recipientId>"
     partitionKey: 'broadcastId',
     sortKey: 'sk',
-    indexes: [],
+    indexes: [
+      // Sparse: only records still queued or sending carry pendingKey ("queued#3"); the sweeper's view.
+      { indexName: 'byPending', partitionKey: 'pendingKey', sortKey: 'updatedAt' },
+      // Twilio status callbacks name the message, not the recipient.
+      { indexName: 'byProviderId', partitionKey: 'providerId' },
+    ],
   },
 ];

@@ -86,8 +86,25 @@ export const facebookConfig = once(() =>
 export const deliveryConfig = once(() => {
   const env = read({
     HERALD_SMS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+    /** Messages per second across all SMS workers: 1 suits one Twilio long code. */
+    HERALD_SMS_MPS: z.coerce.number().positive().max(1000).default(1),
+    /** X allows 200 posts per 15 minutes per user. */
+    HERALD_X_POSTS_PER_SECOND: z.coerce
+      .number()
+      .positive()
+      .max(100)
+      .default(200 / 900),
+    HERALD_FACEBOOK_POSTS_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+    /** Where Twilio posts delivery status callbacks; unset means none are asked for. */
+    TWILIO_STATUS_CALLBACK_URL: url.optional(),
   });
-  return { smsBatchSize: env.HERALD_SMS_BATCH_SIZE };
+  return {
+    smsBatchSize: env.HERALD_SMS_BATCH_SIZE,
+    smsPerSecond: env.HERALD_SMS_MPS,
+    xPerSecond: env.HERALD_X_POSTS_PER_SECOND,
+    facebookPerSecond: env.HERALD_FACEBOOK_POSTS_PER_SECOND,
+    statusCallbackUrl: env.TWILIO_STATUS_CALLBACK_URL,
+  };
 });
 
 /** The settings secret of one provider, named by the ARN in this variable. */

@@ -6,6 +6,34 @@ import { createIncident } from '#shared/use-cases/create-incident.ts';
 
 const isoWithOffset = z.iso.datetime({ offset: true });
 
+/** GeoJSON position: [longitude, latitude], an altitude allowed after them. */
+const position = z.tuple(
+  [
+    z
+      .number()
+      .min(-180, 'Longitude must be between -180 and 180.')
+      .max(180, 'Longitude must be between -180 and 180.'),
+    z
+      .number()
+      .min(-90, 'Latitude must be between -90 and 90.')
+      .max(90, 'Latitude must be between -90 and 90.'),
+  ],
+  z.number(),
+);
+/** A closed linear ring (RFC 7946 §3.1.6). */
+const ring = z
+  .array(position)
+  .min(4, 'A ring needs at least 4 positions.')
+  .refine((positions) => {
+    const [first, last] = [positions[0], positions.at(-1)];
+    return first?.[0] === last?.[0] && first?.[1] === last?.[1];
+  }, 'A ring must end at the position it starts from.');
+const polygon = z.array(ring).min(1, 'A polygon needs at least its outer ring.');
+const area = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Polygon'), coordinates: polygon }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(polygon).min(1) }),
+]);
+
 const CreateIncidentBody = z.object({
   type: z.enum(INCIDENT_TYPES),
   title: z.string().trim().min(1).max(200),
@@ -13,6 +41,8 @@ const CreateIncidentBody = z.object({
   window: z.object({ start: isoWithOffset, end: isoWithOffset }),
   scope: z.object({
     airports: z.array(z.string().regex(/^[A-Za-z]{3}$/, 'Use a three-letter IATA code.')).optional(),
+    area: area.optional(),
+    includeOverflights: z.boolean().optional(),
     flights: z
       .array(z.object({ flightNumber: z.string().regex(/^[A-Z0-9]{2}\d{1,4}[A-Z]?$/), date: z.iso.date() }))
       .optional(),

@@ -22,4 +22,6 @@ const deps = {
 };
 
 /** Planner queue: resolves a broadcast's audience and fans the work out to the channel queues. */
-export const handler = sqsWorker(PlanBroadcastMessage, ({ broadcastId }) => planBroadcast(broadcastId, deps));
+export const handler = sqsWorker('plan-broadcast', PlanBroadcastMessage, ({ broadcastId }) =>
+  planBroadcast(broadcastId, deps),
+);

@@ -17,6 +17,6 @@ const deps = {
 };
 
 /** Facebook queue: one post per language. */
-export const handler = sqsWorker(PublicPostMessage, ({ broadcastId, recipientId }) =>
+export const handler = sqsWorker('post-to-facebook', PublicPostMessage, ({ broadcastId, recipientId }) =>
   postPublic('facebook', broadcastId, messageLanguage(recipientId), deps),
 );

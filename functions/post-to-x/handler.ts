@@ -17,6 +17,6 @@ const deps = {
 };
 
 /** X queue: one post per language. */
-export const handler = sqsWorker(PublicPostMessage, ({ broadcastId, recipientId }) =>
+export const handler = sqsWorker('post-to-x', PublicPostMessage, ({ broadcastId, recipientId }) =>
   postPublic('x', broadcastId, messageLanguage(recipientId), deps),
 );

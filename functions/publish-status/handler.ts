@@ -17,4 +17,6 @@ const deps = {
 };
 
 /** Status queue: appends the update to the incident's timeline and rewrites the static status files. */
-export const handler = sqsWorker(PublicPostMessage, ({ broadcastId }) => publishStatus(broadcastId, deps));
+export const handler = sqsWorker('publish-status', PublicPostMessage, ({ broadcastId }) =>
+  publishStatus(broadcastId, deps),
+);

@@ -2,12 +2,15 @@ import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
+import { deliveryConfig } from '#shared/config.ts';
 import { SmsBatchMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { sendSmsBatch } from '#shared/use-cases/send-sms-batch.ts';
 
+const config = deliveryConfig();
 const deps = {
   broadcasts: new DynamoBroadcastStore(),
   incidents: new DynamoIncidentStore(),
@@ -15,10 +18,14 @@ const deps = {
   customers: new DynamoCustomerDirectory(),
   deliveries: new DynamoDeliveryStore(),
   sms: await twilioSmsSender(),
+  smsRate: new DynamoRateLimiter('sms', rateFromPerSecond(config.smsPerSecond)),
+  statusCallbackUrl: config.statusCallbackUrl,
 };
 
-/** SMS queue: one batch of recipients; transient failures make the whole message retry, sent ones are skipped. */
-export const handler = sqsWorker(SmsBatchMessage, async ({ broadcastId, customerIds }) => {
-  const { retry } = await sendSmsBatch(broadcastId, customerIds, deps);
-  if (retry.length > 0) throw new Error(`${retry.length} of ${customerIds.length} SMS failed transiently`);
-});
+/** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */
+export const handler = sqsWorker(
+  'send-sms',
+  SmsBatchMessage,
+  ({ broadcastId, customerIds }, { lastChance }) =>
+    sendSmsBatch(broadcastId, customerIds, deps, { lastChance }),
+);

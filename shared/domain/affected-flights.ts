@@ -4,16 +4,23 @@
  */
 
 import type { FlightCatalog } from '#shared/ports/stores.ts';
+import { airportsInArea, isOverAreaDuring } from './geo.ts';
 import type { Flight, Incident } from './model.ts';
+
+/** Longer than any scheduled flight: an overflight can have departed this long before the window. */
+export const MAX_FLIGHT_DURATION_MS = 20 * 60 * 60 * 1000;
 
 const keyOf = (flight: Flight) => `${flight.flightNumber}#${flight.date}`;
 
 /**
  * Every affected flight once, soonest departure first.
  * 1. explicit flights, whatever the window;
- * 2. departures from and arrivals at the scope's airports inside the window;
- * 3. with carriers alone, every flight of those carriers departing or arriving inside the window;
- * 4. carriers narrow whatever steps 1–2 found.
+ * 2. departures from and arrivals at the scope's airports, and at every airport inside its
+ *    area, inside the window;
+ * 3. with `includeOverflights`, flights departing up to the longest flight time before the
+ *    window and over the area at some instant of it;
+ * 4. with carriers alone, every flight of those carriers departing or arriving inside the window;
+ * 5. carriers narrow whatever steps 1–3 found.
  */
 export async function findAffectedFlights(incident: Incident, catalog: FlightCatalog): Promise<Flight[]> {
   const { scope, window } = incident;
@@ -23,12 +30,23 @@ export async function findAffectedFlights(incident: Incident, catalog: FlightCat
   };
 
   for (const ref of scope.flights ?? []) add(await catalog.get(ref));
-  for (const airport of scope.airports ?? []) {
+  const areaAirports = scope.area ? airportsInArea(scope.area).map((airport) => airport.iata) : [];
+  for (const airport of new Set([...(scope.airports ?? []), ...areaAirports])) {
     for await (const flight of catalog.departingFrom(airport, window)) add(flight);
     for await (const flight of catalog.arrivingAt(airport, window)) add(flight);
   }
+  if (scope.area && scope.includeOverflights) {
+    const airborne = {
+      start: new Date(Date.parse(window.start) - MAX_FLIGHT_DURATION_MS).toISOString(),
+      end: window.end,
+    };
+    for await (const flight of catalog.departingBetween(airborne)) {
+      if (isOverAreaDuring(flight, scope.area, window)) add(flight);
+    }
+  }
   const carriers = scope.carriers ?? [];
-  const hasOtherSelector = (scope.flights?.length ?? 0) > 0 || (scope.airports?.length ?? 0) > 0;
+  const hasOtherSelector =
+    (scope.flights?.length ?? 0) > 0 || (scope.airports?.length ?? 0) > 0 || scope.area !== undefined;
   if (!hasOtherSelector) {
     for (const carrier of carriers) {
       for await (const flight of catalog.departingForCarrier(carrier, window)) add(flight);

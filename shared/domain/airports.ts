@@ -31,6 +31,9 @@ const byIata = new Map<string, Airport>(
     ]),
 );
 
+/** Every airport with an IATA code, for area scopes (airports inside a polygon). */
+export const ALL_AIRPORTS: readonly Airport[] = [...byIata.values()];
+
 export function findAirport(iata: string): Airport | undefined {
   return byIata.get(iata.toUpperCase());
 }

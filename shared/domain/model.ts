@@ -1,5 +1,7 @@
 /** The domain vocabulary shared by every use case, adapter and handler. */
 
+import type { MultiPolygon, Polygon } from 'geojson';
+
 export const LANGUAGES = ['fi', 'sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = 'en';
@@ -35,6 +37,10 @@ export interface FlightRef {
 
 export interface Scope {
   airports?: string[];
+  /** GeoJSON, [lon, lat] positions (an ash-cloud advisory): the airports inside it count as `airports`. */
+  area?: Polygon | MultiPolygon;
+  /** With an area: also the flights over it at some instant of the window. */
+  includeOverflights?: boolean;
   flights?: FlightRef[];
   carriers?: string[];
 }
@@ -97,6 +103,25 @@ export interface TemplateVersion {
   createdBy: string;
   createdAt: string;
   approvedBy?: string;
+  /** `vars.*` names an operator may fill in without further approval (the allow-list). Default none. */
+  allowedVariables?: string[];
+  /**
+   * `vars.*` names for the operator's own wording: a broadcast that fills one (or any name outside
+   * `allowedVariables`) waits in `pending_approval` for a comms lead. Default none.
+   */
+  freeTextVariables?: string[];
+  /** The longest value a `vars.*` may take; submit measures the worst case with it. Default 60. */
+  maxVariableLength?: number;
+  /** An X post over 280 weighted characters may go out as a numbered thread. Default false. */
+  allowThread?: boolean;
+  /** Most SMS segments the worst-case `sms` text may take. Default 2. */
+  smsSegmentBudget?: number;
+  submittedBy?: string;
+  submittedAt?: string;
+  approvedAt?: string;
+  rejectedBy?: string;
+  rejectedAt?: string;
+  rejectionReason?: string;
 }
 
 export const BROADCAST_KINDS = ['initial', 'update', 'resolution'] as const;

@@ -4,6 +4,7 @@
  */
 import Mustache from 'mustache';
 import { findAirport } from './airports.ts';
+import { X_MAX_WEIGHTED_LENGTH, xWeightedLength } from './channel-limits.ts';
 import {
   FALLBACK_LANGUAGE,
   type Incident,
@@ -74,4 +75,110 @@ export function renderField(
   if (!content)
     throw new Error(`Template ${template.id} v${template.version} has no ${FALLBACK_LANGUAGE} content`);
   return { language: used, text: Mustache.render(content[field], context, {}, PLAIN_TEXT).trim() };
+}
+
+/** One Mustache tag of a template text; `variable` covers `{{x}}`, `{{{x}}}` and `{{&x}}`. */
+export interface TemplateTag {
+  type: 'variable' | 'section' | 'partial' | 'delimiters';
+  name: string;
+}
+
+const TAG_TYPES: Partial<Record<string, TemplateTag['type']>> = {
+  name: 'variable',
+  '&': 'variable',
+  '#': 'section',
+  '^': 'section',
+  '>': 'partial',
+  '=': 'delimiters',
+};
+
+/**
+ * Every tag of a template text, in order and including those nested in sections, parsed by the
+ * same Mustache that renders it. Throws (Mustache's own message) when the text does not parse.
+ */
+export function templateTags(text: string): TemplateTag[] {
+  const tags: TemplateTag[] = [];
+  const walk = (spans: Mustache.TemplateSpans): void => {
+    for (const span of spans) {
+      const type = TAG_TYPES[span[0]];
+      if (type) tags.push({ type, name: span[1] });
+      const nested = span[4];
+      if (Array.isArray(nested)) walk(nested);
+    }
+  };
+  walk(Mustache.parse(text));
+  return tags;
+}
+
+/** The distinct variable names a template text renders, e.g. `["incident.title", "vars.gate"]`. */
+export function templateVariables(text: string): string[] {
+  return [
+    ...new Set(
+      templateTags(text)
+        .filter((tag) => tag.type === 'variable')
+        .map((tag) => tag.name),
+    ),
+  ];
+}
+
+/** Splits a word that alone exceeds `limit` into pieces that fit, code point by code point. */
+function splitLongWord(word: string, limit: number): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  for (const char of word) {
+    if (piece !== '' && xWeightedLength(piece + char) > limit) {
+      pieces.push(piece);
+      piece = '';
+    }
+    piece += char;
+  }
+  if (piece !== '') pieces.push(piece);
+  return pieces;
+}
+
+function packThread(words: string[], total: number, max: number): string[] {
+  const parts: string[] = [];
+  let current = '';
+  const fits = (text: string) => xWeightedLength(`${parts.length + 1}/${total} ${text}`) <= max;
+  for (const word of words) {
+    const candidate = current === '' ? word : `${current} ${word}`;
+    if (fits(candidate)) {
+      current = candidate;
+      continue;
+    }
+    if (current !== '') parts.push(current);
+    current = '';
+    // A word longer than a whole post (a long URL counts 23, so this is rare) is cut.
+    const prefixLength = xWeightedLength(`${total}/${total} `);
+    for (const piece of splitLongWord(word, max - prefixLength)) {
+      const joined = current === '' ? piece : `${current} ${piece}`;
+      if (fits(joined)) current = joined;
+      else {
+        if (current !== '') parts.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current !== '') parts.push(current);
+  return parts;
+}
+
+/**
+ * An X post as a thread: the text itself when it fits in `max` weighted characters (X counts
+ * via twitter-text), otherwise parts numbered "1/3 …", "2/3 …", each within `max`, split
+ * between words. Whitespace runs collapse to one space in a split text.
+ */
+export function xThread(text: string, max: number = X_MAX_WEIGHTED_LENGTH): string[] {
+  if (xWeightedLength(text) <= max) return [text];
+  const words = text.split(/\s+/).filter(Boolean);
+  // The "n/N " prefix grows with the digits of N: guess N, pack, and repack until it holds.
+  let total = 2;
+  for (;;) {
+    const parts = packThread(words, total, max);
+    // Fewer parts than guessed only shortens the prefixes, so every part still fits.
+    if (parts.length <= total) {
+      return parts.map((part, index) => `${index + 1}/${parts.length} ${part}`);
+    }
+    total = parts.length;
+  }
 }

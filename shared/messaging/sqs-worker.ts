@@ -6,19 +6,38 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { z } from 'zod';
+import { WORKERS } from '#functions/manifest.ts';
 import { logger } from '#shared/logger.ts';
 
-export function sqsWorker<S extends z.ZodType>(schema: S, work: (message: z.infer<S>) => Promise<void>) {
+export interface Delivery {
+  /** The queue will not deliver this message again if it fails now: its last receive before the DLQ. */
+  lastChance: boolean;
+}
+
+/** The handler of the manifest's worker `name`, running `work` for each message. */
+export function sqsWorker<S extends z.ZodType>(
+  name: string,
+  schema: S,
+  work: (message: z.infer<S>, delivery: Delivery) => Promise<void>,
+) {
+  const worker = WORKERS.find((candidate) => candidate.handler === name);
+  if (!worker) throw new Error(`No worker '${name}' in functions/manifest.ts`);
   return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       try {
         const message = schema.parse(JSON.parse(record.body));
         const broadcastId = (message as { broadcastId?: unknown }).broadcastId;
         if (typeof broadcastId === 'string') logger.appendKeys({ correlationId: broadcastId });
-        await work(message);
+        await work(message, { lastChance: receiveCount >= worker.maxReceiveCount });
       } catch (error) {
-        logger.warn('Message failed; it will be retried', { messageId: record.messageId, error });
+        logger.warn('Message failed; the queue will deliver it again or dead-letter it', {
+          worker: name,
+          messageId: record.messageId,
+          receiveCount,
+          error,
+        });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }

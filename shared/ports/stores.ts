@@ -2,6 +2,7 @@
 
 import type { BusTarget } from '#functions/manifest.ts';
 import type {
+  Booking,
   Broadcast,
   BroadcastStatus,
   Channel,
@@ -64,6 +65,8 @@ export interface FlightCatalog {
   arrivingAt(airport: string, window: TimeWindow): AsyncIterable<Flight>;
   departingForCarrier(carrier: string, window: TimeWindow): AsyncIterable<Flight>;
   arrivingForCarrier(carrier: string, window: TimeWindow): AsyncIterable<Flight>;
+  /** Every flight departing inside the (half-open) window, whatever its airports or carrier. */
+  departingBetween(window: TimeWindow): AsyncIterable<Flight>;
   put(flight: Flight): Promise<void>;
 }
 
@@ -73,9 +76,36 @@ export interface BookingIndex {
   putSegments(segments: PassengerSegment[]): Promise<void>;
 }
 
+/** The import's side of the bookings, kept apart so readers and their fakes need not know it. */
+export interface BookingWriter {
+  /**
+   * Stores each booking as its passenger × segment items and deletes the items an earlier
+   * version had that this one no longer has, so re-importing a booking updates it in place.
+   */
+  replaceBookings(bookings: Booking[]): Promise<void>;
+}
+
 export interface CustomerDirectory {
   getMany(customerIds: string[]): Promise<Customer[]>;
   put(customer: Customer): Promise<void>;
+  /** Records an opt-out (STOP, or the provider saying the number unsubscribed) or an opt-in (START). */
+  setOptedOut(customerId: string, optedOut: boolean): Promise<void>;
+  findByPhone(phone: string): Promise<Customer[]>;
+}
+
+/** The import's side of the customers. */
+export interface CustomerWriter {
+  /** Upserts many customers, keeping an opt-out recorded since (a re-import must not undo a STOP). */
+  putMany(customers: Customer[]): Promise<void>;
+}
+
+export type DeliveryKey = { broadcastId: string; channel: Channel; recipientId: string };
+
+export interface TransitionOptions {
+  from?: DeliveryStatus[];
+  providerId?: string;
+  lastError?: string;
+  counts?: Partial<Record<CountField, number>>;
 }
 
 export interface DeliveryStore {
@@ -86,17 +116,23 @@ export interface DeliveryStore {
     channel: Channel,
     recipientId: string,
   ): Promise<(Delivery & { payload?: Record<string, string> }) | undefined>;
-  /** Moves a record to a new status; with `from`, only if it is currently in one of those statuses. */
-  transition(
-    key: { broadcastId: string; channel: Channel; recipientId: string },
-    to: DeliveryStatus,
-    fields?: { providerId?: string; lastError?: string; from?: DeliveryStatus[] },
-  ): Promise<boolean>;
+  /**
+   * Moves a record to a new status; with `from`, only if it is currently in one of those
+   * statuses (false otherwise); with `counts`, the broadcast's counters change in the same
+   * transaction.
+   */
+  transition(key: DeliveryKey, to: DeliveryStatus, options?: TransitionOptions): Promise<boolean>;
 }
 
 /** Puts work on the broadcast topic; the `target` attribute routes it to one worker's queue. */
 export interface Fanout {
   publish(target: BusTarget, message: object): Promise<void>;
+}
+
+/** A provider's send rate, shared by every worker that sends through it. */
+export interface RateLimiter {
+  /** Resolves when one more send fits in the rate. */
+  acquire(): Promise<void>;
 }
 
 export interface StaticSite {

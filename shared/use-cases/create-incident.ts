@@ -21,16 +21,20 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
     if (!findAirport(code))
       errors.push({ path: `scope.airports[${index}]`, message: `Unknown airport code '${code}'.` });
   });
-  const { airports = [], flights = [], carriers = [] } = input.scope;
-  if (airports.length + flights.length + carriers.length === 0) {
-    errors.push({ path: 'scope', message: 'Name at least one airport, flight or carrier.' });
+  const { airports = [], area, includeOverflights, flights = [], carriers = [] } = input.scope;
+  if (airports.length + flights.length + carriers.length === 0 && !area) {
+    errors.push({ path: 'scope', message: 'Name at least one airport, area, flight or carrier.' });
+  }
+  if (includeOverflights && !area) {
+    errors.push({ path: 'scope.includeOverflights', message: 'Overflights need an area to fly over.' });
   }
   return errors;
 }
 
 /**
  * Opens an incident.
- * 1. checks the rules the schema cannot: window order, known airports, a non-empty scope;
+ * 1. checks the rules the schema cannot: window order, known airports, a non-empty scope,
+ *    overflights only with an area;
  * 2. stores it as open, recording who opened it.
  */
 export async function createIncident(

@@ -108,37 +108,45 @@ export async function previewBroadcast(
   }
 
   const shared = publicContext(incident, input.variables);
+  const perLanguage = <T>(render: (language: Language) => T | undefined): Partial<Record<Language, T>> =>
+    Object.fromEntries(
+      LANGUAGES.flatMap((language) => {
+        const rendered = render(language);
+        return rendered === undefined ? [] : [[language, rendered]];
+      }),
+    );
   const messages: Preview['messages'] = {};
-  for (const channel of input.channels) {
-    for (const language of LANGUAGES) {
-      if (channel === 'sms') {
-        const sample = samples.get(language);
-        if (!sample) continue;
-        const { text } = renderField(template, language, 'sms', { ...shared, ...personalContext(sample) });
-        const measure = measureSms(text);
-        (messages.sms ??= {})[language] = { text, ...measure };
-        if (measure.segments > 1)
-          warnings.push(`The ${language} SMS takes ${measure.segments} segments (${measure.encoding}).`);
-      } else if (channel === 'x') {
-        const { text } = renderField(template, language, 'social', shared);
-        const weightedLength = xWeightedLength(text);
-        (messages.x ??= {})[language] = { text, weightedLength };
-        if (weightedLength > X_MAX_WEIGHTED_LENGTH) {
-          warnings.push(
-            `The ${language} X post is ${weightedLength} long; X allows ${X_MAX_WEIGHTED_LENGTH}.`,
-          );
-        }
-      } else if (channel === 'facebook') {
-        (messages.facebook ??= {})[language] = {
-          text: renderField(template, language, 'social', shared).text,
-        };
-      } else {
-        (messages.status ??= {})[language] = {
-          title: renderField(template, language, 'statusTitle', shared).text,
-          body: renderField(template, language, 'statusBody', shared).text,
-        };
+  if (input.channels.includes('sms')) {
+    messages.sms = perLanguage((language) => {
+      const sample = samples.get(language);
+      if (!sample) return undefined;
+      const { text } = renderField(template, language, 'sms', { ...shared, ...personalContext(sample) });
+      const measure = measureSms(text);
+      if (measure.segments > 1)
+        warnings.push(`The ${language} SMS takes ${measure.segments} segments (${measure.encoding}).`);
+      return { text, ...measure };
+    });
+  }
+  if (input.channels.includes('x')) {
+    messages.x = perLanguage((language) => {
+      const { text } = renderField(template, language, 'social', shared);
+      const weightedLength = xWeightedLength(text);
+      if (weightedLength > X_MAX_WEIGHTED_LENGTH) {
+        warnings.push(`The ${language} X post is ${weightedLength} long; X allows ${X_MAX_WEIGHTED_LENGTH}.`);
       }
-    }
+      return { text, weightedLength };
+    });
+  }
+  if (input.channels.includes('facebook')) {
+    messages.facebook = perLanguage((language) => ({
+      text: renderField(template, language, 'social', shared).text,
+    }));
+  }
+  if (input.channels.includes('status')) {
+    messages.status = perLanguage((language) => ({
+      title: renderField(template, language, 'statusTitle', shared).text,
+      body: renderField(template, language, 'statusBody', shared).text,
+    }));
   }
   if (flights.length === 0) warnings.push('No flight matches the incident scope.');
 

@@ -1,43 +1,76 @@
 import { PermanentDeliveryError } from '#shared/domain/errors.ts';
-import type { Channel } from '#shared/domain/model.ts';
-import type { BroadcastStore, DeliveryStore } from '#shared/ports/stores.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '#shared/domain/retry-policy.ts';
+import type { BroadcastStore, DeliveryKey, DeliveryStore } from '#shared/ports/stores.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
 
-type DeliveryKey = { broadcastId: string; channel: Channel; recipientId: string };
+export interface SendOnceDeps {
+  deliveries: DeliveryStore;
+  broadcasts: BroadcastStore;
+  /** Waits for the provider's rate limit; called before every try. */
+  pace?: () => Promise<void>;
+  retryPolicy?: RetryPolicy;
+}
+
+export interface SendOnceOptions {
+  /** The queue will not deliver this message again: a transient failure now fails the record for good. */
+  lastChance?: boolean;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : 'unknown error';
+}
 
 /**
  * Runs one send for a queued delivery record and records what happened, so every worker
  * follows the same ledger rules:
- * 1. claims the record (queued → sending); a record in any other state was handled already;
- * 2. sends; success → sent with the provider id;
+ * 1. claims the record (queued → sending, attempts + 1); a record in any other state was
+ *    handled already and is left alone — this is what makes redelivered messages harmless;
+ * 2. sends, paced and retried under the one retry policy; success → sent with the provider id;
  * 3. a permanent refusal → failed (or opted_out) with the reason, never retried;
- * 4. anything else → back to queued and rethrown, so the message is redelivered and retried.
+ * 4. a transient failure that outlived its retries → back to queued and rethrown, so the queue
+ *    redelivers it; on the queue's last delivery → failed with the reason, and still rethrown so
+ *    the message moves on to the dead-letter queue.
+ * Every move of a record changes the broadcast's counters in the same transaction.
  */
 export async function sendOnce(
   key: DeliveryKey,
   send: () => Promise<{ providerId: string }>,
-  deps: { deliveries: DeliveryStore; broadcasts: BroadcastStore },
+  deps: SendOnceDeps,
+  options: SendOnceOptions = {},
 ): Promise<void> {
   const claimed = await deps.deliveries.transition(key, 'sending', { from: ['queued'] });
   if (!claimed) return;
   try {
-    const { providerId } = await send();
-    await deps.deliveries.transition(key, 'sent', { providerId });
-    await deps.broadcasts.addCounts(key.broadcastId, key.channel, { queued: -1, sent: 1 });
+    const { providerId } = await withRetry(async () => {
+      await deps.pace?.();
+      return send();
+    }, deps.retryPolicy ?? DEFAULT_RETRY_POLICY);
+    await deps.deliveries.transition(key, 'sent', {
+      from: ['sending'],
+      providerId,
+      counts: { queued: -1, sent: 1 },
+    });
   } catch (error) {
-    if (!(error instanceof PermanentDeliveryError)) {
-      await deps.deliveries.transition(key, 'queued', {
-        lastError: error instanceof Error ? error.message : 'unknown error',
+    if (error instanceof PermanentDeliveryError) {
+      const optedOut = error.code === 'opted_out';
+      await deps.deliveries.transition(key, optedOut ? 'opted_out' : 'failed', {
+        from: ['sending'],
+        lastError: error.message,
+        counts: optedOut ? { queued: -1, optedOut: 1 } : { queued: -1, failed: 1 },
       });
+    } else if (options.lastChance) {
+      await deps.deliveries.transition(key, 'failed', {
+        from: ['sending'],
+        lastError: `Gave up after retries: ${reason(error)}`,
+        counts: { queued: -1, failed: 1 },
+      });
+      await settleBroadcast(key.broadcastId, deps.broadcasts);
+      // Still a failure for the queue: the message ends in the dead-letter queue as evidence.
+      throw error;
+    } else {
+      await deps.deliveries.transition(key, 'queued', { from: ['sending'], lastError: reason(error) });
       throw error;
     }
-    const optedOut = error.code === 'opted_out';
-    await deps.deliveries.transition(key, optedOut ? 'opted_out' : 'failed', { lastError: error.message });
-    await deps.broadcasts.addCounts(
-      key.broadcastId,
-      key.channel,
-      optedOut ? { queued: -1, optedOut: 1 } : { queued: -1, failed: 1 },
-    );
   }
   await settleBroadcast(key.broadcastId, deps.broadcasts);
 }

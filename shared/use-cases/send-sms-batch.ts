@@ -1,5 +1,6 @@
-import { messageLanguage, smsExclusion } from '#shared/domain/eligibility.ts';
+import { smsExclusion } from '#shared/domain/eligibility.ts';
 import { PermanentDeliveryError } from '#shared/domain/errors.ts';
+import type { Language } from '#shared/domain/model.ts';
 import { localTime, publicContext, renderField } from '#shared/domain/render.ts';
 import type { SmsSender } from '#shared/ports/providers.ts';
 import type {
@@ -7,6 +8,7 @@ import type {
   CustomerDirectory,
   DeliveryStore,
   IncidentStore,
+  RateLimiter,
   TemplateStore,
 } from '#shared/ports/stores.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
@@ -19,71 +21,91 @@ export interface SendSmsBatchDeps {
   customers: CustomerDirectory;
   deliveries: DeliveryStore;
   sms: SmsSender;
+  smsRate: RateLimiter;
   statusCallbackUrl?: string;
 }
+
+/** How stale the worker's view of a cancellation may be: cancel stops sends within this. */
+const CANCEL_CHECK_MS = 1_000;
 
 /**
  * Sends one SMS batch.
  * 1. loads the broadcast, its incident and template version, and the batch's customers;
- * 2. per customer, reads the delivery record's payload and renders the SMS in their language;
- * 3. sends through the ledger (`sendOnce`): a record already sent is skipped, so a redelivered
- *    batch never texts anyone twice; a customer who opted out since planning is not texted.
- * Returns the ids that failed transiently, for the caller to retry.
+ * 2. per customer, stops if the broadcast was cancelled (checked every second), reads the
+ *    delivery record's payload and renders the SMS in the customer's language;
+ * 3. sends through the ledger (`sendOnce`), paced by the shared SMS rate: a record already
+ *    handled is skipped, so a redelivered batch never texts anyone twice; a customer who opted
+ *    out since planning is not texted, and a provider saying "unsubscribed" opts them out.
+ * Throws after trying everyone if any send failed transiently, so the queue delivers it again.
  */
 export async function sendSmsBatch(
   broadcastId: string,
   customerIds: string[],
   deps: SendSmsBatchDeps,
-): Promise<{ retry: string[] }> {
+  options: { lastChance?: boolean } = {},
+): Promise<void> {
   const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
-  if (broadcast.status === 'cancelled') return { retry: [] };
   const shared = publicContext(incident, broadcast.variables);
   const customers = new Map(
     (await deps.customers.getMany(customerIds)).map((customer) => [customer.customerId, customer]),
   );
-  const retry: string[] = [];
+  let cancelled = broadcast.status === 'cancelled';
+  let checkedAt = Date.now();
+  let failures = 0;
 
   for (const customerId of customerIds) {
-    const key = { broadcastId, channel: 'sms' as const, recipientId: customerId };
+    if (!cancelled && Date.now() - checkedAt > CANCEL_CHECK_MS) {
+      cancelled = (await deps.broadcasts.get(broadcastId))?.status === 'cancelled';
+      checkedAt = Date.now();
+    }
+    if (cancelled) return;
     const delivery = await deps.deliveries.get(broadcastId, 'sms', customerId);
     if (!delivery?.payload || delivery.status !== 'queued') continue;
     const { payload } = delivery;
     const customer = customers.get(customerId);
+    const send = async () => {
+      const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
+      if (!customer || exclusion) {
+        throw new PermanentDeliveryError(
+          'Customer no longer eligible',
+          exclusion === 'optedOut' ? 'opted_out' : 'ineligible',
+        );
+      }
+      const { text } = renderField(template, (payload.language ?? 'en') as Language, 'sms', {
+        ...shared,
+        customer: { firstName: customer.firstName },
+        booking: { ref: payload.bookingRef ?? '' },
+        flight: {
+          number: payload.flightNumber ?? '',
+          date: payload.date ?? '',
+          origin: payload.origin ?? '',
+          departureTime:
+            payload.departure && payload.origin ? localTime(payload.departure, payload.origin) : '',
+        },
+      });
+      try {
+        return await deps.sms.send({
+          to: customer.phone,
+          body: text,
+          statusCallback: deps.statusCallbackUrl,
+        });
+      } catch (error) {
+        if (error instanceof PermanentDeliveryError && error.code === 'opted_out') {
+          await deps.customers.setOptedOut(customerId, true);
+        }
+        throw error;
+      }
+    };
     try {
       await sendOnce(
-        key,
-        async () => {
-          const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
-          if (!customer || exclusion) {
-            throw new PermanentDeliveryError(
-              'Customer no longer eligible',
-              exclusion === 'optedOut' ? 'opted_out' : (exclusion ?? 'missing'),
-            );
-          }
-          const { text } = renderField(
-            template,
-            messageLanguage(payload.language ?? customer.language),
-            'sms',
-            {
-              ...shared,
-              customer: { firstName: customer.firstName },
-              booking: { ref: payload.bookingRef ?? '' },
-              flight: {
-                number: payload.flightNumber ?? '',
-                date: payload.date ?? '',
-                origin: payload.origin ?? '',
-                departureTime:
-                  payload.departure && payload.origin ? localTime(payload.departure, payload.origin) : '',
-              },
-            },
-          );
-          return deps.sms.send({ to: customer.phone, body: text, statusCallback: deps.statusCallbackUrl });
-        },
-        deps,
+        { broadcastId, channel: 'sms', recipientId: customerId },
+        send,
+        { ...deps, pace: () => deps.smsRate.acquire() },
+        options,
       );
     } catch {
-      retry.push(customerId);
+      failures++;
     }
   }
-  return { retry };
+  if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
 }

@@ -1,3 +1,4 @@
+import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
 import type { Flight, FlightRef, Incident, Scope, TimeWindow } from '#shared/domain/model.ts';
@@ -20,6 +21,9 @@ class ListCatalog implements FlightCatalog {
   }
   arrivingForCarrier(carrier: string, window: TimeWindow) {
     return this.where((f) => f.carrier === carrier && inside(f.arrival, window));
+  }
+  departingBetween(window: TimeWindow) {
+    return this.where((f) => inside(f.departure, window));
   }
   async put() {}
   private async *where(test: (flight: Flight) => boolean) {
@@ -115,5 +119,75 @@ describe('findAffectedFlights', () => {
       'AY1',
       'AY2',
     ]);
+  });
+
+  it('with an area, takes the flights of every airport inside it like listed airports', async () => {
+    const southernFinland: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [21, 59.7],
+          [27, 59.7],
+          [27, 62],
+          [21, 62],
+          [21, 59.7],
+        ],
+      ],
+    };
+    expect(numbers(await findAffectedFlights(incident({ area: southernFinland }), catalog))).toEqual([
+      'AY4',
+      'AY1',
+      'SK5',
+      'AY2',
+    ]);
+  });
+
+  describe('overflights of an area with no airport inside (the sea between Åland and Sweden)', () => {
+    const alandSea: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [18.8, 59.5],
+          [19.6, 59.5],
+          [19.6, 62],
+          [18.8, 62],
+          [18.8, 59.5],
+        ],
+      ],
+    };
+    // Window 06:00–12:00. Times over the sea from the great-circle model, to the minute.
+    const overflights = new ListCatalog([
+      flight('AY20', 'JFK', 'HEL', '2026-11-22T22:00:00Z', '2026-11-23T07:00:00Z'), // over 06:29–06:33, departed 8 h before
+      flight('AY21', 'ARN', 'HEL', '2026-11-23T05:50:00Z', '2026-11-23T06:50:00Z'), // over 05:57–06:04
+      flight('AY22', 'OSL', 'HEL', '2026-11-23T04:00:00Z', '2026-11-23T06:30:00Z'), // over 05:23–05:32: before
+      flight('AY23', 'HEL', 'ARN', '2026-11-23T06:00:00Z', '2026-11-23T07:00:00Z'), // over 06:45–06:52
+      flight('SK24', 'ARN', 'HEL', '2026-11-23T08:00:00Z', '2026-11-23T09:00:00Z'), // over 08:07–08:14
+      flight('AY25', 'HEL', 'ARN', '2026-11-23T11:30:00Z', '2026-11-23T12:30:00Z'), // over 12:15–12:22: after
+      flight('SK26', 'CPH', 'OSL', '2026-11-23T08:00:00Z', '2026-11-23T09:10:00Z'), // never over it
+      flight('AY27', 'HEL', 'OUL', '2026-11-23T08:00:00Z', '2026-11-23T09:00:00Z'), // never over it
+    ]);
+
+    it('without includeOverflights, takes nothing: no airport lies inside', async () => {
+      expect(await findAffectedFlights(incident({ area: alandSea }), overflights)).toEqual([]);
+    });
+
+    it('with includeOverflights, takes the flights over it inside the window, long-haul departures before it too', async () => {
+      expect(
+        numbers(
+          await findAffectedFlights(incident({ area: alandSea, includeOverflights: true }), overflights),
+        ),
+      ).toEqual(['AY20', 'AY21', 'AY23', 'SK24']);
+    });
+
+    it('carriers narrow the overflights, and do not add the carrier flights elsewhere', async () => {
+      expect(
+        numbers(
+          await findAffectedFlights(
+            incident({ area: alandSea, includeOverflights: true, carriers: ['SK'] }),
+            overflights,
+          ),
+        ),
+      ).toEqual(['SK24']);
+    });
   });
 });

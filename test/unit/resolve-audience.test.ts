@@ -44,6 +44,10 @@ function fakes(
         return people.filter((person) => ids.includes(person.customerId)).reverse();
       },
       async put() {},
+      async setOptedOut() {},
+      async findByPhone() {
+        return [];
+      },
     },
   };
 }
@@ -97,8 +101,10 @@ describe('resolveAudience', () => {
       ...deps,
       bookings: {
         ...deps.bookings,
-        async *passengersOn(): AsyncIterable<PassengerSegment[]> {
-          throw new Error('throttled');
+        passengersOn(): AsyncIterable<PassengerSegment[]> {
+          return {
+            [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('throttled')) }),
+          };
         },
       },
     };

@@ -3,8 +3,8 @@
  * from `startDate`, and customers speaking fi, sv and en, a few of whom may not be texted.
  * Deterministic for a given date, so tests can reason about who is affected.
  */
-import { findAirport } from '#shared/domain/airports.ts';
 import type { Booking, Customer, Flight } from '#shared/domain/model.ts';
+import { addDays, blockMinutes, isoUtc } from './flight-times.ts';
 
 export interface DemoAirline {
   flights: Flight[];
@@ -17,8 +17,6 @@ const HUB = 'HEL';
 const SPOKES = ['ARN', 'OSL', 'CPH', 'TLL', 'RIX', 'OUL'] as const;
 /** Departures from the hub, UTC hours; each returns two hours after it lands. */
 const WAVES_UTC = [5, 11, 16] as const;
-const CRUISE_KMH = 780;
-const TAXI_MINUTES = 25;
 
 const FIRST_NAMES = {
   fi: ['Aino', 'Eero', 'Liisa', 'Juha', 'Maija', 'Ville'],
@@ -28,24 +26,6 @@ const FIRST_NAMES = {
 const LAST_NAMES = ['Virtanen', 'Lindqvist', 'Smith', 'Korhonen', 'Andersson', 'Brown', 'Nieminen', 'Berg'];
 const PHONE_PREFIX = { fi: '+35840', sv: '+4670', en: '+44750' } as const;
 
-function minutesBetween(from: string, to: string): number {
-  const a = findAirport(from);
-  const b = findAirport(to);
-  if (!a || !b) throw new Error(`Unknown demo airport ${from} or ${to}`);
-  const rad = Math.PI / 180;
-  const h =
-    Math.sin(((b.latitude - a.latitude) * rad) / 2) ** 2 +
-    Math.cos(a.latitude * rad) *
-      Math.cos(b.latitude * rad) *
-      Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
-  const km = 2 * 6371 * Math.asin(Math.sqrt(h));
-  return Math.round((km / CRUISE_KMH) * 60) + TAXI_MINUTES;
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 function flight(
   number: number,
   date: string,
@@ -53,16 +33,15 @@ function flight(
   destination: string,
   departureMs: number,
 ): Flight {
-  const arrivalMs = departureMs + minutesBetween(origin, destination) * 60_000;
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', '+00:00');
+  const arrivalMs = departureMs + blockMinutes(origin, destination) * 60_000;
   return {
     flightNumber: `${CARRIER}${number}`,
     carrier: CARRIER,
     date,
     origin,
     destination,
-    departure: iso(departureMs),
-    arrival: iso(arrivalMs),
+    departure: isoUtc(departureMs),
+    arrival: isoUtc(arrivalMs),
   };
 }
 

@@ -1,12 +1,23 @@
 import { tablesConfig } from '#shared/config.ts';
-import type { FlightRef, PassengerSegment } from '#shared/domain/model.ts';
-import type { BookingIndex } from '#shared/ports/stores.ts';
-import { writeAll } from './batch-write.ts';
+import type { Booking, FlightRef, PassengerSegment } from '#shared/domain/model.ts';
+import type { BookingIndex, BookingWriter } from '#shared/ports/stores.ts';
+import { deleteAll, writeAll } from './batch-write.ts';
 import { flightKey } from './keys.ts';
 import { queryPages } from './paginate.ts';
 
+/** Bookings queried at once while looking for the items a new version dropped. */
+const QUERY_CONCURRENCY = 16;
+
+const segmentSk = (segment: PassengerSegment) => `${flightKey(segment)}#${segment.customerId}`;
+
+function segmentsOf(booking: Booking): PassengerSegment[] {
+  return booking.segments.flatMap((segment) =>
+    booking.passengers.map((customerId) => ({ bookingRef: booking.bookingRef, customerId, ...segment })),
+  );
+}
+
 /** Bookings table: one item per passenger per segment, found by flight through the byFlight GSI. */
-export class DynamoBookingIndex implements BookingIndex {
+export class DynamoBookingIndex implements BookingIndex, BookingWriter {
   private readonly table = tablesConfig().bookings;
 
   async *passengersOn(ref: FlightRef): AsyncIterable<PassengerSegment[]> {
@@ -25,14 +36,47 @@ export class DynamoBookingIndex implements BookingIndex {
   }
 
   async putSegments(segments: PassengerSegment[]): Promise<void> {
-    await writeAll(
-      this.table,
-      segments.map((segment) => ({
+    // One BatchWrite may not name a key twice: the last occurrence wins, as a later write would.
+    const items = new Map<string, Record<string, unknown>>();
+    for (const segment of segments) {
+      items.set(`${segment.bookingRef}\n${segmentSk(segment)}`, {
         ...segment,
-        sk: `${flightKey(segment)}#${segment.customerId}`,
+        sk: segmentSk(segment),
         flightKey: flightKey(segment),
         paxKey: `${segment.customerId}#${segment.bookingRef}`,
-      })),
-    );
+      });
+    }
+    await writeAll(this.table, [...items.values()]);
+  }
+
+  /**
+   * Writes the new items first and deletes the dropped ones after, so a booking is never
+   * without its current segments; a failure in between leaves extra items that the next
+   * import of the same booking removes.
+   */
+  async replaceBookings(versions: Booking[]): Promise<void> {
+    // The same reference twice: the last version is the booking, as with two imports in a row.
+    const bookings = [...new Map(versions.map((booking) => [booking.bookingRef, booking])).values()];
+    await this.putSegments(bookings.flatMap(segmentsOf));
+    const stale: Record<string, unknown>[] = [];
+    let next = 0;
+    const lane = async () => {
+      for (let booking = bookings[next++]; booking; booking = bookings[next++]) {
+        const current = new Set(segmentsOf(booking).map(segmentSk));
+        for await (const items of queryPages({
+          TableName: this.table,
+          KeyConditionExpression: 'bookingRef = :ref',
+          ExpressionAttributeValues: { ':ref': booking.bookingRef },
+          ProjectionExpression: 'bookingRef, sk',
+        })) {
+          for (const item of items) {
+            if (typeof item.sk === 'string' && !current.has(item.sk))
+              stale.push({ bookingRef: booking.bookingRef, sk: item.sk });
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, bookings.length) }, lane));
+    await deleteAll(this.table, stale);
   }
 }

@@ -29,6 +29,36 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
   return broadcast;
 }
 
+/**
+ * The update that adds `deltas` to a broadcast's counters, or undefined when all are zero.
+ * Counters live as flat attributes ("counts_sms_sent") so ADD works without first creating
+ * nested maps. Exported so a delivery transition can apply it in the same transaction.
+ */
+export function counterUpdate(
+  table: string,
+  broadcastId: string,
+  channel: Channel,
+  deltas: Partial<Record<CountField, number>>,
+) {
+  const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+  if (entries.length === 0) return undefined;
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const adds = entries.map(([field, delta], index) => {
+    names[`#c${index}`] = `counts_${channel}_${field}`;
+    values[`:d${index}`] = delta ?? 0;
+    return `#c${index} :d${index}`;
+  });
+  return {
+    TableName: table,
+    Key: { pk: broadcastPk(broadcastId), sk: 'META' },
+    UpdateExpression: `ADD ${adds.join(', ')}`,
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
 /** Broadcasts in the herald table, with their per-channel counters kept as atomic ADDs. */
 export class DynamoBroadcastStore implements BroadcastStore {
   private readonly table = tablesConfig().herald;
@@ -92,27 +122,10 @@ export class DynamoBroadcastStore implements BroadcastStore {
   }
 
   async addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void> {
-    const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
-    if (entries.length === 0) return;
-    // Counters live as flat attributes ("counts_sms_sent") so ADD works without first creating nested maps.
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = {};
-    const adds = entries.map(([field, delta], index) => {
-      names[`#c${index}`] = `counts_${channel}_${field}`;
-      values[`:d${index}`] = delta ?? 0;
-      return `#c${index} :d${index}`;
-    });
+    const update = counterUpdate(this.table, id, channel, deltas);
+    if (!update) return;
     try {
-      await dynamoDb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: broadcastPk(id), sk: 'META' },
-          UpdateExpression: `ADD ${adds.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await dynamoDb.send(new UpdateCommand(update));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new Error(`Broadcast ${id} does not exist`, { cause: error });

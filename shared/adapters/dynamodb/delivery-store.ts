@@ -1,14 +1,28 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
-import type { DeliveryStore } from '#shared/ports/stores.ts';
+import type { DeliveryKey, DeliveryStore, TransitionOptions } from '#shared/ports/stores.ts';
+import { counterUpdate } from './broadcast-store.ts';
 
-type DeliveryKey = { broadcastId: string; channel: Channel; recipientId: string };
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
 
 const sortKey = (key: DeliveryKey) => `${key.channel}#${key.recipientId}`;
+
+/** Spreads unsettled records over this many sweeper partitions, so a big broadcast has no hot key. */
+export const PENDING_SHARDS = 8;
+
+/**
+ * The sparse index key of a record still to be sent ("queued#3"), or undefined once it is settled:
+ * the sweeper finds stuck records by Query without reading settled ones.
+ */
+export function pendingKey(status: DeliveryStatus, recipientId: string): string | undefined {
+  if (status !== 'queued' && status !== 'sending') return undefined;
+  let hash = 0;
+  for (const char of recipientId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `${status}#${hash % PENDING_SHARDS}`;
+}
 
 function toDelivery(item: Record<string, unknown>): StoredDelivery {
   const { sk: _sk, ...rest } = item;
@@ -18,13 +32,18 @@ function toDelivery(item: Record<string, unknown>): StoredDelivery {
 /** The delivery ledger: one record per broadcast × channel × recipient, written before any send. */
 export class DynamoDeliveryStore implements DeliveryStore {
   private readonly table = tablesConfig().deliveries;
+  private readonly heraldTable = tablesConfig().herald;
 
   async createIfAbsent(delivery: StoredDelivery): Promise<boolean> {
     try {
       await dynamoDb.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...delivery, sk: sortKey(delivery) },
+          Item: {
+            ...delivery,
+            sk: sortKey(delivery),
+            pendingKey: pendingKey(delivery.status, delivery.recipientId),
+          },
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
@@ -45,45 +64,68 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return Item ? toDelivery(Item) : undefined;
   }
 
-  async transition(
-    key: DeliveryKey,
-    to: DeliveryStatus,
-    fields: { providerId?: string; lastError?: string; from?: DeliveryStatus[] } = {},
-  ): Promise<boolean> {
-    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
+  async transition(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions = {}): Promise<boolean> {
+    const now = new Date().toISOString();
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#updatedAt': 'updatedAt',
+      '#pending': 'pendingKey',
+    };
+    const values: Record<string, unknown> = { ':to': to, ':now': now };
     const sets = ['#status = :to', '#updatedAt = :now'];
     for (const field of ['providerId', 'lastError'] as const) {
-      const value = fields[field];
+      const value = options[field];
       if (value === undefined) continue;
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
     }
+    const pending = pendingKey(to, key.recipientId);
+    if (pending) {
+      values[':pending'] = pending;
+      sets.push('#pending = :pending');
+    }
     let condition = 'attribute_exists(sk)';
-    if (fields.from) {
-      const placeholders = fields.from.map((status, index) => {
+    if (options.from) {
+      const placeholders = options.from.map((status, index) => {
         values[`:from${index}`] = status;
         return `:from${index}`;
       });
       condition += ` AND #status IN (${placeholders.join(', ')})`;
     }
-    const update = to === 'sending' ? ' ADD attempts :one' : '';
-    if (update) values[':one'] = 1;
+    if (to === 'sending') values[':one'] = 1;
+    const update = {
+      TableName: this.table,
+      Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
+      UpdateExpression: [
+        `SET ${sets.join(', ')}`,
+        pending ? '' : 'REMOVE #pending',
+        to === 'sending' ? 'ADD attempts :one' : '',
+      ].join(' '),
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    const counters =
+      options.counts && counterUpdate(this.heraldTable, key.broadcastId, key.channel, options.counts);
     try {
-      await dynamoDb.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
-          UpdateExpression: `SET ${sets.join(', ')}${update}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      if (counters) {
+        // The record and the broadcast's counters move together or not at all.
+        await dynamoDb.send(
+          new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: counters }] }),
+        );
+      } else {
+        await dynamoDb.send(new UpdateCommand(update));
+      }
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        return false;
+      }
       throw error;
     }
   }

@@ -11,7 +11,21 @@ function toFlight(item: Record<string, unknown>): Flight {
   return { flightNumber, date, carrier, origin, destination, departure, arrival };
 }
 
-/** Flights table: by key, and by airport or carrier inside a half-open window through the GSIs. */
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The byDepartureHour partition of an instant: UTC "YYYY-MM-DDTHH". */
+const hourOf = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 13);
+
+/** The hour partitions a half-open window touches, in order. */
+function hoursOf(window: TimeWindow): string[] {
+  const start = Date.parse(window.start);
+  const end = Date.parse(window.end);
+  const hours: string[] = [];
+  for (let at = start - (start % HOUR_MS); at < end; at += HOUR_MS) hours.push(hourOf(at));
+  return hours;
+}
+
+/** Flights table: by key, by airport, carrier or departure hour inside a half-open window through the GSIs. */
 export class DynamoFlightCatalog implements FlightCatalog {
   private readonly table = tablesConfig().flights;
 
@@ -38,6 +52,12 @@ export class DynamoFlightCatalog implements FlightCatalog {
     return this.inWindow('byCarrierArrival', 'carrier', carrier, 'arrivalUtc', window);
   }
 
+  async *departingBetween(window: TimeWindow): AsyncIterable<Flight> {
+    for (const hour of hoursOf(window)) {
+      yield* this.inWindow('byDepartureHour', 'departureHour', hour, 'departureUtc', window);
+    }
+  }
+
   async put(flight: Flight): Promise<void> {
     await dynamoDb.send(
       new PutCommand({
@@ -46,6 +66,7 @@ export class DynamoFlightCatalog implements FlightCatalog {
           ...flight,
           flightKey: flightKey(flight),
           departureUtc: utc(flight.departure),
+          departureHour: hourOf(Date.parse(flight.departure)),
           arrivalUtc: utc(flight.arrival),
         },
       }),

@@ -1,0 +1,57 @@
+/** Talks to the Herald API: JSON in and out, problem+json errors turned into `ApiError`. */
+import { z } from 'zod';
+import { ApiError, CliError } from './errors.ts';
+import type { ApiSettings } from './settings.ts';
+
+/** Longer than the API's own 29 s timeout, so the API's answer wins when it has one. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+const Problem = z.object({
+  title: z.string().optional(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export interface ApiClient {
+  readonly apiUrl: string;
+  post<T>(path: string, body: unknown): Promise<T>;
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  let parsed: z.infer<typeof Problem> = {};
+  try {
+    parsed = Problem.catch({}).parse(JSON.parse(text));
+  } catch {
+    // Not JSON (a proxy's error page): the status line is all there is to say.
+  }
+  return new ApiError(
+    response.status,
+    parsed.title ?? (response.statusText || 'Request failed'),
+    parsed.detail,
+    parsed.errors,
+  );
+}
+
+export function createApiClient(settings: ApiSettings): ApiClient {
+  return {
+    apiUrl: settings.apiUrl,
+    async post<T>(path: string, body: unknown): Promise<T> {
+      let response: Response;
+      try {
+        response = await fetch(`${settings.apiUrl}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${settings.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+      } catch (error) {
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new CliError(`Cannot reach Herald at ${settings.apiUrl}: ${reason}`, { cause: error });
+      }
+      if (!response.ok) throw await problemOf(response);
+      return (await response.json()) as T;
+    },
+  };
+}

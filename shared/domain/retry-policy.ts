@@ -1,0 +1,52 @@
+/**
+ * The one retry policy for provider calls: exponential backoff with full jitter for transient
+ * failures (429, 5xx, timeouts), waiting at least what the provider asked for (Retry-After,
+ * X's x-rate-limit-reset), never retrying a permanent refusal.
+ */
+import { TransientDeliveryError } from './errors.ts';
+
+export interface RetryPolicy {
+  /** Tries within one invocation, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A provider asking for a longer pause than this ends the invocation instead: the queue redelivers later. */
+  maxWaitMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxWaitMs: 20_000,
+};
+
+/** The pause before try number `attempt` (1 = the first retry). */
+export function backoffMs(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfterMs = 0,
+  random = Math.random,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.max(retryAfterMs, Math.round(random() * ceiling));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `call`, retrying transient failures under `policy`; anything else is thrown at once. */
+export async function withRetry<T>(
+  call: () => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof TransientDeliveryError) || attempt >= policy.attempts) throw error;
+      const wait = backoffMs(attempt, policy, error.retryAfterMs);
+      if (wait > policy.maxWaitMs) throw error;
+      await sleep(wait);
+    }
+  }
+}
