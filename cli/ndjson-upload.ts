@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { MultiBar, type SingleBar } from 'cli-progress';
+import { MultiBar } from 'cli-progress';
 import { type ImportKind, MAX_LINE_LENGTH } from '#shared/domain/import-formats.ts';
 import type { ApiClient } from './api-client.ts';
 
@@ -76,29 +76,36 @@ function formatRate(lines: number, seconds: number): string {
   return Math.round(lines / Math.max(seconds, 0.001)).toLocaleString('en-US');
 }
 
-/** Where bars and diagnostics go: bars only on a terminal, diagnostics always, never mixed. */
-class Progress {
-  private readonly bars = new MultiBar({
-    stream: process.stderr,
-    format: '{name} |{bar}| {percentage}% | {lines} lines | {rate} lines/s',
-    hideCursor: true,
-    barsize: 30,
-    autopadding: true,
-  });
-  private readonly onTerminal = process.stderr.isTTY === true;
+interface ProgressBar {
+  update(value: number, payload: { lines: string; rate: string }): void;
+}
 
-  bar(name: string, total: number): SingleBar {
-    return this.bars.create(Math.max(total, 1), 0, { name, lines: 0, rate: 0 });
+/**
+ * Where bars and diagnostics go: bars only when stderr is a terminal (a log file gets the
+ * summary instead), diagnostics always, printed above the bars so the two never mix.
+ */
+class Progress {
+  private readonly bars = process.stderr.isTTY
+    ? new MultiBar({
+        stream: process.stderr,
+        format: '{name} |{bar}| {percentage}% | {lines} lines | {rate} lines/s',
+        hideCursor: true,
+        barsize: 30,
+      })
+    : undefined;
+
+  bar(name: string, total: number): ProgressBar {
+    return this.bars?.create(Math.max(total, 1), 0, { name, lines: '0', rate: '0' }) ?? { update() {} };
   }
 
-  /** Prints a diagnostic line to stderr, above the bars when they are drawn. */
+  /** Prints a diagnostic line on stderr. */
   log(text: string): void {
-    if (this.onTerminal) this.bars.log(`${text}\n`);
+    if (this.bars) this.bars.log(`${text}\n`);
     else process.stderr.write(`${text}\n`);
   }
 
   stop(): void {
-    this.bars.stop();
+    this.bars?.stop();
   }
 }
 

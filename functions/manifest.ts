@@ -25,8 +25,35 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'GET /incidents/{id}', handler: 'get-incident', roles: everyone },
   { routeKey: 'POST /incidents/{id}/preview', handler: 'preview-broadcast', roles: ['operator', 'admin'] },
   { routeKey: 'POST /incidents/{id}/broadcasts', handler: 'create-broadcast', roles: ['operator', 'admin'] },
+  { routeKey: 'POST /incidents/{id}/resolve', handler: 'resolve-incident', roles: ['operator', 'admin'] },
   { routeKey: 'GET /broadcasts/{id}', handler: 'get-broadcast', roles: everyone },
+  { routeKey: 'POST /broadcasts/{id}/cancel', handler: 'cancel-broadcast', roles: ['operator', 'admin'] },
+  // Twilio calls these; the X-Twilio-Signature check in the handler stands in for credentials.
+  { routeKey: 'POST /webhooks/twilio/status', handler: 'twilio-status-webhook', roles: 'public' },
+  { routeKey: 'POST /webhooks/twilio/inbound', handler: 'twilio-inbound-webhook', roles: 'public' },
   { routeKey: 'POST /imports/{kind}', handler: 'import-records', roles: ['admin'] },
+  // Templates: comms leads write them (admins too), everyone reads them; only a comms lead reviews.
+  { routeKey: 'POST /templates', handler: 'create-template', roles: ['comms_lead', 'admin'] },
+  { routeKey: 'GET /templates', handler: 'list-templates', roles: everyone },
+  { routeKey: 'GET /templates/{id}', handler: 'get-template', roles: everyone },
+  { routeKey: 'PUT /templates/{id}', handler: 'update-template', roles: ['comms_lead', 'admin'] },
+  {
+    routeKey: 'POST /templates/{id}/versions/{version}/submit',
+    handler: 'submit-template',
+    roles: ['comms_lead', 'admin'],
+  },
+  {
+    routeKey: 'POST /templates/{id}/versions/{version}/approve',
+    handler: 'approve-template',
+    roles: ['comms_lead'],
+  },
+  {
+    routeKey: 'POST /templates/{id}/versions/{version}/reject',
+    handler: 'reject-template',
+    roles: ['comms_lead'],
+  },
+  { routeKey: 'POST /broadcasts/{id}/approve', handler: 'approve-broadcast', roles: ['comms_lead'] },
+  { routeKey: 'GET /audit', handler: 'list-audit', roles: ['admin'] },
 ];
 
 /** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */
@@ -73,3 +100,11 @@ export const WORKERS: readonly Worker[] = [
 export function handlerEntry(handler: string): string {
   return `functions/${handler}/handler.ts`;
 }
+
+/** Lambdas run on a timer: an EventBridge schedule in AWS, an interval in the local stack. */
+export interface Schedule {
+  handler: string;
+  everyMinutes: number;
+}
+
+export const SCHEDULES: readonly Schedule[] = [{ handler: 'sweep-stalled-broadcasts', everyMinutes: 1 }];

@@ -21,6 +21,8 @@ export interface TableDefinition extends KeyDefinition {
   name: string;
   envVar: string;
   indexes: IndexDefinition[];
+  /** Epoch-seconds attribute after which DynamoDB deletes the item. */
+  timeToLiveAttribute?: string;
 }
 
 export const TABLES: readonly TableDefinition[] = [
@@ -62,6 +64,8 @@ export const TABLES: readonly TableDefinition[] = [
     // Incidents, broadcasts, templates, idempotency keys: pk/sk by entity ("INCIDENT#<id>", "META").
     partitionKey: 'pk',
     sortKey: 'sk',
+    // Rate-limiter windows expire; nothing else sets it.
+    timeToLiveAttribute: 'expiresAt',
     indexes: [{ indexName: 'byType', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },
   {
@@ -71,11 +75,6 @@ export const TABLES: readonly TableDefinition[] = [
     // sk = "<channel>#<recipientId>"
     partitionKey: 'broadcastId',
     sortKey: 'sk',
-    indexes: [
-      // Sparse: only records still queued or sending carry pendingKey ("queued#3"); the sweeper's view.
-      { indexName: 'byPending', partitionKey: 'pendingKey', sortKey: 'updatedAt' },
-      // Twilio status callbacks name the message, not the recipient.
-      { indexName: 'byProviderId', partitionKey: 'providerId' },
-    ],
+    indexes: [],
   },
 ];

@@ -46,6 +46,20 @@ export const tablesConfig = once(() => {
   };
 });
 
+/** Settings of the Twilio webhooks: the public base URL Twilio calls (it signs the full URL) and the HELP reply. */
+export const webhookConfig = once(() =>
+  read({
+    HERALD_PUBLIC_API_URL: url,
+    HERALD_SMS_HELP_TEXT: z
+      .string()
+      .min(1)
+      .max(320)
+      .default(
+        'Herald travel alerts: texts about disruptions to your flights. Reply STOP to opt out, START to opt back in.',
+      ),
+  }),
+);
+
 export const busConfig = once(() => read({ BROADCAST_TOPIC_ARN: required }));
 
 export const statusSiteConfig = once(() => read({ STATUS_BUCKET: required }));
@@ -85,7 +99,8 @@ export const facebookConfig = once(() =>
 /** Tuning shared by the planner and the SMS worker. */
 export const deliveryConfig = once(() => {
   const env = read({
-    HERALD_SMS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+    /** Recipients per SMS worker message: at 1 SMS/s a batch of 10 keeps an invocation near 10 s. */
+    HERALD_SMS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(10),
     /** Messages per second across all SMS workers: 1 suits one Twilio long code. */
     HERALD_SMS_MPS: z.coerce.number().positive().max(1000).default(1),
     /** X allows 200 posts per 15 minutes per user. */
@@ -95,6 +110,8 @@ export const deliveryConfig = once(() => {
       .max(100)
       .default(200 / 900),
     HERALD_FACEBOOK_POSTS_PER_SECOND: z.coerce.number().positive().max(100).default(1),
+    /** A broadcast that has not moved for this long is swept: its lost work is published again. */
+    HERALD_SWEEP_STALL_SECONDS: z.coerce.number().positive().default(300),
     /** Where Twilio posts delivery status callbacks; unset means none are asked for. */
     TWILIO_STATUS_CALLBACK_URL: url.optional(),
   });
@@ -104,6 +121,7 @@ export const deliveryConfig = once(() => {
     xPerSecond: env.HERALD_X_POSTS_PER_SECOND,
     facebookPerSecond: env.HERALD_FACEBOOK_POSTS_PER_SECOND,
     statusCallbackUrl: env.TWILIO_STATUS_CALLBACK_URL,
+    sweepStallSeconds: env.HERALD_SWEEP_STALL_SECONDS,
   };
 });
 

@@ -1,3 +1,4 @@
+import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
@@ -11,6 +12,7 @@ const deps = {
   templates: new DynamoTemplateStore(),
   broadcasts: new DynamoBroadcastStore(),
   fanout: new SnsFanout(),
+  audit: new DynamoAuditStore(),
 };
 
 /** POST /incidents/{id}/broadcasts: 202, the work continues in the planner. */

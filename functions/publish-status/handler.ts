@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoIncidentStore, DynamoTimelineStore } from '#shared/adapters/dynamodb/incident-store.ts';
@@ -5,7 +6,11 @@ import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts
 import { S3StaticSite } from '#shared/adapters/s3-static-site.ts';
 import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
-import { publishStatus } from '#shared/use-cases/publish-status.ts';
+import {
+  IncidentChangedMessage,
+  publishIncidentChange,
+  publishStatus,
+} from '#shared/use-cases/publish-status.ts';
 
 const deps = {
   broadcasts: new DynamoBroadcastStore(),
@@ -16,7 +21,14 @@ const deps = {
   site: new S3StaticSite(),
 };
 
-/** Status queue: appends the update to the incident's timeline and rewrites the static status files. */
-export const handler = sqsWorker('publish-status', PublicPostMessage, ({ broadcastId }) =>
-  publishStatus(broadcastId, deps),
+const StatusMessage = z.union([PublicPostMessage, IncidentChangedMessage]);
+
+/**
+ * Status queue: a broadcast's entry is appended to its incident's timeline, or an incident
+ * changed by hand; either way the static status files are rewritten.
+ */
+export const handler = sqsWorker('publish-status', StatusMessage, (message) =>
+  'broadcastId' in message
+    ? publishStatus(message.broadcastId, deps)
+    : publishIncidentChange(message.incidentId, deps),
 );

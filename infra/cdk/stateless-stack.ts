@@ -4,11 +4,13 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { API_ROUTES, type ApiRoute, WORKERS, type Worker } from '#functions/manifest.ts';
+import { API_ROUTES, type ApiRoute, SCHEDULES, WORKERS, type Worker } from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
@@ -33,9 +35,25 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'create-incident': { tables: { herald: 'readWrite' } },
   'list-incidents': { tables: { herald: 'read' } },
   'get-incident': { tables: { herald: 'read' } },
+  // Marks the incident resolved, then hands the site's regeneration to the status worker.
+  'resolve-incident': { tables: { herald: 'readWrite' }, publish: true },
   'create-broadcast': { tables: { herald: 'readWrite' }, publish: true },
   'get-broadcast': { tables: { herald: 'read' } },
+  'cancel-broadcast': { tables: { herald: 'readWrite' } },
+  'twilio-status-webhook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'twilio' },
+  'twilio-inbound-webhook': { tables: { customers: 'readWrite' }, secret: 'twilio' },
+  'sweep-stalled-broadcasts': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, publish: true },
   'preview-broadcast': { tables: { flights: 'read', bookings: 'read', customers: 'read', herald: 'read' } },
+  // Template writes and reviews append to the audit log in the same table.
+  'create-template': { tables: { herald: 'readWrite' } },
+  'update-template': { tables: { herald: 'readWrite' } },
+  'list-templates': { tables: { herald: 'read' } },
+  'get-template': { tables: { herald: 'read' } },
+  'submit-template': { tables: { herald: 'readWrite' } },
+  'approve-template': { tables: { herald: 'readWrite' } },
+  'reject-template': { tables: { herald: 'readWrite' } },
+  'approve-broadcast': { tables: { herald: 'readWrite' }, publish: true },
+  'list-audit': { tables: { herald: 'read' } },
   'import-records': { tables: { flights: 'readWrite', bookings: 'readWrite', customers: 'readWrite' } },
   'plan-broadcast': {
     tables: {
@@ -171,6 +189,14 @@ export class HeraldStatelessStack extends Stack {
           reportBatchItemFailures: true,
         }),
       );
+    }
+
+    for (const schedule of SCHEDULES) {
+      const fn = create(schedule.handler);
+      new events.Rule(this, `${schedule.handler}-schedule`, {
+        schedule: events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+      });
     }
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });

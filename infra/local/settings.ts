@@ -12,6 +12,10 @@ const LocalSettings = z.object({
   HERALD_DATA_DIR: z.string().min(1).optional(),
   HERALD_SEED: z.enum(['demo', 'none']).default('demo'),
   HERALD_USERS_FILE: z.string().min(1).optional(),
+  /** Point at provider sandboxes that outlive this stack (tests that restart it); its own ones still start. */
+  HERALD_TWILIO_URL: z.url().optional(),
+  HERALD_X_URL: z.url().optional(),
+  HERALD_FACEBOOK_URL: z.url().optional(),
 });
 
 export type LocalSettings = z.infer<typeof LocalSettings>;

@@ -1,19 +1,21 @@
 /**
  * The whole of Herald on one machine: DynamoDB Local, the provider sandboxes, the in-process
- * SNS/SQS bus with its AWS endpoint, and the HTTP front door, wired to the same handlers
- * Lambda runs. Handlers read their configuration from the environment at import, so this
- * module sets the environment first and imports them afterwards; one stack per process.
+ * SNS/SQS bus with its AWS endpoint, the sweeper's timer and the HTTP front door, wired to the
+ * same handlers Lambda runs. Handlers read their configuration from the environment at import,
+ * so this module sets the environment first and imports them afterwards; one stack per process.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_ROUTES, handlerEntry, WORKERS } from '#functions/manifest.ts';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { API_ROUTES, handlerEntry, SCHEDULES, WORKERS } from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { LocalQueue, LocalTopic, type SqsHandler } from './bus.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type ApiHandler, startHttpServer } from './http-server.ts';
+import { lambdaContext } from './lambda-context.ts';
 import { LocalObjectStore } from './object-store.ts';
 import { startSandboxes } from './sandboxes/index.ts';
 import type { LocalSettings } from './settings.ts';
@@ -21,10 +23,21 @@ import { type LocalUser, loadUsers } from './users.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const STATUS_BUCKET = 'herald-status-local';
-/** Locally a failed message comes back after seconds, not the minutes Lambda needs for its timeout. */
-const LOCAL_VISIBILITY_TIMEOUT_MS = 5_000;
-const TWILIO_SID = 'AC00000000000000000000000000000000';
-const TWILIO_TOKEN = 'local-twilio-auth-token';
+/**
+ * Locally a failed message comes back within seconds rather than the minutes AWS waits out a
+ * Lambda timeout; as in AWS, a handler gets half the visibility timeout to finish.
+ */
+const LOCAL_VISIBILITY_TIMEOUT_MS = 20_000;
+/** Locally the sweeper runs often and calls a broadcast stalled sooner than in AWS. */
+const LOCAL_SWEEP_INTERVAL_MS = 5_000;
+const LOCAL_SWEEP_STALL_SECONDS = '15';
+export const LOCAL_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
+export const LOCAL_TWILIO_AUTH_TOKEN = 'local-twilio-auth-token';
+
+type ScheduledHandler = (
+  event: ScheduledEvent<{ stalledBefore?: string }>,
+  context: Context,
+) => Promise<unknown>;
 
 export interface LocalStack {
   apiUrl: string;
@@ -41,12 +54,28 @@ async function importHandler<T>(name: string): Promise<T> {
   return module.handler;
 }
 
+function scheduledEvent(detail: { stalledBefore?: string }): ScheduledEvent<{ stalledBefore?: string }> {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'local',
+    resources: [],
+    detail,
+  };
+}
+
 /**
  * Starts the stack.
- * 1. DynamoDB Local with the tables, the sandboxes, the status folder;
+ * 1. DynamoDB Local with the tables, the sandboxes (or the ones named by HERALD_*_URL), the
+ *    status folder, the HTTP server (so its URL is known for Twilio's callbacks);
  * 2. the topic and one queue per worker, and the loopback AWS endpoint for SNS and S3;
  * 3. the environment the handlers read, then the handlers themselves;
- * 4. the demo airline if asked, the status files, and the HTTP server.
+ * 4. the demo airline if asked, the status files, a sweep of whatever an earlier run left
+ *    unfinished, and the sweeper's timer.
  */
 export async function startLocalStack(settings: LocalSettings): Promise<LocalStack> {
   const cleanups: (() => Promise<void>)[] = [];
@@ -63,9 +92,14 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       twilioPort: settings.HERALD_SANDBOX_TWILIO_PORT,
       xPort: settings.HERALD_SANDBOX_X_PORT,
       facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
-      twilioAuthToken: TWILIO_TOKEN,
+      twilioAuthToken: LOCAL_TWILIO_AUTH_TOKEN,
     });
     cleanups.push(sandboxes.close);
+    const providerUrls = {
+      twilio: settings.HERALD_TWILIO_URL ?? sandboxes.twilio.url,
+      x: settings.HERALD_X_URL ?? sandboxes.x.url,
+      facebook: settings.HERALD_FACEBOOK_URL ?? sandboxes.facebook.url,
+    };
 
     let siteDir = settings.HERALD_DATA_DIR && join(settings.HERALD_DATA_DIR, 'status-site');
     if (!siteDir) {
@@ -76,6 +110,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const site = new LocalObjectStore(siteDir);
     await site.init();
 
+    const users = await loadUsers(settings.HERALD_USERS_FILE);
+    const apiHandlers = new Map<string, ApiHandler>();
+    const http = await startHttpServer({ port: settings.HERALD_PORT, handlers: apiHandlers, users, site });
+    cleanups.push(() => new Promise<void>((done) => http.server.close(() => done())));
+
     const topic = new LocalTopic('herald-broadcast');
     const workerHandlers = new Map<string, SqsHandler>();
     const queues = new Map<string, LocalQueue>();
@@ -85,6 +124,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
           name: `herald-${worker.handler}`,
           batchSize: worker.batchSize,
           visibilityTimeoutMs: Math.min(LOCAL_VISIBILITY_TIMEOUT_MS, worker.visibilityTimeoutSeconds * 1000),
+          timeoutMs: Math.min(LOCAL_VISIBILITY_TIMEOUT_MS, worker.visibilityTimeoutSeconds * 1000) / 2,
           maxReceiveCount: worker.maxReceiveCount,
           concurrency: 2,
         },
@@ -112,23 +152,25 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       ...Object.fromEntries(TABLES.map((table) => [table.envVar, table.name])),
       BROADCAST_TOPIC_ARN: topic.arn,
       STATUS_BUCKET,
-      TWILIO_ACCOUNT_SID: TWILIO_SID,
-      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      TWILIO_ACCOUNT_SID: LOCAL_TWILIO_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: LOCAL_TWILIO_AUTH_TOKEN,
       TWILIO_FROM: '+15005550006',
-      TWILIO_API_BASE_URL: sandboxes.twilio.url,
+      TWILIO_API_BASE_URL: providerUrls.twilio,
+      TWILIO_STATUS_CALLBACK_URL: `${http.url}/webhooks/twilio/status`,
       X_APP_KEY: 'local-app-key',
       X_APP_SECRET: 'local-app-secret',
       X_ACCESS_TOKEN: 'local-access-token',
       X_ACCESS_SECRET: 'local-access-secret',
-      X_API_BASE_URL: sandboxes.x.url,
+      X_API_BASE_URL: providerUrls.x,
       FACEBOOK_PAGE_ID: '1000000000001',
       FACEBOOK_PAGE_TOKEN: 'local-page-token',
-      FACEBOOK_GRAPH_BASE_URL: sandboxes.facebook.url,
+      FACEBOOK_GRAPH_BASE_URL: providerUrls.facebook,
+      HERALD_PUBLIC_API_URL: http.url,
+      HERALD_SWEEP_STALL_SECONDS: process.env.HERALD_SWEEP_STALL_SECONDS ?? LOCAL_SWEEP_STALL_SECONDS,
     });
 
     for (const worker of WORKERS)
       workerHandlers.set(worker.handler, await importHandler<SqsHandler>(worker.handler));
-    const apiHandlers = new Map<string, ApiHandler>();
     for (const route of API_ROUTES)
       apiHandlers.set(route.handler, await importHandler<ApiHandler>(route.handler));
 
@@ -139,14 +181,26 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const { publishInitialStatusSite } = await import('./initial-status.ts');
     await publishInitialStatusSite();
 
-    const users = await loadUsers(settings.HERALD_USERS_FILE);
-    const http = await startHttpServer({ port: settings.HERALD_PORT, handlers: apiHandlers, users, site });
-    cleanups.push(() => new Promise<void>((done) => http.server.close(() => done())));
+    for (const schedule of SCHEDULES) {
+      const handler = await importHandler<ScheduledHandler>(schedule.handler);
+      const run = (detail: { stalledBefore?: string }) =>
+        handler(scheduledEvent(detail), lambdaContext(schedule.handler, 60_000)).catch((error: unknown) =>
+          console.error(`[${schedule.handler}]`, error),
+        );
+      // Every queue of an earlier run died with its process: whatever it left unfinished is stalled now.
+      await run({ stalledBefore: new Date().toISOString() });
+      const timer = setInterval(
+        () => void run({}),
+        Math.min(LOCAL_SWEEP_INTERVAL_MS, schedule.everyMinutes * 60_000),
+      );
+      timer.unref();
+      cleanups.push(async () => clearInterval(timer));
+    }
 
     return {
       apiUrl: http.url,
       statusUrl: `${http.url}/status`,
-      sandboxes: { twilio: sandboxes.twilio.url, x: sandboxes.x.url, facebook: sandboxes.facebook.url },
+      sandboxes: providerUrls,
       dynamoDbEndpoint: dynamoDb.endpoint,
       users,
       queues,

@@ -70,3 +70,9 @@ export const facebookPoster = singleton(async (): Promise<SocialPoster> => {
     graphVersion: config.FACEBOOK_GRAPH_VERSION,
   });
 });
+
+/** Twilio's auth token, which also signs its webhooks (X-Twilio-Signature). */
+export const twilioAuthToken = singleton(async (): Promise<string> => {
+  await mergeSecretIntoEnv('TWILIO_SECRET_ARN', getSecretString);
+  return twilioConfig().TWILIO_AUTH_TOKEN;
+});

@@ -159,6 +159,9 @@ export interface Broadcast {
   /** Set once every delivery record exists: from then on the counts are final totals. */
   plannedAt?: string;
   completedAt?: string;
+  cancelledAt?: string;
+  /** Last time a delivery of this broadcast moved: a broadcast that stops moving is swept. */
+  lastActivityAt?: string;
   counts: Partial<Record<Channel, ChannelCounts>>;
 }
 

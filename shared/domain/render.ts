@@ -74,7 +74,12 @@ export function renderField(
   const used = template.content[language] ? language : FALLBACK_LANGUAGE;
   if (!content)
     throw new Error(`Template ${template.id} v${template.version} has no ${FALLBACK_LANGUAGE} content`);
-  return { language: used, text: Mustache.render(content[field], context, {}, PLAIN_TEXT).trim() };
+  return { language: used, text: renderText(content[field], context) };
+}
+
+/** Renders one template text as plain text: the core of {@link renderField}, for checks on a draft. */
+export function renderText(text: string, context: RenderContext): string {
+  return Mustache.render(text, context, {}, PLAIN_TEXT).trim();
 }
 
 /** One Mustache tag of a template text; `variable` covers `{{x}}`, `{{{x}}}` and `{{&x}}`. */

@@ -13,6 +13,7 @@ import type {
   Flight,
   FlightRef,
   Incident,
+  Language,
   PassengerSegment,
   TemplateVersion,
   TimeWindow,
@@ -23,12 +24,30 @@ export interface IncidentStore {
   get(id: string): Promise<Incident | undefined>;
   /** Newest first. */
   list(limit: number): Promise<Incident[]>;
+  /**
+   * Marks an open incident resolved at `resolvedAt`; an incident resolved already keeps its
+   * first resolvedAt (`resolvedNow` false). Undefined when there is no such incident.
+   */
+  resolve(id: string, resolvedAt: string): Promise<{ incident: Incident; resolvedNow: boolean } | undefined>;
+  /** Provider id of the incident's first public post on a channel in a language: its thread. */
+  threadRoot(incidentId: string, channel: PublicPostChannel, language: Language): Promise<string | undefined>;
+  /** Records the thread's first post; a root recorded earlier is kept. */
+  recordThreadRoot(
+    incidentId: string,
+    channel: PublicPostChannel,
+    language: Language,
+    providerId: string,
+  ): Promise<void>;
 }
+
+/** The public channels that post to a provider with threads. */
+export type PublicPostChannel = 'x' | 'facebook';
 
 /** A public update on an incident's timeline, one text per language. */
 export interface TimelineEntry {
   incidentId: string;
-  broadcastId: string;
+  /** Absent for a resolution without a broadcast (`POST /incidents/{id}/resolve`). */
+  broadcastId?: string;
   kind: Broadcast['kind'];
   publishedAt: string;
   texts: Partial<Record<string, { title: string; body: string }>>;
@@ -45,17 +64,77 @@ export interface TemplateStore {
   /** The highest approved version, if any. */
   latestApproved(id: string): Promise<TemplateVersion | undefined>;
   put(template: TemplateVersion): Promise<void>;
+  /** Stores a new version unless that id and version exist already (a concurrent edit); true when written. */
+  createVersion(template: TemplateVersion): Promise<boolean>;
+  /** Every version of a template, newest first; empty when there is no such template. */
+  versions(id: string): Promise<TemplateVersion[]>;
+  /** One line per template, by id. */
+  list(): Promise<TemplateSummary[]>;
+  /** Moves a version on, only if it is still in status `from`; true when it moved. */
+  transition(
+    id: string,
+    version: number,
+    from: TemplateVersion['status'],
+    changes: Partial<Omit<TemplateVersion, 'id' | 'version'>> & Pick<TemplateVersion, 'status'>,
+  ): Promise<boolean>;
 }
 
-export type CountField = keyof ChannelCounts;
-export type BroadcastMilestones = Partial<Pick<Broadcast, 'startedAt' | 'plannedAt' | 'completedAt'>>;
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  latestVersion: number;
+  /** The status of the latest version. */
+  status: TemplateVersion['status'];
+  /** The highest approved version, the one a broadcast uses by default. */
+  approvedVersion?: number;
+  updatedAt: string;
+}
+
+/** One line of the audit log: who did what to which resource (and version), when. */
+export interface AuditEntry {
+  id: string;
+  /** ISO 8601, UTC. */
+  at: string;
+  actor: string;
+  /** "<resource>.<verb>": template.created, template.approved, broadcast.created, broadcast.cancelled… */
+  action: string;
+  resource: { type: string; id: string; version?: number };
+  details?: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  limit: number;
+  /** Oldest entry time to include (ISO 8601). */
+  from?: string;
+  /** The `next` cursor of an earlier page: only entries older than it. */
+  before?: string;
+}
+
+/** Append-only: nothing here can change or delete an entry. */
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first; `next` is set when there may be more. */
+  list(query: AuditQuery): Promise<{ items: AuditEntry[]; next?: string }>;
+}
+
+/** Stored counters; `queued` is what is left of the recipients after the others. */
+export type CountField = Exclude<keyof ChannelCounts, 'queued'>;
+export type BroadcastMilestones = Partial<
+  Pick<Broadcast, 'startedAt' | 'plannedAt' | 'completedAt' | 'cancelledAt' | 'lastActivityAt'>
+>;
+export type StatusChange = BroadcastMilestones & { from?: BroadcastStatus[] };
 
 export interface BroadcastStore {
   /** Stores a new broadcast; with an idempotency key, returns the broadcast stored earlier under it instead. */
   create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast>;
   get(id: string): Promise<Broadcast | undefined>;
-  setStatus(id: string, status: BroadcastStatus, at?: BroadcastMilestones): Promise<void>;
-  /** Atomically adds to the per-channel counters. */
+  /** Sets the status (and milestones); with `from`, only if the status is one of those. True when set. */
+  setStatus(id: string, status: BroadcastStatus, change?: StatusChange): Promise<boolean>;
+  /** Broadcasts still queued or sending. */
+  listActive(): AsyncIterable<Broadcast>;
+  /** Sets the recipient total of a channel, counted from the ledger. */
+  setRecipients(id: string, channel: Channel, recipients: number): Promise<void>;
+  /** Atomically adds to the per-channel counters. `queued` is derived, never stored. */
   addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void>;
 }
 
@@ -109,6 +188,10 @@ export interface TransitionOptions {
 }
 
 export interface DeliveryStore {
+  /** A broadcast's records still queued or sending (one partition Query). */
+  unsettled(broadcastId: string): AsyncIterable<Delivery & { payload?: Record<string, string> }>;
+  /** How many records a broadcast has on a channel. */
+  count(broadcastId: string, channel: Channel): Promise<number>;
   /** Writes the record unless one exists for the same broadcast, channel and recipient; true when written. */
   createIfAbsent(delivery: Delivery & { payload?: Record<string, string> }): Promise<boolean>;
   get(

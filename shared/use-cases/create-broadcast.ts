@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { Broadcast, BroadcastKind, Channel } from '#shared/domain/model.ts';
-import type { BroadcastStore, Fanout, IncidentStore, TemplateStore } from '#shared/ports/stores.ts';
+import { freeTextVariables, variableLengthErrors } from '#shared/domain/template-rules.ts';
+import type {
+  AuditStore,
+  BroadcastStore,
+  Fanout,
+  IncidentStore,
+  TemplateStore,
+} from '#shared/ports/stores.ts';
 import { findTemplate } from './find-template.ts';
+import { recordAudit } from './record-audit.ts';
 
 export interface CreateBroadcastInput {
   templateId: string;
@@ -17,14 +25,19 @@ export interface CreateBroadcastDeps {
   templates: TemplateStore;
   broadcasts: BroadcastStore;
   fanout: Fanout;
+  audit: AuditStore;
 }
 
 /**
  * Accepts a broadcast for an incident and hands it to the planner.
  * 1. the incident must exist and be open;
  * 2. the template version must exist and be approved (the latest approved one unless named);
- * 3. stores the broadcast as queued, once per idempotency key;
- * 4. publishes the planning message; audience resolution happens off the request path.
+ *    no variable may be longer than the template was approved for (422);
+ * 3. stores the broadcast, once per idempotency key: queued, or pending_approval when a variable
+ *    carries free text (any name outside the template's allowedVariables); records
+ *    `broadcast.created`;
+ * 4. publishes the planning message for a queued broadcast; audience resolution happens off the
+ *    request path. A pending one is published by approveBroadcast.
  */
 export async function createBroadcast(
   incidentId: string,
@@ -46,24 +59,42 @@ export async function createBroadcast(
       },
     ]);
   }
+  const tooLong = variableLengthErrors(template, input.variables);
+  if (tooLong.length > 0) throw new ValidationError('A variable is too long for the template.', tooLong);
+  const freeText = freeTextVariables(template, input.variables);
 
+  const id = randomUUID();
   const broadcast = await deps.broadcasts.create(
     {
-      id: randomUUID(),
+      id,
       incidentId,
       templateId: template.id,
       templateVersion: template.version,
       variables: input.variables,
       channels: [...new Set(input.channels)],
       kind: input.kind,
-      status: 'queued',
+      status: freeText.length > 0 ? 'pending_approval' : 'queued',
       createdAt: new Date().toISOString(),
       createdBy,
       counts: {},
     },
     idempotencyKey,
   );
+  if (broadcast.id === id) {
+    await recordAudit(deps.audit, {
+      actor: createdBy,
+      action: 'broadcast.created',
+      resource: { type: 'broadcast', id },
+      details: {
+        incidentId,
+        templateId: template.id,
+        templateVersion: template.version,
+        status: broadcast.status,
+        ...(freeText.length > 0 ? { freeTextVariables: freeText } : {}),
+      },
+    });
+  }
   // Publishing again for a replayed key is harmless: planning is idempotent per broadcast.
-  await deps.fanout.publish('planner', { broadcastId: broadcast.id });
+  if (broadcast.status === 'queued') await deps.fanout.publish('planner', { broadcastId: broadcast.id });
   return broadcast;
 }

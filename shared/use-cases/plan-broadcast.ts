@@ -37,7 +37,8 @@ function publicRecipients(channel: Broadcast['channels'][number]): string[] {
  *    and writes one delivery record each (a conditional put, so a re-run writes nothing twice);
  * 4. publishes SMS batches as they fill, so the first passenger is reached before planning ends;
  * 5. writes and publishes one record per public post;
- * 6. records the totals as final and settles the broadcast if nothing is left to send.
+ * 6. recounts the recipients from the ledger, marks the totals final and settles the broadcast
+ *    if nothing is left to send.
  * Safe to run again for the same broadcast: existing records are neither rewritten nor recounted.
  */
 export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps): Promise<void> {
@@ -49,7 +50,7 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
   const incident = await deps.incidents.get(broadcast.incidentId);
   if (!incident) throw new Error(`Incident ${broadcast.incidentId} of broadcast ${broadcastId} is missing`);
   if (!broadcast.startedAt)
-    await deps.broadcasts.setStatus(broadcastId, 'sending', { startedAt: new Date().toISOString() });
+    await deps.broadcasts.setStatus(broadcastId, 'sending', { startedAt: new Date().toISOString(), from: ['queued'] });
 
   if (broadcast.channels.includes('sms')) {
     const flights = await findAffectedFlights(incident, deps.flights);
@@ -66,11 +67,15 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
         updatedAt: new Date().toISOString(),
       });
       if (!created) continue;
-      await deps.broadcasts.addCounts(broadcastId, channel, { recipients: 1, queued: 1 });
+      await deps.broadcasts.addCounts(broadcastId, channel, { recipients: 1 });
       await deps.fanout.publish(channel, { broadcastId, recipientId });
     }
   }
-  await deps.broadcasts.setStatus(broadcastId, 'sending', { plannedAt: new Date().toISOString() });
+  // A planner that crashed and ran again may have counted some records twice or not at all; the ledger knows.
+  for (const channel of broadcast.channels) {
+    await deps.broadcasts.setRecipients(broadcastId, channel, await deps.deliveries.count(broadcastId, channel));
+  }
+  await deps.broadcasts.setStatus(broadcastId, 'sending', { plannedAt: new Date().toISOString(), from: ['sending'] });
   await settleBroadcast(broadcastId, deps.broadcasts);
 }
 
@@ -78,7 +83,8 @@ async function planSms(broadcast: Broadcast, flights: Flight[], deps: PlanBroadc
   let batch: string[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    await deps.broadcasts.addCounts(broadcast.id, 'sms', { recipients: batch.length, queued: batch.length });
+    // Live progress while planning; the exact total is recounted from the ledger at the end.
+    await deps.broadcasts.addCounts(broadcast.id, 'sms', { recipients: batch.length });
     await deps.fanout.publish('sms', { broadcastId: broadcast.id, customerIds: batch });
     batch = [];
   };

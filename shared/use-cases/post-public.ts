@@ -17,7 +17,11 @@ export interface PostPublicDeps {
  * Posts the broadcast's generic `social` text in one language to X or Facebook.
  * 1. loads the broadcast context; a cancelled broadcast posts nothing;
  * 2. renders only public variables, so no personal data can reach the post;
- * 3. posts through the ledger, at most once per broadcast, channel and language.
+ * 3. continues the incident's thread in that channel and language: an update or the
+ *    resolution replies to (X) or comments on (Facebook) the incident's first post there;
+ * 4. posts through the ledger, at most once per broadcast, channel and language;
+ * 5. the first post of an incident in a channel and language becomes its thread's root. It is
+ *    read back from the ledger, so a redelivered message records a root a crash left unrecorded.
  */
 export async function postPublic(
   channel: 'x' | 'facebook',
@@ -28,5 +32,15 @@ export async function postPublic(
   const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
   if (broadcast.status === 'cancelled') return;
   const { text } = renderField(template, language, 'social', publicContext(incident, broadcast.variables));
-  await sendOnce({ broadcastId, channel, recipientId: language }, () => deps.poster.post({ text }), deps);
+  const root = await deps.incidents.threadRoot(incident.id, channel, language);
+  await sendOnce(
+    { broadcastId, channel, recipientId: language },
+    () => deps.poster.post(root === undefined ? { text } : { text, inReplyTo: root }),
+    deps,
+  );
+  if (root !== undefined) return;
+  const delivery = await deps.deliveries.get(broadcastId, channel, language);
+  if (delivery?.status === 'sent' && delivery.providerId !== undefined) {
+    await deps.incidents.recordThreadRoot(incident.id, channel, language, delivery.providerId);
+  }
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { LANGUAGES } from '#shared/domain/model.ts';
 import { publicContext, renderField } from '#shared/domain/render.ts';
 import type {
@@ -8,10 +9,15 @@ import type {
   TemplateStore,
   TimelineStore,
 } from '#shared/ports/stores.ts';
+import { LABELS } from '#shared/status-site/labels.ts';
+import { siteFiles } from '#shared/status-site/site-files.ts';
 import { statusDocument } from '#shared/status-site/status-document.ts';
-import { statusPage } from '#shared/status-site/status-page.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
 import { sendOnce } from './record-outcome.ts';
+
+/** status: an incident changed without a broadcast (resolved by hand); regenerate the site. */
+export const IncidentChangedMessage = z.object({ incidentId: z.string().min(1) });
+export type IncidentChangedMessage = z.infer<typeof IncidentChangedMessage>;
 
 export interface PublishStatusDeps {
   broadcasts: BroadcastStore;
@@ -20,27 +26,44 @@ export interface PublishStatusDeps {
   deliveries: DeliveryStore;
   timeline: TimelineStore;
   site: StaticSite;
+  /** The site's public origin, for the absolute links feeds and CAP need. */
+  siteUrl?: string;
 }
 
-const RECENT_INCIDENTS = 50;
+/**
+ * Where the demo templates already send readers ("herald.example/status"). A deployment with
+ * its own domain passes `siteUrl`.
+ */
+export const DEFAULT_SITE_URL = 'https://herald.example';
 
-/** Regenerates every status file from the stored incidents and timelines. */
+const RECENT_INCIDENTS = 50;
+/** S3 puts in flight at once while rewriting the site. */
+const PUT_CONCURRENCY = 8;
+
+/**
+ * Regenerates every status file from the stored incidents and timelines.
+ * 1. reads the latest incidents and their timelines into the one public status document;
+ * 2. renders every output from it (pages, status.json, Atom/RSS, CAP alerts and their index);
+ * 3. writes them, CAP alerts first and the pages last.
+ */
 export async function regenerateStatusSite(
-  deps: Pick<PublishStatusDeps, 'incidents' | 'timeline' | 'site'>,
+  deps: Pick<PublishStatusDeps, 'incidents' | 'timeline' | 'site' | 'siteUrl'>,
 ): Promise<void> {
   const incidents = await deps.incidents.list(RECENT_INCIDENTS);
   const withTimelines = await Promise.all(
     incidents.map(async (incident) => ({ incident, timeline: await deps.timeline.entries(incident.id) })),
   );
-  const document = statusDocument(withTimelines);
-  await deps.site.put('status.json', JSON.stringify(document, null, 2), 'application/json; charset=utf-8');
-  for (const language of LANGUAGES) {
-    const html = statusPage(document, language, (other) => (other === 'en' ? '/status' : `/status/${other}`));
-    await deps.site.put(
-      language === 'en' ? 'status' : `status/${language}`,
-      html,
-      'text/html; charset=utf-8',
+  const files = siteFiles(statusDocument(withTimelines), { siteUrl: deps.siteUrl ?? DEFAULT_SITE_URL });
+  const alerts = files.filter((file) => file.key.startsWith('cap/'));
+  for (let start = 0; start < alerts.length; start += PUT_CONCURRENCY) {
+    await Promise.all(
+      alerts
+        .slice(start, start + PUT_CONCURRENCY)
+        .map((file) => deps.site.put(file.key, file.body, file.contentType)),
     );
+  }
+  for (const file of files.filter((candidate) => !candidate.key.startsWith('cap/'))) {
+    await deps.site.put(file.key, file.body, file.contentType);
   }
 }
 
@@ -48,7 +71,8 @@ export async function regenerateStatusSite(
  * Publishes a broadcast's status entry.
  * 1. renders the template's statusTitle and statusBody in every language (public variables only);
  * 2. appends them to the incident's timeline, through the ledger, once per broadcast;
- * 3. regenerates the static status files, so page views never reach a Lambda.
+ * 3. a `resolution` broadcast resolves the incident, at the time of its entry;
+ * 4. regenerates the static status files, so page views never reach a Lambda.
  */
 export async function publishStatus(broadcastId: string, deps: PublishStatusDeps): Promise<void> {
   const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
@@ -74,9 +98,38 @@ export async function publishStatus(broadcastId: string, deps: PublishStatusDeps
         publishedAt,
         texts,
       });
+      if (broadcast.kind === 'resolution') await deps.incidents.resolve(incident.id, publishedAt);
       await regenerateStatusSite(deps);
       return { providerId: `status:${publishedAt}` };
     },
     deps,
   );
+}
+
+/**
+ * Brings the site up to date after an incident changed without a broadcast.
+ * 1. an incident resolved by hand whose timeline is public but has no resolution yet gets one:
+ *    a fixed notice in every language, dated when it was resolved (so a retry writes the same
+ *    entry), which closes its CAP alerts with a Cancel;
+ * 2. regenerates the static status files.
+ */
+export async function publishIncidentChange(
+  incidentId: string,
+  deps: Pick<PublishStatusDeps, 'incidents' | 'timeline' | 'site' | 'siteUrl'>,
+): Promise<void> {
+  const incident = await deps.incidents.get(incidentId);
+  if (!incident) throw new Error(`Incident ${incidentId} does not exist`);
+  if (incident.status === 'resolved' && incident.resolvedAt) {
+    const timeline = await deps.timeline.entries(incidentId);
+    const published = timeline.length > 0;
+    if (published && !timeline.some((entry) => entry.kind === 'resolution')) {
+      await deps.timeline.append({
+        incidentId,
+        kind: 'resolution',
+        publishedAt: incident.resolvedAt,
+        texts: Object.fromEntries(LANGUAGES.map((language) => [language, LABELS[language].resolvedNotice])),
+      });
+    }
+  }
+  await regenerateStatusSite(deps);
 }

@@ -48,7 +48,7 @@ export async function sendOnce(
     await deps.deliveries.transition(key, 'sent', {
       from: ['sending'],
       providerId,
-      counts: { queued: -1, sent: 1 },
+      counts: { sent: 1 },
     });
   } catch (error) {
     if (error instanceof PermanentDeliveryError) {
@@ -56,13 +56,13 @@ export async function sendOnce(
       await deps.deliveries.transition(key, optedOut ? 'opted_out' : 'failed', {
         from: ['sending'],
         lastError: error.message,
-        counts: optedOut ? { queued: -1, optedOut: 1 } : { queued: -1, failed: 1 },
+        counts: optedOut ? { optedOut: 1 } : { failed: 1 },
       });
     } else if (options.lastChance) {
       await deps.deliveries.transition(key, 'failed', {
         from: ['sending'],
         lastError: `Gave up after retries: ${reason(error)}`,
-        counts: { queued: -1, failed: 1 },
+        counts: { failed: 1 },
       });
       await settleBroadcast(key.broadcastId, deps.broadcasts);
       // Still a failure for the queue: the message ends in the dead-letter queue as evidence.

@@ -49,6 +49,14 @@ export async function sendSmsBatch(
   const customers = new Map(
     (await deps.customers.getMany(customerIds)).map((customer) => [customer.customerId, customer]),
   );
+  // The receipt names its delivery record in the URL Twilio signs, so no lookup by message id is needed.
+  const callbackFor = (customerId: string) => {
+    if (!deps.statusCallbackUrl) return undefined;
+    const url = new URL(deps.statusCallbackUrl);
+    url.searchParams.set('broadcastId', broadcastId);
+    url.searchParams.set('customerId', customerId);
+    return url.toString();
+  };
   let cancelled = broadcast.status === 'cancelled';
   let checkedAt = Date.now();
   let failures = 0;
@@ -87,7 +95,7 @@ export async function sendSmsBatch(
         return await deps.sms.send({
           to: customer.phone,
           body: text,
-          statusCallback: deps.statusCallbackUrl,
+          statusCallback: callbackFor(customerId),
         });
       } catch (error) {
         if (error instanceof PermanentDeliveryError && error.code === 'opted_out') {

@@ -96,12 +96,13 @@ describe('a strike broadcast through the local stack', () => {
     );
     expect(texted.sort()).toEqual(phones);
     expect(finished.status).toBe('completed');
-    expect(finished.counts.sms).toMatchObject({
-      recipients: phones.length,
-      sent: phones.length,
-      queued: 0,
-      failed: 0,
+    expect(finished.counts.sms).toMatchObject({ recipients: phones.length, queued: 0, failed: 0 });
+    // The sandbox confirms each SMS with a signed status callback: every one ends delivered.
+    const delivered = await eventually(async () => {
+      const { body } = await operator<Broadcast>('GET', `/broadcasts/${accepted.body.id}`);
+      return body.counts.sms?.delivered === phones.length ? body : undefined;
     });
+    expect(delivered.counts.sms).toMatchObject({ sent: 0, delivered: phones.length });
 
     const tweets = await sandboxMessages(stack.sandboxes.x);
     expect(tweets.map((tweet) => String(tweet.request.body.text))).toEqual(

@@ -4,6 +4,8 @@ import { readLocalSettings } from '#infra/local/settings.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 
 export async function startTestStack(overrides: Record<string, string> = {}): Promise<LocalStack> {
+  // Tests need no long code's 1 SMS/s; the pacing test sets its own rate.
+  process.env.HERALD_SMS_MPS ??= '100';
   return startLocalStack(
     readLocalSettings({
       HERALD_PORT: '0',

@@ -61,6 +61,7 @@ export class HeraldTables extends Construct {
         encryptionKey: this.key,
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
+        ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
       });
       for (const index of definition.indexes) {
         table.addGlobalSecondaryIndex({

@@ -50,18 +50,27 @@ export class DynamoBookingIndex implements BookingIndex, BookingWriter {
   }
 
   /**
-   * Writes the new items first and deletes the dropped ones after, so a booking is never
-   * without its current segments; a failure in between leaves extra items that the next
-   * import of the same booking removes.
+   * Writes the new items while looking up the stored ones, and deletes the dropped ones only
+   * after both, so a booking is never without its current segments; a failure in between
+   * leaves extra items that the next import of the same booking removes.
    */
   async replaceBookings(versions: Booking[]): Promise<void> {
     // The same reference twice: the last version is the booking, as with two imports in a row.
     const bookings = [...new Map(versions.map((booking) => [booking.bookingRef, booking])).values()];
-    await this.putSegments(bookings.flatMap(segmentsOf));
+    const [, stale] = await Promise.all([
+      this.putSegments(bookings.flatMap(segmentsOf)),
+      this.staleItems(bookings),
+    ]);
+    await deleteAll(this.table, stale);
+  }
+
+  /** Keys of stored items that the given versions of their bookings no longer have (Query by bookingRef). */
+  private async staleItems(bookings: Booking[]): Promise<Record<string, unknown>[]> {
     const stale: Record<string, unknown>[] = [];
     let next = 0;
     const lane = async () => {
       for (let booking = bookings[next++]; booking; booking = bookings[next++]) {
+        // Items this import is writing right now may already show up here: they are current, so kept.
         const current = new Set(segmentsOf(booking).map(segmentSk));
         for await (const items of queryPages({
           TableName: this.table,
@@ -77,6 +86,6 @@ export class DynamoBookingIndex implements BookingIndex, BookingWriter {
       }
     };
     await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, bookings.length) }, lane));
-    await deleteAll(this.table, stale);
+    return stale;
   }
 }

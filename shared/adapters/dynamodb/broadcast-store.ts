@@ -3,9 +3,13 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Broadcast, BroadcastStatus, Channel, ChannelCounts } from '#shared/domain/model.ts';
-import type { BroadcastMilestones, BroadcastStore, CountField } from '#shared/ports/stores.ts';
+import type { BroadcastStore, CountField, StatusChange } from '#shared/ports/stores.ts';
+import { queryPages } from './paginate.ts';
 
 const broadcastPk = (id: string) => `BROADCAST#${id}`;
+/** Sparse index key of broadcasts still in progress: the sweeper's list. */
+const ACTIVE = 'ACTIVE_BROADCAST';
+const isActive = (status: BroadcastStatus) => status === 'queued' || status === 'sending';
 const idempotencyPk = (key: string) => `IDEMPOTENCY#${key}`;
 
 const COUNT_ATTRIBUTE = /^counts_([a-z]+)_([A-Za-z]+)$/;
@@ -16,7 +20,7 @@ function emptyCounts(): ChannelCounts {
 
 /** Folds the flat counter attributes back into `counts.<channel>.<field>`. */
 function toBroadcast(item: Record<string, unknown>): Broadcast {
-  const { pk: _pk, sk: _sk, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _active, gsi1sk: _since, ...rest } = item;
   const broadcast = { ...rest, counts: {} } as unknown as Broadcast;
   for (const channel of broadcast.channels) broadcast.counts[channel] = emptyCounts();
   for (const [attribute, value] of Object.entries(rest)) {
@@ -25,6 +29,9 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     delete (broadcast as unknown as Record<string, unknown>)[attribute];
     const counts = broadcast.counts[match[1] as Channel];
     if (counts && match[2] && match[2] in counts) counts[match[2] as CountField] = Number(value);
+  }
+  for (const counts of Object.values(broadcast.counts)) {
+    counts.queued = counts.recipients - counts.sent - counts.delivered - counts.failed - counts.optedOut;
   }
   return broadcast;
 }
@@ -52,10 +59,11 @@ export function counterUpdate(
   return {
     TableName: table,
     Key: { pk: broadcastPk(broadcastId), sk: 'META' },
-    UpdateExpression: `ADD ${adds.join(', ')}`,
+    // lastActivityAt tells the sweeper a broadcast is still moving.
+    UpdateExpression: `SET lastActivityAt = :now ADD ${adds.join(', ')}`,
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    ExpressionAttributeValues: { ...values, ':now': new Date().toISOString() },
   };
 }
 
@@ -65,7 +73,12 @@ export class DynamoBroadcastStore implements BroadcastStore {
 
   async create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast> {
     const { counts: _counts, ...fields } = broadcast;
-    const item = { pk: broadcastPk(broadcast.id), sk: 'META', ...fields };
+    const item = {
+      pk: broadcastPk(broadcast.id),
+      sk: 'META',
+      ...fields,
+      ...(isActive(broadcast.status) ? { gsi1pk: ACTIVE, gsi1sk: broadcast.createdAt } : {}),
+    };
     if (!idempotencyKey) {
       await dynamoDb.send(new PutCommand({ TableName: this.table, Item: item }));
       return broadcast;
@@ -101,24 +114,70 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return Item ? toBroadcast(Item) : undefined;
   }
 
-  async setStatus(id: string, status: BroadcastStatus, at: BroadcastMilestones = {}): Promise<void> {
-    const names: Record<string, string> = { '#status': 'status' };
+  async setStatus(id: string, status: BroadcastStatus, options: StatusChange = {}): Promise<boolean> {
+    const { from, ...milestones } = options;
+    const names: Record<string, string> = { '#status': 'status', '#active': 'gsi1pk', '#since': 'gsi1sk' };
     const values: Record<string, unknown> = { ':status': status };
     const sets = ['#status = :status'];
-    for (const [field, value] of Object.entries(at)) {
+    for (const [field, value] of Object.entries(milestones)) {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
     }
+    const active = isActive(status);
+    if (active) {
+      values[':active'] = ACTIVE;
+      values[':now'] = new Date().toISOString();
+      sets.push('#active = :active', '#since = if_not_exists(#since, :now)');
+    }
+    let condition = 'attribute_exists(pk)';
+    if (from) {
+      condition += ` AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})`;
+      from.forEach((previous, index) => {
+        values[`:from${index}`] = previous;
+      });
+    }
+    try {
+      await dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: broadcastPk(id), sk: 'META' },
+          UpdateExpression: `SET ${sets.join(', ')}${active ? '' : ' REMOVE #active, #since'}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async setRecipients(id: string, channel: Channel, recipients: number): Promise<void> {
     await dynamoDb.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: broadcastPk(id), sk: 'META' },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        UpdateExpression: 'SET #recipients = :recipients',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#recipients': `counts_${channel}_recipients` },
+        ExpressionAttributeValues: { ':recipients': recipients },
       }),
     );
+  }
+
+  async *listActive(): AsyncIterable<Broadcast> {
+    const pages = queryPages({
+      TableName: this.table,
+      IndexName: 'byType',
+      KeyConditionExpression: 'gsi1pk = :active',
+      ExpressionAttributeValues: { ':active': ACTIVE },
+    });
+    for await (const items of pages) {
+      for (const item of items) yield toBroadcast(item);
+    }
   }
 
   async addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void> {

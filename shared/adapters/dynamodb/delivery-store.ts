@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
@@ -9,20 +15,6 @@ import { counterUpdate } from './broadcast-store.ts';
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
 
 const sortKey = (key: DeliveryKey) => `${key.channel}#${key.recipientId}`;
-
-/** Spreads unsettled records over this many sweeper partitions, so a big broadcast has no hot key. */
-export const PENDING_SHARDS = 8;
-
-/**
- * The sparse index key of a record still to be sent ("queued#3"), or undefined once it is settled:
- * the sweeper finds stuck records by Query without reading settled ones.
- */
-export function pendingKey(status: DeliveryStatus, recipientId: string): string | undefined {
-  if (status !== 'queued' && status !== 'sending') return undefined;
-  let hash = 0;
-  for (const char of recipientId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `${status}#${hash % PENDING_SHARDS}`;
-}
 
 function toDelivery(item: Record<string, unknown>): StoredDelivery {
   const { sk: _sk, ...rest } = item;
@@ -39,11 +31,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       await dynamoDb.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            ...delivery,
-            sk: sortKey(delivery),
-            pendingKey: pendingKey(delivery.status, delivery.recipientId),
-          },
+          Item: { ...delivery, sk: sortKey(delivery) },
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
@@ -51,6 +39,37 @@ export class DynamoDeliveryStore implements DeliveryStore {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
+    }
+  }
+
+  async count(broadcastId: string, channel: Channel): Promise<number> {
+    let total = 0;
+    for await (const page of paginateQuery(
+      { client: dynamoDb },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'broadcastId = :broadcast AND begins_with(sk, :channel)',
+        ExpressionAttributeValues: { ':broadcast': broadcastId, ':channel': `${channel}#` },
+        Select: 'COUNT',
+      },
+    )) {
+      total += page.Count ?? 0;
+    }
+    return total;
+  }
+
+  async *unsettled(broadcastId: string): AsyncIterable<StoredDelivery> {
+    for await (const page of paginateQuery(
+      { client: dynamoDb },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'broadcastId = :broadcast',
+        FilterExpression: '#status IN (:queued, :sending)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':broadcast': broadcastId, ':queued': 'queued', ':sending': 'sending' },
+      },
+    )) {
+      for (const item of page.Items ?? []) yield toDelivery(item);
     }
   }
 
@@ -66,11 +85,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async transition(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions = {}): Promise<boolean> {
     const now = new Date().toISOString();
-    const names: Record<string, string> = {
-      '#status': 'status',
-      '#updatedAt': 'updatedAt',
-      '#pending': 'pendingKey',
-    };
+    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':to': to, ':now': now };
     const sets = ['#status = :to', '#updatedAt = :now'];
     for (const field of ['providerId', 'lastError'] as const) {
@@ -79,11 +94,6 @@ export class DynamoDeliveryStore implements DeliveryStore {
       names[`#${field}`] = field;
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
-    }
-    const pending = pendingKey(to, key.recipientId);
-    if (pending) {
-      values[':pending'] = pending;
-      sets.push('#pending = :pending');
     }
     let condition = 'attribute_exists(sk)';
     if (options.from) {
@@ -97,11 +107,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const update = {
       TableName: this.table,
       Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
-      UpdateExpression: [
-        `SET ${sets.join(', ')}`,
-        pending ? '' : 'REMOVE #pending',
-        to === 'sending' ? 'ADD attempts :one' : '',
-      ].join(' '),
+      UpdateExpression: `SET ${sets.join(', ')}${to === 'sending' ? ' ADD attempts :one' : ''}`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

@@ -1,17 +1,21 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
-import type { Incident } from '#shared/domain/model.ts';
-import type { IncidentStore, TimelineEntry, TimelineStore } from '#shared/ports/stores.ts';
+import type { Incident, Language } from '#shared/domain/model.ts';
+import type { IncidentStore, PublicPostChannel, TimelineEntry, TimelineStore } from '#shared/ports/stores.ts';
 
 const incidentPk = (id: string) => `INCIDENT#${id}`;
+
+/** One small item per channel and language beside the incident: the first public post, the thread's root. */
+const threadSk = (channel: PublicPostChannel, language: Language) => `THREAD#${channel}#${language}`;
 
 function withoutKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
   return rest as T;
 }
 
-/** Incidents in the herald table; listed newest first through the byType GSI. */
+/** Incidents in the herald table; listed newest first through the byType GSI; thread roots beside them. */
 export class DynamoIncidentStore implements IncidentStore {
   private readonly table = tablesConfig().herald;
 
@@ -51,6 +55,66 @@ export class DynamoIncidentStore implements IncidentStore {
     );
     return Items.map((item) => withoutKeys<Incident>(item));
   }
+
+  async resolve(
+    id: string,
+    resolvedAt: string,
+  ): Promise<{ incident: Incident; resolvedNow: boolean } | undefined> {
+    try {
+      const { Attributes } = await dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: incidentPk(id), sk: 'META' },
+          UpdateExpression: 'SET #status = :resolved, resolvedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':resolved': 'resolved', ':open': 'open', ':at': resolvedAt },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? { incident: withoutKeys<Incident>(Attributes), resolvedNow: true } : undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Missing, or resolved already: either way the stored incident is the answer.
+      const incident = await this.get(id);
+      return incident ? { incident, resolvedNow: false } : undefined;
+    }
+  }
+
+  async threadRoot(
+    incidentId: string,
+    channel: PublicPostChannel,
+    language: Language,
+  ): Promise<string | undefined> {
+    const { Item } = await dynamoDb.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: incidentPk(incidentId), sk: threadSk(channel, language) },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.providerId === 'string' ? Item.providerId : undefined;
+  }
+
+  async recordThreadRoot(
+    incidentId: string,
+    channel: PublicPostChannel,
+    language: Language,
+    providerId: string,
+  ): Promise<void> {
+    try {
+      await dynamoDb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: incidentPk(incidentId), sk: threadSk(channel, language), providerId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      // The first post of the thread is recorded already, and stays its root.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
 }
 
 /** The public timeline of an incident, stored beside it: one item per published update. */
@@ -63,7 +127,8 @@ export class DynamoTimelineStore implements TimelineStore {
         TableName: this.table,
         Item: {
           pk: incidentPk(entry.incidentId),
-          sk: `UPDATE#${entry.publishedAt}#${entry.broadcastId}`,
+          // Without a broadcast (a resolution by hand) the time alone keys it, so a retry rewrites the same item.
+          sk: `UPDATE#${entry.publishedAt}#${entry.broadcastId ?? 'resolved'}`,
           ...entry,
         },
       }),

@@ -7,13 +7,19 @@ import type { RateLimiter } from '#shared/ports/stores.ts';
 export interface Rate {
   /** Sends allowed per window. */
   limit: number;
-  windowSeconds: number;
+  windowMs: number;
 }
 
-/** A messages-per-second figure as whole sends per window: 0.5/s becomes 1 per 2 s, 50/s stays 50 per 1 s. */
+/** Windows no shorter than this: below it timer and store latency would blur the rate. */
+const MIN_WINDOW_MS = 5;
+
+/**
+ * A messages-per-second figure as sends per window, one send a window where possible so sends
+ * are spread evenly (50/s: one per 20 ms; 0.5/s: one per 2 s; 1,000/s: five per 5 ms).
+ */
 export function rateFromPerSecond(perSecond: number): Rate {
-  const windowSeconds = perSecond >= 1 ? 1 : Math.ceil(1 / perSecond);
-  return { limit: Math.max(1, Math.round(perSecond * windowSeconds)), windowSeconds };
+  const windowMs = Math.max(MIN_WINDOW_MS, 1000 / perSecond);
+  return { limit: Math.max(1, Math.round((perSecond * windowMs) / 1000)), windowMs };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,7 +38,7 @@ export class DynamoRateLimiter implements RateLimiter {
   ) {}
 
   async acquire(): Promise<void> {
-    const windowMs = this.rate.windowSeconds * 1000;
+    const { windowMs } = this.rate;
     for (;;) {
       const window = Math.floor(Date.now() / windowMs);
       try {
@@ -45,7 +51,7 @@ export class DynamoRateLimiter implements RateLimiter {
             ExpressionAttributeValues: {
               ':one': 1,
               ':limit': this.rate.limit,
-              ':expires': Math.ceil(((window + 2) * windowMs) / 1000) + 3600,
+              ':expires': Math.ceil(Date.now() / 1000) + 3600,
             },
           }),
         );
@@ -53,7 +59,7 @@ export class DynamoRateLimiter implements RateLimiter {
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         // Full: wait for the next window, with a little jitter so waiting workers do not all collide.
-        await sleep((window + 1) * windowMs - Date.now() + Math.random() * 20);
+        await sleep((window + 1) * windowMs - Date.now() + Math.random() * Math.min(20, windowMs / 4));
       }
     }
   }

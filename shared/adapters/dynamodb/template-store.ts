@@ -1,16 +1,30 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { TemplateVersion } from '#shared/domain/model.ts';
-import type { TemplateStore } from '#shared/ports/stores.ts';
+import type { TemplateStore, TemplateSummary } from '#shared/ports/stores.ts';
+import { queryPages } from './paginate.ts';
 
 const templatePk = (id: string) => `TEMPLATE#${id}`;
 /** Zero-padded so versions sort numerically as strings. */
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
+/** Every version is also on the byType index, so the template list is one Query, never a Scan. */
+const TEMPLATE_TYPE = 'TEMPLATE';
 
 function toTemplate(item: Record<string, unknown>): TemplateVersion {
-  const { pk: _pk, sk: _sk, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
   return rest as unknown as TemplateVersion;
+}
+
+function toItem(template: TemplateVersion): Record<string, unknown> {
+  return {
+    pk: templatePk(template.id),
+    sk: versionSk(template.version),
+    gsi1pk: TEMPLATE_TYPE,
+    gsi1sk: `${template.id}#${versionSk(template.version)}`,
+    ...template,
+  };
 }
 
 /** Template versions in the herald table, one item per version. */
@@ -40,11 +54,102 @@ export class DynamoTemplateStore implements TemplateStore {
   }
 
   async put(template: TemplateVersion): Promise<void> {
-    await dynamoDb.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { pk: templatePk(template.id), sk: versionSk(template.version), ...template },
-      }),
-    );
+    await dynamoDb.send(new PutCommand({ TableName: this.table, Item: toItem(template) }));
+  }
+
+  async createVersion(template: TemplateVersion): Promise<boolean> {
+    try {
+      await dynamoDb.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: toItem(template),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async versions(id: string): Promise<TemplateVersion[]> {
+    const versions: TemplateVersion[] = [];
+    for await (const items of queryPages({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':pk': templatePk(id), ':v': 'V#' },
+      ScanIndexForward: false,
+    })) {
+      versions.push(...items.map(toTemplate));
+    }
+    return versions;
+  }
+
+  async list(): Promise<TemplateSummary[]> {
+    const byId = new Map<string, TemplateSummary>();
+    // Ascending by "<id>#V#<version>": the last version seen of an id is its latest.
+    for await (const items of queryPages({
+      TableName: this.table,
+      IndexName: 'byType',
+      KeyConditionExpression: 'gsi1pk = :type',
+      ExpressionAttributeNames: { '#id': 'id', '#name': 'name', '#status': 'status', '#version': 'version' },
+      ExpressionAttributeValues: { ':type': TEMPLATE_TYPE },
+      ProjectionExpression: '#id, #name, #status, #version, createdAt, submittedAt, approvedAt, rejectedAt',
+    })) {
+      for (const item of items) {
+        const version = item as Pick<
+          TemplateVersion,
+          'id' | 'name' | 'status' | 'version' | 'createdAt' | 'submittedAt' | 'approvedAt' | 'rejectedAt'
+        >;
+        const earlier = byId.get(version.id);
+        byId.set(version.id, {
+          id: version.id,
+          name: version.name,
+          latestVersion: version.version,
+          status: version.status,
+          approvedVersion: version.status === 'approved' ? version.version : earlier?.approvedVersion,
+          updatedAt: [version.createdAt, version.submittedAt, version.approvedAt, version.rejectedAt]
+            .filter((at): at is string => typeof at === 'string')
+            .sort()
+            .at(-1) as string,
+        });
+      }
+    }
+    return [...byId.values()];
+  }
+
+  async transition(
+    id: string,
+    version: number,
+    from: TemplateVersion['status'],
+    changes: Partial<Omit<TemplateVersion, 'id' | 'version'>> & Pick<TemplateVersion, 'status'>,
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':from': from };
+    const sets: string[] = [];
+    Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .forEach(([field, value], index) => {
+        names[`#f${index}`] = field;
+        values[`:v${index}`] = value;
+        sets.push(`#f${index} = :v${index}`);
+      });
+    try {
+      await dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: templatePk(id), sk: versionSk(version) },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }

@@ -1,0 +1,13 @@
+import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
+import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { approveTemplate } from '#shared/use-cases/templates/review-template.ts';
+import { VersionParams, versionRef } from '#shared/use-cases/templates/version-params.ts';
+
+const deps = { templates: new DynamoTemplateStore(), audit: new DynamoAuditStore() };
+
+/** POST /templates/{id}/versions/{version}/approve: 200 with the version's new status. */
+export const handler = apiHandler(async ({ caller, pathParameters }) => {
+  const { id, version } = VersionParams.parse(pathParameters);
+  return { status: 200, body: versionRef(await approveTemplate(id, version, caller.user, deps)) };
+});

@@ -1,0 +1,14 @@
+import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
+import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { createTemplate } from '#shared/use-cases/templates/save-template.ts';
+import { CreateTemplateBody } from '#shared/use-cases/templates/template-body.ts';
+import { versionRef } from '#shared/use-cases/templates/version-params.ts';
+
+const deps = { templates: new DynamoTemplateStore(), audit: new DynamoAuditStore() };
+
+/** POST /templates: 201 with the first draft version. */
+export const handler = apiHandler(async ({ body, caller }) => {
+  const template = await createTemplate(CreateTemplateBody.parse(body ?? {}), caller.user, deps);
+  return { status: 201, body: versionRef(template) };
+});

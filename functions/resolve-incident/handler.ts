@@ -1,0 +1,12 @@
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { resolveIncident } from '#shared/use-cases/resolve-incident.ts';
+
+const deps = { incidents: new DynamoIncidentStore(), fanout: new SnsFanout() };
+
+/** POST /incidents/{id}/resolve: 200 with the resolved incident; the status worker updates the site. */
+export const handler = apiHandler(async ({ pathParameters }) => {
+  const incident = await resolveIncident(pathParameters.id ?? '', deps);
+  return { status: 200, body: incident };
+});

@@ -1,0 +1,32 @@
+import middy from '@middy/core';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
+import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
+import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
+import { deliveryConfig } from '#shared/config.ts';
+import { type SweepResult, sweepStalledBroadcasts } from '#shared/use-cases/sweep-stalled-broadcasts.ts';
+
+const config = deliveryConfig();
+const deps = {
+  broadcasts: new DynamoBroadcastStore(),
+  deliveries: new DynamoDeliveryStore(),
+  fanout: new SnsFanout(),
+  smsBatchSize: config.smsBatchSize,
+};
+
+/**
+ * Every minute: publish again whatever a stalled broadcast lost. An event whose detail names
+ * `stalledBefore` sweeps everything older than that (the local stack does so after a restart,
+ * when every in-memory queue is gone).
+ */
+export const handler = middy<
+  ScheduledEvent<{ stalledBefore?: string }>,
+  SweepResult,
+  Error,
+  Context
+>().handler((event) => {
+  const stalledBefore = event.detail?.stalledBefore
+    ? new Date(event.detail.stalledBefore)
+    : new Date(Date.now() - config.sweepStallSeconds * 1000);
+  return sweepStalledBroadcasts(stalledBefore, deps);
+});

@@ -1,0 +1,53 @@
+/**
+ * The middy stack for Twilio's webhooks: the form body parsed, the X-Twilio-Signature checked
+ * against the full public URL with the twilio library (403 otherwise), and a TwiML reply.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import twilio from 'twilio';
+import { logger } from '#shared/logger.ts';
+import { HttpProblemError, problemResponse, toProblem } from './problem.ts';
+
+export interface TwilioRequest {
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** A TwiML response, with a reply message when there is one. */
+function twiml(reply?: string): APIGatewayProxyStructuredResultV2 {
+  const body = reply ? `<Message>${escapeXml(reply)}</Message>` : '';
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'text/xml' },
+    body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`,
+  };
+}
+
+export function twilioWebhook(
+  settings: () => Promise<{ authToken: string; publicApiUrl: string }>,
+  action: (request: TwilioRequest) => Promise<string | undefined>,
+) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .onError((request) => {
+      const problem = toProblem(request.error);
+      if (problem.status >= 500) logger.error('Twilio webhook failed', { error: request.error });
+      request.response = problemResponse(problem);
+    })
+    .handler(async (event) => {
+      const { authToken, publicApiUrl } = await settings();
+      const raw = event.isBase64Encoded
+        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+        : (event.body ?? '');
+      const params = Object.fromEntries(new URLSearchParams(raw));
+      const url = `${publicApiUrl.replace(/\/$/, '')}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+      const signature = event.headers['x-twilio-signature'] ?? '';
+      if (!twilio.validateRequest(authToken, signature, url, params)) {
+        throw new HttpProblemError(403, 'Forbidden', 'The X-Twilio-Signature does not match this request.');
+      }
+      return twiml(await action({ params, query: event.queryStringParameters ?? {} }));
+    });
+}

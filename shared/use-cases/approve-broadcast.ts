@@ -1,0 +1,52 @@
+import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import type { Broadcast } from '#shared/domain/model.ts';
+import { SelfApprovalError } from '#shared/domain/template-rules.ts';
+import type { AuditStore, BroadcastStore, Fanout } from '#shared/ports/stores.ts';
+import { recordAudit } from './record-audit.ts';
+
+export interface ApproveBroadcastDeps {
+  broadcasts: BroadcastStore;
+  fanout: Fanout;
+  audit: AuditStore;
+}
+
+/**
+ * Releases a broadcast that waited for approval because it carries free text.
+ * 1. the broadcast must exist (404) and be pending_approval (409);
+ * 2. four-eyes: whoever requested it may not approve it (409);
+ * 3. moves it to queued and publishes the planning message, as createBroadcast does for one
+ *    that needs no approval; records `broadcast.approved`.
+ * Two approvals racing both publish; the planner is idempotent per broadcast, so that is harmless.
+ */
+export async function approveBroadcast(
+  broadcastId: string,
+  approver: string,
+  deps: ApproveBroadcastDeps,
+): Promise<Broadcast> {
+  const broadcast = await deps.broadcasts.get(broadcastId);
+  if (!broadcast) throw new NotFoundError('Broadcast', broadcastId);
+  if (broadcast.status !== 'pending_approval') {
+    throw new ConflictError(
+      `Broadcast '${broadcastId}' is ${broadcast.status}; only a pending_approval one can be approved.`,
+    );
+  }
+  if (broadcast.createdBy === approver) {
+    throw new SelfApprovalError(
+      `${approver} requested broadcast '${broadcastId}' and so cannot approve it: a comms lead who did not request it must (four-eyes).`,
+    );
+  }
+  await deps.broadcasts.setStatus(broadcastId, 'queued');
+  await deps.fanout.publish('planner', { broadcastId });
+  await recordAudit(deps.audit, {
+    actor: approver,
+    action: 'broadcast.approved',
+    resource: { type: 'broadcast', id: broadcastId },
+    details: {
+      requestedBy: broadcast.createdBy,
+      templateId: broadcast.templateId,
+      templateVersion: broadcast.templateVersion,
+      variables: broadcast.variables,
+    },
+  });
+  return { ...broadcast, status: 'queued' };
+}

@@ -1,0 +1,51 @@
+import type { DeliveryStatus } from '#shared/domain/model.ts';
+import type { BroadcastStore, CountField, DeliveryKey, DeliveryStore } from '#shared/ports/stores.ts';
+import { settleBroadcast } from './settle-broadcast.ts';
+
+/** Twilio's final message statuses and what they mean for the ledger. */
+const FINAL_STATUSES: Record<string, { to: DeliveryStatus; counter: CountField }> = {
+  delivered: { to: 'delivered', counter: 'delivered' },
+  undelivered: { to: 'undelivered', counter: 'failed' },
+  failed: { to: 'undelivered', counter: 'failed' },
+};
+
+/**
+ * Applies a delivery receipt (Twilio status callback) to the ledger.
+ * 1. ignores intermediate statuses (queued, sending, sent);
+ * 2. moves the record from sent to delivered or undelivered, moving the counters with it;
+ * 3. a receipt can overtake the worker's own "sent" write: then the record moves straight from
+ *    sending, and the worker's later write finds it settled and changes nothing;
+ * 4. a repeated receipt finds the record settled and changes nothing.
+ */
+export async function recordDeliveryReceipt(
+  key: DeliveryKey,
+  receipt: { status: string; providerId: string; errorCode?: string },
+  deps: { deliveries: DeliveryStore; broadcasts: BroadcastStore },
+): Promise<boolean> {
+  const final = FINAL_STATUSES[receipt.status];
+  if (!final) return false;
+  const lastError = receipt.errorCode ? `Twilio error ${receipt.errorCode}` : undefined;
+  // The worker may move the record from sending to sent between our read and our write: read again.
+  let moved = false;
+  for (let round = 0; round < 3 && !moved; round++) {
+    const status = (await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId))?.status;
+    if (status === 'sent') {
+      moved = await deps.deliveries.transition(key, final.to, {
+        from: ['sent'],
+        lastError,
+        counts: { sent: -1, [final.counter]: 1 },
+      });
+    } else if (status === 'sending') {
+      moved = await deps.deliveries.transition(key, final.to, {
+        from: ['sending'],
+        providerId: receipt.providerId,
+        lastError,
+        counts: { [final.counter]: 1 },
+      });
+    } else {
+      break;
+    }
+  }
+  if (moved) await settleBroadcast(key.broadcastId, deps.broadcasts);
+  return moved;
+}

@@ -1,0 +1,25 @@
+import { NotFoundError } from '#shared/domain/errors.ts';
+import type { Incident } from '#shared/domain/model.ts';
+import type { Fanout, IncidentStore } from '#shared/ports/stores.ts';
+import type { IncidentChangedMessage } from './publish-status.ts';
+
+export interface ResolveIncidentDeps {
+  incidents: IncidentStore;
+  fanout: Fanout;
+}
+
+/**
+ * Closes an incident by hand (a `resolution` broadcast closes it too, when its status entry is
+ * published).
+ * 1. marks the incident resolved and records when; one resolved already keeps its first
+ *    resolvedAt, so calling again is harmless;
+ * 2. asks the status worker to regenerate the public site and feeds, every time: a retry after
+ *    a failed publish still gets the site updated.
+ */
+export async function resolveIncident(id: string, deps: ResolveIncidentDeps): Promise<Incident> {
+  const resolved = await deps.incidents.resolve(id, new Date().toISOString());
+  if (!resolved) throw new NotFoundError('Incident', id);
+  const message: IncidentChangedMessage = { incidentId: id };
+  await deps.fanout.publish('status', message);
+  return resolved.incident;
+}

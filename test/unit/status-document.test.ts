@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { siteFiles } from '#shared/status-site/site-files.ts';
+import { statusDocument, updateId } from '#shared/status-site/status-document.ts';
+import { IDS, statusFixture } from '#test/support/status-fixtures.ts';
+
+const SITE = { siteUrl: 'https://status.airline.example' };
+
+describe('the status document', () => {
+  it('lists open incidents as current and resolved ones as recent, leaving out incidents never published', () => {
+    const document = statusDocument(statusFixture(), '2026-11-23T08:00:00.000Z');
+
+    expect(document.current.map((incident) => incident.id)).toEqual([IDS.strike]);
+    expect(document.recent.map((incident) => incident.id)).toEqual([IDS.ash, IDS.byHand]);
+  });
+
+  it('names each affected airport with its local time zone and keeps the area and the updates in order', () => {
+    const document = statusDocument(statusFixture());
+    const [strike] = document.current;
+    const ash = document.recent[0];
+
+    expect(strike?.airports.map((airport) => [airport.code, airport.timeZone])).toEqual([
+      ['OSL', 'Europe/Oslo'],
+      ['CPH', 'Europe/Copenhagen'],
+      ['HEL', 'Europe/Helsinki'],
+    ]);
+    expect(strike?.airports[0]?.name).toMatch(/Gardermoen/);
+    expect(strike?.updates.map((update) => update.kind)).toEqual(['initial', 'update']);
+    expect(ash?.area?.type).toBe('Polygon');
+    expect(ash?.resolvedAt).toBe('2026-11-21T12:00:00.000Z');
+  });
+
+  it('gives a resolution by hand a stable UUID of its own', () => {
+    const first = updateId({ incidentId: IDS.byHand });
+
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(updateId({ incidentId: IDS.byHand })).toBe(first);
+    expect(updateId({ incidentId: IDS.strike })).not.toBe(first);
+    expect(updateId({ incidentId: IDS.byHand, broadcastId: IDS.byHandInitial })).toBe(IDS.byHandInitial);
+  });
+
+  it('carries no personal data into any file of the site', () => {
+    const files = siteFiles(statusDocument(statusFixture()), SITE);
+
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      expect(file.body).not.toContain('olli.operator');
+      expect(file.body).not.toContain('createdBy');
+    }
+  });
+
+  it('writes every output with its content type, the CAP alerts before what links to them', () => {
+    const files = siteFiles(statusDocument(statusFixture()), SITE);
+    const types = Object.fromEntries(files.map((file) => [file.key, file.contentType.split(';')[0]]));
+
+    expect(types).toMatchObject({
+      status: 'text/html',
+      'status/fi': 'text/html',
+      'status/sv': 'text/html',
+      'status.json': 'application/json',
+      'feed.atom': 'application/atom+xml',
+      'feed.rss': 'application/rss+xml',
+      'cap.atom': 'application/atom+xml',
+      [`cap/${IDS.strikeInitial}.xml`]: 'application/cap+xml',
+    });
+    const keys = files.map((file) => file.key);
+    const lastAlert = Math.max(...keys.map((key, index) => (key.startsWith('cap/') ? index : -1)));
+    expect(lastAlert).toBeLessThan(keys.indexOf('cap.atom'));
+    expect(lastAlert).toBeLessThan(keys.indexOf('status'));
+  });
+});
