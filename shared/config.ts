@@ -112,6 +112,8 @@ export const deliveryConfig = once(() => {
     HERALD_FACEBOOK_POSTS_PER_SECOND: z.coerce.number().positive().max(100).default(1),
     /** A broadcast that has not moved for this long is swept: its lost work is published again. */
     HERALD_SWEEP_STALL_SECONDS: z.coerce.number().positive().default(300),
+    /** A provider call slower than this is a timeout, retried like a 5xx. */
+    HERALD_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     /** Where Twilio posts delivery status callbacks; unset means none are asked for. */
     TWILIO_STATUS_CALLBACK_URL: url.optional(),
   });
@@ -122,6 +124,7 @@ export const deliveryConfig = once(() => {
     facebookPerSecond: env.HERALD_FACEBOOK_POSTS_PER_SECOND,
     statusCallbackUrl: env.TWILIO_STATUS_CALLBACK_URL,
     sweepStallSeconds: env.HERALD_SWEEP_STALL_SECONDS,
+    providerTimeoutMs: env.HERALD_PROVIDER_TIMEOUT_MS,
   };
 });
 

@@ -10,7 +10,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { FacebookPoster } from '#shared/adapters/facebook-poster.ts';
 import { TwilioSmsSender } from '#shared/adapters/twilio-sms-sender.ts';
 import { XPoster } from '#shared/adapters/x-poster.ts';
-import { facebookConfig, mergeSecretIntoEnv, twilioConfig, xConfig } from '#shared/config.ts';
+import { deliveryConfig, facebookConfig, mergeSecretIntoEnv, twilioConfig, xConfig } from '#shared/config.ts';
 import type { SmsSender, SocialPoster } from '#shared/ports/providers.ts';
 
 let secretsManager: SecretsManagerClient | undefined;
@@ -39,6 +39,7 @@ export const twilioSmsSender = singleton(async (): Promise<SmsSender> => {
   await mergeSecretIntoEnv('TWILIO_SECRET_ARN', getSecretString);
   const config = twilioConfig();
   return new TwilioSmsSender({
+    timeoutMs: deliveryConfig().providerTimeoutMs,
     accountSid: config.TWILIO_ACCOUNT_SID,
     authToken: config.TWILIO_AUTH_TOKEN,
     from: config.TWILIO_FROM,
@@ -51,6 +52,7 @@ export const xPoster = singleton(async (): Promise<SocialPoster> => {
   await mergeSecretIntoEnv('X_SECRET_ARN', getSecretString);
   const config = xConfig();
   return new XPoster({
+    timeoutMs: deliveryConfig().providerTimeoutMs,
     appKey: config.X_APP_KEY,
     appSecret: config.X_APP_SECRET,
     accessToken: config.X_ACCESS_TOKEN,
@@ -64,6 +66,7 @@ export const facebookPoster = singleton(async (): Promise<SocialPoster> => {
   await mergeSecretIntoEnv('FACEBOOK_SECRET_ARN', getSecretString);
   const config = facebookConfig();
   return new FacebookPoster({
+    timeoutMs: deliveryConfig().providerTimeoutMs,
     pageId: config.FACEBOOK_PAGE_ID,
     pageToken: config.FACEBOOK_PAGE_TOKEN,
     graphBaseUrl: config.FACEBOOK_GRAPH_BASE_URL,

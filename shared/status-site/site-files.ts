@@ -22,18 +22,14 @@ const key = (path: string) => path.replace(/^\//, '');
 
 export function siteFiles(document: StatusDocument, options: SiteOptions): SiteFile[] {
   const alerts = capAlerts(document, options);
-  // Alerts first, then what links to them, so no index or page points at a file not yet written.
+  // Alerts first, then what links to them, so no index or page points at a file not yet written;
+  // status.json last, so a reader that sees it changed finds every other file changed too.
   return [
     ...alerts.map((alert) => ({
       key: key(capPath(alert.id)),
       body: capAlertXml(alert, options),
       contentType: 'application/cap+xml; charset=utf-8',
     })),
-    {
-      key: 'status.json',
-      body: JSON.stringify(document, null, 2),
-      contentType: 'application/json; charset=utf-8',
-    },
     {
       key: 'feed.atom',
       body: atomFeed(document, options),
@@ -50,5 +46,10 @@ export function siteFiles(document: StatusDocument, options: SiteOptions): SiteF
       body: statusPage(document, language),
       contentType: 'text/html; charset=utf-8',
     })),
+    {
+      key: 'status.json',
+      body: JSON.stringify(document, null, 2),
+      contentType: 'application/json; charset=utf-8',
+    },
   ];
 }

@@ -1,43 +1,10 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAirline } from '#infra/local/seed/demo-airline.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+import { affectedDemoCustomers, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
-
-/**
- * Who the brief says is affected, worked out from the demo data directly rather than through
- * Herald's audience code: passengers of flights departing from or arriving at the airport
- * inside the window, once each.
- */
-function affectedCustomers(airport: string, start: string, end: string) {
-  const airline = demoAirline(start.slice(0, 10));
-  const inWindow = (iso: string) => Date.parse(iso) >= Date.parse(start) && Date.parse(iso) < Date.parse(end);
-  const affected = new Set(
-    airline.flights
-      .filter(
-        (f) =>
-          (f.origin === airport && inWindow(f.departure)) ||
-          (f.destination === airport && inWindow(f.arrival)),
-      )
-      .map((f) => `${f.flightNumber}#${f.date}`),
-  );
-  const customerIds = new Set(
-    airline.bookings
-      .filter((booking) => booking.segments.some((s) => affected.has(`${s.flightNumber}#${s.date}`)))
-      .flatMap((booking) => booking.passengers),
-  );
-  return airline.customers.filter((c) => customerIds.has(c.customerId));
-}
-
-/** Of those, who gets an SMS: consent and a valid E.164 number. */
-function expectedPhones(airport: string, start: string, end: string): string[] {
-  return affectedCustomers(airport, start, end)
-    .filter((c) => c.smsConsent && isValidPhoneNumber(c.phone))
-    .map((c) => c.phone)
-    .sort();
-}
 
 describe('a strike broadcast through the local stack', () => {
   let stack: LocalStack;
@@ -89,7 +56,7 @@ describe('a strike broadcast through the local stack', () => {
         : undefined;
     });
 
-    const phones = expectedPhones('OSL', window.start, window.end);
+    const phones = expectedDemoPhones('OSL', window.start, window.end);
     expect(phones.length).toBeGreaterThan(3);
     const texted = (await sandboxMessages(stack.sandboxes.twilio)).map((message) =>
       String(message.request.body.To),
@@ -135,8 +102,8 @@ describe('a strike broadcast through the local stack', () => {
     });
     expect(preview.status).toBe(200);
 
-    const affected = affectedCustomers('TLL', window.start, window.end);
-    const phones = expectedPhones('TLL', window.start, window.end);
+    const affected = affectedDemoCustomers('TLL', window.start, window.end);
+    const phones = expectedDemoPhones('TLL', window.start, window.end);
     expect(preview.body.affectedCustomers).toBe(affected.length);
     expect(preview.body.recipients.sms).toBe(phones.length);
     expect(Object.values(preview.body.recipients.byLanguage).reduce((a, b) => a + b, 0)).toBe(phones.length);

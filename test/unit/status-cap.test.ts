@@ -53,7 +53,11 @@ describe('CAP 1.2 alerts', () => {
   it('has one info block per language and the sent time with a numeric offset', () => {
     const xml = alertXml(IDS.strikeUpdate);
 
-    expect([...xml.matchAll(/<language>(\w+)<\/language>/g)].map((match) => match[1])).toEqual(['fi', 'sv', 'en']);
+    expect([...xml.matchAll(/<language>(\w+)<\/language>/g)].map((match) => match[1])).toEqual([
+      'fi',
+      'sv',
+      'en',
+    ]);
     expect(xml).toContain('<sent>2026-11-23T07:30:00+00:00</sent>');
     expect(xml).toContain('<msgType>Update</msgType>');
     expect(xml).toContain('<headline>Lakko jatkuu</headline>');

@@ -48,7 +48,7 @@ describe('the status document', () => {
     }
   });
 
-  it('writes every output with its content type, the CAP alerts before what links to them', () => {
+  it('writes every output with its content type, the CAP alerts before what links to them and status.json last', () => {
     const files = siteFiles(statusDocument(statusFixture()), SITE);
     const types = Object.fromEntries(files.map((file) => [file.key, file.contentType.split(';')[0]]));
 
@@ -66,5 +66,6 @@ describe('the status document', () => {
     const lastAlert = Math.max(...keys.map((key, index) => (key.startsWith('cap/') ? index : -1)));
     expect(lastAlert).toBeLessThan(keys.indexOf('cap.atom'));
     expect(lastAlert).toBeLessThan(keys.indexOf('status'));
+    expect(keys.at(-1)).toBe('status.json');
   });
 });

@@ -10,12 +10,12 @@ import { statusPage } from '#shared/status-site/status-page.ts';
 import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
 import { IDS, statusFixture } from '#test/support/status-fixtures.ts';
 
-const document = statusDocument(statusFixture(), '2026-11-23T08:00:00.000Z');
+const statusDoc = statusDocument(statusFixture(), '2026-11-23T08:00:00.000Z');
 
 describe('the status page markup', () => {
   it('shows the window in each airport’s local time, grouped by time zone', () => {
     // Intl puts thin spaces around the range's dash.
-    const html = statusPage(document, 'en').replaceAll('\u2009', ' ');
+    const html = statusPage(statusDoc, 'en').replaceAll('\u2009', ' ');
 
     expect(html).toContain('Mon 23 Nov, 01:00 CET – Tue 24 Nov, 00:59 CET</time> (OSL, CPH)');
     expect(html).toContain('Mon 23 Nov, 02:00 EET – Tue 24 Nov, 01:59 EET</time> (HEL)');
@@ -23,7 +23,7 @@ describe('the status page markup', () => {
   });
 
   it('puts current disruptions before the history and the latest update first in each incident', () => {
-    const html = statusPage(document, 'fi');
+    const html = statusPage(statusDoc, 'fi');
 
     const current = html.indexOf(`id="incident-${IDS.strike}"`);
     const history = html.indexOf('id="recent"');
@@ -34,7 +34,7 @@ describe('the status page markup', () => {
   });
 
   it('escapes template text and carries no script', () => {
-    const html = statusPage(document, 'en');
+    const html = statusPage(statusDoc, 'en');
 
     expect(html).toContain('Strike: flights disrupted &lt;OSL &amp; CPH&gt;');
     expect(html).not.toMatch(/<script/i);
@@ -47,7 +47,9 @@ describe('the status page in headless Chromium', () => {
   let origin: string;
 
   beforeAll(async () => {
-    const files = new Map(siteFiles(document, { siteUrl: 'https://status.airline.example' }).map((f) => [f.key, f]));
+    const files = new Map(
+      siteFiles(statusDoc, { siteUrl: 'https://status.airline.example' }).map((f) => [f.key, f]),
+    );
     server = createServer((request, response) => {
       const file = files.get(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname.slice(1)));
       if (!file) response.writeHead(404).end();
@@ -69,7 +71,7 @@ describe('the status page in headless Chromium', () => {
     await page.goto(`${origin}/status`);
     expect(await page.locator('h1').textContent()).toBe('Travel disruptions');
     expect(await page.locator(`#incident-${IDS.strike}`).textContent()).toContain('Severity: Severe');
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(tmpdir(), 'herald-status-mobile.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);

@@ -10,16 +10,19 @@ export interface Rate {
   windowMs: number;
 }
 
-/** Windows no shorter than this: below it timer and store latency would blur the rate. */
-const MIN_WINDOW_MS = 5;
+/**
+ * Windows of about this length: long enough that a worker busy for a moment does not leave a
+ * slot unused (which would lower the rate), short enough that sends stay evenly spread.
+ */
+const TARGET_WINDOW_MS = 200;
 
 /**
- * A messages-per-second figure as sends per window, one send a window where possible so sends
- * are spread evenly (50/s: one per 20 ms; 0.5/s: one per 2 s; 1,000/s: five per 5 ms).
+ * A messages-per-second figure as sends per window (1/s: one per second; 20/s: four per 200 ms;
+ * 0.5/s: one per 2 s). Over any stretch of whole windows the rate is exact.
  */
 export function rateFromPerSecond(perSecond: number): Rate {
-  const windowMs = Math.max(MIN_WINDOW_MS, 1000 / perSecond);
-  return { limit: Math.max(1, Math.round((perSecond * windowMs) / 1000)), windowMs };
+  const limit = Math.max(1, Math.round((perSecond * TARGET_WINDOW_MS) / 1000));
+  return { limit, windowMs: (limit * 1000) / perSecond };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,193 @@
+import twilio from 'twilio';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_TWILIO_AUTH_TOKEN, type LocalStack } from '#infra/local/stack.ts';
+import type { Broadcast, Incident } from '#shared/domain/model.ts';
+import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
+import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+
+const SMS_PER_SECOND = 20;
+
+describe('the delivery engine', () => {
+  let stack: LocalStack;
+  let operator: ReturnType<typeof apiClient>;
+  const window = demoWindow();
+  const phones = () => expectedDemoPhones('HEL', window.start, window.end);
+
+  async function broadcastToHelsinki(): Promise<string> {
+    const incident = await operator<Incident>('POST', '/incidents', {
+      type: 'strike',
+      title: 'Strike at Helsinki Airport',
+      severity: 'severe',
+      window,
+      scope: { airports: ['HEL'] },
+    });
+    const accepted = await operator<{ id: string }>('POST', `/incidents/${incident.body.id}/broadcasts`, {
+      templateId: 'strike-disruption',
+      channels: ['sms'],
+    });
+    expect(accepted.status).toBe(202);
+    return accepted.body.id;
+  }
+
+  const broadcast = async (id: string) => (await operator<Broadcast>('GET', `/broadcasts/${id}`)).body;
+  const finished = (id: string, timeoutMs = 60_000) =>
+    eventually(async () => {
+      const current = await broadcast(id);
+      return ['completed', 'partial', 'failed', 'cancelled'].includes(current.status) ? current : undefined;
+    }, timeoutMs);
+  const texted = async () =>
+    (await sandboxMessages(stack.sandboxes.twilio)).map((m) => String(m.request.body.To));
+  const setFaults = (faults: object) =>
+    fetch(`${stack.sandboxes.twilio}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(faults),
+    });
+
+  /** Posts to a Twilio webhook the way Twilio does, signed with the auth token. */
+  async function twilioPost(path: string, params: Record<string, string>, token = LOCAL_TWILIO_AUTH_TOKEN) {
+    const url = `${stack.apiUrl}${path}`;
+    return fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
+      },
+      body: new URLSearchParams(params),
+    });
+  }
+
+  beforeAll(async () => {
+    process.env.HERALD_SMS_MPS = String(SMS_PER_SECOND);
+    process.env.HERALD_PROVIDER_TIMEOUT_MS = '500';
+    stack = await startTestStack();
+    operator = apiClient(stack, 'operator');
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+  beforeEach(async () => {
+    await setFaults({});
+    await fetch(`${stack.sandboxes.twilio}/__sandbox/messages`, { method: 'DELETE' });
+  });
+
+  it('reaches every eligible passenger despite 10% 429s, 5% 500s and 1% timeouts, and the counts reconcile', async () => {
+    await setFaults({ status429: 0.1, status500: 0.05, timeout: 0.01, seed: 7 });
+    const id = await broadcastToHelsinki();
+    const done = await finished(id);
+
+    const received = await texted();
+    const unique = new Set(received);
+    const duplicates = received.length - unique.size;
+    console.info(`faults: ${received.length} SMS for ${unique.size} recipients, ${duplicates} duplicates`);
+    expect([...unique].sort()).toEqual(phones());
+    // The sandbox never accepts a request it faults, so no send here falls in the duplicate window.
+    expect(duplicates).toBe(0);
+    expect(done.status).toBe('completed');
+    expect(done.counts.sms?.recipients).toBe(unique.size);
+    expect((done.counts.sms?.sent ?? 0) + (done.counts.sms?.delivered ?? 0)).toBe(unique.size);
+  });
+
+  it('holds the configured SMS rate within 10%', async () => {
+    const id = await broadcastToHelsinki();
+    await finished(id);
+    const times = (await sandboxMessages(stack.sandboxes.twilio)).map((m) => Date.parse(m.receivedAt)).sort();
+    const first = times[0] ?? 0;
+    const last = times.at(-1) ?? 0;
+    const rate = (times.length - 1) / ((last - first) / 1000);
+    console.info(
+      `pacing: ${times.length} SMS in ${((last - first) / 1000).toFixed(2)} s = ${rate.toFixed(1)}/s`,
+    );
+    expect(times.length).toBeGreaterThan(40);
+    expect(Math.abs(rate - SMS_PER_SECOND) / SMS_PER_SECOND).toBeLessThanOrEqual(0.1);
+  });
+
+  it('stops sending within seconds of a cancel and keeps what was sent', async () => {
+    const id = await broadcastToHelsinki();
+    await eventually(async () => ((await texted()).length >= 5 ? true : undefined));
+    const cancel = await operator<Broadcast>('POST', `/broadcasts/${id}/cancel`);
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.status).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const afterCancel = (await texted()).length;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await texted()).length).toBe(afterCancel);
+    expect(afterCancel).toBeLessThan(phones().length);
+    const final = await broadcast(id);
+    expect(final.status).toBe('cancelled');
+    expect((final.counts.sms?.sent ?? 0) + (final.counts.sms?.delivered ?? 0)).toBe(afterCancel);
+    expect((await operator('POST', `/broadcasts/${id}/cancel`)).status).toBe(409);
+  });
+
+  it('honours STOP at once, START to opt back in, and answers HELP', async () => {
+    const [phone] = phones();
+    if (!phone) throw new Error('The demo airline has no affected passenger');
+    const preview = async () => {
+      const incident = await operator<Incident>('POST', '/incidents', {
+        type: 'strike',
+        title: 'Strike',
+        severity: 'minor',
+        window,
+        scope: { airports: ['HEL'] },
+      });
+      return (
+        await operator<Preview>('POST', `/incidents/${incident.body.id}/preview`, {
+          templateId: 'strike-disruption',
+        })
+      ).body;
+    };
+    const before = await preview();
+
+    const stop = await twilioPost('/webhooks/twilio/inbound', {
+      From: phone,
+      Body: 'stop',
+      MessageSid: 'SM1',
+    });
+    expect(stop.status).toBe(200);
+    const stopped = await preview();
+    expect(stopped.excluded.optedOut).toBe(before.excluded.optedOut + 1);
+    expect(stopped.recipients.sms).toBe(before.recipients.sms - 1);
+
+    const help = await twilioPost('/webhooks/twilio/inbound', {
+      From: phone,
+      Body: 'HELP',
+      MessageSid: 'SM2',
+    });
+    expect(await help.text()).toMatch(/<Message>Herald travel alerts.*Reply STOP to opt out/);
+
+    await twilioPost('/webhooks/twilio/inbound', { From: phone, Body: 'Start', MessageSid: 'SM3' });
+    expect((await preview()).recipients.sms).toBe(before.recipients.sms);
+  });
+
+  it('refuses webhooks whose X-Twilio-Signature is wrong', async () => {
+    for (const path of ['/webhooks/twilio/inbound', '/webhooks/twilio/status?broadcastId=b&customerId=c']) {
+      const forged = await twilioPost(path, { From: '+358401234567', Body: 'STOP' }, 'not-the-token');
+      expect(forged.status).toBe(403);
+      expect(forged.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+
+  it('answers the same Idempotency-Key with the same broadcast', async () => {
+    const incident = await operator<Incident>('POST', '/incidents', {
+      type: 'strike',
+      title: 'Strike',
+      severity: 'minor',
+      window,
+      scope: { airports: ['OUL'] },
+    });
+    const send = () =>
+      operator<{ id: string }>(
+        'POST',
+        `/incidents/${incident.body.id}/broadcasts`,
+        { templateId: 'strike-disruption', channels: ['sms'] },
+        { 'idempotency-key': `retry-${incident.body.id}` },
+      );
+    const [first, second] = [await send(), await send()];
+    expect(second.body.id).toBe(first.body.id);
+    const done = await finished(first.body.id);
+    const received = await texted();
+    expect(received.length).toBe(done.counts.sms?.recipients);
+    expect(new Set(received).size).toBe(received.length);
+  });
+});
