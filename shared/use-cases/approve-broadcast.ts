@@ -35,7 +35,10 @@ export async function approveBroadcast(
       `${approver} requested broadcast '${broadcastId}' and so cannot approve it: a comms lead who did not request it must (four-eyes).`,
     );
   }
-  await deps.broadcasts.setStatus(broadcastId, 'queued');
+  // Conditional, so of two approvals racing only one sends the broadcast to the planner.
+  if (!(await deps.broadcasts.setStatus(broadcastId, 'queued', { from: ['pending_approval'] }))) {
+    throw new ConflictError(`Broadcast '${broadcastId}' was approved or cancelled meanwhile.`);
+  }
   await deps.fanout.publish('planner', { broadcastId });
   await recordAudit(deps.audit, {
     actor: approver,

@@ -50,7 +50,10 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
   const incident = await deps.incidents.get(broadcast.incidentId);
   if (!incident) throw new Error(`Incident ${broadcast.incidentId} of broadcast ${broadcastId} is missing`);
   if (!broadcast.startedAt)
-    await deps.broadcasts.setStatus(broadcastId, 'sending', { startedAt: new Date().toISOString(), from: ['queued'] });
+    await deps.broadcasts.setStatus(broadcastId, 'sending', {
+      startedAt: new Date().toISOString(),
+      from: ['queued'],
+    });
 
   if (broadcast.channels.includes('sms')) {
     const flights = await findAffectedFlights(incident, deps.flights);
@@ -73,9 +76,16 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
   }
   // A planner that crashed and ran again may have counted some records twice or not at all; the ledger knows.
   for (const channel of broadcast.channels) {
-    await deps.broadcasts.setRecipients(broadcastId, channel, await deps.deliveries.count(broadcastId, channel));
+    await deps.broadcasts.setRecipients(
+      broadcastId,
+      channel,
+      await deps.deliveries.count(broadcastId, channel),
+    );
   }
-  await deps.broadcasts.setStatus(broadcastId, 'sending', { plannedAt: new Date().toISOString(), from: ['sending'] });
+  await deps.broadcasts.setStatus(broadcastId, 'sending', {
+    plannedAt: new Date().toISOString(),
+    from: ['sending'],
+  });
   await settleBroadcast(broadcastId, deps.broadcasts);
 }
 

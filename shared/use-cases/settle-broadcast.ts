@@ -19,5 +19,9 @@ export function settledStatus(broadcast: Broadcast): BroadcastStatus | undefined
 export async function settleBroadcast(broadcastId: string, broadcasts: BroadcastStore): Promise<void> {
   const broadcast = await broadcasts.get(broadcastId);
   const status = broadcast && settledStatus(broadcast);
-  if (status) await broadcasts.setStatus(broadcastId, status, { completedAt: new Date().toISOString(), from: ['sending'] });
+  if (status)
+    await broadcasts.setStatus(broadcastId, status, {
+      completedAt: new Date().toISOString(),
+      from: ['sending'],
+    });
 }

@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, WORKERS } from '#functions/manifest.ts';
+import { API_ROUTES, SCHEDULES, WORKERS } from '#functions/manifest.ts';
 import { REPO_ROOT } from '#infra/cdk/constructs/herald-function.ts';
 import { buildHerald } from '#infra/cdk/herald-app.ts';
 import { TABLES } from '#infra/tables.ts';
@@ -222,9 +222,9 @@ describe('HeraldStateful', () => {
 });
 
 describe('HeraldStateless', () => {
-  it('runs every Lambda on nodejs24.x, arm64, with active tracing: one per route and worker, nothing else', () => {
+  it('runs every Lambda on nodejs24.x, arm64, with active tracing: one per route, worker and schedule', () => {
     const functions = Object.values(resources(stateless, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(API_ROUTES.length + WORKERS.length);
+    expect(functions).toHaveLength(API_ROUTES.length + WORKERS.length + SCHEDULES.length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -291,7 +291,10 @@ describe('HeraldStateless', () => {
     });
   });
 
-  it('lets only the SMS worker read the Twilio secret, and the X worker only its own', () => {
+  // The webhooks check X-Twilio-Signature with the auth token.
+  const TWILIO_SECRET_READERS = ['send-sms', 'twilio-status-webhook', 'twilio-inbound-webhook'];
+
+  it('lets only the SMS worker and the Twilio webhooks read the Twilio secret, and the X worker only its own', () => {
     const twilioSecret = JSON.stringify(envOf('send-sms').TWILIO_SECRET_ARN);
     const xSecret = JSON.stringify(envOf('post-to-x').X_SECRET_ARN);
     expect(twilioSecret).not.toBe(xSecret);
@@ -302,9 +305,18 @@ describe('HeraldStateless', () => {
       const secretArns = ['TWILIO_SECRET_ARN', 'X_SECRET_ARN', 'FACEBOOK_SECRET_ARN'];
       const ownSecret = secretArns.find((name) => envOf(handler)[name] !== undefined);
       const policies = policiesOf(handler);
-      if (handler !== 'send-sms') expect(policies, handler).not.toContain(twilioSecret);
+      if (!TWILIO_SECRET_READERS.includes(handler)) expect(policies, handler).not.toContain(twilioSecret);
       if (!ownSecret) expect(policies, handler).not.toContain('secretsmanager:');
     }
+  });
+
+  it('runs the sweeper on an EventBridge schedule', () => {
+    const rules = Object.values(resources(stateless, 'AWS::Events::Rule'));
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(
+      SCHEDULES.map(
+        (schedule) => `rate(${schedule.everyMinutes} minute${schedule.everyMinutes === 1 ? '' : 's'})`,
+      ),
+    );
   });
 
   it('gives read routes no write, publish or scan rights and nobody a wildcard index', () => {
