@@ -62,7 +62,13 @@ export const webhookConfig = once(() =>
 
 export const busConfig = once(() => read({ BROADCAST_TOPIC_ARN: required }));
 
-export const statusSiteConfig = once(() => read({ STATUS_BUCKET: required }));
+export const statusSiteConfig = once(() =>
+  read({
+    STATUS_BUCKET: required,
+    /** The site's public origin for the absolute links in feeds and CAP alerts; unset: the demo origin. */
+    HERALD_STATUS_SITE_URL: url.optional(),
+  }),
+);
 
 export const twilioConfig = once(() =>
   read({

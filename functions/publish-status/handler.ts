@@ -4,6 +4,7 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoIncidentStore, DynamoTimelineStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { S3StaticSite } from '#shared/adapters/s3-static-site.ts';
+import { statusSiteConfig } from '#shared/config.ts';
 import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import {
@@ -19,6 +20,7 @@ const deps = {
   deliveries: new DynamoDeliveryStore(),
   timeline: new DynamoTimelineStore(),
   site: new S3StaticSite(),
+  siteUrl: statusSiteConfig().HERALD_STATUS_SITE_URL,
 };
 
 const StatusMessage = z.union([PublicPostMessage, IncidentChangedMessage]);

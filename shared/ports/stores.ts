@@ -146,7 +146,7 @@ export interface FlightCatalog {
   arrivingForCarrier(carrier: string, window: TimeWindow): AsyncIterable<Flight>;
   /** Every flight departing inside the (half-open) window, whatever its airports or carrier. */
   departingBetween(window: TimeWindow): AsyncIterable<Flight>;
-  put(flight: Flight): Promise<void>;
+  putMany(flights: Flight[]): Promise<void>;
 }
 
 export interface BookingIndex {
@@ -188,6 +188,12 @@ export interface TransitionOptions {
 }
 
 export interface DeliveryStore {
+  /** Several records of one broadcast and channel at once (BatchGetItem); missing ones are left out. */
+  getMany(
+    broadcastId: string,
+    channel: Channel,
+    recipientIds: string[],
+  ): Promise<(Delivery & { payload?: Record<string, string> })[]>;
   /** A broadcast's records still queued or sending (one partition Query). */
   unsettled(broadcastId: string): AsyncIterable<Delivery & { payload?: Record<string, string> }>;
   /** How many records a broadcast has on a channel. */

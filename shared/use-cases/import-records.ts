@@ -8,7 +8,7 @@ import type { Flight } from '#shared/domain/model.ts';
 import type { BookingWriter, CustomerWriter, FlightCatalog } from '#shared/ports/stores.ts';
 
 export interface ImportRecordsDeps {
-  flights: Pick<FlightCatalog, 'put'>;
+  flights: Pick<FlightCatalog, 'putMany'>;
   customers: CustomerWriter;
   bookings: BookingWriter;
 }
@@ -27,17 +27,6 @@ export interface RejectedLine {
 export interface ImportResult {
   accepted: number;
   rejected: RejectedLine[];
-}
-
-/** Flight puts in flight at once: the catalog writes one flight per call. */
-const FLIGHT_CONCURRENCY = 16;
-
-async function putFlights(flights: Flight[], catalog: Pick<FlightCatalog, 'put'>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    for (let flight = flights[next++]; flight; flight = flights[next++]) await catalog.put(flight);
-  };
-  await Promise.all(Array.from({ length: Math.min(FLIGHT_CONCURRENCY, flights.length) }, lane));
 }
 
 /**
@@ -78,7 +67,7 @@ export async function importRecords<K extends ImportKind>(
   if (records.length > 0) {
     switch (kind) {
       case 'flights':
-        await putFlights(records as Flight[], deps.flights);
+        await deps.flights.putMany(records as Flight[]);
         break;
       case 'customers':
         await deps.customers.putMany(records as ImportRecords['customers'][]);

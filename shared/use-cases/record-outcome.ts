@@ -14,6 +14,8 @@ export interface SendOnceDeps {
 export interface SendOnceOptions {
   /** The queue will not deliver this message again: a transient failure now fails the record for good. */
   lastChance?: boolean;
+  /** Whether to check if the broadcast is done afterwards (default); a batch checks once at its end. */
+  settle?: boolean;
 }
 
 function reason(error: unknown): string {
@@ -64,7 +66,7 @@ export async function sendOnce(
         lastError: `Gave up after retries: ${reason(error)}`,
         counts: { failed: 1 },
       });
-      await settleBroadcast(key.broadcastId, deps.broadcasts);
+      if (options.settle !== false) await settleBroadcast(key.broadcastId, deps.broadcasts);
       // Still a failure for the queue: the message ends in the dead-letter queue as evidence.
       throw error;
     } else {
@@ -72,5 +74,5 @@ export async function sendOnce(
       throw error;
     }
   }
-  await settleBroadcast(key.broadcastId, deps.broadcasts);
+  if (options.settle !== false) await settleBroadcast(key.broadcastId, deps.broadcasts);
 }

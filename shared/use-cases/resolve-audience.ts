@@ -15,67 +15,100 @@ export interface AudienceMember {
 export interface AudienceDeps {
   bookings: BookingIndex;
   customers: CustomerDirectory;
-  /** Flights read ahead at once; output order never changes. */
-  readAhead?: number;
+  /** Requests in flight at once at each stage; output order never changes. */
+  concurrency?: number;
 }
 
-const DEFAULT_READ_AHEAD = 4;
+const DEFAULT_CONCURRENCY = 6;
+/** One BatchGetItem reads at most 100 keys. */
+const CUSTOMERS_PER_LOOKUP = 100;
 
-async function membersOf(flight: Flight, deps: AudienceDeps): Promise<AudienceMember[]> {
-  const members: AudienceMember[] = [];
-  for await (const page of deps.bookings.passengersOn(flight)) {
-    const customers = new Map(
-      (await deps.customers.getMany(page.map((segment) => segment.customerId))).map((customer) => [
-        customer.customerId,
-        customer,
-      ]),
-    );
-    for (const segment of page) {
-      const customer = customers.get(segment.customerId);
-      if (!customer) continue;
-      members.push({
+/**
+ * Maps `source` through `work` with up to `concurrency` calls in flight, yielding results in the
+ * source's order. A failure surfaces when its turn comes.
+ */
+async function* inOrder<T, U>(
+  source: AsyncIterable<T> | Iterable<T>,
+  concurrency: number,
+  work: (item: T) => Promise<U>,
+): AsyncIterable<U> {
+  const pending: Promise<U>[] = [];
+  for await (const item of source) {
+    const result = work(item);
+    // Awaited in turn below; this only keeps an early failure from counting as unhandled.
+    result.catch(() => undefined);
+    pending.push(result);
+    const head = pending.length >= concurrency ? pending.shift() : undefined;
+    if (head) yield await head;
+  }
+  for (const result of pending) yield await result;
+}
+
+async function passengersOf(flight: Flight, bookings: BookingIndex) {
+  const passengers: { flight: Flight; segment: PassengerSegment }[] = [];
+  for await (const page of bookings.passengersOn(flight)) {
+    for (const segment of page) passengers.push({ flight, segment });
+  }
+  return passengers;
+}
+
+/** First sightings only, in flight order, cut into lookups of up to 100 customers. */
+async function* firstSightings(
+  perFlight: AsyncIterable<{ flight: Flight; segment: PassengerSegment }[]>,
+): AsyncIterable<{ flight: Flight; segment: PassengerSegment }[]> {
+  const seen = new Set<string>();
+  let chunk: { flight: Flight; segment: PassengerSegment }[] = [];
+  for await (const passengers of perFlight) {
+    for (const passenger of passengers) {
+      if (seen.has(passenger.segment.customerId)) continue;
+      seen.add(passenger.segment.customerId);
+      chunk.push(passenger);
+      if (chunk.length === CUSTOMERS_PER_LOOKUP) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+async function lookUp(chunk: { flight: Flight; segment: PassengerSegment }[], customers: CustomerDirectory) {
+  const found = new Map(
+    (await customers.getMany(chunk.map(({ segment }) => segment.customerId))).map((customer) => [
+      customer.customerId,
+      customer,
+    ]),
+  );
+  return chunk.flatMap(({ flight, segment }): AudienceMember[] => {
+    const customer = found.get(segment.customerId);
+    if (!customer) return [];
+    return [
+      {
         customer,
         flight,
         segment,
         language: messageLanguage(customer.language),
         exclusion: smsExclusion(customer),
-      });
-    }
-  }
-  return members;
+      },
+    ];
+  });
 }
 
 /**
  * Every customer booked on the affected flights, once each, soonest affected departure first.
- * 1. reads the passengers of a few flights at a time (Query pages, then one BatchGetItem per page),
- *    so I/O overlaps while memory stays bounded by the read-ahead, not the audience;
- * 2. yields flight by flight in the order given (the caller sorts by departure);
- * 3. skips customers already yielded for an earlier flight: one recipient per customer.
- * Only the ids seen so far are kept, a few bytes a customer.
+ * 1. queries the passengers of several flights at a time (index pages), in flight order;
+ * 2. keeps each customer's first sighting — their soonest flight, as the caller sorts flights by
+ *    departure — and drops the rest before any lookup: one recipient per customer;
+ * 3. looks customers up 100 to a BatchGetItem, several at a time, across flight boundaries;
+ * 4. yields in that same order. Memory holds the requests in flight and the ids seen so far
+ *    (a few bytes a customer), never the audience.
  */
 export async function* resolveAudience(flights: Flight[], deps: AudienceDeps): AsyncIterable<AudienceMember> {
-  const readAhead = Math.max(1, deps.readAhead ?? DEFAULT_READ_AHEAD);
-  const pending: Promise<AudienceMember[]>[] = [];
-  const seen = new Set<string>();
-  let next = 0;
-  const fill = () => {
-    while (pending.length < readAhead && next < flights.length) {
-      const flight = flights[next++];
-      if (!flight) continue;
-      const members = membersOf(flight, deps);
-      // Awaited in turn below; this only keeps a failure that comes early from being "unhandled".
-      members.catch(() => undefined);
-      pending.push(members);
-    }
-  };
-  fill();
-  for (let head = pending.shift(); head; head = pending.shift()) {
-    fill();
-    const members = await head;
-    for (const member of members) {
-      if (seen.has(member.customer.customerId)) continue;
-      seen.add(member.customer.customerId);
-      yield member;
-    }
+  const concurrency = Math.max(1, deps.concurrency ?? DEFAULT_CONCURRENCY);
+  const perFlight = inOrder(flights, concurrency, (flight) => passengersOf(flight, deps.bookings));
+  for await (const members of inOrder(firstSightings(perFlight), concurrency, (chunk) =>
+    lookUp(chunk, deps.customers),
+  )) {
+    yield* members;
   }
 }

@@ -13,6 +13,7 @@ import type {
 } from '#shared/ports/stores.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
 import { sendOnce } from './record-outcome.ts';
+import { settleBroadcast } from './settle-broadcast.ts';
 
 export interface SendSmsBatchDeps {
   broadcasts: BroadcastStore;
@@ -30,12 +31,14 @@ const CANCEL_CHECK_MS = 1_000;
 
 /**
  * Sends one SMS batch.
- * 1. loads the broadcast, its incident and template version, and the batch's customers;
+ * 1. loads the broadcast, its incident and template version, and the batch's customers and
+ *    delivery records (one BatchGetItem each);
  * 2. per customer, stops if the broadcast was cancelled (checked every second), reads the
  *    delivery record's payload and renders the SMS in the customer's language;
  * 3. sends through the ledger (`sendOnce`), paced by the shared SMS rate: a record already
  *    handled is skipped, so a redelivered batch never texts anyone twice; a customer who opted
  *    out since planning is not texted, and a provider saying "unsubscribed" opts them out.
+ * 4. checks once whether the broadcast is done.
  * Throws after trying everyone if any send failed transiently, so the queue delivers it again.
  */
 export async function sendSmsBatch(
@@ -57,6 +60,12 @@ export async function sendSmsBatch(
     url.searchParams.set('customerId', customerId);
     return url.toString();
   };
+  const deliveries = new Map(
+    (await deps.deliveries.getMany(broadcastId, 'sms', customerIds)).map((record) => [
+      record.recipientId,
+      record,
+    ]),
+  );
   let cancelled = broadcast.status === 'cancelled';
   let checkedAt = Date.now();
   let failures = 0;
@@ -67,7 +76,7 @@ export async function sendSmsBatch(
       checkedAt = Date.now();
     }
     if (cancelled) return;
-    const delivery = await deps.deliveries.get(broadcastId, 'sms', customerId);
+    const delivery = deliveries.get(customerId);
     if (!delivery?.payload || delivery.status !== 'queued') continue;
     const { payload } = delivery;
     const customer = customers.get(customerId);
@@ -109,11 +118,12 @@ export async function sendSmsBatch(
         { broadcastId, channel: 'sms', recipientId: customerId },
         send,
         { ...deps, pace: () => deps.smsRate.acquire() },
-        options,
+        { ...options, settle: false },
       );
     } catch {
       failures++;
     }
   }
+  await settleBroadcast(broadcastId, deps.broadcasts);
   if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
 }

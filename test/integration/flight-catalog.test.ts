@@ -49,7 +49,7 @@ beforeAll(async () => {
   // Imported only now: the DynamoDB client reads its endpoint from the environment at module load.
   const { DynamoFlightCatalog } = await import('#shared/adapters/dynamodb/flight-catalog.ts');
   catalog = new DynamoFlightCatalog();
-  for (const each of FLIGHTS) await catalog.put(each);
+  await catalog.putMany(FLIGHTS);
 });
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ class ListCatalog implements FlightCatalog {
   departingBetween(window: TimeWindow) {
     return this.where((f) => inside(f.departure, window));
   }
-  async put() {}
+  async putMany() {}
   private async *where(test: (flight: Flight) => boolean) {
     yield* this.flights.filter(test);
   }

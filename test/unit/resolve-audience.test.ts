@@ -68,7 +68,7 @@ describe('resolveAudience', () => {
 
   it('yields each customer once, at the soonest affected flight, in flight order', async () => {
     const deps = fakes({ AY1: ['C1', 'C2', 'C3'], AY2: ['C2', 'C4'], AY3: ['C1', 'C5'] }, people);
-    const members = await collect(resolveAudience(flights, { ...deps, readAhead: 3 }));
+    const members = await collect(resolveAudience(flights, { ...deps, concurrency: 3 }));
     expect(members.map((m) => `${m.customer.customerId}@${m.flight.flightNumber}`)).toEqual([
       'C1@AY1',
       'C2@AY1',

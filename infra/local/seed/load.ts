@@ -11,7 +11,7 @@ export async function loadAirline(airline: DemoAirline, templates: TemplateVersi
   const customers = new DynamoCustomerDirectory();
   const bookings = new DynamoBookingIndex();
   const templateStore = new DynamoTemplateStore();
-  await Promise.all(airline.flights.map((flight) => flights.put(flight)));
+  await flights.putMany(airline.flights);
   await Promise.all(airline.customers.map((customer) => customers.put(customer)));
   await bookings.putSegments(
     airline.bookings.flatMap((booking) =>

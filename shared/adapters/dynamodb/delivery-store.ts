@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   paginateQuery,
@@ -13,6 +14,8 @@ import type { DeliveryKey, DeliveryStore, TransitionOptions } from '#shared/port
 import { counterUpdate } from './broadcast-store.ts';
 
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
+
+const BATCH_GET_LIMIT = 100;
 
 const sortKey = (key: DeliveryKey) => `${key.channel}#${key.recipientId}`;
 
@@ -71,6 +74,24 @@ export class DynamoDeliveryStore implements DeliveryStore {
     )) {
       for (const item of page.Items ?? []) yield toDelivery(item);
     }
+  }
+
+  async getMany(broadcastId: string, channel: Channel, recipientIds: string[]): Promise<StoredDelivery[]> {
+    const found: StoredDelivery[] = [];
+    const unique = [...new Set(recipientIds)];
+    for (let offset = 0; offset < unique.length; offset += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] = unique
+        .slice(offset, offset + BATCH_GET_LIMIT)
+        .map((recipientId) => ({ broadcastId, sk: sortKey({ broadcastId, channel, recipientId }) }));
+      while (keys.length > 0) {
+        const { Responses, UnprocessedKeys } = await dynamoDb.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
+        );
+        found.push(...(Responses?.[this.table] ?? []).map(toDelivery));
+        keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   async get(broadcastId: string, channel: Channel, recipientId: string): Promise<StoredDelivery | undefined> {

@@ -1,8 +1,9 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Flight, FlightRef, TimeWindow } from '#shared/domain/model.ts';
 import type { FlightCatalog } from '#shared/ports/stores.ts';
+import { writeAll } from './batch-write.ts';
 import { flightKey, utc } from './keys.ts';
 import { queryPages } from './paginate.ts';
 
@@ -58,18 +59,17 @@ export class DynamoFlightCatalog implements FlightCatalog {
     }
   }
 
-  async put(flight: Flight): Promise<void> {
-    await dynamoDb.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...flight,
-          flightKey: flightKey(flight),
-          departureUtc: utc(flight.departure),
-          departureHour: hourOf(Date.parse(flight.departure)),
-          arrivalUtc: utc(flight.arrival),
-        },
-      }),
+  /** Upserts flights 25 to a BatchWrite, with the derived index attributes. */
+  async putMany(flights: Flight[]): Promise<void> {
+    await writeAll(
+      this.table,
+      flights.map((flight) => ({
+        ...flight,
+        flightKey: flightKey(flight),
+        departureUtc: utc(flight.departure),
+        departureHour: hourOf(Date.parse(flight.departure)),
+        arrivalUtc: utc(flight.arrival),
+      })),
     );
   }
 
