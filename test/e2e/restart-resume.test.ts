@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,39 +9,8 @@ import { startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
 import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/stack.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
+import { killHard, startHerald } from '#test/support/herald-process.ts';
 import { eventually, sandboxMessages } from '#test/support/local-stack.ts';
-
-/** `npm start` as a child process of its own group, so killing it kills its DynamoDB Local too. */
-function startHerald(env: Record<string, string>): Promise<{ child: ChildProcess; apiUrl: string }> {
-  const child = spawn('node_modules/.bin/tsx', ['infra/local/main.ts'], {
-    env: { ...process.env, ...env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Herald did not start:\n${output}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const apiUrl = /API and console\s+(http:\/\/\S+)/.exec(output)?.[1];
-      if (apiUrl) {
-        clearTimeout(timer);
-        resolve({ child, apiUrl });
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => reject(new Error(`Herald exited with ${code}:\n${output}`)));
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.pid === undefined) return resolve();
-    child.once('exit', () => resolve());
-    process.kill(-child.pid, 'SIGKILL');
-  });
-}
 
 describe('stopping the local stack mid-broadcast', () => {
   let twilio: RunningSandbox;

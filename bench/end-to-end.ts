@@ -1,0 +1,242 @@
+/**
+ * `npm run bench` (after the audience benchmark): how long the last passenger waits, against the
+ * limits of the same machine, in one run on the local stack (sandboxes without latency or
+ * faults, Herald's SMS rate set above what the machine can do):
+ * 1. starts `npm start` as a child process on a data folder and seeds ~200,000 bookings;
+ * 2. measures the raw primitives: a bare Query loop over the affected index pages, a bare
+ *    BatchWrite loop of ledger-sized items, a bare HTTP loop posting to the Twilio sandbox;
+ * 3. broadcasts strikes for ~10,000 and ~100,000 recipients: time from 202 to first and last SMS
+ *    received by the sandbox, recipients/s, peak RSS of the stack process;
+ * 4. restarts the stack on the same data with HERALD_SMS_MPS=50 and measures the rate it holds;
+ * 5. prints a table, writes bench/results/end-to-end.json and a chart of sends over time.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/stack.ts';
+import type { Broadcast, Incident } from '#shared/domain/model.ts';
+import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
+import { sendsOverTimeSvg } from './chart.ts';
+import { benchAirline, dynamoDbEnv, runProbe, strikesFor } from './scenarios.ts';
+import { seedSynthetic } from './synthetic-seed.ts';
+
+const TARGETS = [10_000, 100_000];
+const PACED_TARGET = 1_000;
+const PACED_RATE = 50;
+const RAW_WRITES = 20_000;
+const RAW_POSTS = 2_000;
+
+const key = `hk_bench_${randomBytes(12).toString('hex')}`;
+const work = await mkdtemp(join(tmpdir(), 'herald-bench-'));
+await writeFile(join(work, 'users.json'), JSON.stringify([{ key, user: 'bench', role: 'operator' }]));
+const stackEnv = (smsPerSecond: number) => ({
+  HERALD_PORT: '0',
+  HERALD_DYNAMODB_PORT: '0',
+  HERALD_SANDBOX_TWILIO_PORT: '0',
+  HERALD_SANDBOX_X_PORT: '0',
+  HERALD_SANDBOX_FACEBOOK_PORT: '0',
+  HERALD_DATA_DIR: join(work, 'data'),
+  HERALD_USERS_FILE: join(work, 'users.json'),
+  HERALD_SEED: 'demo',
+  HERALD_SMS_MPS: String(smsPerSecond),
+  HERALD_SMS_BATCH_SIZE: '50',
+});
+
+async function api<T>(herald: HeraldProcess, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${herald.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function smsTimes(herald: HeraldProcess): Promise<number[]> {
+  const messages = (await (await fetch(`${herald.twilioUrl}/__sandbox/messages`)).json()) as {
+    receivedAt: string;
+  }[];
+  return messages.map((message) => Date.parse(message.receivedAt)).sort((a, b) => a - b);
+}
+
+/** Sends a strike broadcast and waits for it to end; times are measured at the sandbox. */
+async function broadcast(herald: HeraldProcess, incident: Incident, channels: string[]) {
+  await fetch(`${herald.twilioUrl}/__sandbox/messages`, { method: 'DELETE' });
+  const { id: incidentId } = await api<Incident>(herald, 'POST', '/incidents', {
+    type: incident.type,
+    title: incident.title,
+    severity: incident.severity,
+    window: incident.window,
+    scope: incident.scope,
+  });
+  const accepted = Date.now();
+  const { id } = await api<{ id: string }>(herald, 'POST', `/incidents/${incidentId}/broadcasts`, {
+    templateId: 'strike-disruption',
+    channels,
+  });
+  let done: Broadcast;
+  for (;;) {
+    done = await api<Broadcast>(herald, 'GET', `/broadcasts/${id}`);
+    if (['completed', 'partial', 'failed'].includes(done.status)) break;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  const times = await smsTimes(herald);
+  const first = times[0] ?? Number.NaN;
+  const last = times.at(-1) ?? Number.NaN;
+  return {
+    status: done.status,
+    recipients: done.counts.sms?.recipients ?? 0,
+    smsReceived: times.length,
+    firstSmsSeconds: (first - accepted) / 1000,
+    lastSmsSeconds: (last - accepted) / 1000,
+    recipientsPerSecond: times.length / ((last - accepted) / 1000),
+    sendRate: (times.length - 1) / ((last - first) / 1000),
+    times: times.map((time) => (time - accepted) / 1000),
+  };
+}
+
+async function rawBatchWrites(): Promise<number> {
+  const { dynamoDb } = await import('#shared/clients/aws.ts');
+  const { tablesConfig } = await import('#shared/config.ts');
+  const table = tablesConfig().deliveries;
+  const started = performance.now();
+  for (let offset = 0; offset < RAW_WRITES; offset += 25) {
+    const items = Array.from({ length: 25 }, (_, index) => ({
+      broadcastId: 'raw-bench',
+      sk: `sms#C${String(offset + index).padStart(7, '0')}`,
+      channel: 'sms',
+      recipientId: `C${String(offset + index).padStart(7, '0')}`,
+      status: 'queued',
+      attempts: 0,
+      updatedAt: new Date().toISOString(),
+      payload: {
+        bookingRef: 'ABC123',
+        flightNumber: 'AY1234',
+        date: START,
+        origin: 'HEL',
+        departure: new Date().toISOString(),
+        language: 'fi',
+      },
+    }));
+    let requests: { PutRequest: { Item: Record<string, unknown> } }[] = items.map((Item) => ({
+      PutRequest: { Item },
+    }));
+    while (requests.length > 0) {
+      const { UnprocessedItems } = await dynamoDb.send(
+        new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+      );
+      requests = (UnprocessedItems?.[table] ?? []).flatMap((request) =>
+        request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+      );
+    }
+  }
+  return RAW_WRITES / ((performance.now() - started) / 1000);
+}
+
+async function rawSandboxPosts(herald: HeraldProcess): Promise<number> {
+  const url = `${herald.twilioUrl}/2010-04-01/Accounts/${LOCAL_TWILIO_ACCOUNT_SID}/Messages.json`;
+  const authorization = `Basic ${Buffer.from(`${LOCAL_TWILIO_ACCOUNT_SID}:${LOCAL_TWILIO_AUTH_TOKEN}`).toString('base64')}`;
+  const started = performance.now();
+  for (let index = 0; index < RAW_POSTS; index++) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: '+358401234567', From: '+15005550006', Body: `Raw ${index}` }),
+    });
+    await response.arrayBuffer();
+  }
+  const rate = RAW_POSTS / ((performance.now() - started) / 1000);
+  await fetch(`${herald.twilioUrl}/__sandbox/messages`, { method: 'DELETE' });
+  return rate;
+}
+
+const START = '2026-12-01';
+const benchStarted = performance.now();
+let herald = await startHerald(stackEnv(1_000));
+try {
+  Object.assign(process.env, dynamoDbEnv(herald.dynamoDbEndpoint));
+  const airline = benchAirline();
+  console.log(`Seeding a synthetic airline with ${airline.counts.bookings} bookings…`);
+  const seeded = await seedSynthetic(airline, console.log);
+  console.log(`  seeded in ${seeded.seconds.toFixed(0)} s`);
+  const [small, large, paced] = strikesFor(airline, [...TARGETS, PACED_TARGET]);
+  if (!small || !large || !paced) throw new Error('No scenarios');
+
+  console.log('Raw primitives…');
+  const query = await runProbe('raw', large, dynamoDbEnv(herald.dynamoDbEndpoint));
+  const raw = {
+    queryItemsPerSecond: Math.round(query.items / query.seconds),
+    batchWriteItemsPerSecond: Math.round(await rawBatchWrites()),
+    twilioPostsPerSecond: Math.round(await rawSandboxPosts(herald)),
+  };
+  console.table([raw]);
+
+  const runs = [];
+  for (const [incident, channels] of [
+    [small, ['sms', 'x', 'facebook', 'status']],
+    // X and Facebook refuse a post that repeats the previous one word for word.
+    [large, ['sms', 'status']],
+  ] as const) {
+    console.log(`Broadcast: ${incident.title}…`);
+    const result = await broadcast(herald, incident, [...channels]);
+    runs.push({ ...result, peakRssMb: Math.round(await peakRssMb(herald.child.pid ?? 0)) });
+  }
+
+  await stopHerald(herald.child);
+  herald = await startHerald(stackEnv(PACED_RATE));
+  console.log(`Paced broadcast at HERALD_SMS_MPS=${PACED_RATE}…`);
+  const pacedRun = await broadcast(herald, paced, ['sms']);
+
+  const slowest = Math.min(raw.queryItemsPerSecond, raw.batchWriteItemsPerSecond, raw.twilioPostsPerSecond);
+  const table = runs.map((run) => ({
+    recipients: run.recipients,
+    status: run.status,
+    'first SMS (s)': Number(run.firstSmsSeconds.toFixed(2)),
+    'last SMS (s)': Number(run.lastSmsSeconds.toFixed(1)),
+    'recipients/s': Math.round(run.recipientsPerSecond),
+    'vs slowest primitive': `${((run.recipientsPerSecond / slowest) * 100).toFixed(0)}%`,
+    'peak RSS (MB)': run.peakRssMb,
+  }));
+  console.log('\nEnd to end');
+  console.table(table);
+  const [run10k, run100k] = runs;
+  const rssRatio = (run100k?.peakRssMb ?? Number.NaN) / (run10k?.peakRssMb ?? Number.NaN);
+  console.log(`Slowest raw primitive: ${slowest}/s (target: end to end ≥ 60% of it)`);
+  console.log(`Peak RSS at 100k / at 10k: ${rssRatio.toFixed(2)}× (target ≤ 1.3×)`);
+  console.log(
+    `Paced: ${pacedRun.smsReceived} SMS at ${pacedRun.sendRate.toFixed(1)}/s with HERALD_SMS_MPS=${PACED_RATE} (target within 5%)`,
+  );
+
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/end-to-end.json',
+    `${JSON.stringify(
+      {
+        measuredAt: new Date().toISOString(),
+        bookings: airline.counts.bookings,
+        seeded,
+        raw,
+        runs: runs.map(({ times: _times, ...run }) => run),
+        paced: { rate: PACED_RATE, measured: pacedRun.sendRate, sms: pacedRun.smsReceived },
+        rssRatio,
+        benchSeconds: (performance.now() - benchStarted) / 1000,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  await writeFile(
+    'bench/results/sends-over-time.svg',
+    sendsOverTimeSvg([
+      ...runs.map((run) => ({ label: `SMS, ${run.recipients} recipients`, times: run.times })),
+      { label: `SMS at ${PACED_RATE}/s`, times: pacedRun.times },
+    ]),
+  );
+  console.log('Written bench/results/end-to-end.json and bench/results/sends-over-time.svg');
+  console.log(`Benchmark took ${((performance.now() - benchStarted) / 60_000).toFixed(1)} min`);
+} finally {
+  await stopHerald(herald.child);
+  await rm(work, { recursive: true, force: true });
+}
