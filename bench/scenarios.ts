@@ -12,8 +12,8 @@ const ELIGIBLE_SHARE = 0.96;
 /** The same heap ceiling for every probe: a bounded working set fits under it at any audience size. */
 const HEAP_CEILING_MB = 128;
 
-export function benchAirline(): SyntheticAirline {
-  return syntheticAirline({ customers: Math.round(BOOKINGS / 1.1), startDate: START_DATE, seed: 1 });
+export function benchAirline(bookings = BOOKINGS): SyntheticAirline {
+  return syntheticAirline({ customers: Math.round(bookings / 1.1), startDate: START_DATE, seed: 1 });
 }
 
 /** The environment that points Herald's adapters at a DynamoDB endpoint. */

@@ -14,7 +14,9 @@ const Problem = z.object({
 
 export interface ApiClient {
   readonly apiUrl: string;
-  post<T>(path: string, body: unknown): Promise<T>;
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
@@ -34,24 +36,37 @@ async function problemOf(response: Response): Promise<ApiError> {
 }
 
 export function createApiClient(settings: ApiSettings): ApiClient {
+  async function request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${settings.apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${settings.apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new CliError(`Cannot reach Herald at ${settings.apiUrl}: ${reason}`, { cause: error });
+    }
+    if (!response.ok) throw await problemOf(response);
+    return (await response.json()) as T;
+  }
   return {
     apiUrl: settings.apiUrl,
-    async post<T>(path: string, body: unknown): Promise<T> {
-      let response: Response;
-      try {
-        response = await fetch(`${settings.apiUrl}${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${settings.apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-        });
-      } catch (error) {
-        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        throw new CliError(`Cannot reach Herald at ${settings.apiUrl}: ${reason}`, { cause: error });
-      }
-      if (!response.ok) throw await problemOf(response);
-      return (await response.json()) as T;
-    },
+    get: (path) => request('GET', path, undefined),
+    // A POST always carries a JSON body: the API's actions take `{}` when they need nothing.
+    post: (path, body = {}, headers) => request('POST', path, body, headers),
+    put: (path, body) => request('PUT', path, body),
   };
 }

@@ -1,7 +1,10 @@
 /** What the CLI reports to its user and how it exits: one line, never a stack trace. */
 
-/** Exit codes: 0 all done, 1 some lines rejected, 2 the command itself failed (API, network, usage). */
-export const EXIT = { ok: 0, rejected: 1, failed: 2 } as const;
+/**
+ * Exit codes: 0 all done; 1 some lines rejected, or a watched broadcast ended failed, partial or
+ * cancelled; 2 the command itself failed (API, network, usage).
+ */
+export const EXIT = { ok: 0, rejected: 1, notCompleted: 1, failed: 2 } as const;
 
 /** A failure the user can act on; its message is printed as is. */
 export class CliError extends Error {

@@ -3,11 +3,37 @@
  * HERALD_API_URL with HERALD_API_KEY; errors are one readable line and an exit code, never a
  * stack trace.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { BROADCAST_KINDS, CHANNELS, INCIDENT_TYPES, SEVERITIES } from '#shared/domain/model.ts';
+import { type ApiClient, createApiClient } from './api-client.ts';
+import {
+  type BroadcastSendOptions,
+  broadcastApprove,
+  broadcastCancel,
+  broadcastSend,
+  broadcastStatus,
+} from './commands/broadcast.ts';
 import { importCommand } from './commands/import.ts';
+import {
+  type IncidentCreateOptions,
+  incidentCreate,
+  incidentList,
+  incidentResolve,
+  incidentShow,
+} from './commands/incident.ts';
+import { type BroadcastRequestOptions, previewCommand } from './commands/preview.ts';
 import { seedCommand } from './commands/seed.ts';
 import { startCommand } from './commands/start.ts';
+import {
+  templatesCreate,
+  templatesList,
+  templatesReview,
+  templatesShow,
+  templatesUpdate,
+} from './commands/templates.ts';
 import { CliError, EXIT } from './errors.ts';
+import type { OutputOptions } from './output.ts';
+import { apiSettings } from './settings.ts';
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -27,14 +53,61 @@ function isoDate(value: string): string {
   return value;
 }
 
+/** "HEL,OSL ARN" → ["HEL", "OSL", "ARN"]; repeatable options add up. */
+function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+}
+
+function channelList(value: string, previous: string[] = []): string[] {
+  const channels = list(value, previous);
+  const unknown = channels.filter((channel) => !(CHANNELS as readonly string[]).includes(channel));
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(`Unknown channel ${unknown.join(', ')}: use ${CHANNELS.join(', ')}.`);
+  return channels;
+}
+
+/** `--var key=value`, repeatable. */
+function variable(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const index = value.indexOf('=');
+  if (index < 1) throw new InvalidArgumentError('Expected key=value.');
+  return { ...previous, [value.slice(0, index)]: value.slice(index + 1) };
+}
+
+/** The API client, made when a command runs (so `--help` needs no key). */
+const client = (): ApiClient => createApiClient(apiSettings());
+
+/** Every API command's options with the program's `--json`. */
+function outputOf<T extends OutputOptions = OutputOptions>(command: Command): T {
+  return command.optsWithGlobals<T & Record<string, unknown>>();
+}
+
+/** The options a preview and a broadcast share. */
+function withBroadcastOptions(command: Command): Command {
+  return (
+    command
+      // Not commander's requiredOption: `broadcast status <id>` must not need it from its parent.
+      .option('-t, --template <id>', 'approved template id (required)')
+      .option('--template-version <n>', 'template version (default: the latest approved)', positiveInteger)
+      .addOption(new Option('--kind <kind>', 'initial, update or resolution').choices(BROADCAST_KINDS))
+      .option(
+        '--channels <list>',
+        `channels, comma-separated (default all: ${CHANNELS.join(',')})`,
+        channelList,
+      )
+      .option('--var <key=value>', 'a template variable (repeatable)', variable)
+  );
+}
+
 function program(): Command {
   const herald = new Command('herald')
     .description('Herald: one approved message to every affected passenger and every public channel.')
     .addHelpText(
       'after',
       '\nSettings: HERALD_API_URL (default http://127.0.0.1:3000), HERALD_API_KEY.\n' +
-        'Exit codes: 0 done, 1 some lines rejected, 2 the command failed.',
+        'Exit codes: 0 done; 1 some lines rejected, or a watched broadcast ended failed, partial or\n' +
+        "cancelled; 2 the command failed (the API's problem title and detail are printed).",
     )
+    .option('--json', "print the API's answer as JSON on stdout")
     .exitOverride()
     .showHelpAfterError();
 
@@ -73,6 +146,130 @@ function program(): Command {
     .action(async (options: { customers: number; seed: number; startDate: string }) => {
       process.exitCode = await seedCommand(options);
     });
+
+  const incident = herald.command('incident').description('open, list, show and resolve incidents');
+  incident
+    .command('create')
+    .description('open an incident (operator); times without an offset are local time')
+    .addOption(new Option('--type <type>').choices(INCIDENT_TYPES).makeOptionMandatory())
+    .requiredOption('--title <text>', 'what happened, as the public will read it')
+    .addOption(new Option('--severity <severity>').choices(SEVERITIES).makeOptionMandatory())
+    .requiredOption('--start <time>', 'window start, e.g. 2026-11-23T06:00 or 2026-11-23T06:00:00+02:00')
+    .requiredOption('--end <time>', 'window end (exclusive)')
+    .option('--airports <list>', 'IATA airport codes, comma-separated', list)
+    .option('--area <geojson>', 'a GeoJSON Polygon/MultiPolygon (or Feature): a file or the JSON itself')
+    .option('--overflights', 'also flights crossing the area while in the air')
+    .option('--flights <list>', 'flights as NUMBER@DATE, e.g. AY123@2026-11-23', list)
+    .option('--carriers <list>', 'two-character carrier codes', list)
+    .action(async (_options, command: Command) => {
+      await incidentCreate(client(), outputOf<IncidentCreateOptions>(command));
+    });
+  incident
+    .command('list')
+    .description('incidents, newest first')
+    .action(async (_options, command: Command) => {
+      await incidentList(client(), outputOf(command));
+    });
+  incident
+    .command('show <id>')
+    .description('an incident and its broadcasts with their counts')
+    .action(async (id: string, _options, command: Command) => {
+      await incidentShow(client(), id, outputOf(command));
+    });
+  incident
+    .command('resolve <id>')
+    .description('mark an incident resolved (operator)')
+    .action(async (id: string, _options, command: Command) => {
+      await incidentResolve(client(), id, outputOf(command));
+    });
+
+  withBroadcastOptions(
+    herald
+      .command('preview <incidentId>')
+      .description('who a broadcast would reach and what each channel would say; sends nothing'),
+  ).action(async (incidentId: string, _options, command: Command) => {
+    await previewCommand(client(), incidentId, outputOf<BroadcastRequestOptions & OutputOptions>(command));
+  });
+
+  const broadcast = withBroadcastOptions(
+    herald
+      .command('broadcast')
+      .argument('<incidentId>')
+      .description('send a broadcast (operator); or: broadcast status|cancel|approve <id>'),
+  )
+    .option('--watch', 'follow it to the end with a progress bar per channel (stderr)')
+    .option('--idempotency-key <key>', 'the same key returns the same broadcast')
+    .action(async (incidentId: string, _options, command: Command) => {
+      process.exitCode = await broadcastSend(client(), incidentId, outputOf<BroadcastSendOptions>(command));
+    });
+  broadcast
+    .command('status <id>')
+    .description("a broadcast's status and counts per channel")
+    .option('--watch', 'follow it to the end with a progress bar per channel (stderr)')
+    .action(async (id: string, _options, command: Command) => {
+      process.exitCode = await broadcastStatus(client(), id, outputOf(command));
+    });
+  broadcast
+    .command('cancel <id>')
+    .description('stop sending (operator); what was sent stays sent')
+    .action(async (id: string, _options, command: Command) => {
+      await broadcastCancel(client(), id, outputOf(command));
+    });
+  broadcast
+    .command('approve <id>')
+    .description('release a broadcast waiting for approval (comms lead, not its requester)')
+    .action(async (id: string, _options, command: Command) => {
+      await broadcastApprove(client(), id, outputOf(command));
+    });
+
+  const templates = herald.command('templates').description('message templates and their review');
+  templates
+    .command('list')
+    .description('every template with the status of its latest version')
+    .action(async (_options, command: Command) => {
+      await templatesList(client(), outputOf(command));
+    });
+  templates
+    .command('show <id>')
+    .description("a template's versions, newest first; --version picks one")
+    .option('--version <n>', 'one version (with --json: ready to edit and update)', positiveInteger)
+    .action(async (id: string, _options, command: Command) => {
+      await templatesShow(client(), id, outputOf(command));
+    });
+  templates
+    .command('create')
+    .description('a new template from a JSON file { id, name, content, ... } (comms lead)')
+    .requiredOption('--file <file>', 'the template as JSON')
+    .action(async (_options, command: Command) => {
+      await templatesCreate(client(), outputOf<OutputOptions & { file: string }>(command));
+    });
+  templates
+    .command('update <id>')
+    .description('a new draft version from a JSON file { content, ... } (comms lead)')
+    .requiredOption('--file <file>', 'the version as JSON')
+    .action(async (id: string, _options, command: Command) => {
+      await templatesUpdate(client(), id, outputOf<OutputOptions & { file: string }>(command));
+    });
+  const reviewDescriptions = {
+    submit: 'submit a draft for review; its rules are checked (422 lists what fails)',
+    approve: 'approve a submitted version (comms lead; not its author)',
+    reject: 'reject a submitted version with a reason (comms lead)',
+  } as const;
+  for (const action of ['submit', 'approve', 'reject'] as const) {
+    const review = templates
+      .command(`${action} <id> [version]`)
+      .description(`${reviewDescriptions[action]}; default the latest version`);
+    if (action === 'reject') review.requiredOption('--reason <text>', 'why, for the author');
+    review.action(async (id: string, version: string | undefined, _options, command: Command) => {
+      await templatesReview(
+        client(),
+        action,
+        id,
+        version === undefined ? undefined : positiveInteger(version),
+        outputOf(command),
+      );
+    });
+  }
 
   return herald;
 }

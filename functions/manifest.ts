@@ -54,6 +54,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   { routeKey: 'POST /broadcasts/{id}/approve', handler: 'approve-broadcast', roles: ['comms_lead'] },
   { routeKey: 'GET /audit', handler: 'list-audit', roles: ['admin'] },
+  // For the operations console: who am I, an incident's broadcasts, the airports picker.
+  { routeKey: 'GET /me', handler: 'get-me', roles: everyone },
+  { routeKey: 'GET /incidents/{id}/broadcasts', handler: 'list-incident-broadcasts', roles: everyone },
+  { routeKey: 'GET /airports', handler: 'search-airports', roles: everyone },
 ];
 
 /** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */

@@ -1,3 +1,4 @@
+import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { twilioAuthToken } from '#shared/clients/providers.ts';
 import { webhookConfig } from '#shared/config.ts';
@@ -6,6 +7,7 @@ import { logger } from '#shared/logger.ts';
 import { handleInboundSms } from '#shared/use-cases/handle-inbound-sms.ts';
 
 const customers = new DynamoCustomerDirectory();
+const audit = new DynamoAuditStore();
 const settings = async () => ({
   authToken: await twilioAuthToken(),
   publicApiUrl: webhookConfig().HERALD_PUBLIC_API_URL,
@@ -15,6 +17,7 @@ const settings = async () => ({
 export const handler = twilioWebhook(settings, async ({ params }) => {
   const { outcome, reply, customerIds } = await handleInboundSms(params.From ?? '', params.Body ?? '', {
     customers,
+    audit,
     helpText: webhookConfig().HERALD_SMS_HELP_TEXT,
   });
   logger.info('Inbound SMS', { outcome, customerIds });

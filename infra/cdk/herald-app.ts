@@ -1,47 +1,68 @@
-import { type App, Tags, Validations } from 'aws-cdk-lib';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Annotations, type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  type HeraldConfig,
+  loadHeraldConfig,
+  SMS_MAX_CONCURRENCY,
+  SMS_SENDS_PER_INVOCATION_PER_SECOND,
+} from './herald-config.ts';
 import { HeraldStatefulStack } from './stateful-stack.ts';
 import { HeraldStatelessStack } from './stateless-stack.ts';
 
 export interface HeraldStacks {
+  readonly config: HeraldConfig;
   readonly stateful: HeraldStatefulStack;
   readonly stateless: HeraldStatelessStack;
 }
 
-function stringContext(app: App, key: string): string | undefined {
-  const value: unknown = app.node.tryGetContext(key);
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
 /**
  * Adds Herald's two stacks to `app` and checks them with cdk-nag (AWS Solutions).
- * Steps: 1. the stateful stack (data, bus, site, secrets, users); 2. the stateless stack,
- * wired to it through props; 3. the nag pack as a synth-time validation plugin.
- * The stacks are environment-agnostic, so `cdk synth` needs no AWS account.
+ * Steps: 1. the environment's settings from context (`-c env=…`), validated once; 2. the
+ * stateful stack (data, bus, site, secrets, users); 3. the stateless stack (API, workers,
+ * alarms, dashboard), wired to it through props; 4. the nag pack as a synth-time validation.
+ * An environment without `account` synthesizes environment-agnostic stacks, offline.
+ * @throws HeraldContextError when the context is missing a key or holds a bad value.
  */
 export function buildHerald(app: App): HeraldStacks {
+  const config = loadHeraldConfig(app.node);
   Tags.of(app).add('project', 'herald');
-  const retentionDays: unknown = app.node.tryGetContext('herald:logRetentionDays');
-  const logRetention = typeof retentionDays === 'number' ? (retentionDays as logs.RetentionDays) : undefined;
+  Tags.of(app).add('environment', config.envName);
+  const env = { ...(config.account ? { account: config.account } : {}), region: config.region };
 
   const stateful = new HeraldStatefulStack(app, 'HeraldStateful', {
-    description: 'Herald data, messaging, status site, secrets and users',
+    stackName: `herald-${config.envName}-stateful`,
+    description: `Herald data, messaging, status site, secrets and users (${config.envName})`,
+    env,
     terminationProtection: true,
+    ...(config.statusDomain ? { statusDomain: config.statusDomain } : {}),
   });
   const stateless = new HeraldStatelessStack(app, 'HeraldStateless', {
-    description: 'Herald API and worker functions',
+    stackName: `herald-${config.envName}-stateless`,
+    description: `Herald API, worker functions, alarms and dashboard (${config.envName})`,
+    env,
     tables: stateful.tables,
     bus: stateful.bus,
     statusSite: stateful.statusSite,
     secrets: stateful.secrets,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
-    twilioFrom: stringContext(app, 'herald:twilioFrom'),
-    facebookPageId: stringContext(app, 'herald:facebookPageId'),
-    ...(logRetention ? { logRetention } : {}),
+    config,
   });
 
+  const reachable = config.smsConcurrency * SMS_SENDS_PER_INVOCATION_PER_SECOND;
+  if (config.smsConcurrency === SMS_MAX_CONCURRENCY && reachable < config.smsPerSecond) {
+    Annotations.of(stateless).addWarningV2(
+      'herald:sms-concurrency-capped',
+      `smsPerSecond ${config.smsPerSecond} needs more than ${SMS_MAX_CONCURRENCY} SMS workers; they reach about ${reachable}/s.`,
+    );
+  }
+  if (!config.alarmEmail) {
+    Annotations.of(stateless).addWarningV2(
+      'herald:no-alarm-email',
+      `Context 'alarmEmail' is not set for '${config.envName}': alarms go to the AlarmTopic with no subscriber until someone subscribes.`,
+    );
+  }
+
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { stateful, stateless };
+  return { config, stateful, stateless };
 }

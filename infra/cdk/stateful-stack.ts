@@ -6,6 +6,7 @@ import { ROLES, WORKERS } from '#functions/manifest.ts';
 import { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { HeraldTables } from './constructs/herald-tables.ts';
 import { StatusSite } from './constructs/status-site.ts';
+import type { CustomDomain } from './herald-config.ts';
 
 export type Provider = 'twilio' | 'x' | 'facebook';
 
@@ -19,6 +20,11 @@ export const PROVIDER_SECRET_KEYS: Readonly<Record<Provider, readonly string[]>>
   facebook: ['FACEBOOK_PAGE_TOKEN'],
 };
 
+export interface HeraldStatefulStackProps extends StackProps {
+  /** The status site's own domain (context `statusDomainName`, `statusCertificateArn`). */
+  readonly statusDomain?: CustomDomain;
+}
+
 /**
  * Everything that holds data or identity and must survive a redeploy of the code: tables,
  * topic and queues, the status bucket and its distribution, provider secrets, the user pool.
@@ -31,12 +37,14 @@ export class HeraldStatefulStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: HeraldStatefulStackProps = {}) {
     super(scope, id, props);
 
     this.tables = new HeraldTables(this, 'Tables');
     this.bus = new BroadcastBus(this, 'Bus', { workers: WORKERS });
-    this.statusSite = new StatusSite(this, 'StatusSite');
+    this.statusSite = new StatusSite(this, 'StatusSite', {
+      ...(props.statusDomain ? { domain: props.statusDomain } : {}),
+    });
 
     const secret = (provider: Provider, description: string) => {
       // Only the shape is in the template; the values are put by an operator after deploy.
@@ -97,10 +105,18 @@ export class HeraldStatefulStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
     });
 
-    new CfnOutput(this, 'StatusSiteUrl', {
-      value: `https://${this.statusSite.distribution.distributionDomainName}`,
+    new CfnOutput(this, 'StatusSiteUrl', { value: this.statusSite.url });
+    new CfnOutput(this, 'StatusDistributionDomainName', {
+      description: 'Where a custom status domain points (CNAME or Route 53 alias)',
+      value: this.statusSite.distribution.distributionDomainName,
     });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    for (const [provider, secret] of Object.entries(this.secrets)) {
+      new CfnOutput(this, `${provider.charAt(0).toUpperCase()}${provider.slice(1)}SecretArn`, {
+        description: `Put the ${provider} credentials here (JSON with keys ${PROVIDER_SECRET_KEYS[provider as Provider].join(', ')})`,
+        value: secret.secretArn,
+      });
+    }
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
 }

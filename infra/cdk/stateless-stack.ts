@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -15,7 +16,9 @@ import type { TableKey } from '#infra/tables.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
 import type { HeraldTables, TableAccess } from './constructs/herald-tables.ts';
+import { HeraldMonitoring } from './constructs/monitoring.ts';
 import type { StatusSite } from './constructs/status-site.ts';
+import type { HeraldConfig } from './herald-config.ts';
 import type { Provider } from './stateful-stack.ts';
 
 /** What one handler may touch. Anything not listed here is denied. */
@@ -41,7 +44,7 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'get-broadcast': { tables: { herald: 'read' } },
   'cancel-broadcast': { tables: { herald: 'readWrite' } },
   'twilio-status-webhook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'twilio' },
-  'twilio-inbound-webhook': { tables: { customers: 'readWrite' }, secret: 'twilio' },
+  'twilio-inbound-webhook': { tables: { customers: 'readWrite', herald: 'readWrite' }, secret: 'twilio' },
   'sweep-stalled-broadcasts': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, publish: true },
   'preview-broadcast': { tables: { flights: 'read', bookings: 'read', customers: 'read', herald: 'read' } },
   // Template writes and reviews append to the audit log in the same table.
@@ -54,6 +57,9 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'reject-template': { tables: { herald: 'readWrite' } },
   'approve-broadcast': { tables: { herald: 'readWrite' }, publish: true },
   'list-audit': { tables: { herald: 'read' } },
+  'get-me': {},
+  'list-incident-broadcasts': { tables: { herald: 'read' } },
+  'search-airports': {},
   'import-records': { tables: { flights: 'readWrite', bookings: 'readWrite', customers: 'readWrite' } },
   'plan-broadcast': {
     tables: {
@@ -75,6 +81,51 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'publish-status': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, statusSite: true },
 };
 
+/** Runtime settings from context, beyond a handler's resources; `shared/config.ts` reads them. */
+export type Setting = 'sms' | 'publicApiUrl' | 'statusCallbackUrl' | 'statusSiteUrl';
+
+/** Which handlers read which settings (those not listed keep `shared/config.ts` defaults). */
+export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
+  // The SMS rate paces the worker and dates the operator's estimate; the batch size shapes SMS messages.
+  'send-sms': ['sms', 'statusCallbackUrl'],
+  'get-broadcast': ['sms'],
+  'list-incident-broadcasts': ['sms'],
+  'plan-broadcast': ['sms'],
+  'sweep-stalled-broadcasts': ['sms'],
+  // Twilio signs the full public URL it called; the webhooks rebuild it to check the signature.
+  'twilio-status-webhook': ['publicApiUrl'],
+  'twilio-inbound-webhook': ['publicApiUrl'],
+  'publish-status': ['statusSiteUrl'],
+};
+
+/** The handler of the route Twilio posts delivery receipts to; TWILIO_STATUS_CALLBACK_URL points at it. */
+const TWILIO_STATUS_HANDLER = 'twilio-status-webhook';
+
+export interface WorkerConcurrency {
+  /** Reserved concurrency of the function. */
+  readonly reserved: number;
+  /** The SQS event source's maximum concurrency (at least 2, at most `reserved` unless it is 1). */
+  readonly maxConcurrency: number;
+}
+
+/**
+ * Concurrency limits of the workers that must not scale freely.
+ * - send-sms: as many invocations as the configured rate needs, so a slow provider is not
+ *   hammered and the rest of the account keeps its concurrency;
+ * - publish-status: one at a time, so two rebuilds can never finish out of order and leave an
+ *   older site last. The event source's floor is 2, so one poll may be throttled at a time: its
+ *   message returns after the visibility timeout (a rebuild reads everything, so a late one is
+ *   harmless), and a status record it never published is re-queued by the sweeper.
+ */
+export function workerConcurrency(
+  config: Pick<HeraldConfig, 'smsConcurrency'>,
+): Record<string, WorkerConcurrency> {
+  return {
+    'send-sms': { reserved: config.smsConcurrency, maxConcurrency: config.smsConcurrency },
+    'publish-status': { reserved: 1, maxConcurrency: 2 },
+  };
+}
+
 export interface HeraldStatelessStackProps extends StackProps {
   readonly tables: HeraldTables;
   readonly bus: BroadcastBus;
@@ -82,11 +133,8 @@ export interface HeraldStatelessStackProps extends StackProps {
   readonly secrets: Readonly<Record<Provider, secretsmanager.ISecret>>;
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
-  /** Sender number or messaging service for SMS (context `herald:twilioFrom`). */
-  readonly twilioFrom?: string;
-  /** Facebook page the posts go to (context `herald:facebookPageId`). */
-  readonly facebookPageId?: string;
-  readonly logRetention?: logs.RetentionDays;
+  /** The environment's settings from context (`herald-config.ts`). */
+  readonly config: HeraldConfig;
 }
 
 /**
@@ -110,29 +158,38 @@ function parseRouteKey(route: ApiRoute): { method: apigw.HttpMethod; path: strin
 export class HeraldStatelessStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly functions: ReadonlyMap<string, HeraldFunction>;
+  /**
+   * The origin Twilio calls and signs: the custom API domain when configured, else the API's
+   * execute-api endpoint. Functions may reference the API's id: the API resource itself depends
+   * on none of them (routes and integrations do), so this is no dependency cycle.
+   */
+  readonly publicApiUrl: string;
+  readonly monitoring: HeraldMonitoring;
 
   constructor(scope: Construct, id: string, props: HeraldStatelessStackProps) {
     super(scope, id, props);
+    const { config } = props;
     const functions = new Map<string, HeraldFunction>();
     this.functions = functions;
+    const concurrency = workerConcurrency(config);
 
     const create = (handler: string, timeout?: Duration): HeraldFunction => {
       const access = ACCESS[handler];
       if (!access) throw new Error(`No access rules for handler '${handler}': add it to ACCESS`);
+      const reserved = concurrency[handler]?.reserved;
       const fn = new HeraldFunction(this, handler, {
         handler,
         ...(timeout ? { timeout } : {}),
-        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-        environment: this.environmentFor(access, props),
+        ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+        logRetention: config.logRetention,
+        environment: { ...this.environmentFor(access, props), ...this.settingsFor(handler, props) },
       });
       this.grant(fn, access, props);
       functions.set(handler, fn);
       return fn;
     };
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention });
     const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
       userPoolClients: [props.userPoolClient],
     });
@@ -142,10 +199,23 @@ export class HeraldStatelessStack extends Stack {
       // Secure by default: a route is public only when it says so.
       defaultAuthorizer: authorizer,
     });
+    const domainName = config.apiDomain
+      ? new apigw.DomainName(this, 'ApiDomain', {
+          domainName: config.apiDomain.domainName,
+          certificate: acm.Certificate.fromCertificateArn(
+            this,
+            'ApiCertificate',
+            config.apiDomain.certificateArn,
+          ),
+          securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+        })
+      : undefined;
+    this.publicApiUrl = config.apiDomain ? `https://${config.apiDomain.domainName}` : this.api.apiEndpoint;
     const stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
+      ...(domainName ? { domainMapping: { domainName } } : {}),
       throttle: { rateLimit: 50, burstLimit: 100 },
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
@@ -183,10 +253,12 @@ export class HeraldStatelessStack extends Stack {
 
     for (const worker of WORKERS) {
       const fn = create(worker.handler, workerTimeout(worker));
+      const maxConcurrency = concurrency[worker.handler]?.maxConcurrency;
       fn.function.addEventSource(
         new SqsEventSource(props.bus.queueFor(worker.handler).queue, {
           batchSize: worker.batchSize,
           reportBatchItemFailures: true,
+          ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
         }),
       );
     }
@@ -199,7 +271,46 @@ export class HeraldStatelessStack extends Stack {
       });
     }
 
+    this.monitoring = new HeraldMonitoring(this, 'Monitoring', {
+      envName: config.envName,
+      functions,
+      bus: props.bus,
+      tables: props.tables,
+      api: this.api,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.monitoring.dashboard.dashboardName });
+    new CfnOutput(this, 'PublicApiUrl', {
+      description: "The origin Twilio's webhooks must use (their signatures cover the full URL)",
+      value: this.publicApiUrl,
+    });
+    if (domainName) {
+      new CfnOutput(this, 'ApiDomainTarget', {
+        description: 'Where the custom API domain points (CNAME or Route 53 alias)',
+        value: domainName.regionalDomainName,
+      });
+    }
+  }
+
+  private settingsFor(handler: string, props: HeraldStatelessStackProps): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const setting of SETTINGS[handler] ?? []) {
+      if (setting === 'sms') {
+        env.HERALD_SMS_MPS = String(props.config.smsPerSecond);
+        env.HERALD_SMS_BATCH_SIZE = String(props.config.smsBatchSize);
+      }
+      if (setting === 'publicApiUrl') env.HERALD_PUBLIC_API_URL = this.publicApiUrl;
+      if (setting === 'statusCallbackUrl') {
+        const route = API_ROUTES.find((candidate) => candidate.handler === TWILIO_STATUS_HANDLER);
+        if (!route) throw new Error(`No route for '${TWILIO_STATUS_HANDLER}' in functions/manifest.ts`);
+        env.TWILIO_STATUS_CALLBACK_URL = `${this.publicApiUrl}${parseRouteKey(route).path}`;
+      }
+      if (setting === 'statusSiteUrl') env.HERALD_STATUS_SITE_URL = props.statusSite.url;
+    }
+    return env;
   }
 
   private environmentFor(access: FunctionAccess, props: HeraldStatelessStackProps): Record<string, string> {
@@ -210,12 +321,12 @@ export class HeraldStatelessStack extends Stack {
     if (access.statusSite) env.STATUS_BUCKET = props.statusSite.bucket.bucketName;
     if (access.secret === 'twilio') {
       env.TWILIO_SECRET_ARN = props.secrets.twilio.secretArn;
-      this.fromContext(env, 'TWILIO_FROM', props.twilioFrom, 'herald:twilioFrom');
+      this.fromContext(env, 'TWILIO_FROM', props.config.twilioFrom, 'twilioFrom');
     }
     if (access.secret === 'x') env.X_SECRET_ARN = props.secrets.x.secretArn;
     if (access.secret === 'facebook') {
       env.FACEBOOK_SECRET_ARN = props.secrets.facebook.secretArn;
-      this.fromContext(env, 'FACEBOOK_PAGE_ID', props.facebookPageId, 'herald:facebookPageId');
+      this.fromContext(env, 'FACEBOOK_PAGE_ID', props.config.facebookPageId, 'facebookPageId');
     }
     return env;
   }
@@ -231,7 +342,7 @@ export class HeraldStatelessStack extends Stack {
     } else {
       Annotations.of(this).addWarningV2(
         `herald:missing-${key}`,
-        `Context '${key}' is not set: ${name} stays unset and the handler fails its config check until it is.`,
+        `Context '${key}' is not set for this environment: ${name} stays unset and the handler fails its config check until it is.`,
       );
     }
   }

@@ -4,8 +4,10 @@
  * handler; everything else is served from the status bucket's folder.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -115,6 +117,49 @@ export interface HttpServerOptions {
   handlers: Map<string, ApiHandler>;
   users: LocalUser[];
   site: LocalObjectStore;
+  /** The built operations console (`npm run build:console`), served at /console/. */
+  consoleDir?: string;
+}
+
+const CONSOLE_DIR = resolve(import.meta.dirname, '../../console/dist');
+const CONSOLE_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+};
+
+/**
+ * The console's static files, as S3/CloudFront would serve them: /console → /console/, hashed
+ * assets cached for good, index.html never (so a rebuild shows at once).
+ */
+async function serveConsole(response: ServerResponse, url: URL, root: string): Promise<boolean> {
+  if (url.pathname === '/console') {
+    response.writeHead(301, { location: '/console/' }).end();
+    return true;
+  }
+  if (!url.pathname.startsWith('/console/')) return false;
+  const relative = decodeURIComponent(url.pathname.slice('/console/'.length)) || 'index.html';
+  const path = resolve(join(root, relative));
+  if (!path.startsWith(root + sep)) return false;
+  const body = await readFile(path).catch(() => undefined);
+  if (!body) {
+    if (relative !== 'index.html') return false;
+    response
+      .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('The console is not built yet: run `npm run build:console` (npm start does it for you).\n');
+    return true;
+  }
+  response
+    .writeHead(200, {
+      'content-type': CONSOLE_TYPES[extname(path)] ?? 'application/octet-stream',
+      'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    })
+    .end(body);
+  return true;
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<{ url: string; server: Server }> {
@@ -166,6 +211,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
     try {
       if (await serveApi(request, response, url)) return;
+      if (request.method === 'GET' && (await serveConsole(response, url, options.consoleDir ?? CONSOLE_DIR)))
+        return;
       if (request.method === 'GET' && (await serveStatic(response, url))) return;
       send(
         response,

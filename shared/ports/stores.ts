@@ -128,6 +128,8 @@ export interface BroadcastStore {
   /** Stores a new broadcast; with an idempotency key, returns the broadcast stored earlier under it instead. */
   create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast>;
   get(id: string): Promise<Broadcast | undefined>;
+  /** An incident's broadcasts, newest first, at most `limit` (a Query on the incident's partition). */
+  listByIncident(incidentId: string, limit: number): Promise<Broadcast[]>;
   /** Sets the status (and milestones); with `from`, only if the status is one of those. True when set. */
   setStatus(id: string, status: BroadcastStatus, change?: StatusChange): Promise<boolean>;
   /** Broadcasts still queued or sending. */

@@ -118,6 +118,13 @@ describe('the delivery engine', () => {
     expect(final.status).toBe('cancelled');
     expect((final.counts.sms?.sent ?? 0) + (final.counts.sms?.delivered ?? 0)).toBe(afterCancel);
     expect((await operator('POST', `/broadcasts/${id}/cancel`)).status).toBe(409);
+    const audit = await apiClient(stack, 'admin')<{
+      items: { action: string; actor: string; resource: { id: string } }[];
+    }>('GET', '/audit');
+    expect(audit.body.items.find((entry) => entry.action === 'broadcast.cancelled')).toMatchObject({
+      actor: 'olli.operator',
+      resource: { id },
+    });
   });
 
   it('honours STOP at once, START to opt back in, and answers HELP', async () => {
@@ -158,6 +165,14 @@ describe('the delivery engine', () => {
 
     await twilioPost('/webhooks/twilio/inbound', { From: phone, Body: 'Start', MessageSid: 'SM3' });
     expect((await preview()).recipients.sms).toBe(before.recipients.sms);
+
+    const audit = await apiClient(stack, 'admin')<{ items: { action: string; resource: { id: string } }[] }>(
+      'GET',
+      '/audit',
+    );
+    const optActions = audit.body.items.filter((entry) => entry.action.startsWith('customer.opted'));
+    expect(optActions.map((entry) => entry.action)).toEqual(['customer.opted_in', 'customer.opted_out']);
+    expect(JSON.stringify(audit.body)).not.toContain(phone);
   });
 
   it('refuses webhooks whose X-Twilio-Signature is wrong', async () => {

@@ -1,48 +1,28 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, SCHEDULES, WORKERS } from '#functions/manifest.ts';
-import { REPO_ROOT } from '#infra/cdk/constructs/herald-function.ts';
-import { buildHerald } from '#infra/cdk/herald-app.ts';
+import { smsWorkerConcurrency } from '#infra/cdk/herald-config.ts';
+import { PROVIDER_SECRET_KEYS } from '#infra/cdk/stateful-stack.ts';
 import { TABLES } from '#infra/tables.ts';
+import { type SynthesizedHerald, synthHerald, TEST_ENVIRONMENT } from './synth-herald.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Resources = Record<string, Resource>;
 
+let synthesized: SynthesizedHerald;
 let app: App;
-let outdir: string;
 let stateful: Template;
 let stateless: Template;
 
-/** The app as `cdk synth` builds it (cdk.json context and feature flags), without bundling. */
+/** The app as `cdk synth -c env=…` builds it (cdk.json feature flags), for a complete environment, without bundling. */
 beforeAll(() => {
-  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  };
-  outdir = mkdtempSync(path.join(tmpdir(), 'herald-cdk-'));
-  app = new App({
-    outdir,
-    context: {
-      ...cdkJson.context,
-      'herald:twilioFrom': '+358400000000',
-      'herald:facebookPageId': '1234567890',
-      // Bundling ten functions takes seconds each; herald-function.test.ts bundles one for real.
-      'aws:cdk:bundling-stacks': [],
-      // Let synth finish so the cdk-nag test below can list the findings instead of failing setup.
-      '@aws-cdk/core:failSynthOnValidationErrors': false,
-    },
-  });
-  const stacks = buildHerald(app);
-  const assembly = app.synth();
-  stateful = Template.fromJSON(assembly.getStackByName(stacks.stateful.stackName).template);
-  stateless = Template.fromJSON(assembly.getStackByName(stacks.stateless.stackName).template);
+  synthesized = synthHerald(TEST_ENVIRONMENT);
+  ({ app, stateful, stateless } = synthesized);
 });
 
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => synthesized.dispose());
 
 function resources(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;
@@ -338,6 +318,231 @@ describe('HeraldStateless', () => {
     expect(envOf('publish-status').STATUS_BUCKET).toBeDefined();
     expect(envOf('send-sms')).toMatchObject({ TWILIO_FROM: '+358400000000' });
     expect(envOf('post-to-facebook')).toMatchObject({ FACEBOOK_PAGE_ID: '1234567890' });
+  });
+
+  it('makes exactly the manifest public routes public', () => {
+    const routes = Object.values(resources(stateless, 'AWS::ApiGatewayV2::Route'));
+    const open = routes
+      .filter((route) => (route.Properties.AuthorizationType ?? 'NONE') === 'NONE')
+      .map((route) => route.Properties.RouteKey);
+    expect(open.sort()).toEqual(
+      API_ROUTES.filter((route) => route.roles === 'public')
+        .map((route) => route.routeKey)
+        .sort(),
+    );
+  });
+
+  it('gives handlers the settings of the selected context environment', () => {
+    const sms = envOf('send-sms');
+    expect(sms).toMatchObject({
+      HERALD_SMS_MPS: String(TEST_ENVIRONMENT.smsPerSecond),
+      HERALD_SMS_BATCH_SIZE: String(TEST_ENVIRONMENT.smsBatchSize),
+      TWILIO_STATUS_CALLBACK_URL: `https://${TEST_ENVIRONMENT.apiDomainName}/webhooks/twilio/status`,
+    });
+    // The operator's completion estimate must use the rate the worker is paced at.
+    expect(envOf('get-broadcast').HERALD_SMS_MPS).toBe(sms.HERALD_SMS_MPS);
+    for (const handler of ['plan-broadcast', 'sweep-stalled-broadcasts']) {
+      expect(envOf(handler).HERALD_SMS_BATCH_SIZE, handler).toBe(String(TEST_ENVIRONMENT.smsBatchSize));
+    }
+    for (const handler of ['twilio-status-webhook', 'twilio-inbound-webhook']) {
+      expect(envOf(handler).HERALD_PUBLIC_API_URL, handler).toBe(`https://${TEST_ENVIRONMENT.apiDomainName}`);
+    }
+    // Without a status domain the site is the CloudFront distribution's own name.
+    expect(JSON.stringify(envOf('publish-status').HERALD_STATUS_SITE_URL)).toMatch(
+      /https:\/\/.*StatusSiteDistribution.*DomainName/,
+    );
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: TEST_ENVIRONMENT.apiDomainName,
+      DomainNameConfigurations: [
+        Match.objectLike({ CertificateArn: TEST_ENVIRONMENT.apiCertificateArn, SecurityPolicy: 'TLS_1_2' }),
+      ],
+    });
+    stateless.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    for (const logGroup of [
+      ...Object.values(resources(stateless, 'AWS::Logs::LogGroup')),
+      ...Object.values(resources(stateful, 'AWS::Logs::LogGroup')),
+    ]) {
+      expect(logGroup.Properties.RetentionInDays).toBe(TEST_ENVIRONMENT.logRetentionDays);
+    }
+  });
+
+  it('puts no provider credential in any function environment', () => {
+    const credentialNames = Object.values(PROVIDER_SECRET_KEYS).flat();
+    for (const fn of Object.values(resources(stateless, 'AWS::Lambda::Function'))) {
+      const variables = Object.keys(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+      expect(variables.filter((name) => credentialNames.includes(name))).toEqual([]);
+    }
+  });
+
+  it('reserves SMS worker concurrency for the context rate and caps its event source to match', () => {
+    const expected = smsWorkerConcurrency(TEST_ENVIRONMENT.smsPerSecond);
+    expect(expected).toBe(15);
+    const [smsId, sms] = functionOf('send-sms');
+    expect(sms.Properties.ReservedConcurrentExecutions).toBe(expected);
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: smsId },
+      ScalingConfig: { MaximumConcurrency: expected },
+    });
+  });
+
+  it('runs publish-status one invocation at a time, so rebuilds cannot finish out of order', () => {
+    const [statusId, status] = functionOf('publish-status');
+    expect(status.Properties.ReservedConcurrentExecutions).toBe(1);
+    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: statusId },
+      // The lowest maximum an SQS event source takes.
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+});
+
+describe('encryption', () => {
+  it('encrypts every topic, queue, table and bucket in both stacks', () => {
+    for (const template of [stateful, stateless]) {
+      for (const topic of Object.values(resources(template, 'AWS::SNS::Topic'))) {
+        expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+      }
+      for (const queue of Object.values(resources(template, 'AWS::SQS::Queue'))) {
+        expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+      }
+      for (const table of Object.values(resources(template, 'AWS::DynamoDB::Table'))) {
+        expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+      }
+      for (const bucket of Object.values(resources(template, 'AWS::S3::Bucket'))) {
+        expect(bucket.Properties.BucketEncryption).toBeDefined();
+      }
+    }
+    expect(Object.keys(resources(stateless, 'AWS::SNS::Topic'))).toHaveLength(1);
+  });
+});
+
+describe('monitoring', () => {
+  const alarms = () => Object.values(resources(stateless, 'AWS::CloudWatch::Alarm'));
+  const alarmTopicId = () => only(Object.keys(resources(stateless, 'AWS::SNS::Topic')), 'alarm topic');
+
+  /** What a value imported from the stateful stack is there (`Fn::GetStackOutput` or `Fn::ImportValue`). */
+  function statefulValue(value: unknown): unknown {
+    const json = JSON.stringify(value);
+    const outputs = (stateful.toJSON() as { Outputs: Record<string, { Value: unknown; Export?: unknown }> })
+      .Outputs;
+    const name = /"OutputName":"([^"]+)"/.exec(json)?.[1];
+    if (name) return outputs[name]?.Value;
+    const exportName = /"Fn::ImportValue":"([^"]+)"/.exec(json)?.[1];
+    return Object.values(outputs).find((output) => JSON.stringify(output.Export).includes(`"${exportName}"`))
+      ?.Value;
+  }
+
+  it('alarms on a message in any dead-letter queue, notifying the alarm topic', () => {
+    const queues = resources(stateful, 'AWS::SQS::Queue');
+    const dlqIds = Object.values(queues)
+      .map(
+        (queue) =>
+          (queue.Properties.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt': string[] } })
+            ?.deadLetterTargetArn,
+      )
+      .filter((arn) => arn !== undefined)
+      .map((arn) => arn['Fn::GetAtt'][0]);
+    expect(dlqIds).toHaveLength(WORKERS.length);
+    const dlqAlarms = alarms().filter(
+      (alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    const watched = dlqAlarms.map((alarm) => {
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: alarmTopicId() }],
+        OKActions: [{ Ref: alarmTopicId() }],
+      });
+      const [dimension] = alarm.Properties.Dimensions as { Name: string; Value: unknown }[];
+      return (statefulValue(dimension?.Value) as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    });
+    expect(watched.sort()).toEqual(dlqIds.sort());
+  });
+
+  it('alarms on errors of every worker and the sweeper, on API 5xx, and on stalled broadcasts', () => {
+    const errorAlarms = alarms().filter(
+      (alarm) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors',
+    );
+    const watchedFunctions = errorAlarms.map((alarm) =>
+      (alarm.Properties.Dimensions as { Value: { Ref: string } }[]).map((d) => d.Value.Ref).join(),
+    );
+    const expected = [...WORKERS.map((w) => w.handler), ...SCHEDULES.map((s) => s.handler)].map(
+      (handler) => functionOf(handler)[0],
+    );
+    expect(watchedFunctions.sort()).toEqual(expected.sort());
+
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: Match.anyValue() }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: alarmTopicId() }],
+    });
+
+    const [sweeperId, sweeper] = functionOf('sweep-stalled-broadcasts');
+    const sweeperLogs = (sweeper.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup;
+    expect(sweeperId).toBeDefined();
+    stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: sweeperLogs,
+      FilterPattern: '{ $.message = "Swept stalled broadcasts" }',
+      MetricTransformations: [
+        Match.objectLike({
+          MetricName: 'StalledBroadcasts',
+          MetricNamespace: 'Herald/test',
+          MetricValue: '$.stalled',
+        }),
+      ],
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Herald/test',
+      MetricName: 'StalledBroadcasts',
+      Threshold: 1,
+      AlarmActions: [{ Ref: alarmTopicId() }],
+    });
+  });
+
+  it('sends alarms to an encrypted topic CloudWatch may use, emailed to the context address', () => {
+    stateless.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: TEST_ENVIRONMENT.alarmEmail,
+      TopicArn: { Ref: alarmTopicId() },
+    });
+    stateless.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has a broadcast dashboard: queues, workers, API and DynamoDB', () => {
+    const dashboard = only(Object.values(resources(stateless, 'AWS::CloudWatch::Dashboard')), 'dashboard');
+    expect(dashboard.Properties.DashboardName).toBe('herald-test-broadcast');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const metric of [
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateAgeOfOldestMessage',
+      'Invocations',
+      'Errors',
+      'Duration',
+      '4xx',
+      '5xx',
+      'Latency',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+      'StalledBroadcasts',
+    ]) {
+      expect(body, metric).toContain(`\\"${metric}\\"`);
+    }
+    for (const worker of WORKERS) expect(body).toContain(`\\"label\\":\\"${worker.target}\\"`);
   });
 });
 

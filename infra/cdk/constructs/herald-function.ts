@@ -28,6 +28,8 @@ export interface HeraldFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default three months */
   readonly logRetention?: logs.RetentionDays;
+  /** Caps concurrent invocations, e.g. to a provider's rate; @default the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -68,6 +70,9 @@ export class HeraldFunction extends Construct implements iam.IGrantable {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -1,9 +1,16 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { CustomDomain } from '../herald-config.ts';
+
+export interface StatusSiteProps {
+  /** The operator's own name for the site (certificate in us-east-1); default: the CloudFront domain. */
+  readonly domain?: CustomDomain;
+}
 
 /**
  * The public status site and feeds: static files in a private S3 bucket, served only by
@@ -14,13 +21,15 @@ export class StatusSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly logBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /** The site's public origin, without a trailing slash: what feeds and CAP alerts link to. */
+  readonly url: string;
   /**
    * Put access to the site's objects. It lives here, beside the bucket, so the object wildcard
    * it needs is acknowledged where its reason is evident.
    */
   readonly publishPolicy: iam.ManagedPolicy;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: StatusSiteProps = {}) {
     super(scope, id);
 
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -75,13 +84,23 @@ export class StatusSite extends Construct {
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
     });
-    Validations.of(this.distribution).acknowledge(
-      {
+    this.url = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
+    if (!props.domain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:
-          'No custom domain yet: the default *.cloudfront.net certificate decides the TLS floor. The operator domain and its ACM certificate (TLS 1.2+) come with go-live.',
-      },
+          'No custom domain configured (context statusDomainName): the default *.cloudfront.net certificate decides the TLS floor. With a custom domain the distribution requires TLS 1.2 (2021 policy).',
+      });
+    }
+    Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',
         reason:

@@ -1,9 +1,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Broadcast, BroadcastStatus, Channel, ChannelCounts } from '#shared/domain/model.ts';
 import type { BroadcastStore, CountField, StatusChange } from '#shared/ports/stores.ts';
+import { applied } from './conditional.ts';
 import { queryPages } from './paginate.ts';
 
 const broadcastPk = (id: string) => `BROADCAST#${id}`;
@@ -11,6 +19,7 @@ const broadcastPk = (id: string) => `BROADCAST#${id}`;
 const ACTIVE = 'ACTIVE_BROADCAST';
 const isActive = (status: BroadcastStatus) => status === 'queued' || status === 'sending';
 const idempotencyPk = (key: string) => `IDEMPOTENCY#${key}`;
+const incidentPk = (id: string) => `INCIDENT#${id}`;
 
 const COUNT_ATTRIBUTE = /^counts_([a-z]+)_([A-Za-z]+)$/;
 
@@ -79,8 +88,18 @@ export class DynamoBroadcastStore implements BroadcastStore {
       ...fields,
       ...(isActive(broadcast.status) ? { gsi1pk: ACTIVE, gsi1sk: broadcast.createdAt } : {}),
     };
+    // A link in the incident's partition lists its broadcasts with one Query.
+    const link = {
+      pk: incidentPk(broadcast.incidentId),
+      sk: `BROADCAST#${broadcast.createdAt}#${broadcast.id}`,
+      broadcastId: broadcast.id,
+    };
+    const writes: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      { Put: { TableName: this.table, Item: item } },
+      { Put: { TableName: this.table, Item: link } },
+    ];
     if (!idempotencyKey) {
-      await dynamoDb.send(new PutCommand({ TableName: this.table, Item: item }));
+      await dynamoDb.send(new TransactWriteCommand({ TransactItems: writes }));
       return broadcast;
     }
     try {
@@ -95,7 +114,7 @@ export class DynamoBroadcastStore implements BroadcastStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            { Put: { TableName: this.table, Item: item } },
+            ...writes,
           ],
         }),
       );
@@ -105,6 +124,27 @@ export class DynamoBroadcastStore implements BroadcastStore {
       if (earlier) return earlier;
       throw error;
     }
+  }
+
+  async listByIncident(incidentId: string, limit: number): Promise<Broadcast[]> {
+    const { Items: links = [] } = await dynamoDb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :broadcast)',
+        ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':broadcast': 'BROADCAST#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const ids = links.flatMap((link) => (typeof link.broadcastId === 'string' ? [link.broadcastId] : []));
+    if (ids.length === 0) return [];
+    const { Responses } = await dynamoDb.send(
+      new BatchGetCommand({
+        RequestItems: { [this.table]: { Keys: ids.map((id) => ({ pk: broadcastPk(id), sk: 'META' })) } },
+      }),
+    );
+    const found = new Map((Responses?.[this.table] ?? []).map((found) => [found.id, toBroadcast(found)]));
+    return ids.flatMap((id) => found.get(id) ?? []);
   }
 
   async get(id: string): Promise<Broadcast | undefined> {
@@ -137,8 +177,8 @@ export class DynamoBroadcastStore implements BroadcastStore {
         values[`:from${index}`] = previous;
       });
     }
-    try {
-      await dynamoDb.send(
+    return applied(() =>
+      dynamoDb.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: broadcastPk(id), sk: 'META' },
@@ -147,12 +187,8 @@ export class DynamoBroadcastStore implements BroadcastStore {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async setRecipients(id: string, channel: Channel, recipients: number): Promise<void> {

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -12,6 +11,7 @@ import { tablesConfig } from '#shared/config.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
 import type { DeliveryKey, DeliveryStore, TransitionOptions } from '#shared/ports/stores.ts';
 import { counterUpdate } from './broadcast-store.ts';
+import { applied } from './conditional.ts';
 
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
 
@@ -30,19 +30,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
   private readonly heraldTable = tablesConfig().herald;
 
   async createIfAbsent(delivery: StoredDelivery): Promise<boolean> {
-    try {
-      await dynamoDb.send(
+    return applied(() =>
+      dynamoDb.send(
         new PutCommand({
           TableName: this.table,
           Item: { ...delivery, sk: sortKey(delivery) },
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async count(broadcastId: string, channel: Channel): Promise<number> {
@@ -135,25 +131,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
     };
     const counters =
       options.counts && counterUpdate(this.heraldTable, key.broadcastId, key.channel, options.counts);
-    try {
-      if (counters) {
-        // The record and the broadcast's counters move together or not at all.
-        await dynamoDb.send(
-          new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: counters }] }),
-        );
-      } else {
-        await dynamoDb.send(new UpdateCommand(update));
-      }
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
-        return false;
-      }
-      throw error;
-    }
+    // The record and the broadcast's counters move together or not at all.
+    return applied(() =>
+      counters
+        ? dynamoDb.send(
+            new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: counters }] }),
+          )
+        : dynamoDb.send(new UpdateCommand(update)),
+    );
   }
 }

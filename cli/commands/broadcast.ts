@@ -1,0 +1,159 @@
+import { MultiBar, type SingleBar } from 'cli-progress';
+import type { ApiClient } from '#cli/api-client.ts';
+import { EXIT } from '#cli/errors.ts';
+import { type BroadcastView, broadcastLines, type OutputOptions, print, settled } from '#cli/output.ts';
+import type { BroadcastStatus, ChannelCounts } from '#shared/domain/model.ts';
+import { type BroadcastRequestOptions, broadcastBody } from './preview.ts';
+
+/** A broadcast in one of these will not change again. */
+const ENDED: ReadonlySet<BroadcastStatus> = new Set(['completed', 'partial', 'cancelled', 'failed']);
+const POLL_MS = 1_000;
+
+export interface BroadcastSendOptions extends BroadcastRequestOptions, OutputOptions {
+  watch?: boolean;
+  idempotencyKey?: string;
+}
+
+const path = (id: string) => `/broadcasts/${encodeURIComponent(id)}`;
+
+function channelPayload(counts: ChannelCounts, eta: string) {
+  return {
+    sent: counts.sent,
+    delivered: counts.delivered,
+    failed: counts.failed,
+    queued: counts.queued,
+    eta,
+  };
+}
+
+/** How a watch shows progress: a bar per channel on a terminal, a line per change otherwise (logs, CI). */
+class WatchProgress {
+  private readonly bars = process.stderr.isTTY
+    ? new MultiBar({
+        stream: process.stderr,
+        format:
+          '{channel} |{bar}| {value}/{total} | sent {sent} delivered {delivered} failed {failed} queued {queued}{eta}',
+        hideCursor: true,
+        barsize: 30,
+      })
+    : undefined;
+  private readonly channelBars = new Map<string, SingleBar>();
+  private lastLine = '';
+
+  update(broadcast: BroadcastView): void {
+    const eta = broadcast.estimatedCompletion
+      ? ` | ETA ${new Date(broadcast.estimatedCompletion).toLocaleTimeString('en-GB')}`
+      : '';
+    if (!this.bars) {
+      const line = `${broadcast.status}: ${Object.entries(broadcast.counts)
+        .map(
+          ([channel, counts]) =>
+            `${channel} ${settled(counts)}/${counts.recipients} (failed ${counts.failed})`,
+        )
+        .join(', ')}${eta}`;
+      if (line !== this.lastLine) process.stderr.write(`${line}\n`);
+      this.lastLine = line;
+      return;
+    }
+    for (const [channel, counts] of Object.entries(broadcast.counts)) {
+      const payload = { channel: channel.padEnd(8), ...channelPayload(counts, eta) };
+      const total = Math.max(counts.recipients, 1);
+      const bar = this.channelBars.get(channel);
+      if (!bar) {
+        this.channelBars.set(channel, this.bars.create(total, settled(counts), payload));
+        continue;
+      }
+      bar.setTotal(total);
+      bar.update(settled(counts), payload);
+    }
+  }
+
+  note(text: string): void {
+    if (this.bars) this.bars.log(`${text}\n`);
+    else process.stderr.write(`${text}\n`);
+  }
+
+  stop(): void {
+    this.bars?.stop();
+  }
+}
+
+/**
+ * Polls a broadcast every second until it ends, drawing its progress on stderr; returns it as
+ * it ended. A broadcast waiting for approval is waited for.
+ */
+export async function watchBroadcast(client: ApiClient, id: string): Promise<BroadcastView> {
+  const progress = new WatchProgress();
+  let toldPending = false;
+  try {
+    for (;;) {
+      const broadcast = await client.get<BroadcastView>(path(id));
+      if (broadcast.status === 'pending_approval' && !toldPending) {
+        progress.note(`Broadcast ${id} waits for a comms lead's approval (herald broadcast approve ${id}).`);
+        toldPending = true;
+      }
+      progress.update(broadcast);
+      if (ENDED.has(broadcast.status)) return broadcast;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
+/** 0 when the broadcast completed, 1 when it ended failed, partial or cancelled. */
+function exitCodeOf(broadcast: BroadcastView): number {
+  return broadcast.status === 'completed' ? EXIT.ok : EXIT.notCompleted;
+}
+
+/**
+ * `herald broadcast <incidentId> --template T [--watch]`: sends; with --watch follows it to the
+ * end and returns the exit code its outcome deserves.
+ */
+export async function broadcastSend(
+  client: ApiClient,
+  incidentId: string,
+  options: BroadcastSendOptions,
+): Promise<number> {
+  const created = await client.post<{ id: string; status: BroadcastStatus }>(
+    `/incidents/${encodeURIComponent(incidentId)}/broadcasts`,
+    broadcastBody(options),
+    options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {},
+  );
+  if (!options.watch) {
+    print(options, created, () =>
+      created.status === 'pending_approval'
+        ? `Broadcast ${created.id} waits for a comms lead's approval (it carries free text).`
+        : `Broadcast ${created.id} ${created.status}. Follow it: herald broadcast status ${created.id}`,
+    );
+    return EXIT.ok;
+  }
+  const ended = await watchBroadcast(client, created.id);
+  print(options, ended, () => broadcastLines(ended));
+  return exitCodeOf(ended);
+}
+
+/** `herald broadcast status <id> [--watch]`. */
+export async function broadcastStatus(
+  client: ApiClient,
+  id: string,
+  options: OutputOptions & { watch?: boolean },
+): Promise<number> {
+  const broadcast = options.watch
+    ? await watchBroadcast(client, id)
+    : await client.get<BroadcastView>(path(id));
+  print(options, broadcast, () => broadcastLines(broadcast));
+  return options.watch ? exitCodeOf(broadcast) : EXIT.ok;
+}
+
+/** `herald broadcast cancel <id>`. */
+export async function broadcastCancel(client: ApiClient, id: string, options: OutputOptions): Promise<void> {
+  const broadcast = await client.post<BroadcastView>(`${path(id)}/cancel`);
+  print(options, broadcast, () => `Broadcast ${broadcast.id} ${broadcast.status}.`);
+}
+
+/** `herald broadcast approve <id>` (comms lead). */
+export async function broadcastApprove(client: ApiClient, id: string, options: OutputOptions): Promise<void> {
+  const broadcast = await client.post<{ id: string; status: string }>(`${path(id)}/approve`);
+  print(options, broadcast, () => `Broadcast ${broadcast.id} approved: ${broadcast.status}.`);
+}

@@ -1,0 +1,79 @@
+import type { ApiClient } from '#cli/api-client.ts';
+import { CliError } from '#cli/errors.ts';
+import { type OutputOptions, print, table } from '#cli/output.ts';
+import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+
+export interface BroadcastRequestOptions {
+  template?: string;
+  templateVersion?: number;
+  kind?: string;
+  channels?: string[];
+  var?: Record<string, string>;
+}
+
+/** The JSON body a preview and a broadcast share. */
+export function broadcastBody(options: BroadcastRequestOptions): Record<string, unknown> {
+  if (!options.template) throw new CliError('Name the approved template: --template <id>.');
+  return {
+    templateId: options.template,
+    ...(options.templateVersion ? { templateVersion: options.templateVersion } : {}),
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.channels?.length ? { channels: options.channels } : {}),
+    variables: options.var ?? {},
+  };
+}
+
+function previewLines(preview: Preview): string[] {
+  const lines = [
+    `Affected: ${preview.affectedFlights.length} flights, ${preview.affectedCustomers} customers; ${preview.recipients.sms} SMS recipients (${Object.entries(
+      preview.recipients.byLanguage,
+    )
+      .map(([language, count]) => `${language} ${count}`)
+      .join(', ')})`,
+    `Excluded: ${preview.excluded.noConsent} without SMS consent, ${preview.excluded.invalidPhone} invalid numbers, ${preview.excluded.optedOut} opted out`,
+    '',
+    ...table(
+      ['flight', 'date', 'from', 'to', 'departure'],
+      preview.affectedFlights.map((flight) => [
+        flight.flightNumber,
+        flight.date,
+        flight.origin,
+        flight.destination,
+        flight.departure,
+      ]),
+    ),
+  ];
+  for (const [language, sms] of Object.entries(preview.messages.sms ?? {})) {
+    if (sms)
+      lines.push(
+        '',
+        `SMS ${language} (${sms.encoding}, ${sms.segments} segment${sms.segments === 1 ? '' : 's'}):`,
+        `  ${sms.text}`,
+      );
+  }
+  for (const [language, post] of Object.entries(preview.messages.x ?? {})) {
+    if (post) lines.push('', `X ${language} (${post.weightedLength}/280):`, `  ${post.text}`);
+  }
+  for (const [language, post] of Object.entries(preview.messages.facebook ?? {})) {
+    if (post) lines.push('', `Facebook ${language}:`, `  ${post.text}`);
+  }
+  for (const [language, entry] of Object.entries(preview.messages.status ?? {})) {
+    if (entry) lines.push('', `Status ${language}: ${entry.title}`, `  ${entry.body}`);
+  }
+  if (preview.warnings.length > 0)
+    lines.push('', 'Warnings:', ...preview.warnings.map((warning) => `  ${warning}`));
+  return lines;
+}
+
+/** `herald preview <incidentId> --template T`: who would be reached and what each channel would say. */
+export async function previewCommand(
+  client: ApiClient,
+  incidentId: string,
+  options: BroadcastRequestOptions & OutputOptions,
+): Promise<void> {
+  const preview = await client.post<Preview>(
+    `/incidents/${encodeURIComponent(incidentId)}/preview`,
+    broadcastBody(options),
+  );
+  print(options, preview, () => previewLines(preview));
+}

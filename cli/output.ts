@@ -1,0 +1,58 @@
+/**
+ * What the operational commands print: with `--json` the API's answer as it came (one JSON
+ * document on stdout, for scripts and jq), otherwise a few readable lines.
+ */
+import type { Broadcast, ChannelCounts } from '#shared/domain/model.ts';
+
+export interface OutputOptions {
+  json?: boolean;
+}
+
+/** Prints `value` as JSON with `--json`, else the human `text` (lines joined). */
+export function print(options: OutputOptions, value: unknown, text: () => string | string[]): void {
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  const lines = text();
+  process.stdout.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`);
+}
+
+/** A plain table: columns padded to their widest cell. */
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((cell, index) =>
+    Math.max(cell.length, ...rows.map((row) => (row[index] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** How many of a channel's recipients are settled one way or another. */
+export function settled(counts: ChannelCounts): number {
+  return counts.sent + counts.delivered + counts.failed + counts.optedOut;
+}
+
+export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
+
+/** A broadcast's status and its counts per channel, as lines. */
+export function broadcastLines(broadcast: BroadcastView): string[] {
+  const rows = Object.entries(broadcast.counts).map(([channel, counts]) => [
+    channel,
+    String(counts.recipients),
+    String(counts.queued),
+    String(counts.sent),
+    String(counts.delivered),
+    String(counts.failed),
+    String(counts.optedOut),
+  ]);
+  return [
+    `Broadcast ${broadcast.id}: ${broadcast.status} (${broadcast.kind}, template ${broadcast.templateId} v${broadcast.templateVersion})`,
+    ...table(['channel', 'recipients', 'queued', 'sent', 'delivered', 'failed', 'opted out'], rows),
+    ...(broadcast.estimatedCompletion ? [`Estimated completion: ${broadcast.estimatedCompletion}`] : []),
+    ...(broadcast.completedAt ? [`Completed at: ${broadcast.completedAt}`] : []),
+  ];
+}

@@ -1,0 +1,87 @@
+/**
+ * The console's one way to the API: same origin, the API key as a Bearer credential, JSON in and
+ * out, and every error as the API's problem+json (title, detail and field errors) to show.
+ */
+import type { Role } from '#functions/manifest.ts';
+
+const KEY_STORAGE = 'herald.apiKey';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** An API error, as problem+json describes it. */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly errors: FieldProblem[],
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+}
+
+export interface Me {
+  user: string;
+  roles: Role[];
+}
+
+export function storedKey(): string | undefined {
+  return sessionStorage.getItem(KEY_STORAGE) ?? undefined;
+}
+
+export function storeKey(key: string | undefined): void {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+async function problemOf(response: Response): Promise<ApiProblem> {
+  let body: { title?: unknown; detail?: unknown; errors?: unknown } = {};
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    // Not problem+json (a proxy's page): the status line is all there is.
+  }
+  const errors = Array.isArray(body.errors)
+    ? body.errors.filter(
+        (error): error is FieldProblem =>
+          typeof error === 'object' && error !== null && 'path' in error && 'message' in error,
+      )
+    : [];
+  return new ApiProblem(
+    response.status,
+    typeof body.title === 'string' ? body.title : response.statusText || 'Request failed',
+    typeof body.detail === 'string' ? body.detail : undefined,
+    errors,
+  );
+}
+
+/** Calls the API with the signed-in key (or `key`, when signing in). */
+export async function api<T>(
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  key = storedKey(),
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiProblem(0, 'Cannot reach Herald', 'Check your connection and try again.', []);
+  }
+  if (!response.ok) throw await problemOf(response);
+  return (await response.json()) as T;
+}
+
+/** Encodes one path segment. */
+export const seg = encodeURIComponent;

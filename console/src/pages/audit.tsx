@@ -1,0 +1,78 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { AuditEntry } from '#shared/ports/stores.ts';
+import { api } from '../api.ts';
+import { Loading, localTime, ProblemBox } from '../ui.tsx';
+
+interface Page {
+  items: AuditEntry[];
+  next?: string;
+}
+
+/** The audit log (admins), newest first, a page at a time. */
+export function AuditPage() {
+  const [pages, setPages] = useState<Page[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(false);
+  const load = async (before?: string) => {
+    setLoading(true);
+    try {
+      const page = await api<Page>(
+        'GET',
+        `/audit?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+      );
+      setPages((previous) => (before ? [...previous, page] : [page]));
+    } catch (problem) {
+      setError(problem);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const entries = pages.flatMap((page) => page.items);
+  const next = pages.at(-1)?.next;
+  return (
+    <>
+      <h1>Audit log</h1>
+      <ProblemBox error={error} />
+      {loading && entries.length === 0 && <Loading what="the audit log" />}
+      {entries.length > 0 && (
+        <table>
+          <caption class="visually-hidden">Audit entries, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Action</th>
+              <th scope="col">Resource</th>
+              <th scope="col">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <tr key={entry.id}>
+                <td>{localTime(entry.at)}</td>
+                <td>{entry.actor}</td>
+                <td>
+                  <code>{entry.action}</code>
+                </td>
+                <td>
+                  {entry.resource.type} {entry.resource.id}
+                  {entry.resource.version ? ` v${entry.resource.version}` : ''}
+                </td>
+                <td class="details">{entry.details ? JSON.stringify(entry.details) : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!loading && pages.length > 0 && entries.length === 0 && <p>The log is empty.</p>}
+      {next && (
+        <button type="button" class="secondary" disabled={loading} onClick={() => load(next)}>
+          Older entries
+        </button>
+      )}
+    </>
+  );
+}

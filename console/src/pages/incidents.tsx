@@ -1,0 +1,59 @@
+import type { Incident } from '#shared/domain/model.ts';
+import { api } from '../api.ts';
+import type { Abilities } from '../app.tsx';
+import { Badge, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
+
+/** Every incident, newest first; operators open new ones from here. */
+export function IncidentsPage({ can }: { can: Abilities }) {
+  const incidents = useLoad(() => api<{ items: Incident[] }>('GET', '/incidents'), []);
+  return (
+    <>
+      <div class="title-row">
+        <h1>Incidents</h1>
+        {can.operate && (
+          <a class="button" href="#/incidents/new">
+            Open an incident
+          </a>
+        )}
+      </div>
+      <ProblemBox error={incidents.error} />
+      {incidents.loading && !incidents.data && <Loading what="incidents" />}
+      {incidents.data && incidents.data.items.length === 0 && <p>No incidents yet.</p>}
+      {incidents.data && incidents.data.items.length > 0 && (
+        <table>
+          <caption class="visually-hidden">Incidents, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Title</th>
+              <th scope="col">Status</th>
+              <th scope="col">Severity</th>
+              <th scope="col">Type</th>
+              <th scope="col">Window</th>
+              <th scope="col">Opened by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {incidents.data.items.map((incident) => (
+              <tr key={incident.id}>
+                <td>
+                  <a href={`#/incidents/${incident.id}`}>{incident.title}</a>
+                </td>
+                <td>
+                  <Badge value={incident.status} />
+                </td>
+                <td>
+                  <Badge value={incident.severity} />
+                </td>
+                <td>{incident.type}</td>
+                <td>
+                  {localTime(incident.window.start)} – {localTime(incident.window.end)}
+                </td>
+                <td>{incident.createdBy}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

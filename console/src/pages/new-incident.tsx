@@ -1,0 +1,299 @@
+import { useEffect, useState } from 'preact/hooks';
+import { toIsoWithOffset } from '#shared/domain/local-time.ts';
+import { INCIDENT_TYPES, type Incident, SEVERITIES } from '#shared/domain/model.ts';
+import type { AirportMatch } from '#shared/use-cases/search-airports.ts';
+import { ApiProblem, api } from '../api.ts';
+import { go, ProblemBox, zoneLabel } from '../ui.tsx';
+
+/** "yyyy-mm-ddThh:mm" for a datetime-local input, `hours` from now, on the hour. */
+function localInput(hours: number): string {
+  const date = new Date(Date.now() + hours * 3_600_000);
+  date.setMinutes(0, 0, 0);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:00`;
+}
+
+const list = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** Picks airports by code, city or name (GET /airports?q=). */
+function AirportPicker({
+  selected,
+  onChange,
+}: {
+  selected: AirportMatch[];
+  onChange: (next: AirportMatch[]) => void;
+}) {
+  const [query, setQuery] = useState('');
+  const [matches, setMatches] = useState<AirportMatch[]>([]);
+  useEffect(() => {
+    if (query.trim().length < 2) {
+      setMatches([]);
+      return;
+    }
+    const timer = setTimeout(() => {
+      api<{ items: AirportMatch[] }>('GET', `/airports?q=${encodeURIComponent(query.trim())}&limit=8`).then(
+        (found) => setMatches(found.items),
+        () => setMatches([]),
+      );
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [query]);
+  const add = (airport: AirportMatch) => {
+    if (!selected.some((chosen) => chosen.iata === airport.iata)) onChange([...selected, airport]);
+    setQuery('');
+    setMatches([]);
+    document.getElementById('airport-search')?.focus();
+  };
+  return (
+    <fieldset>
+      <legend>Airports</legend>
+      {selected.length > 0 && (
+        <ul class="chips" aria-label="Chosen airports">
+          {selected.map((airport) => (
+            <li key={airport.iata}>
+              <span>
+                <strong>{airport.iata}</strong> {airport.name}
+              </span>
+              <button
+                type="button"
+                class="link"
+                aria-label={`Remove ${airport.iata}`}
+                onClick={() => onChange(selected.filter((chosen) => chosen.iata !== airport.iata))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <label for="airport-search">Find an airport by code, city or name</label>
+      <input
+        id="airport-search"
+        type="search"
+        value={query}
+        autocomplete="off"
+        aria-describedby="airport-hint"
+        onInput={(event) => setQuery(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          const first = matches[0];
+          if (event.key === 'Enter' && first) {
+            event.preventDefault();
+            add(first);
+          }
+        }}
+      />
+      <p id="airport-hint" class="hint">
+        Type two letters or more; Enter adds the first match.
+      </p>
+      {matches.length > 0 && (
+        <ul class="matches" aria-label="Matching airports">
+          {matches.map((airport) => (
+            <li key={airport.iata}>
+              <button type="button" class="secondary" onClick={() => add(airport)}>
+                Add <strong>{airport.iata}</strong> – {airport.name}, {airport.city}, {airport.country}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </fieldset>
+  );
+}
+
+/** The operator's form for POST /incidents; times are typed in local time and sent with their offset. */
+export function NewIncidentPage() {
+  const [title, setTitle] = useState('');
+  const [type, setType] = useState<string>('strike');
+  const [severity, setSeverity] = useState<string>('severe');
+  const [start, setStart] = useState(() => localInput(0));
+  const [end, setEnd] = useState(() => localInput(12));
+  const [airports, setAirports] = useState<AirportMatch[]>([]);
+  const [area, setArea] = useState('');
+  const [overflights, setOverflights] = useState(false);
+  const [flights, setFlights] = useState('');
+  const [carriers, setCarriers] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(undefined);
+    const problems: { path: string; message: string }[] = [];
+    const startIso = toIsoWithOffset(start);
+    const endIso = toIsoWithOffset(end);
+    if (!startIso) problems.push({ path: 'window.start', message: 'Enter a start time.' });
+    if (!endIso) problems.push({ path: 'window.end', message: 'Enter an end time.' });
+    let areaJson: unknown;
+    if (area.trim() !== '') {
+      try {
+        const parsed = JSON.parse(area) as {
+          type?: string;
+          geometry?: unknown;
+          features?: { geometry?: unknown }[];
+        };
+        areaJson =
+          parsed.type === 'Feature'
+            ? parsed.geometry
+            : parsed.type === 'FeatureCollection' && parsed.features?.length === 1
+              ? parsed.features[0]?.geometry
+              : parsed;
+      } catch {
+        problems.push({ path: 'scope.area', message: 'The area is not valid JSON.' });
+      }
+    }
+    const flightRefs = list(flights).map((text) => {
+      const [flightNumber = '', date = ''] = text.split('@');
+      return { flightNumber: flightNumber.toUpperCase(), date };
+    });
+    if (flightRefs.some((flight) => !/^\d{4}-\d{2}-\d{2}$/.test(flight.date)))
+      problems.push({
+        path: 'scope.flights',
+        message: 'Write flights as NUMBER@DATE, e.g. AY123@2026-11-23.',
+      });
+    if (problems.length > 0) {
+      setError(new ApiProblem(0, 'Check the form', undefined, problems));
+      return;
+    }
+    setBusy(true);
+    try {
+      const incident = await api<Incident>('POST', '/incidents', {
+        type,
+        title,
+        severity,
+        window: { start: startIso, end: endIso },
+        scope: {
+          ...(airports.length ? { airports: airports.map((airport) => airport.iata) } : {}),
+          ...(areaJson ? { area: areaJson, includeOverflights: overflights } : {}),
+          ...(flightRefs.length ? { flights: flightRefs } : {}),
+          ...(list(carriers).length ? { carriers: list(carriers).map((code) => code.toUpperCase()) } : {}),
+        },
+      });
+      go(`/incidents/${incident.id}`);
+    } catch (problem) {
+      setError(problem);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <p>
+        <a href="#/incidents">← Incidents</a>
+      </p>
+      <h1>Open an incident</h1>
+      <form class="stack" onSubmit={submit}>
+        <label for="incident-title">Title (public: it appears on the status page)</label>
+        <input
+          id="incident-title"
+          required
+          maxLength={200}
+          value={title}
+          onInput={(event) => setTitle(event.currentTarget.value)}
+        />
+        <div class="row">
+          <div>
+            <label for="incident-type">Type</label>
+            <select id="incident-type" value={type} onChange={(event) => setType(event.currentTarget.value)}>
+              {INCIDENT_TYPES.map((value) => (
+                <option key={value} value={value}>
+                  {value}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="incident-severity">Severity</label>
+            <select
+              id="incident-severity"
+              value={severity}
+              onChange={(event) => setSeverity(event.currentTarget.value)}
+            >
+              {SEVERITIES.map((value) => (
+                <option key={value} value={value}>
+                  {value}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <fieldset>
+          <legend>Window, in your local time: {zoneLabel()}</legend>
+          <div class="row">
+            <div>
+              <label for="window-start">Starts</label>
+              <input
+                id="window-start"
+                type="datetime-local"
+                required
+                value={start}
+                onInput={(event) => setStart(event.currentTarget.value)}
+              />
+            </div>
+            <div>
+              <label for="window-end">Ends (not included)</label>
+              <input
+                id="window-end"
+                type="datetime-local"
+                required
+                value={end}
+                onInput={(event) => setEnd(event.currentTarget.value)}
+              />
+            </div>
+          </div>
+        </fieldset>
+        <p class="hint">
+          Scope: name at least one of airports, an area, flights or carriers. Carriers alone pick every flight
+          of theirs in the window; with other selectors they narrow them.
+        </p>
+        <AirportPicker selected={airports} onChange={setAirports} />
+        <label for="incident-area">Area: GeoJSON Polygon or MultiPolygon (paste from a map tool)</label>
+        <textarea
+          id="incident-area"
+          rows={4}
+          spellcheck={false}
+          placeholder='{"type":"Polygon","coordinates":[[[24,60],[26,60],[26,61],[24,60]]]}'
+          value={area}
+          onInput={(event) => setArea(event.currentTarget.value)}
+        />
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={overflights}
+            onChange={(event) => setOverflights(event.currentTarget.checked)}
+          />
+          Include flights crossing the area while in the air
+        </label>
+        <div class="row">
+          <div>
+            <label for="incident-flights">Flights (NUMBER@DATE, comma-separated)</label>
+            <input
+              id="incident-flights"
+              placeholder="AY123@2026-11-23"
+              value={flights}
+              onInput={(event) => setFlights(event.currentTarget.value)}
+            />
+          </div>
+          <div>
+            <label for="incident-carriers">Carriers (two-character codes)</label>
+            <input
+              id="incident-carriers"
+              placeholder="AY, SK"
+              value={carriers}
+              onInput={(event) => setCarriers(event.currentTarget.value)}
+            />
+          </div>
+        </div>
+        <ProblemBox error={error} />
+        <div>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Opening…' : 'Open incident'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

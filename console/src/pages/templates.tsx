@@ -1,0 +1,54 @@
+import type { TemplateSummary } from '#shared/ports/stores.ts';
+import { api } from '../api.ts';
+import type { Abilities } from '../app.tsx';
+import { Badge, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
+
+/** Every template with the status of its latest version and the version broadcasts use. */
+export function TemplatesPage({ can }: { can: Abilities }) {
+  const templates = useLoad(() => api<{ items: TemplateSummary[] }>('GET', '/templates'), []);
+  return (
+    <>
+      <div class="title-row">
+        <h1>Message templates</h1>
+        {can.writeTemplates && (
+          <a class="button" href="#/templates/new">
+            New template
+          </a>
+        )}
+      </div>
+      <ProblemBox error={templates.error} />
+      {templates.loading && !templates.data && <Loading what="templates" />}
+      {templates.data && (
+        <table>
+          <caption class="visually-hidden">Templates</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Id</th>
+              <th scope="col">Latest version</th>
+              <th scope="col">Approved version</th>
+              <th scope="col">Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {templates.data.items.map((template) => (
+              <tr key={template.id}>
+                <td>
+                  <a href={`#/templates/${template.id}`}>{template.name}</a>
+                </td>
+                <td>
+                  <code>{template.id}</code>
+                </td>
+                <td>
+                  v{template.latestVersion} <Badge value={template.status} />
+                </td>
+                <td>{template.approvedVersion ? `v${template.approvedVersion}` : '–'}</td>
+                <td>{localTime(template.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

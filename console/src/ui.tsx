@@ -1,0 +1,119 @@
+/** Small shared pieces: loading data, showing a problem, formatting times and counts. */
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiProblem } from './api.ts';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Runs `load` now and whenever `deps` change; `reload` runs it again. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((previous) => ({ ...previous, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((value) => value + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+/** Calls `tick` every `ms` while `active`. */
+export function useInterval(tick: () => void, ms: number, active: boolean): void {
+  const saved = useRef(tick);
+  saved.current = tick;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => saved.current(), ms);
+    return () => clearInterval(timer);
+  }, [ms, active]);
+}
+
+/** An error as the API described it: title, detail and each offending field. */
+export function ProblemBox({ error }: { error: unknown }) {
+  if (!error) return null;
+  const problem =
+    error instanceof ApiProblem
+      ? error
+      : new ApiProblem(0, 'Something went wrong', error instanceof Error ? error.message : String(error), []);
+  return (
+    <div class="problem" role="alert">
+      <strong>
+        {problem.title}
+        {problem.status ? ` (${problem.status})` : ''}
+      </strong>
+      {problem.detail && <p>{problem.detail}</p>}
+      {problem.errors.length > 0 && (
+        <ul class="problem-fields">
+          {problem.errors.map((field) => (
+            <li key={`${field.path}:${field.message}`}>
+              <code>{field.path}</code>: {field.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="muted" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** A status word as a coloured badge. */
+export function Badge({ value }: { value: string }) {
+  return <span class={`badge badge-${value.replace(/_/g, '-')}`}>{value.replace(/_/g, ' ')}</span>;
+}
+
+export function Panel({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
+  return (
+    <section class="panel" aria-labelledby={id ?? undefined}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+
+/** An ISO time in the reader's own time zone. */
+export function localTime(iso: string | undefined | null): string {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+}
+
+/** The browser's time zone and its current offset, e.g. "Europe/Helsinki (UTC+02:00)". */
+export function zoneLabel(): string {
+  const offset = -new Date().getTimezoneOffset();
+  const pad = (value: number) => String(Math.trunc(Math.abs(value))).padStart(2, '0');
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return `${zone} (UTC${offset >= 0 ? '+' : '-'}${pad(offset / 60)}:${pad(offset % 60)})`;
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
+}
+
+/** Navigates within the console (hash routes, so the static host needs no rewrites). */
+export function go(path: string): void {
+  window.location.hash = `#${path}`;
+}

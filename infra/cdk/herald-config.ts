@@ -1,0 +1,231 @@
+/**
+ * Per-environment settings of the CDK app, read once from context and validated with zod.
+ * `cdk.json` holds one block per environment under `herald:environments`; `-c env=prod` picks
+ * one (default `dev`). Nothing here is secret: provider credentials live in Secrets Manager.
+ */
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import { WORKERS } from '#functions/manifest.ts';
+
+export const ENVIRONMENTS_CONTEXT_KEY = 'herald:environments';
+export const ENV_CONTEXT_KEY = 'env';
+export const DEFAULT_ENV = 'dev';
+
+/** A context value is missing or malformed; the message names the key. */
+export class HeraldContextError extends Error {
+  override readonly name = 'HeraldContextError';
+}
+
+/**
+ * Sends per second one SMS worker invocation manages on its own: each recipient costs a Twilio
+ * Messages API call (~150–300 ms) plus four DynamoDB calls (ledger read, rate slot, claim and
+ * outcome transactions), so ~400–500 ms in sequence.
+ */
+export const SMS_SENDS_PER_INVOCATION_PER_SECOND = 2;
+/**
+ * Lower bound of the SMS worker's concurrency: an SQS event source's maximum concurrency cannot
+ * be below 2, and reserved concurrency below it would throttle the event source.
+ */
+export const SMS_MIN_CONCURRENCY = 2;
+/** Upper bound: a tenth of the default regional limit of 1,000, so a broadcast never starves the API. */
+export const SMS_MAX_CONCURRENCY = 100;
+
+/**
+ * Concurrent SMS worker invocations needed to reach `smsPerSecond`: enough to saturate the
+ * provider's rate, no more, so a slow provider is not hammered by idle-waiting workers (the
+ * shared rate limiter paces them anyway).
+ */
+export function smsWorkerConcurrency(smsPerSecond: number): number {
+  const needed = Math.ceil(smsPerSecond / SMS_SENDS_PER_INVOCATION_PER_SECOND);
+  return Math.min(SMS_MAX_CONCURRENCY, Math.max(SMS_MIN_CONCURRENCY, needed));
+}
+
+const RETENTION_DAYS = Object.values(logs.RetentionDays).filter(
+  (value): value is number => typeof value === 'number',
+);
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case DNS name');
+const certificateArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'an ACM certificate ARN');
+
+const environmentSchema = z.strictObject({
+  /** Makes every key a real deployment needs required (the committed `prod` block sets it). */
+  production: z.boolean().default(false),
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-north-1')
+    .default('eu-north-1'),
+  twilioFrom: z
+    .string()
+    .regex(
+      /^(\+[1-9]\d{6,14}|MG[0-9a-f]{32}|(?=[A-Za-z0-9 ]*[A-Za-z])[A-Za-z0-9 ]{1,11})$/,
+      'an E.164 number (+358…), a Messaging Service SID (MG…) or an alphanumeric sender id of up to 11 characters',
+    )
+    .optional(),
+  facebookPageId: z.string().regex(/^\d+$/, 'the numeric id of the Facebook page').optional(),
+  smsPerSecond: z.number().positive().max(1000).default(1),
+  smsBatchSize: z.number().int().min(1).max(500).default(10),
+  apiDomainName: hostname.optional(),
+  apiCertificateArn: certificateArn.optional(),
+  statusDomainName: hostname.optional(),
+  statusCertificateArn: certificateArn.optional(),
+  logRetentionDays: z
+    .number()
+    .refine((days) => RETENTION_DAYS.includes(days), {
+      message: `one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`,
+    })
+    .default(90),
+  alarmEmail: z.email().optional(),
+});
+
+type EnvironmentInput = z.infer<typeof environmentSchema>;
+
+const REQUIRED_IN_PRODUCTION: Readonly<Partial<Record<keyof EnvironmentInput, string>>> = {
+  account: 'the AWS account to deploy to',
+  twilioFrom: 'the SMS sender',
+  facebookPageId: 'the page public posts go to',
+  alarmEmail: 'where alarms are sent',
+};
+
+export interface CustomDomain {
+  readonly domainName: string;
+  readonly certificateArn: string;
+}
+
+export interface HeraldConfig {
+  /** The selected block of `herald:environments`. */
+  readonly envName: string;
+  readonly production: boolean;
+  readonly account?: string;
+  readonly region: string;
+  readonly twilioFrom?: string;
+  readonly facebookPageId?: string;
+  readonly smsPerSecond: number;
+  readonly smsBatchSize: number;
+  /** Concurrent SMS worker invocations (reserved concurrency and the event source's maximum). */
+  readonly smsConcurrency: number;
+  readonly apiDomain?: CustomDomain;
+  readonly statusDomain?: CustomDomain;
+  readonly logRetention: logs.RetentionDays;
+  readonly alarmEmail?: string;
+}
+
+/** Both keys of a custom domain, or neither; the certificate in the region CloudFront or the API needs. */
+function domain(
+  env: EnvironmentInput,
+  nameKey: 'apiDomainName' | 'statusDomainName',
+  arnKey: 'apiCertificateArn' | 'statusCertificateArn',
+  certificateRegion: string,
+  ctx: z.RefinementCtx,
+): void {
+  const name = env[nameKey];
+  const arn = env[arnKey];
+  if (name && !arn) ctx.addIssue({ code: 'custom', path: [arnKey], message: `required with ${nameKey}` });
+  if (arn && !name) ctx.addIssue({ code: 'custom', path: [nameKey], message: `required with ${arnKey}` });
+  if (arn && arn.split(':')[3] !== certificateRegion) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [arnKey],
+      message: `the certificate must be in ${certificateRegion}`,
+    });
+  }
+}
+
+const validatedSchema = environmentSchema.superRefine((env, ctx) => {
+  if (env.production) {
+    for (const [key, what] of Object.entries(REQUIRED_IN_PRODUCTION)) {
+      if (env[key as keyof EnvironmentInput] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `required when production is true (${what})` });
+      }
+    }
+  }
+  domain(env, 'apiDomainName', 'apiCertificateArn', env.region, ctx);
+  // CloudFront only takes certificates from us-east-1, wherever the stack lives.
+  domain(env, 'statusDomainName', 'statusCertificateArn', 'us-east-1', ctx);
+
+  // A batch must finish well inside the worker's timeout: each invocation gets its share of the rate.
+  const sms = WORKERS.find((worker) => worker.handler === 'send-sms');
+  if (sms) {
+    const concurrency = smsWorkerConcurrency(env.smsPerSecond);
+    const secondsPerSend = Math.max(1 / SMS_SENDS_PER_INVOCATION_PER_SECOND, concurrency / env.smsPerSecond);
+    const batchSeconds = env.smsBatchSize * secondsPerSend;
+    const budget = sms.visibilityTimeoutSeconds / 4;
+    if (batchSeconds > budget) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['smsBatchSize'],
+        message: `a batch of ${env.smsBatchSize} at ${env.smsPerSecond} SMS/s over ${concurrency} workers takes ~${Math.round(batchSeconds)} s; keep it under ${budget} s (half the SMS worker's timeout)`,
+      });
+    }
+  }
+});
+
+function describeKey(envName: string, path: PropertyKey[]): string {
+  return [ENVIRONMENTS_CONTEXT_KEY, envName, ...path.map(String)].join('.');
+}
+
+/**
+ * Reads and validates the environment selected by context `env`.
+ * Steps: 1. `env` (default `dev`) must name a block of `herald:environments`; 2. the block is
+ * parsed strictly, so a misspelt key fails too; 3. a `production` block must name everything a
+ * real deployment needs; 4. derived values (SMS concurrency, retention) are computed once.
+ * @throws HeraldContextError naming every bad key, e.g. `herald:environments.prod.smsPerSecond`.
+ */
+export function loadHeraldConfig(node: Node): HeraldConfig {
+  const envName: unknown = node.tryGetContext(ENV_CONTEXT_KEY) ?? DEFAULT_ENV;
+  const environments: unknown = node.tryGetContext(ENVIRONMENTS_CONTEXT_KEY);
+  if (typeof envName !== 'string' || envName.length === 0) {
+    throw new HeraldContextError(`Context '${ENV_CONTEXT_KEY}' must name an environment, e.g. -c env=prod`);
+  }
+  if (typeof environments !== 'object' || environments === null || Array.isArray(environments)) {
+    throw new HeraldContextError(
+      `Context '${ENVIRONMENTS_CONTEXT_KEY}' must be an object of environments (see cdk.json)`,
+    );
+  }
+  const block: unknown = (environments as Record<string, unknown>)[envName];
+  if (block === undefined) {
+    const known = Object.keys(environments).join(', ') || 'none';
+    throw new HeraldContextError(
+      `Context '${ENV_CONTEXT_KEY}' is '${envName}', but '${ENVIRONMENTS_CONTEXT_KEY}' has no such block (known: ${known})`,
+    );
+  }
+  const parsed = validatedSchema.safeParse(block);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `${describeKey(envName, [...issue.path, key])}: unknown key`)
+        : [`${describeKey(envName, issue.path)}: ${issue.message}`],
+    );
+    throw new HeraldContextError(
+      `Invalid CDK context:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
+  }
+  const env = parsed.data;
+  return {
+    envName,
+    production: env.production,
+    ...(env.account ? { account: env.account } : {}),
+    region: env.region,
+    ...(env.twilioFrom ? { twilioFrom: env.twilioFrom } : {}),
+    ...(env.facebookPageId ? { facebookPageId: env.facebookPageId } : {}),
+    smsPerSecond: env.smsPerSecond,
+    smsBatchSize: env.smsBatchSize,
+    smsConcurrency: smsWorkerConcurrency(env.smsPerSecond),
+    ...(env.apiDomainName && env.apiCertificateArn
+      ? { apiDomain: { domainName: env.apiDomainName, certificateArn: env.apiCertificateArn } }
+      : {}),
+    ...(env.statusDomainName && env.statusCertificateArn
+      ? { statusDomain: { domainName: env.statusDomainName, certificateArn: env.statusCertificateArn } }
+      : {}),
+    logRetention: env.logRetentionDays as logs.RetentionDays,
+    ...(env.alarmEmail ? { alarmEmail: env.alarmEmail } : {}),
+  };
+}
