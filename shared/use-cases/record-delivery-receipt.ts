@@ -12,7 +12,8 @@ const FINAL_STATUSES: Record<string, { to: DeliveryStatus; counter: CountField }
 /**
  * Applies a delivery receipt (Twilio status callback) to the ledger.
  * 1. ignores intermediate statuses (queued, sending, sent);
- * 2. moves the record from sent to delivered or undelivered, moving the counters with it;
+ * 2. moves the record from sent to delivered or undelivered, moving the counters with it (one
+ *    conditional write in the usual case);
  * 3. a receipt can overtake the worker's own "sent" write: then the record moves straight from
  *    sending, and the worker's later write finds it settled and changes nothing;
  * 4. a repeated receipt finds the record settled and changes nothing.
@@ -25,27 +26,25 @@ export async function recordDeliveryReceipt(
   const final = FINAL_STATUSES[receipt.status];
   if (!final) return false;
   const lastError = receipt.errorCode ? `Twilio error ${receipt.errorCode}` : undefined;
-  // The worker may move the record from sending to sent between our read and our write: read again.
-  let moved = false;
-  for (let round = 0; round < 3 && !moved; round++) {
-    const status = (await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId))?.status;
-    if (status === 'sent') {
-      moved = await deps.deliveries.transition(key, final.to, {
-        from: ['sent'],
-        lastError,
-        counts: { sent: -1, [final.counter]: 1 },
-      });
-    } else if (status === 'sending') {
-      moved = await deps.deliveries.transition(key, final.to, {
-        from: ['sending'],
-        providerId: receipt.providerId,
-        lastError,
-        counts: { [final.counter]: 1 },
-      });
-    } else {
-      break;
-    }
-  }
-  if (moved) await settleBroadcast(key.broadcastId, deps.broadcasts);
-  return moved;
+  const fromSent = () =>
+    deps.deliveries.transition(key, final.to, {
+      from: ['sent'],
+      lastError,
+      counts: { sent: -1, [final.counter]: 1 },
+    });
+  // The usual case, in one conditional write: the worker recorded "sent" before the receipt came.
+  if (await fromSent()) return true;
+  const status = (await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId))?.status;
+  if (status !== 'sending') return status === 'sent' ? fromSent() : false;
+  const fromSending = await deps.deliveries.transition(key, final.to, {
+    from: ['sending'],
+    providerId: receipt.providerId,
+    lastError,
+    counts: { [final.counter]: 1 },
+  });
+  // The worker wrote "sent" between the read and this write: it is the usual case after all.
+  if (!fromSending) return fromSent();
+  // Only this path settles a record that was still to go, so only it can finish the broadcast.
+  await settleBroadcast(key.broadcastId, deps.broadcasts);
+  return true;
 }

@@ -62,7 +62,9 @@ export class DynamoRateLimiter implements RateLimiter {
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         // Full: wait for the next window, with a little jitter so waiting workers do not all collide.
-        await sleep((window + 1) * windowMs - Date.now() + Math.random() * Math.min(20, windowMs / 4));
+        await sleep(
+          Math.max(0, (window + 1) * windowMs - Date.now() + Math.random() * Math.min(20, windowMs / 4)),
+        );
       }
     }
   }
