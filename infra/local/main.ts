@@ -10,7 +10,8 @@ try {
   console.log(`
 Herald is running (ready in ${seconds} s)
 
-  API and console   ${stack.apiUrl}
+  API               ${stack.apiUrl}
+  Console           ${stack.apiUrl}/console/
   Status site       ${stack.statusUrl}  (also /status.json)
   Twilio sandbox    ${stack.sandboxes.twilio}/__sandbox/messages
   X sandbox         ${stack.sandboxes.x}/__sandbox/messages

@@ -13,7 +13,7 @@ export interface HeraldProcess {
 }
 
 const READY =
-  /API and console\s+(http:\/\/\S+)[\s\S]*Twilio sandbox\s+(http:\/\/\S+)\/__sandbox[\s\S]*DynamoDB Local\s+(http:\/\/\S+)/;
+  /API\s+(http:\/\/\S+)[\s\S]*Twilio sandbox\s+(http:\/\/\S+)\/__sandbox[\s\S]*DynamoDB Local\s+(http:\/\/\S+)/;
 
 /** Starts the stack with `env` and resolves once it prints its URLs. */
 export function startHerald(env: Record<string, string>): Promise<HeraldProcess> {
