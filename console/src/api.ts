@@ -6,6 +6,13 @@ import type { Role } from '#functions/manifest.ts';
 
 const KEY_STORAGE = 'herald.apiKey';
 
+/** Where the API is: same origin locally; config.json's `apiUrl` in AWS. */
+let apiBase = '';
+
+export function setApiBase(url: string): void {
+  apiBase = url.replace(/\/+$/, '');
+}
+
 export interface FieldProblem {
   path: string;
   message: string;
@@ -68,7 +75,7 @@ export async function api<T>(
 ): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, {
+    response = await fetch(apiBase + path, {
       method,
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),

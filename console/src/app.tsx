@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, storedKey, storeKey } from './api.ts';
+import type { ConsoleConfig } from './auth.ts';
 import { ApprovalsPage } from './pages/approvals.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { BroadcastPage } from './pages/broadcast.tsx';
@@ -64,7 +65,7 @@ function Page({ route, me, can }: { route: string; me: Me; can: Abilities }) {
   return <IncidentsPage can={can} />;
 }
 
-export function App() {
+export function App({ config, signInError }: { config?: ConsoleConfig; signInError?: unknown } = {}) {
   const [me, setMe] = useState<Me | undefined>();
   const [checking, setChecking] = useState(() => storedKey() !== undefined);
   const route = useRoute();
@@ -89,7 +90,7 @@ export function App() {
         <Loading what="your session" />
       </main>
     );
-  if (!me) return <SignIn onSignedIn={setMe} />;
+  if (!me) return <SignIn onSignedIn={setMe} auth={config?.auth} error={signInError} />;
 
   const can = abilitiesOf(me);
   const section = route.split('/')[1] ?? 'incidents';

@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { Annotations, type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { REPO_ROOT } from './constructs/herald-function.ts';
 import {
   type HeraldConfig,
   loadHeraldConfig,
@@ -8,6 +10,16 @@ import {
 } from './herald-config.ts';
 import { HeraldStatefulStack } from './stateful-stack.ts';
 import { HeraldStatelessStack } from './stateless-stack.ts';
+
+/** Context key: where the built console is (default `console/dist`), e.g. a CI artifact. */
+export const CONSOLE_DIST_CONTEXT_KEY = 'herald:consoleDist';
+
+function consoleDistOf(app: App): string {
+  const dist: unknown = app.node.tryGetContext(CONSOLE_DIST_CONTEXT_KEY);
+  return typeof dist === 'string' && dist.length > 0
+    ? path.resolve(dist)
+    : path.join(REPO_ROOT, 'console', 'dist');
+}
 
 export interface HeraldStacks {
   readonly config: HeraldConfig;
@@ -35,6 +47,8 @@ export function buildHerald(app: App): HeraldStacks {
     env,
     terminationProtection: true,
     ...(config.statusDomain ? { statusDomain: config.statusDomain } : {}),
+    envName: config.envName,
+    ...(config.authDomainPrefix ? { authDomainPrefix: config.authDomainPrefix } : {}),
   });
   const stateless = new HeraldStatelessStack(app, 'HeraldStateless', {
     stackName: `herald-${config.envName}-stateless`,
@@ -46,6 +60,8 @@ export function buildHerald(app: App): HeraldStacks {
     secrets: stateful.secrets,
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
+    authDomain: stateful.authDomain,
+    consoleDist: consoleDistOf(app),
     config,
   });
 

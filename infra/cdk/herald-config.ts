@@ -84,6 +84,17 @@ const environmentSchema = z.strictObject({
     })
     .default(90),
   alarmEmail: z.email().optional(),
+  /**
+   * The Cognito hosted UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique
+   * per region; default `herald-<env>-<account id>`.
+   */
+  authDomainPrefix: z
+    .string()
+    .regex(
+      /^(?!.*(aws|amazon|cognito))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+      'lower-case letters, digits and hyphens, without aws, amazon or cognito',
+    )
+    .optional(),
 });
 
 type EnvironmentInput = z.infer<typeof environmentSchema>;
@@ -116,6 +127,8 @@ export interface HeraldConfig {
   readonly statusDomain?: CustomDomain;
   readonly logRetention: logs.RetentionDays;
   readonly alarmEmail?: string;
+  /** The Cognito hosted UI's domain prefix, when set (else the stateful stack derives one). */
+  readonly authDomainPrefix?: string;
 }
 
 /** Both keys of a custom domain, or neither; the certificate in the region CloudFront or the API needs. */
@@ -227,5 +240,6 @@ export function loadHeraldConfig(node: Node): HeraldConfig {
       : {}),
     logRetention: env.logRetentionDays as logs.RetentionDays,
     ...(env.alarmEmail ? { alarmEmail: env.alarmEmail } : {}),
+    ...(env.authDomainPrefix ? { authDomainPrefix: env.authDomainPrefix } : {}),
   };
 }

@@ -1,11 +1,11 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROLES, WORKERS } from '#functions/manifest.ts';
 import { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { HeraldTables } from './constructs/herald-tables.ts';
-import { StatusSite } from './constructs/status-site.ts';
+import { consoleBucketName, StatusSite } from './constructs/status-site.ts';
 import type { CustomDomain } from './herald-config.ts';
 
 export type Provider = 'twilio' | 'x' | 'facebook';
@@ -23,6 +23,10 @@ export const PROVIDER_SECRET_KEYS: Readonly<Record<Provider, readonly string[]>>
 export interface HeraldStatefulStackProps extends StackProps {
   /** The status site's own domain (context `statusDomainName`, `statusCertificateArn`). */
   readonly statusDomain?: CustomDomain;
+  /** The Cognito hosted UI's domain prefix (context `authDomainPrefix`); default `herald-<env>-<account>`. */
+  readonly authDomainPrefix?: string;
+  /** The environment's name, for the default domain prefix. */
+  readonly envName?: string;
 }
 
 /**
@@ -36,6 +40,8 @@ export class HeraldStatefulStack extends Stack {
   readonly secrets: Readonly<Record<Provider, secretsmanager.Secret>>;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** The hosted UI's host name (`<prefix>.auth.<region>.amazoncognito.com`), where the console signs in. */
+  readonly authDomain: string;
 
   constructor(scope: Construct, id: string, props: HeraldStatefulStackProps = {}) {
     super(scope, id, props);
@@ -44,6 +50,7 @@ export class HeraldStatefulStack extends Stack {
     this.bus = new BroadcastBus(this, 'Bus', { workers: WORKERS });
     this.statusSite = new StatusSite(this, 'StatusSite', {
       ...(props.statusDomain ? { domain: props.statusDomain } : {}),
+      consoleBucketName: consoleBucketName(props.envName ?? 'dev'),
     });
 
     const secret = (provider: Provider, description: string) => {
@@ -96,9 +103,25 @@ export class HeraldStatefulStack extends Stack {
     for (const role of ROLES) {
       new cognito.UserPoolGroup(this, `group-${role}`, { userPool: this.userPool, groupName: role });
     }
+    const domain = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: {
+        domainPrefix:
+          props.authDomainPrefix ?? `herald-${(props.envName ?? 'dev').toLowerCase()}-${Aws.ACCOUNT_ID}`,
+      },
+    });
+    this.authDomain = `${domain.domainName}.auth.${this.region}.amazoncognito.com`;
+    const consoleUrl = this.statusSite.consoleUrl;
     this.userPoolClient = this.userPool.addClient('ConsoleClient', {
       authFlows: { userSrp: true },
       generateSecret: false,
+      // The console in AWS: authorization code with PKCE through the hosted UI, back to itself.
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
@@ -118,5 +141,7 @@ export class HeraldStatefulStack extends Stack {
       });
     }
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', { description: 'The operations console', value: consoleUrl });
+    new CfnOutput(this, 'AuthDomain', { description: 'The Cognito hosted UI', value: this.authDomain });
   }
 }

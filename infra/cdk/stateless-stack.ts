@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { API_ROUTES, type ApiRoute, SCHEDULES, WORKERS, type Worker } from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
+import { ConsoleDeployment } from './constructs/console-deployment.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
 import type { HeraldTables, TableAccess } from './constructs/herald-tables.ts';
 import { HeraldMonitoring } from './constructs/monitoring.ts';
@@ -133,6 +134,10 @@ export interface HeraldStatelessStackProps extends StackProps {
   readonly secrets: Readonly<Record<Provider, secretsmanager.ISecret>>;
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
+  /** The Cognito hosted UI's host name, for the console's config.json. */
+  readonly authDomain: string;
+  /** The built console to deploy (`console/dist`). */
+  readonly consoleDist: string;
   /** The environment's settings from context (`herald-config.ts`). */
   readonly config: HeraldConfig;
 }
@@ -165,6 +170,8 @@ export class HeraldStatelessStack extends Stack {
    */
   readonly publicApiUrl: string;
   readonly monitoring: HeraldMonitoring;
+  /** The operations console's files and config.json in the console bucket. */
+  readonly console: ConsoleDeployment;
 
   constructor(scope: Construct, id: string, props: HeraldStatelessStackProps) {
     super(scope, id, props);
@@ -198,6 +205,13 @@ export class HeraldStatelessStack extends Stack {
       createDefaultStage: false,
       // Secure by default: a route is public only when it says so.
       defaultAuthorizer: authorizer,
+      // The console is served by CloudFront (another origin) and calls the API from the browser.
+      corsPreflight: {
+        allowOrigins: [props.statusSite.url],
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
     });
     const domainName = config.apiDomain
       ? new apigw.DomainName(this, 'ApiDomain', {
@@ -278,6 +292,22 @@ export class HeraldStatelessStack extends Stack {
       tables: props.tables,
       api: this.api,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+
+    this.console = new ConsoleDeployment(this, 'Console', {
+      site: props.statusSite,
+      envName: config.envName,
+      logRetention: config.logRetention,
+      distDir: props.consoleDist,
+      config: {
+        apiUrl: this.publicApiUrl,
+        auth: {
+          kind: 'cognito',
+          domain: props.authDomain,
+          clientId: props.userPoolClient.userPoolClientId,
+          redirectUri: props.statusSite.consoleUrl,
+        },
+      },
     });
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });

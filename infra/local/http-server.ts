@@ -132,6 +132,8 @@ const CONSOLE_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
+const LOCAL_CONSOLE_CONFIG = { apiUrl: '', auth: { kind: 'api-key' } };
+
 /**
  * The console's static files, as S3/CloudFront would serve them: /console → /console/, hashed
  * assets cached for good, index.html never (so a rebuild shows at once).
@@ -143,6 +145,13 @@ async function serveConsole(response: ServerResponse, url: URL, root: string): P
   }
   if (!url.pathname.startsWith('/console/')) return false;
   const relative = decodeURIComponent(url.pathname.slice('/console/'.length)) || 'index.html';
+  if (relative === 'config.json') {
+    // What the CDK deployment writes for Cognito, said for the local stack: same-origin API, API keys.
+    response
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' })
+      .end(JSON.stringify(LOCAL_CONSOLE_CONFIG));
+    return true;
+  }
   const path = resolve(join(root, relative));
   if (!path.startsWith(root + sep)) return false;
   const body = await readFile(path).catch(() => undefined);

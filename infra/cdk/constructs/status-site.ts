@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -10,6 +10,13 @@ import type { CustomDomain } from '../herald-config.ts';
 export interface StatusSiteProps {
   /** The operator's own name for the site (certificate in us-east-1); default: the CloudFront domain. */
   readonly domain?: CustomDomain;
+  /** The console bucket's name (`consoleBucketName`): fixed, so the deploying stack can name it too. */
+  readonly consoleBucketName?: string;
+}
+
+/** The console bucket's name: the stateless stack's deployment refers to it by name, no export needed. */
+export function consoleBucketName(envName: string): string {
+  return `herald-${envName.toLowerCase()}-console-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
 
 /**
@@ -21,6 +28,13 @@ export class StatusSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly logBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /**
+   * The operations console's files, under the `console/` prefix: a bucket of their own, so the
+   * status publisher (which may write the site) can never change the code operators run.
+   */
+  readonly consoleBucket: s3.Bucket;
+  /** Where the console is served (`<url>/console/`): its OAuth callback and sign-out URL. */
+  readonly consoleUrl: string;
   /** The site's public origin, without a trailing slash: what feeds and CAP alerts link to. */
   readonly url: string;
   /**
@@ -58,6 +72,18 @@ export class StatusSite extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.consoleBucket = new s3.Bucket(this, 'ConsoleBucket', {
+      ...(props.consoleBucketName ? { bucketName: props.consoleBucketName } : {}),
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 'console-bucket/',
+      // Only build output lives here, redeployed from console/dist with every deploy.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     const cachePolicy = new cloudfront.CachePolicy(this, 'CachePolicy', {
       comment: 'Herald status: fresh within a minute, cached through a spike',
       defaultTtl: Duration.seconds(30),
@@ -79,6 +105,28 @@ export class StatusSite extends Construct {
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS,
         compress: true,
       },
+      additionalBehaviors: {
+        // The operations console: a static bundle that talks to the API with Cognito tokens.
+        '/console/*': {
+          origin: origins.S3BucketOrigin.withOriginAccessControl(this.consoleBucket),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+          cachePolicy,
+          responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+          compress: true,
+          functionAssociations: [
+            {
+              eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+              function: new cloudfront.Function(this, 'ConsoleIndex', {
+                comment: 'Herald console: /console/ serves /console/index.html',
+                code: cloudfront.FunctionCode.fromInline(
+                  "function handler(event) { var r = event.request; if (r.uri.endsWith('/')) r.uri += 'index.html'; return r; }",
+                ),
+              }),
+            },
+          ],
+        },
+      },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -93,6 +141,7 @@ export class StatusSite extends Construct {
         : {}),
     });
     this.url = `https://${props.domain?.domainName ?? this.distribution.distributionDomainName}`;
+    this.consoleUrl = `${this.url}/console/`;
     if (!props.domain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
