@@ -1,8 +1,10 @@
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { facebookPoster } from '#shared/clients/providers.ts';
+import { deliveryConfig } from '#shared/config.ts';
 import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
 import { messageLanguage } from '#shared/domain/eligibility.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
@@ -14,6 +16,7 @@ const deps = {
   templates: new DynamoTemplateStore(),
   deliveries: new DynamoDeliveryStore(),
   poster: await facebookPoster(),
+  rate: new DynamoRateLimiter('facebook', rateFromPerSecond(deliveryConfig().facebookPerSecond)),
 };
 
 /** Facebook queue: one post per language. */

@@ -1,7 +1,13 @@
 import type { Language } from '#shared/domain/model.ts';
 import { publicContext, renderField } from '#shared/domain/render.ts';
 import type { SocialPoster } from '#shared/ports/providers.ts';
-import type { BroadcastStore, DeliveryStore, IncidentStore, TemplateStore } from '#shared/ports/stores.ts';
+import type {
+  BroadcastStore,
+  DeliveryStore,
+  IncidentStore,
+  RateLimiter,
+  TemplateStore,
+} from '#shared/ports/stores.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
 import { sendOnce } from './record-outcome.ts';
 
@@ -11,6 +17,8 @@ export interface PostPublicDeps {
   templates: TemplateStore;
   deliveries: DeliveryStore;
   poster: SocialPoster;
+  /** The channel's posting rate, shared by every worker (X allows 200 posts per 15 minutes). */
+  rate: RateLimiter;
 }
 
 /**
@@ -19,7 +27,8 @@ export interface PostPublicDeps {
  * 2. renders only public variables, so no personal data can reach the post;
  * 3. continues the incident's thread in that channel and language: an update or the
  *    resolution replies to (X) or comments on (Facebook) the incident's first post there;
- * 4. posts through the ledger, at most once per broadcast, channel and language;
+ * 4. posts through the ledger, at most once per broadcast, channel and language, paced to the
+ *    channel's rate;
  * 5. the first post of an incident in a channel and language becomes its thread's root. It is
  *    read back from the ledger, so a redelivered message records a root a crash left unrecorded.
  */
@@ -36,7 +45,7 @@ export async function postPublic(
   await sendOnce(
     { broadcastId, channel, recipientId: language },
     () => deps.poster.post(root === undefined ? { text } : { text, inReplyTo: root }),
-    deps,
+    { ...deps, pace: () => deps.rate.acquire() },
   );
   if (root !== undefined) return;
   const delivery = await deps.deliveries.get(broadcastId, channel, language);

@@ -6,6 +6,7 @@ import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 export async function startTestStack(overrides: Record<string, string> = {}): Promise<LocalStack> {
   // Tests need no long code's 1 SMS/s; the pacing test sets its own rate.
   process.env.HERALD_SMS_MPS ??= '100';
+  process.env.HERALD_X_POSTS_PER_SECOND ??= '50';
   return startLocalStack(
     readLocalSettings({
       HERALD_PORT: '0',
