@@ -100,6 +100,30 @@ export const WORKERS: readonly Worker[] = [
   },
 ];
 
+/**
+ * Sends per second one SMS worker invocation manages on its own: each recipient costs a Twilio
+ * Messages API call (~150–300 ms) plus four DynamoDB calls (ledger read, rate slot, claim and
+ * outcome transactions), so ~400–500 ms in sequence.
+ */
+export const SMS_SENDS_PER_INVOCATION_PER_SECOND = 2;
+/**
+ * Lower bound of the SMS worker's concurrency: an SQS event source's maximum concurrency cannot
+ * be below 2, and reserved concurrency below it would throttle the event source.
+ */
+export const SMS_MIN_CONCURRENCY = 2;
+/** Upper bound: a tenth of the default regional limit of 1,000, so a broadcast never starves the API. */
+export const SMS_MAX_CONCURRENCY = 100;
+
+/**
+ * Concurrent SMS worker invocations needed to reach `smsPerSecond`: enough to saturate the
+ * provider's rate, no more, so a slow provider is not hammered by idle-waiting workers (the
+ * shared rate limiter paces them anyway).
+ */
+export function smsWorkerConcurrency(smsPerSecond: number): number {
+  const needed = Math.ceil(smsPerSecond / SMS_SENDS_PER_INVOCATION_PER_SECOND);
+  return Math.min(SMS_MAX_CONCURRENCY, Math.max(SMS_MIN_CONCURRENCY, needed));
+}
+
 /** Where the handler module of a route or worker lives, relative to the repo root. */
 export function handlerEntry(handler: string): string {
   return `functions/${handler}/handler.ts`;

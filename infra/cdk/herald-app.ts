@@ -1,13 +1,9 @@
 import path from 'node:path';
 import { Annotations, type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { SMS_MAX_CONCURRENCY, SMS_SENDS_PER_INVOCATION_PER_SECOND } from '#functions/manifest.ts';
 import { REPO_ROOT } from './constructs/herald-function.ts';
-import {
-  type HeraldConfig,
-  loadHeraldConfig,
-  SMS_MAX_CONCURRENCY,
-  SMS_SENDS_PER_INVOCATION_PER_SECOND,
-} from './herald-config.ts';
+import { type HeraldConfig, loadHeraldConfig } from './herald-config.ts';
 import { HeraldStatefulStack } from './stateful-stack.ts';
 import { HeraldStatelessStack } from './stateless-stack.ts';
 

@@ -12,6 +12,8 @@ const LocalSettings = z.object({
   HERALD_DATA_DIR: z.string().min(1).optional(),
   HERALD_SEED: z.enum(['demo', 'none']).default('demo'),
   HERALD_USERS_FILE: z.string().min(1).optional(),
+  /** Read here only to size the SMS queue's concurrency as CDK sizes the SMS Lambda's; the worker reads it too. */
+  HERALD_SMS_MPS: z.coerce.number().positive().default(1),
   /** Point at provider sandboxes that outlive this stack (tests that restart it); its own ones still start. */
   HERALD_TWILIO_URL: z.url().optional(),
   HERALD_X_URL: z.url().optional(),

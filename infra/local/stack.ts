@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { API_ROUTES, handlerEntry, SCHEDULES, WORKERS } from '#functions/manifest.ts';
+import { API_ROUTES, handlerEntry, SCHEDULES, smsWorkerConcurrency, WORKERS } from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { LocalQueue, LocalTopic, type SqsHandler } from './bus.ts';
@@ -126,7 +126,8 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
           visibilityTimeoutMs: Math.min(LOCAL_VISIBILITY_TIMEOUT_MS, worker.visibilityTimeoutSeconds * 1000),
           timeoutMs: Math.min(LOCAL_VISIBILITY_TIMEOUT_MS, worker.visibilityTimeoutSeconds * 1000) / 2,
           maxReceiveCount: worker.maxReceiveCount,
-          concurrency: 2,
+          // As in AWS: the SMS worker scaled to its rate, every other worker two at a time.
+          concurrency: worker.handler === 'send-sms' ? smsWorkerConcurrency(settings.HERALD_SMS_MPS) : 2,
         },
         (event, context) => {
           const handler = workerHandlers.get(worker.handler);

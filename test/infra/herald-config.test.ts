@@ -6,9 +6,10 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smsWorkerConcurrency } from '#functions/manifest.ts';
 import { REPO_ROOT } from '#infra/cdk/constructs/herald-function.ts';
 import { buildHerald } from '#infra/cdk/herald-app.ts';
-import { HeraldContextError, smsWorkerConcurrency } from '#infra/cdk/herald-config.ts';
+import { HeraldContextError } from '#infra/cdk/herald-config.ts';
 import {
   cdkJsonContext,
   environmentOf,
