@@ -10,7 +10,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
-import { benchAirline, dynamoDbEnv, runProbe, strikesFor } from './scenarios.ts';
+import { measureAudience } from './audience-measure.ts';
+import { benchAirline, dynamoDbEnv, strikesFor } from './scenarios.ts';
 import { seedSynthetic } from './synthetic-seed.ts';
 
 const TARGETS = [10_000, 100_000];
@@ -24,41 +25,7 @@ try {
   const seeded = await seedSynthetic(airline, console.log);
   console.log(`  seeded in ${seeded.seconds.toFixed(0)} s`);
 
-  const rows = [];
-  for (const incident of strikesFor(airline, TARGETS)) {
-    const raw = await runProbe('raw', incident, env);
-    const rawParallel = await runProbe('raw-parallel', incident, env);
-    const herald = await runProbe('herald', incident, env);
-    const rate = (seconds: number) => raw.items / seconds;
-    rows.push({
-      window: `${incident.window.start.slice(0, 16)} – ${incident.window.end.slice(0, 16)}`,
-      flights: raw.flights,
-      indexItems: raw.items,
-      recipients: herald.recipients,
-      rawItemsPerSecond: Math.round(rate(raw.seconds)),
-      rawParallelItemsPerSecond: Math.round(rate(rawParallel.seconds)),
-      heraldItemsPerSecond: Math.round(rate(herald.seconds)),
-      ratio: Number((raw.seconds / herald.seconds).toFixed(3)),
-      ratioToParallel: Number((rawParallel.seconds / herald.seconds).toFixed(3)),
-      heraldSeconds: Number(herald.seconds.toFixed(2)),
-      heraldPeakRssMb: Math.round(herald.maxRssMb),
-    });
-  }
-
-  console.log('\nAudience resolution (index items per second over the same pages)');
-  console.table(rows);
-  const [small, large] = rows;
-  const rssRatio = small && large ? large.heraldPeakRssMb / small.heraldPeakRssMb : Number.NaN;
-  const percent = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
-  console.log(
-    `Peak RSS, ${large?.recipients} vs ${small?.recipients} recipients: ${rssRatio.toFixed(2)}× (target ≤ 1.3×)`,
-  );
-  console.log(
-    `Herald / bare sequential Query loop: ${rows.map((row) => percent(row.ratio)).join(', ')} (target ≥ 70%)`,
-  );
-  console.log(
-    `Herald / the same Queries 6 at a time: ${rows.map((row) => percent(row.ratioToParallel)).join(', ')}`,
-  );
+  const { rows, rssRatio } = await measureAudience(strikesFor(airline, TARGETS), env);
   await mkdir('bench/results', { recursive: true });
   await writeFile(
     'bench/results/audience.json',

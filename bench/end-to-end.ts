@@ -1,16 +1,17 @@
 /**
- * `npm run bench` (after the audience benchmark): how long the last passenger waits, against the
- * limits of the same machine, in one run on the local stack (sandboxes without latency or
+ * `npm run bench`: how long the last passenger waits, against the limits of the same machine, in
+ * one run on the local stack (sandboxes without latency or
  * faults, Herald's SMS rate set above what the machine can do):
  * 1. starts `npm start` as a child process (data in memory) and seeds ~200,000 bookings; the
  *    Twilio sandbox runs in this process instead, so the stack's CPU and memory are Herald's own;
- * 2. measures the raw primitives: a bare Query loop over the affected index pages, a bare
- *    BatchWrite loop of ledger-sized items, a bare HTTP loop posting to the Twilio sandbox;
+ * 2. measures audience resolution against the bare Query loop over the same index pages (as
+ *    `npm run bench:audience` does, on the same data), then the other raw primitives: a bare
+ *    BatchWrite loop of ledger-sized items and a bare HTTP loop posting to the Twilio sandbox;
  * 3. broadcasts strikes for ~10,000 and ~100,000 recipients: time from 202 to first and last SMS
  *    received by the sandbox, recipients/s, peak RSS of the stack process;
  * 4. starts a second stack with HERALD_SMS_MPS=50 and a small airline, and measures the rate it
  *    holds over ~1,000 recipients;
- * 5. prints a table, writes bench/results/end-to-end.json and a chart of sends over time.
+ * 5. prints the tables, writes bench/results/{audience,end-to-end}.json and a chart of sends over time.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,8 +22,9 @@ import { startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/stack.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
+import { measureAudience } from './audience-measure.ts';
 import { sendsOverTimeSvg } from './chart.ts';
-import { benchAirline, dynamoDbEnv, runProbe, strikesFor } from './scenarios.ts';
+import { benchAirline, dynamoDbEnv, strikesFor } from './scenarios.ts';
 import { seedSynthetic } from './synthetic-seed.ts';
 
 const TARGETS = [10_000, 100_000];
@@ -170,10 +172,10 @@ try {
   const [small, large] = strikesFor(airline, TARGETS);
   if (!small || !large) throw new Error('No scenarios');
 
+  const audience = await measureAudience([small, large], dynamoDbEnv(herald.dynamoDbEndpoint));
   console.log('Raw primitives…');
-  const query = await runProbe('raw', large, dynamoDbEnv(herald.dynamoDbEndpoint));
   const raw = {
-    queryItemsPerSecond: Math.round(query.items / query.seconds),
+    queryItemsPerSecond: audience.rows.at(-1)?.rawItemsPerSecond ?? Number.NaN,
     batchWriteItemsPerSecond: Math.round(await rawBatchWrites()),
     twilioPostsPerSecond: Math.round(await rawSandboxPosts(herald)),
   };
@@ -221,6 +223,10 @@ try {
   );
 
   await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/audience.json',
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), bookings: airline.counts.bookings, seeded, ...audience }, null, 2)}\n`,
+  );
   await writeFile(
     'bench/results/end-to-end.json',
     `${JSON.stringify(
