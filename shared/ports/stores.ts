@@ -136,8 +136,6 @@ export interface BroadcastStore {
   listActive(): AsyncIterable<Broadcast>;
   /** Sets the recipient total of a channel, counted from the ledger. */
   setRecipients(id: string, channel: Channel, recipients: number): Promise<void>;
-  /** Atomically adds to the per-channel counters. `queued` is derived, never stored. */
-  addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void>;
 }
 
 export interface FlightCatalog {
@@ -189,6 +187,12 @@ export interface TransitionOptions {
   counts?: Partial<Record<CountField, number>>;
 }
 
+/** One record's move, as `transition` takes it, for moving many at once. */
+export interface DeliveryChange extends TransitionOptions {
+  key: DeliveryKey;
+  to: DeliveryStatus;
+}
+
 export interface DeliveryStore {
   /** Several records of one broadcast and channel at once (BatchGetItem); missing ones are left out. */
   getMany(
@@ -200,8 +204,13 @@ export interface DeliveryStore {
   unsettled(broadcastId: string): AsyncIterable<Delivery & { payload?: Record<string, string> }>;
   /** How many records a broadcast has on a channel. */
   count(broadcastId: string, channel: Channel): Promise<number>;
-  /** Writes the record unless one exists for the same broadcast, channel and recipient; true when written. */
-  createIfAbsent(delivery: Delivery & { payload?: Record<string, string> }): Promise<boolean>;
+  /**
+   * Writes each record unless one exists for the same broadcast, channel and recipient, and
+   * counts those written as the broadcast's recipients in the same transaction; returns them.
+   */
+  createMany(
+    deliveries: (Delivery & { payload?: Record<string, string> })[],
+  ): Promise<(Delivery & { payload?: Record<string, string> })[]>;
   get(
     broadcastId: string,
     channel: Channel,
@@ -213,6 +222,11 @@ export interface DeliveryStore {
    * transaction.
    */
   transition(key: DeliveryKey, to: DeliveryStatus, options?: TransitionOptions): Promise<boolean>;
+  /**
+   * Many moves at once, as `transition` makes one, grouped into transactions with their summed
+   * counter changes; returns the moves applied (those whose `from` held).
+   */
+  transitionMany(changes: DeliveryChange[]): Promise<DeliveryChange[]>;
 }
 
 /** Puts work on the broadcast topic; the `target` attribute routes it to one worker's queue. */

@@ -1,5 +1,5 @@
 import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
-import { type Broadcast, type Flight, LANGUAGES } from '#shared/domain/model.ts';
+import { type Broadcast, type Channel, type Delivery, type Flight, LANGUAGES } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
 import type {
   BookingIndex,
@@ -34,8 +34,9 @@ function publicRecipients(channel: Broadcast['channels'][number]): string[] {
  * 1. marks the broadcast sending;
  * 2. finds the affected flights by index queries, soonest departure first;
  * 3. streams the audience (one entry per customer, soonest flight first), keeps the eligible ones
- *    and writes one delivery record each (a conditional put, so a re-run writes nothing twice);
- * 4. publishes SMS batches as they fill, so the first passenger is reached before planning ends;
+ *    and writes one delivery record each, a batch per transaction (conditional puts, so a re-run
+ *    writes nothing twice);
+ * 4. publishes each SMS batch once written, so the first passenger is reached before planning ends;
  * 5. writes and publishes one record per public post;
  * 6. recounts the recipients from the ledger, marks the totals final and settles the broadcast
  *    if nothing is left to send.
@@ -60,19 +61,10 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
     await planSms(broadcast, flights, deps);
   }
   for (const channel of broadcast.channels.filter((candidate) => candidate !== 'sms')) {
-    for (const recipientId of publicRecipients(channel)) {
-      const created = await deps.deliveries.createIfAbsent({
-        broadcastId,
-        channel,
-        recipientId,
-        status: 'queued',
-        attempts: 0,
-        updatedAt: new Date().toISOString(),
-      });
-      if (!created) continue;
-      await deps.broadcasts.addCounts(broadcastId, channel, { recipients: 1 });
-      await deps.fanout.publish(channel, { broadcastId, recipientId });
-    }
+    const created = await deps.deliveries.createMany(
+      publicRecipients(channel).map((recipientId) => queuedDelivery(broadcastId, channel, recipientId)),
+    );
+    for (const { recipientId } of created) await deps.fanout.publish(channel, { broadcastId, recipientId });
   }
   // A planner that crashed and ran again may have counted some records twice or not at all; the ledger knows.
   for (const channel of broadcast.channels) {
@@ -89,37 +81,50 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
   await settleBroadcast(broadcastId, deps.broadcasts);
 }
 
+function queuedDelivery(
+  broadcastId: string,
+  channel: Channel,
+  recipientId: string,
+  payload?: Record<string, string>,
+): Delivery & { payload?: Record<string, string> } {
+  return {
+    broadcastId,
+    channel,
+    recipientId,
+    status: 'queued',
+    attempts: 0,
+    updatedAt: new Date().toISOString(),
+    ...(payload ? { payload } : {}),
+  };
+}
+
 async function planSms(broadcast: Broadcast, flights: Flight[], deps: PlanBroadcastDeps): Promise<void> {
-  let batch: string[] = [];
+  let batch: ReturnType<typeof queuedDelivery>[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    // Live progress while planning; the exact total is recounted from the ledger at the end.
-    await deps.broadcasts.addCounts(broadcast.id, 'sms', { recipients: batch.length });
-    await deps.fanout.publish('sms', { broadcastId: broadcast.id, customerIds: batch });
+    // Written (and counted, for live progress) a batch at a time; the total is recounted at the end.
+    const created = await deps.deliveries.createMany(batch);
     batch = [];
+    if (created.length === 0) return;
+    await deps.fanout.publish('sms', {
+      broadcastId: broadcast.id,
+      customerIds: created.map(({ recipientId }) => recipientId),
+    });
   };
 
   for await (const { customer, flight, segment, language, exclusion } of resolveAudience(flights, deps)) {
     if (exclusion) continue;
-    const created = await deps.deliveries.createIfAbsent({
-      broadcastId: broadcast.id,
-      channel: 'sms',
-      recipientId: customer.customerId,
-      status: 'queued',
-      attempts: 0,
-      updatedAt: new Date().toISOString(),
-      // What the SMS names, fixed at planning time: the soonest affected segment.
-      payload: {
+    // What the SMS names, fixed at planning time: the soonest affected segment.
+    batch.push(
+      queuedDelivery(broadcast.id, 'sms', customer.customerId, {
         bookingRef: segment.bookingRef,
         flightNumber: flight.flightNumber,
         date: flight.date,
         origin: flight.origin,
         departure: flight.departure,
         language,
-      },
-    });
-    if (!created) continue;
-    batch.push(customer.customerId);
+      }),
+    );
     if (batch.length >= deps.smsBatchSize) await flush();
   }
   await flush();

@@ -41,7 +41,19 @@ export async function sendOnce(
   options: SendOnceOptions = {},
 ): Promise<void> {
   const claimed = await deps.deliveries.transition(key, 'sending', { from: ['queued'] });
-  if (!claimed) return;
+  if (claimed) await sendClaimed(key, send, deps, options);
+}
+
+/**
+ * Steps 2–4 of `sendOnce`, for a record the caller has claimed already (a batch claims all its
+ * records in one write).
+ */
+export async function sendClaimed(
+  key: DeliveryKey,
+  send: () => Promise<{ providerId: string }>,
+  deps: SendOnceDeps,
+  options: SendOnceOptions = {},
+): Promise<void> {
   try {
     const { providerId } = await withRetry(async () => {
       await deps.pace?.();

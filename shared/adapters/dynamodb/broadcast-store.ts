@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -76,7 +75,7 @@ export function counterUpdate(
   };
 }
 
-/** Broadcasts in the herald table, with their per-channel counters kept as atomic ADDs. */
+/** Broadcasts in the herald table; their per-channel counters move with the ledger (see counterUpdate). */
 export class DynamoBroadcastStore implements BroadcastStore {
   private readonly table = tablesConfig().herald;
 
@@ -213,18 +212,6 @@ export class DynamoBroadcastStore implements BroadcastStore {
     });
     for await (const items of pages) {
       for (const item of items) yield toBroadcast(item);
-    }
-  }
-
-  async addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void> {
-    const update = counterUpdate(this.table, id, channel, deltas);
-    if (!update) return;
-    try {
-      await dynamoDb.send(new UpdateCommand(update));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new Error(`Broadcast ${id} does not exist`, { cause: error });
-      throw error;
     }
   }
 

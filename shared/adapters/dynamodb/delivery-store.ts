@@ -1,21 +1,43 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
   PutCommand,
   paginateQuery,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
-import type { DeliveryKey, DeliveryStore, TransitionOptions } from '#shared/ports/stores.ts';
+import type {
+  CountField,
+  DeliveryChange,
+  DeliveryKey,
+  DeliveryStore,
+  TransitionOptions,
+} from '#shared/ports/stores.ts';
 import { counterUpdate } from './broadcast-store.ts';
 import { applied } from './conditional.ts';
+import { GroupCommit } from './group-commit.ts';
 
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
 
 const BATCH_GET_LIMIT = 100;
+/** DynamoDB's limit of items per transaction: records, and one counter item per broadcast and channel. */
+const TRANSACTION_ITEMS = 100;
+const MAX_CONFLICT_RETRIES = 6;
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** One record's conditional write and the counters it moves. */
+interface LedgerWrite {
+  write: Required<Pick<TransactItem, 'Put'>> | Required<Pick<TransactItem, 'Update'>>;
+  counts?: { key: DeliveryKey; deltas: Partial<Record<CountField, number>> };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sortKey = (key: DeliveryKey) => `${key.channel}#${key.recipientId}`;
 
@@ -29,16 +51,17 @@ export class DynamoDeliveryStore implements DeliveryStore {
   private readonly table = tablesConfig().deliveries;
   private readonly heraldTable = tablesConfig().herald;
 
-  async createIfAbsent(delivery: StoredDelivery): Promise<boolean> {
-    return applied(() =>
-      dynamoDb.send(
-        new PutCommand({
+  async createMany(deliveries: StoredDelivery[]): Promise<StoredDelivery[]> {
+    return this.writeEach(deliveries, (delivery) => ({
+      write: {
+        Put: {
           TableName: this.table,
           Item: { ...delivery, sk: sortKey(delivery) },
           ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      ),
-    );
+        },
+      },
+      counts: { key: delivery, deltas: { recipients: 1 } },
+    }));
   }
 
   async count(broadcastId: string, channel: Channel): Promise<number> {
@@ -100,10 +123,27 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return Item ? toDelivery(Item) : undefined;
   }
 
-  async transition(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions = {}): Promise<boolean> {
-    const now = new Date().toISOString();
+  /** Concurrent single moves in this process share transactions (see GroupCommit). */
+  private readonly moves = new GroupCommit<DeliveryChange>(
+    (changes) => this.transitionMany(changes),
+    ({ key }) => `${key.broadcastId}#${sortKey(key)}`,
+    TRANSACTION_ITEMS / 2,
+  );
+
+  transition(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions = {}): Promise<boolean> {
+    return this.moves.submit({ ...options, key, to });
+  }
+
+  async transitionMany(changes: DeliveryChange[]): Promise<DeliveryChange[]> {
+    return this.writeEach(changes, (change) => ({
+      write: { Update: this.statusUpdate(change) },
+      counts: change.counts && { key: change.key, deltas: change.counts },
+    }));
+  }
+
+  private statusUpdate({ key, to, ...options }: DeliveryChange) {
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':to': to, ':now': now };
+    const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
     const sets = ['#status = :to', '#updatedAt = :now'];
     for (const field of ['providerId', 'lastError'] as const) {
       const value = options[field];
@@ -121,7 +161,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       condition += ` AND #status IN (${placeholders.join(', ')})`;
     }
     if (to === 'sending') values[':one'] = 1;
-    const update = {
+    return {
       TableName: this.table,
       Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
       UpdateExpression: `SET ${sets.join(', ')}${to === 'sending' ? ' ADD attempts :one' : ''}`,
@@ -129,15 +169,108 @@ export class DynamoDeliveryStore implements DeliveryStore {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
-    const counters =
-      options.counts && counterUpdate(this.heraldTable, key.broadcastId, key.channel, options.counts);
-    // The record and the broadcast's counters move together or not at all.
-    return applied(() =>
-      counters
-        ? dynamoDb.send(
-            new TransactWriteCommand({ TransactItems: [{ Update: update }, { Update: counters }] }),
-          )
-        : dynamoDb.send(new UpdateCommand(update)),
-    );
   }
+
+  /**
+   * Applies each entry's conditional write, with the broadcast counters they move, and returns
+   * the entries applied; one whose condition does not hold is left out and changes nothing.
+   * Entries share transactions that also carry their summed counter deltas, so records and
+   * counters move together and a batch costs one request, not one each.
+   */
+  private async writeEach<T>(entries: T[], toWrite: (entry: T) => LedgerWrite): Promise<T[]> {
+    const applied: T[] = [];
+    const writes = entries.map((entry) => ({ entry, ...toWrite(entry) }));
+    for (const chunk of transactionChunks(writes)) {
+      let pending = chunk;
+      for (let conflicts = 0; pending.length > 0; ) {
+        const outcome = await this.tryWrite(pending);
+        if (outcome === 'applied') {
+          applied.push(...pending.map(({ entry }) => entry));
+          break;
+        }
+        if (outcome === 'conflict') {
+          // Another transaction held an item (the broadcast's counters, usually): back off and retry.
+          if (++conflicts > MAX_CONFLICT_RETRIES) throw new Error('Ledger transaction kept conflicting');
+          await sleep(Math.random() * 20 * 2 ** conflicts);
+          continue;
+        }
+        // Those whose condition failed were handled already; the rest are written again without them.
+        pending = pending.filter((_, index) => !outcome.has(index));
+      }
+    }
+    return applied;
+  }
+
+  /** One request: 'applied', 'conflict', or the indexes of the writes whose condition failed. */
+  private async tryWrite(writes: LedgerWrite[]): Promise<'applied' | 'conflict' | Set<number>> {
+    const counters = summedCounters(this.heraldTable, writes);
+    const [only] = writes;
+    if (only && writes.length === 1 && counters.length === 0) {
+      const { write } = only;
+      const single = () =>
+        'Put' in write
+          ? dynamoDb.send(new PutCommand(write.Put))
+          : dynamoDb.send(new UpdateCommand(write.Update));
+      return (await applied(single)) ? 'applied' : new Set([0]);
+    }
+    try {
+      await dynamoDb.send(
+        new TransactWriteCommand({
+          TransactItems: [...writes.map(({ write }) => write), ...counters.map((Update) => ({ Update }))],
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+      if (!reasons) throw error;
+      if (reasons.slice(writes.length).some((reason) => reason.Code === 'ConditionalCheckFailed'))
+        throw new Error('The broadcast of these delivery records does not exist', { cause: error });
+      const failed = new Set(
+        reasons.flatMap((reason, index) =>
+          index < writes.length && reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+        ),
+      );
+      if (failed.size > 0) return failed;
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return 'conflict';
+      throw error;
+    }
+  }
+}
+
+const counterId = ({ broadcastId, channel }: DeliveryKey) => `${broadcastId}#${channel}`;
+
+/** Splits entries so each transaction's records and counter items fit DynamoDB's limit. */
+function transactionChunks<W extends LedgerWrite>(writes: W[]): W[][] {
+  const chunks: W[][] = [];
+  let chunk: W[] = [];
+  let counters = new Set<string>();
+  for (const write of writes) {
+    const counter = write.counts && counterId(write.counts.key);
+    const items = chunk.length + 1 + counters.size + (counter && !counters.has(counter) ? 1 : 0);
+    if (items > TRANSACTION_ITEMS) {
+      chunks.push(chunk);
+      chunk = [];
+      counters = new Set();
+    }
+    chunk.push(write);
+    if (counter) counters.add(counter);
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+/** One update per broadcast and channel, adding up what the writes move. */
+function summedCounters(table: string, writes: LedgerWrite[]) {
+  const sums = new Map<string, { key: DeliveryKey; deltas: Partial<Record<CountField, number>> }>();
+  for (const { counts } of writes) {
+    if (!counts) continue;
+    const id = counterId(counts.key);
+    const sum = sums.get(id) ?? { key: counts.key, deltas: {} };
+    for (const [field, delta] of Object.entries(counts.deltas) as [CountField, number][])
+      sum.deltas[field] = (sum.deltas[field] ?? 0) + delta;
+    sums.set(id, sum);
+  }
+  return [...sums.values()].flatMap(
+    ({ key, deltas }) => counterUpdate(table, key.broadcastId, key.channel, deltas) ?? [],
+  );
 }
