@@ -8,11 +8,13 @@ import { twilioSmsSender } from '#shared/clients/providers.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { SmsBatchMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
+import { CancellationWatch } from '#shared/use-cases/cancellation-watch.ts';
 import { sendSmsBatch } from '#shared/use-cases/send-sms-batch.ts';
 
 const config = deliveryConfig();
+const broadcasts = new DynamoBroadcastStore();
 const deps = {
-  broadcasts: new DynamoBroadcastStore(),
+  broadcasts,
   incidents: new DynamoIncidentStore(),
   templates: new DynamoTemplateStore(),
   customers: new DynamoCustomerDirectory(),
@@ -20,6 +22,7 @@ const deps = {
   sms: await twilioSmsSender(),
   smsRate: new DynamoRateLimiter('sms', rateFromPerSecond(config.smsPerSecond)),
   statusCallbackUrl: config.statusCallbackUrl,
+  cancellation: new CancellationWatch(broadcasts),
 };
 
 /** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */

@@ -12,6 +12,7 @@ import type {
   RateLimiter,
   TemplateStore,
 } from '#shared/ports/stores.ts';
+import type { CancellationWatch } from './cancellation-watch.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
 import { sendClaimed } from './record-outcome.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
@@ -24,11 +25,10 @@ export interface SendSmsBatchDeps {
   deliveries: DeliveryStore;
   sms: SmsSender;
   smsRate: RateLimiter;
+  /** Shared by the batches this process sends, so a cancel is read once a second, not once per batch. */
+  cancellation: CancellationWatch;
   statusCallbackUrl?: string;
 }
-
-/** How stale the worker's view of a cancellation may be: cancel stops sends within this. */
-const CANCEL_CHECK_MS = 1_000;
 
 /**
  * Sends one SMS batch.
@@ -36,7 +36,7 @@ const CANCEL_CHECK_MS = 1_000;
  *    delivery records (one BatchGetItem each);
  * 2. claims the records still queued in one write (queued → sending): a record already handled
  *    is skipped, so a redelivered batch never texts anyone twice;
- * 3. per claimed record, stops if the broadcast was cancelled (checked every second), renders
+ * 3. per claimed record, stops if the broadcast was cancelled (read once a second), renders
  *    the SMS in the customer's language from the record's payload and sends it through the
  *    ledger (`sendClaimed`), paced by the shared SMS rate; a customer who opted out since
  *    planning is not texted, and a provider saying "unsubscribed" opts them out;
@@ -82,16 +82,12 @@ export async function sendSmsBatch(
         .map((customerId) => ({ key: keyOf(customerId), to: 'sending', from: ['queued'] })),
     )
   ).map(({ key }) => key.recipientId);
-  let checkedAt = Date.now();
   let failures = 0;
   let attempted = 0;
 
   try {
     for (const customerId of claimed) {
-      if (Date.now() - checkedAt > CANCEL_CHECK_MS) {
-        if ((await deps.broadcasts.get(broadcastId))?.status === 'cancelled') return;
-        checkedAt = Date.now();
-      }
+      if (await deps.cancellation.isCancelled(broadcastId)) return;
       attempted++;
       const payload = deliveries.get(customerId)?.payload ?? {};
       const customer = customers.get(customerId);

@@ -126,8 +126,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   /** Concurrent single moves in this process share transactions (see GroupCommit). */
   private readonly moves = new GroupCommit<DeliveryChange>(
     (changes) => this.transitionMany(changes),
-    ({ key }) => `${key.broadcastId}#${sortKey(key)}`,
     TRANSACTION_ITEMS / 2,
+    ({ key }) => `${key.broadcastId}#${sortKey(key)}`,
   );
 
   transition(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions = {}): Promise<boolean> {

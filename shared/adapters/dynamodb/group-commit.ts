@@ -6,7 +6,8 @@ interface Waiting<T> {
 
 /**
  * Group commit: conditional writes submitted while a write is in flight wait for it to finish
- * and then go together, in one request, instead of one request each. An idle process writes at
+ * and then go together, in one request, instead of one request each (ledger moves, rate-limit
+ * slots). An idle process writes at
  * once, so nothing waits longer than one write; a busy one (many concurrent workers and
  * webhooks) turns hundreds of small transactions a second into a few large ones.
  * Entries with the same key never share a request (a transaction may touch an item only once);
@@ -18,13 +19,13 @@ export class GroupCommit<T> {
 
   /**
    * @param write writes the entries and returns those applied (whose condition held)
-   * @param keyOf identifies the item an entry writes
    * @param maxEntries entries per request at most
+   * @param keyOf identifies the item an entry writes, when two entries may write the same one
    */
   constructor(
     private readonly write: (entries: T[]) => Promise<T[]>,
-    private readonly keyOf: (entry: T) => string,
     private readonly maxEntries: number,
+    private readonly keyOf?: (entry: T) => string,
   ) {}
 
   /** Resolves true once the entry is written, false if its condition did not hold. */
@@ -55,10 +56,10 @@ export class GroupCommit<T> {
     const keys = new Set<string>();
     const later: Waiting<T>[] = [];
     for (const waiting of this.waiting) {
-      const key = this.keyOf(waiting.entry);
-      if (group.length < this.maxEntries && !keys.has(key)) {
+      const key = this.keyOf?.(waiting.entry);
+      if (group.length < this.maxEntries && (key === undefined || !keys.has(key))) {
         group.push(waiting);
-        keys.add(key);
+        if (key !== undefined) keys.add(key);
       } else {
         later.push(waiting);
       }

@@ -3,6 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { RateLimiter } from '#shared/ports/stores.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export interface Rate {
   /** Sends allowed per window. */
@@ -30,10 +31,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * A fixed-window counter in the herald table, shared by every concurrent worker of a provider:
  * each send takes one slot of the current window with a conditional ADD; a full window means
- * waiting for the next. Items expire through the table's TTL attribute.
+ * waiting for the next. Sends waiting at the same time in one process take their slots together,
+ * in one write (see GroupCommit). Items expire through the table's TTL attribute.
  */
 export class DynamoRateLimiter implements RateLimiter {
   private readonly table = tablesConfig().herald;
+  private readonly slots = new GroupCommit<object>((waiting) => this.take(waiting), Number.MAX_SAFE_INTEGER);
 
   constructor(
     private readonly name: string,
@@ -42,30 +45,41 @@ export class DynamoRateLimiter implements RateLimiter {
 
   async acquire(): Promise<void> {
     const { windowMs } = this.rate;
-    for (;;) {
-      const window = Math.floor(Date.now() / windowMs);
-      try {
-        await dynamoDb.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: `RATE#${this.name}`, sk: String(window) },
-            UpdateExpression: 'ADD used :one SET expiresAt = :expires',
-            ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':limit': this.rate.limit,
-              ':expires': Math.ceil(Date.now() / 1000) + 3600,
-            },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        // Full: wait for the next window, with a little jitter so waiting workers do not all collide.
-        await sleep(
-          Math.max(0, (window + 1) * windowMs - Date.now() + Math.random() * Math.min(20, windowMs / 4)),
-        );
-      }
+    const ticket = {};
+    while (!(await this.slots.submit(ticket))) {
+      // Full: wait for the next window, with a little jitter so waiting processes do not all collide.
+      const nextWindow = (Math.floor(Date.now() / windowMs) + 1) * windowMs;
+      await sleep(nextWindow - Date.now() + Math.random() * Math.min(20, windowMs / 4));
+    }
+  }
+
+  /**
+   * Takes a slot of the current window for as many of the waiting sends as fit, and returns
+   * those that got one. The ADD may overshoot the limit: the window is full either way.
+   */
+  private async take(waiting: object[]): Promise<object[]> {
+    const { limit, windowMs } = this.rate;
+    const wanted = Math.min(waiting.length, limit);
+    try {
+      const { Attributes } = await dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `RATE#${this.name}`, sk: String(Math.floor(Date.now() / windowMs)) },
+          UpdateExpression: 'ADD used :wanted SET expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+          ExpressionAttributeValues: {
+            ':wanted': wanted,
+            ':limit': limit,
+            ':expires': Math.ceil(Date.now() / 1000) + 3600,
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const usedBefore = Number(Attributes?.used) - wanted;
+      return waiting.slice(0, Math.min(wanted, limit - usedBefore));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return [];
+      throw error;
     }
   }
 }

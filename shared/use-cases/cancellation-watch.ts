@@ -1,0 +1,27 @@
+import type { BroadcastStore } from '#shared/ports/stores.ts';
+
+/**
+ * Whether a broadcast has been cancelled, as of at most `maxAgeMs` ago: the broadcast is read
+ * once per interval however many batches in this process are sending it, and cancel stops
+ * sends within that interval.
+ */
+export class CancellationWatch {
+  private readonly known = new Map<string, { readAt: number; cancelled: Promise<boolean> }>();
+
+  constructor(
+    private readonly broadcasts: BroadcastStore,
+    private readonly maxAgeMs = 1_000,
+  ) {}
+
+  isCancelled(broadcastId: string): Promise<boolean> {
+    const now = Date.now();
+    const known = this.known.get(broadcastId);
+    if (known && now - known.readAt <= this.maxAgeMs) return known.cancelled;
+    for (const [id, { readAt }] of this.known) if (now - readAt > this.maxAgeMs) this.known.delete(id);
+    const cancelled = this.broadcasts.get(broadcastId).then((broadcast) => broadcast?.status === 'cancelled');
+    // A failed read is not remembered: the next caller reads again.
+    cancelled.catch(() => this.known.delete(broadcastId));
+    this.known.set(broadcastId, { readAt: now, cancelled });
+    return cancelled;
+  }
+}
