@@ -15,8 +15,10 @@ const FINAL_STATUSES: Record<string, { to: DeliveryStatus; counter: CountField }
  * 2. moves the record from sent to delivered or undelivered, moving the counters with it (one
  *    conditional write in the usual case);
  * 3. a receipt can overtake the worker's own "sent" write: then the record moves straight from
- *    sending, and the worker's later write finds it settled and changes nothing;
- * 4. a repeated receipt finds the record settled and changes nothing.
+ *    sending (a second conditional write), and the worker's later write finds it settled and
+ *    changes nothing;
+ * 4. a repeated receipt finds the record settled and changes nothing (a read tells it from the
+ *    worker writing "sent" between the two writes).
  */
 export async function recordDeliveryReceipt(
   key: DeliveryKey,
@@ -32,18 +34,20 @@ export async function recordDeliveryReceipt(
       lastError,
       counts: { sent: -1, [final.counter]: 1 },
     });
+  const fromSending = () =>
+    deps.deliveries.transition(key, final.to, {
+      from: ['sending'],
+      providerId: receipt.providerId,
+      lastError,
+      counts: { [final.counter]: 1 },
+    });
   // The usual case, in one conditional write: the worker recorded "sent" before the receipt came.
   if (await fromSent()) return true;
-  const status = (await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId))?.status;
-  if (status !== 'sending') return status === 'sent' ? fromSent() : false;
-  const fromSending = await deps.deliveries.transition(key, final.to, {
-    from: ['sending'],
-    providerId: receipt.providerId,
-    lastError,
-    counts: { [final.counter]: 1 },
-  });
-  // The worker wrote "sent" between the read and this write: it is the usual case after all.
-  if (!fromSending) return fromSent();
+  if (!(await fromSending())) {
+    // Neither: the worker wrote "sent" between the two writes, or the record is settled already.
+    const status = (await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId))?.status;
+    return status === 'sent' ? fromSent() : false;
+  }
   // Only this path settles a record that was still to go, so only it can finish the broadcast.
   await settleBroadcast(key.broadcastId, deps.broadcasts);
   return true;

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDynamoDb, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 import { TABLES } from '#infra/tables.ts';
-import type { Broadcast, Delivery } from '#shared/domain/model.ts';
+import type { Broadcast, Channel, Delivery } from '#shared/domain/model.ts';
 import type { BroadcastStore, DeliveryStore, RateLimiter } from '#shared/ports/stores.ts';
 
 let dynamoDb: RunningDynamoDb;
@@ -39,14 +39,14 @@ afterAll(async () => {
   await dynamoDb?.stop();
 });
 
-async function newBroadcast(id: string): Promise<void> {
+async function newBroadcast(id: string, channels: Channel[] = ['sms']): Promise<void> {
   await broadcasts.create({
     id,
     incidentId: 'incident-1',
     templateId: 'strike',
     templateVersion: 1,
     variables: {},
-    channels: ['sms'],
+    channels,
     kind: 'initial',
     status: 'sending',
     createdAt: new Date().toISOString(),
@@ -55,9 +55,9 @@ async function newBroadcast(id: string): Promise<void> {
   } as Broadcast);
 }
 
-const queued = (broadcastId: string, recipientId: string): Delivery => ({
+const queued = (broadcastId: string, recipientId: string, channel: Channel = 'sms'): Delivery => ({
   broadcastId,
-  channel: 'sms',
+  channel,
   recipientId,
   status: 'queued',
   attempts: 0,
@@ -109,15 +109,24 @@ describe('the delivery ledger', () => {
   });
 
   it('gives each of many concurrent single moves its own answer, the same record moving once', async () => {
-    await newBroadcast('b-concurrent');
+    await newBroadcast('b-concurrent', ['sms', 'x']);
     await deliveries.createMany(ids(120).map((id) => queued('b-concurrent', id)));
-    const moves = [...ids(120), 'C7', 'C8'].map((id) =>
-      deliveries.transition(key('b-concurrent', id), 'sent', { from: ['queued'], counts: { sent: 1 } }),
-    );
-    const answers = await Promise.all(moves);
-    expect(answers.filter(Boolean)).toHaveLength(120);
-    expect(answers.slice(-2)).toEqual([false, false]);
-    expect((await broadcasts.get('b-concurrent'))?.counts.sms?.sent).toBe(120);
+    await deliveries.createMany(['en', 'fi'].map((language) => queued('b-concurrent', language, 'x')));
+    const sent = (recipientId: string, channel: Channel = 'sms') =>
+      deliveries.transition({ broadcastId: 'b-concurrent', channel, recipientId }, 'sent', {
+        from: ['queued'],
+        counts: { sent: 1 },
+      });
+    // SMS and X moves of one broadcast in the same transactions: its counters are one item.
+    const answers = await Promise.all([
+      ...[...ids(120), 'C7', 'C8'].map((id) => sent(id)),
+      sent('en', 'x'),
+      sent('fi', 'x'),
+    ]);
+    expect(answers.filter(Boolean)).toHaveLength(122);
+    expect(answers.slice(120, 122)).toEqual([false, false]);
+    const { counts } = (await broadcasts.get('b-concurrent')) ?? {};
+    expect([counts?.sms?.sent, counts?.x?.sent]).toEqual([120, 2]);
   });
 });
 

@@ -44,24 +44,26 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
   return broadcast;
 }
 
+/** Changes to a broadcast's counters, per channel and field. */
+export type CounterDeltas = Partial<Record<Channel, Partial<Record<CountField, number>>>>;
+
 /**
- * The update that adds `deltas` to a broadcast's counters, or undefined when all are zero.
+ * The one update that adds `deltas` to a broadcast's counters, or undefined when all are zero.
  * Counters live as flat attributes ("counts_sms_sent") so ADD works without first creating
- * nested maps. Exported so a delivery transition can apply it in the same transaction.
+ * nested maps. Exported so delivery moves can apply it in the same transaction.
  */
-export function counterUpdate(
-  table: string,
-  broadcastId: string,
-  channel: Channel,
-  deltas: Partial<Record<CountField, number>>,
-) {
-  const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+export function counterUpdate(table: string, broadcastId: string, deltas: CounterDeltas) {
+  const entries = Object.entries(deltas).flatMap(([channel, fields]) =>
+    Object.entries(fields ?? {}).flatMap(([field, delta]) =>
+      delta ? [{ attribute: `counts_${channel}_${field}`, delta }] : [],
+    ),
+  );
   if (entries.length === 0) return undefined;
   const names: Record<string, string> = {};
   const values: Record<string, number> = {};
-  const adds = entries.map(([field, delta], index) => {
-    names[`#c${index}`] = `counts_${channel}_${field}`;
-    values[`:d${index}`] = delta ?? 0;
+  const adds = entries.map(({ attribute, delta }, index) => {
+    names[`#c${index}`] = attribute;
+    values[`:d${index}`] = delta;
     return `#c${index} :d${index}`;
   });
   return {

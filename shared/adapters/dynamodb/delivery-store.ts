@@ -18,14 +18,14 @@ import type {
   DeliveryStore,
   TransitionOptions,
 } from '#shared/ports/stores.ts';
-import { counterUpdate } from './broadcast-store.ts';
+import { type CounterDeltas, counterUpdate } from './broadcast-store.ts';
 import { applied } from './conditional.ts';
 import { GroupCommit } from './group-commit.ts';
 
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
 
 const BATCH_GET_LIMIT = 100;
-/** DynamoDB's limit of items per transaction: records, and one counter item per broadcast and channel. */
+/** DynamoDB's limit of items per transaction: records, and one counter item per broadcast. */
 const TRANSACTION_ITEMS = 100;
 const MAX_CONFLICT_RETRIES = 6;
 
@@ -45,6 +45,14 @@ function toDelivery(item: Record<string, unknown>): StoredDelivery {
   const { sk: _sk, ...rest } = item;
   return rest as unknown as StoredDelivery;
 }
+
+/**
+ * Single moves made at the same time anywhere in this process (every worker's and webhook's
+ * store) share transactions (see GroupCommit). One queue for all also keeps a record's moves in
+ * the order they were made: a delivery receipt arriving while the worker's `sent` is queued
+ * waits for it instead of overtaking it.
+ */
+let processMoves: GroupCommit<DeliveryChange> | undefined;
 
 /** The delivery ledger: one record per broadcast × channel × recipient, written before any send. */
 export class DynamoDeliveryStore implements DeliveryStore {
@@ -123,15 +131,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
     return Item ? toDelivery(Item) : undefined;
   }
 
-  /** Concurrent single moves in this process share transactions (see GroupCommit). */
-  private readonly moves = new GroupCommit<DeliveryChange>(
-    (changes) => this.transitionMany(changes),
-    TRANSACTION_ITEMS / 2,
-    ({ key }) => `${key.broadcastId}#${sortKey(key)}`,
-  );
-
   transition(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions = {}): Promise<boolean> {
-    return this.moves.submit({ ...options, key, to });
+    processMoves ??= new GroupCommit<DeliveryChange>(
+      (changes) => this.transitionMany(changes),
+      TRANSACTION_ITEMS / 2,
+      ({ key }) => `${key.broadcastId}#${sortKey(key)}`,
+    );
+    return processMoves.submit({ ...options, key, to });
   }
 
   async transitionMany(changes: DeliveryChange[]): Promise<DeliveryChange[]> {
@@ -237,15 +243,14 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 }
 
-const counterId = ({ broadcastId, channel }: DeliveryKey) => `${broadcastId}#${channel}`;
-
 /** Splits entries so each transaction's records and counter items fit DynamoDB's limit. */
 function transactionChunks<W extends LedgerWrite>(writes: W[]): W[][] {
   const chunks: W[][] = [];
   let chunk: W[] = [];
   let counters = new Set<string>();
   for (const write of writes) {
-    const counter = write.counts && counterId(write.counts.key);
+    // All of a broadcast's counters are one item.
+    const counter = write.counts?.key.broadcastId;
     const items = chunk.length + 1 + counters.size + (counter && !counters.has(counter) ? 1 : 0);
     if (items > TRANSACTION_ITEMS) {
       chunks.push(chunk);
@@ -259,18 +264,18 @@ function transactionChunks<W extends LedgerWrite>(writes: W[]): W[][] {
   return chunks;
 }
 
-/** One update per broadcast and channel, adding up what the writes move. */
+/** One update per broadcast, adding up what the writes move on each of its channels. */
 function summedCounters(table: string, writes: LedgerWrite[]) {
-  const sums = new Map<string, { key: DeliveryKey; deltas: Partial<Record<CountField, number>> }>();
+  const sums = new Map<string, CounterDeltas>();
   for (const { counts } of writes) {
     if (!counts) continue;
-    const id = counterId(counts.key);
-    const sum = sums.get(id) ?? { key: counts.key, deltas: {} };
+    const { broadcastId, channel } = counts.key;
+    const deltas = sums.get(broadcastId) ?? {};
+    const fields = deltas[channel] ?? {};
     for (const [field, delta] of Object.entries(counts.deltas) as [CountField, number][])
-      sum.deltas[field] = (sum.deltas[field] ?? 0) + delta;
-    sums.set(id, sum);
+      fields[field] = (fields[field] ?? 0) + delta;
+    deltas[channel] = fields;
+    sums.set(broadcastId, deltas);
   }
-  return [...sums.values()].flatMap(
-    ({ key, deltas }) => counterUpdate(table, key.broadcastId, key.channel, deltas) ?? [],
-  );
+  return [...sums].flatMap(([broadcastId, deltas]) => counterUpdate(table, broadcastId, deltas) ?? []);
 }
