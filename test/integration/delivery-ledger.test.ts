@@ -6,10 +6,10 @@
  * several waiting sends in one write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDynamoDb, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
-import { TABLES } from '#infra/tables.ts';
+import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
 import type { Broadcast, Channel, Delivery } from '#shared/domain/model.ts';
 import type { BroadcastStore, DeliveryStore, RateLimiter } from '#shared/ports/stores.ts';
+import { startTestDynamoDb } from '#test/support/dynamodb-local.ts';
 
 let dynamoDb: RunningDynamoDb;
 let deliveries: DeliveryStore;
@@ -17,15 +17,7 @@ let broadcasts: BroadcastStore;
 let limiter: (limit: number, windowMs: number) => RateLimiter;
 
 beforeAll(async () => {
-  dynamoDb = await startDynamoDbLocal({ port: 0 });
-  for (const table of TABLES) process.env[table.envVar] = table.name;
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
-  // Imported only now: the DynamoDB client reads its endpoint from the environment at module load.
+  dynamoDb = await startTestDynamoDb();
   const { DynamoDeliveryStore } = await import('#shared/adapters/dynamodb/delivery-store.ts');
   const { DynamoBroadcastStore } = await import('#shared/adapters/dynamodb/broadcast-store.ts');
   const { DynamoRateLimiter } = await import('#shared/adapters/dynamodb/rate-limiter.ts');

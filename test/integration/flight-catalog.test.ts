@@ -4,10 +4,10 @@
  * and hour buckets that span midnight.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDynamoDb, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
-import { TABLES } from '#infra/tables.ts';
+import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
 import type { Flight } from '#shared/domain/model.ts';
 import type { FlightCatalog } from '#shared/ports/stores.ts';
+import { startTestDynamoDb } from '#test/support/dynamodb-local.ts';
 
 const flight = (flightNumber: string, origin: string, departure: string): Flight => ({
   flightNumber,
@@ -38,15 +38,7 @@ let dynamoDb: RunningDynamoDb;
 let catalog: FlightCatalog;
 
 beforeAll(async () => {
-  dynamoDb = await startDynamoDbLocal({ port: 0 });
-  for (const table of TABLES) process.env[table.envVar] = table.name;
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-    AWS_REGION: 'local',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
-  // Imported only now: the DynamoDB client reads its endpoint from the environment at module load.
+  dynamoDb = await startTestDynamoDb();
   const { DynamoFlightCatalog } = await import('#shared/adapters/dynamodb/flight-catalog.ts');
   catalog = new DynamoFlightCatalog();
   await catalog.putMany(FLIGHTS);
