@@ -132,6 +132,8 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   transition(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions = {}): Promise<boolean> {
+    // Every store of the process writes the same tables, so the first one's writes serve all.
+    // Groups of half a transaction: one transaction each, counters included, and a short wait.
     processMoves ??= new GroupCommit<DeliveryChange>(
       (changes) => this.transitionMany(changes),
       TRANSACTION_ITEMS / 2,
