@@ -1,4 +1,4 @@
-/** Small shared pieces: loading data, showing a problem, formatting times and counts. */
+/** Small shared pieces: loading data, showing a problem, form fields, formatting times and counts. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from './api.ts';
@@ -78,6 +78,34 @@ export function Loading({ what }: { what: string }) {
 /** A status word as a coloured badge. */
 export function Badge({ value }: { value: string }) {
   return <span class={`badge badge-${value.replace(/_/g, '-')}`}>{value.replace(/_/g, ' ')}</span>;
+}
+
+/** A labelled select over fixed values, each shown as it is. */
+export function ChoiceField<T extends string>({
+  id,
+  label,
+  value,
+  values,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: T;
+  values: readonly T[];
+  onChange: (value: T) => void;
+}) {
+  return (
+    <div>
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.currentTarget.value as T)}>
+        {values.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 export function Panel({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {

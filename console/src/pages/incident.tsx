@@ -11,7 +11,7 @@ import type { TemplateSummary } from '#shared/ports/stores.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, go, Loading, localTime, Panel, ProblemBox, plural, useLoad } from '../ui.tsx';
+import { Badge, ChoiceField, go, Loading, localTime, Panel, ProblemBox, plural, useLoad } from '../ui.tsx';
 import { BroadcastTable, type BroadcastView, CHANNEL_NAMES } from './broadcast.tsx';
 
 interface TemplateDetail {
@@ -294,20 +294,13 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
               ))}
             </select>
           </div>
-          <div>
-            <label for="broadcast-kind">Kind</label>
-            <select
-              id="broadcast-kind"
-              value={kind}
-              onChange={(event) => setKind(event.currentTarget.value as BroadcastKind)}
-            >
-              {BROADCAST_KINDS.map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
-          </div>
+          <ChoiceField
+            id="broadcast-kind"
+            label="Kind"
+            value={kind}
+            values={BROADCAST_KINDS}
+            onChange={setKind}
+          />
         </div>
         <fieldset>
           <legend>Channels</legend>

@@ -1,9 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
-import { INCIDENT_TYPES, type Incident, SEVERITIES } from '#shared/domain/model.ts';
+import {
+  INCIDENT_TYPES,
+  type Incident,
+  type IncidentType,
+  SEVERITIES,
+  type Severity,
+} from '#shared/domain/model.ts';
 import type { AirportMatch } from '#shared/use-cases/search-airports.ts';
 import { ApiProblem, api } from '../api.ts';
-import { go, ProblemBox, zoneLabel } from '../ui.tsx';
+import { ChoiceField, go, ProblemBox, zoneLabel } from '../ui.tsx';
 
 /** "yyyy-mm-ddThh:mm" for a datetime-local input, `hours` from now, on the hour. */
 function localInput(hours: number): string {
@@ -107,8 +113,8 @@ function AirportPicker({
 /** The operator's form for POST /incidents; times are typed in local time and sent with their offset. */
 export function NewIncidentPage() {
   const [title, setTitle] = useState('');
-  const [type, setType] = useState<string>('strike');
-  const [severity, setSeverity] = useState<string>('severe');
+  const [type, setType] = useState<IncidentType>('strike');
+  const [severity, setSeverity] = useState<Severity>('severe');
   const [start, setStart] = useState(() => localInput(0));
   const [end, setEnd] = useState(() => localInput(12));
   const [airports, setAirports] = useState<AirportMatch[]>([]);
@@ -195,30 +201,20 @@ export function NewIncidentPage() {
           onInput={(event) => setTitle(event.currentTarget.value)}
         />
         <div class="row">
-          <div>
-            <label for="incident-type">Type</label>
-            <select id="incident-type" value={type} onChange={(event) => setType(event.currentTarget.value)}>
-              {INCIDENT_TYPES.map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="incident-severity">Severity</label>
-            <select
-              id="incident-severity"
-              value={severity}
-              onChange={(event) => setSeverity(event.currentTarget.value)}
-            >
-              {SEVERITIES.map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
-          </div>
+          <ChoiceField
+            id="incident-type"
+            label="Type"
+            value={type}
+            values={INCIDENT_TYPES}
+            onChange={setType}
+          />
+          <ChoiceField
+            id="incident-severity"
+            label="Severity"
+            value={severity}
+            values={SEVERITIES}
+            onChange={setSeverity}
+          />
         </div>
         <fieldset>
           <legend>Window, in your local time: {zoneLabel()}</legend>
