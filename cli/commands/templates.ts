@@ -2,16 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
 import { type OutputOptions, print, table } from '#cli/output.ts';
-import type { TemplateVersion } from '#shared/domain/model.ts';
+import type { TemplateDetail, TemplateVersion } from '#shared/domain/model.ts';
 import type { TemplateSummary } from '#shared/ports/stores.ts';
-
-interface TemplateDetail {
-  id: string;
-  name: string;
-  latestVersion: number;
-  approvedVersion?: number;
-  versions: TemplateVersion[];
-}
 
 interface VersionRef {
   id: string;

@@ -1,5 +1,6 @@
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
+import type { TemplateDetail } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 
 const templates = new DynamoTemplateStore();
@@ -10,14 +11,12 @@ export const handler = apiHandler(async ({ pathParameters }) => {
   const versions = await templates.versions(id);
   const [latest] = versions;
   if (!latest) throw new NotFoundError('Template', id);
-  return {
-    status: 200,
-    body: {
-      id,
-      name: latest.name,
-      latestVersion: latest.version,
-      approvedVersion: versions.find((version) => version.status === 'approved')?.version,
-      versions,
-    },
+  const detail: TemplateDetail = {
+    id,
+    name: latest.name,
+    latestVersion: latest.version,
+    approvedVersion: versions.find((version) => version.status === 'approved')?.version,
+    versions,
   };
+  return { status: 200, body: detail };
 });

@@ -124,6 +124,16 @@ export interface TemplateVersion {
   rejectionReason?: string;
 }
 
+/** A template with every version, newest first: what `GET /templates/{id}` answers. */
+export interface TemplateDetail {
+  id: string;
+  name: string;
+  latestVersion: number;
+  /** The highest approved version, if any. */
+  approvedVersion?: number;
+  versions: TemplateVersion[];
+}
+
 export const BROADCAST_KINDS = ['initial', 'update', 'resolution'] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 export type BroadcastStatus =

@@ -5,7 +5,7 @@ import {
   CHANNELS,
   type Channel,
   type Incident,
-  type TemplateVersion,
+  type TemplateDetail,
 } from '#shared/domain/model.ts';
 import type { TemplateSummary } from '#shared/ports/stores.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
@@ -13,13 +13,6 @@ import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { Badge, ChoiceField, go, Loading, localTime, Panel, ProblemBox, plural, useLoad } from '../ui.tsx';
 import { BroadcastTable, type BroadcastView, CHANNEL_NAMES } from './broadcast.tsx';
-
-interface TemplateDetail {
-  id: string;
-  name: string;
-  approvedVersion?: number;
-  versions: TemplateVersion[];
-}
 
 interface BroadcastRequest {
   templateId: string;

@@ -5,20 +5,13 @@ import {
   type Language,
   TEMPLATE_FIELDS,
   type TemplateContent,
+  type TemplateDetail,
   type TemplateField,
   type TemplateVersion,
 } from '#shared/domain/model.ts';
 import { ApiProblem, api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { Badge, go, Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';
-
-interface TemplateDetail {
-  id: string;
-  name: string;
-  latestVersion: number;
-  approvedVersion?: number;
-  versions: TemplateVersion[];
-}
 
 const FIELD_LABELS: Record<TemplateField, string> = {
   sms: 'SMS (private: may use customer, booking and flight)',
