@@ -3,8 +3,10 @@
  * six at a time and Herald's resolver, each in a fresh process under the same heap ceiling.
  * Prints the table and the ratios against their targets.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { Incident } from '#shared/domain/model.ts';
 import { runProbe } from './scenarios.ts';
+import type { SeedFigures } from './synthetic-seed.ts';
 
 export interface AudienceRow {
   window: string;
@@ -59,4 +61,17 @@ export async function measureAudience(
     `Herald / the same Queries 6 at a time: ${rows.map((row) => percent(row.ratioToParallel)).join(', ')}`,
   );
   return { rows, rssRatio };
+}
+
+/** Writes bench/results/audience.json: the figures with the airline they were measured on. */
+export async function writeAudienceResults(
+  bookings: number,
+  seeded: SeedFigures,
+  audience: { rows: AudienceRow[]; rssRatio: number },
+): Promise<void> {
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(
+    'bench/results/audience.json',
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), bookings, seeded, ...audience }, null, 2)}\n`,
+  );
 }

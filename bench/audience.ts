@@ -8,9 +8,8 @@
  *    them (`raw-parallel`), then Herald's audience resolution over the same flights (`herald`);
  * 4. prints the rates, their ratios and Herald's peak RSS, and writes bench/results/audience.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
-import { measureAudience } from './audience-measure.ts';
+import { measureAudience, writeAudienceResults } from './audience-measure.ts';
 import { benchAirline, dynamoDbEnv, strikesFor } from './scenarios.ts';
 import { seedSynthetic } from './synthetic-seed.ts';
 
@@ -21,16 +20,9 @@ try {
   const env = dynamoDbEnv(dynamoDb.endpoint);
   Object.assign(process.env, env);
   const airline = benchAirline();
-  console.log(`Seeding a synthetic airline with ${airline.counts.bookings} bookings…`);
   const seeded = await seedSynthetic(airline, console.log);
-  console.log(`  seeded in ${seeded.seconds.toFixed(0)} s`);
-
-  const { rows, rssRatio } = await measureAudience(strikesFor(airline, TARGETS), env);
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/audience.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), bookings: airline.counts.bookings, seeded, rows, rssRatio }, null, 2)}\n`,
-  );
+  const audience = await measureAudience(strikesFor(airline, TARGETS), env);
+  await writeAudienceResults(airline.counts.bookings, seeded, audience);
   console.log('Written bench/results/audience.json');
 } finally {
   await dynamoDb.stop();

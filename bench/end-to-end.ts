@@ -14,7 +14,7 @@
  * 5. prints the tables, writes bench/results/{audience,end-to-end}.json and a chart of sends over time.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -22,7 +22,7 @@ import { startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/stack.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
-import { measureAudience } from './audience-measure.ts';
+import { measureAudience, writeAudienceResults } from './audience-measure.ts';
 import { sendsOverTimeSvg } from './chart.ts';
 import { benchAirline, dynamoDbEnv, strikesFor } from './scenarios.ts';
 import { seedSynthetic } from './synthetic-seed.ts';
@@ -171,9 +171,7 @@ let herald = await startHerald(stackEnv(1_000));
 try {
   Object.assign(process.env, dynamoDbEnv(herald.dynamoDbEndpoint));
   const airline = benchAirline();
-  console.log(`Seeding a synthetic airline with ${airline.counts.bookings} bookings…`);
   const seeded = await seedSynthetic(airline, console.log);
-  console.log(`  seeded in ${seeded.seconds.toFixed(0)} s`);
   const [small, large] = strikesFor(airline, TARGETS);
   if (!small || !large) throw new Error('No scenarios');
 
@@ -227,11 +225,7 @@ try {
     `Paced: ${pacedRun.smsReceived} SMS at ${pacedRun.sendRate.toFixed(1)}/s with HERALD_SMS_MPS=${PACED_RATE} (target within 5%)`,
   );
 
-  await mkdir('bench/results', { recursive: true });
-  await writeFile(
-    'bench/results/audience.json',
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), bookings: airline.counts.bookings, seeded, ...audience }, null, 2)}\n`,
-  );
+  await writeAudienceResults(airline.counts.bookings, seeded, audience);
   await writeFile(
     'bench/results/end-to-end.json',
     `${JSON.stringify(

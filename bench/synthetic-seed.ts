@@ -39,10 +39,12 @@ export interface SeedFigures {
   seconds: number;
 }
 
+/** Seeds the airline, telling `log` what it writes and how long it took. */
 export async function seedSynthetic(
   airline: SyntheticAirline,
   log: (line: string) => void,
 ): Promise<SeedFigures> {
+  log(`Seeding a synthetic airline with ${airline.counts.bookings} bookings…`);
   const { DynamoFlightCatalog } = await import('#shared/adapters/dynamodb/flight-catalog.ts');
   const { DynamoBookingIndex } = await import('#shared/adapters/dynamodb/booking-index.ts');
   const { writeAll } = await import('#shared/adapters/dynamodb/batch-write.ts');
@@ -63,10 +65,7 @@ export async function seedSynthetic(
     bookings.putSegments(chunk),
   );
   log(`  passenger-segments ${passengerSegmentCount}`);
-  return {
-    flights,
-    customers,
-    passengerSegments: passengerSegmentCount,
-    seconds: (performance.now() - started) / 1000,
-  };
+  const seconds = (performance.now() - started) / 1000;
+  log(`  seeded in ${seconds.toFixed(0)} s`);
+  return { flights, customers, passengerSegments: passengerSegmentCount, seconds };
 }
