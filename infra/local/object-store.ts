@@ -1,8 +1,11 @@
 /**
  * The local stand-in for the status bucket: objects in a folder, one file per key (the key
  * URI-encoded, so "status" and "status/fi" can both exist) plus its content type beside it.
+ * A put is atomic, as in S3: each file is written under a temporary name and renamed into place,
+ * so a reader sees the old object or the new one, never half of one.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export class LocalObjectStore {
@@ -14,8 +17,8 @@ export class LocalObjectStore {
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
     const file = this.fileOf(key);
-    await writeFile(`${file}.meta.json`, JSON.stringify({ contentType }));
-    await writeFile(file, body);
+    await replaceFile(`${file}.meta.json`, JSON.stringify({ contentType }));
+    await replaceFile(file, body);
   }
 
   async get(key: string): Promise<{ body: Buffer; contentType: string } | undefined> {
@@ -32,4 +35,10 @@ export class LocalObjectStore {
   private fileOf(key: string): string {
     return join(this.directory, encodeURIComponent(key));
   }
+}
+
+async function replaceFile(file: string, content: string | Buffer): Promise<void> {
+  const temporary = `${file}.${randomUUID()}.tmp`;
+  await writeFile(temporary, content);
+  await rename(temporary, file);
 }

@@ -80,16 +80,9 @@ describe('an incident through initial → update → resolution on the public si
 
   /** status.json is written last: once it shows a change, every other file has it too. */
   async function statusJson(): Promise<StatusDocument> {
-    return JSON.parse((await site('/status.json')).body) as StatusDocument;
-  }
-
-  /** The same, undefined while the local folder's file is half rewritten (S3 puts are atomic). */
-  async function statusJsonNow(): Promise<StatusDocument | undefined> {
-    try {
-      return await statusJson();
-    } catch {
-      return undefined;
-    }
+    const response = await site('/status.json');
+    expect(response.status).toBe(200);
+    return JSON.parse(response.body) as StatusDocument;
   }
 
   async function broadcast(
@@ -281,8 +274,8 @@ describe('an incident through initial → update → resolution on the public si
     expect(again.body.resolvedAt).toBe(resolved.body.resolvedAt);
     const before = document.generatedAt;
     document = await eventually(async () => {
-      const next = await statusJsonNow();
-      return next && next.generatedAt > before ? next : undefined;
+      const next = await statusJson();
+      return next.generatedAt > before ? next : undefined;
     });
     expect(document.recent.find((incident) => incident.id === id)?.updates).toHaveLength(3);
   });
@@ -306,7 +299,7 @@ describe('an incident through initial → update → resolution on the public si
     expect(resolved.body).toMatchObject({ id, status: 'resolved', resolvedAt: expect.any(String) });
 
     const entry = await eventually(async () =>
-      (await statusJsonNow())?.recent.find((incident) => incident.id === id && incident.updates.length === 2),
+      (await statusJson()).recent.find((incident) => incident.id === id && incident.updates.length === 2),
     );
     const last = entry.updates[1];
     expect(last).toMatchObject({ kind: 'resolution', publishedAt: resolved.body.resolvedAt });
