@@ -1,3 +1,4 @@
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tablesConfig } from '#shared/config.ts';
 import type { Booking, FlightRef, PassengerSegment } from '#shared/domain/model.ts';
 import type { BookingIndex, BookingWriter } from '#shared/ports/stores.ts';
@@ -16,21 +17,30 @@ function segmentsOf(booking: Booking): PassengerSegment[] {
   );
 }
 
+/**
+ * The passengers of one flight: its byFlight index pages, with only the two attributes that are
+ * not the flight itself. DynamoDB bills the whole item either way; what this saves is the bytes
+ * sent and parsed, about two thirds (the benchmark's bare Query loop sends this same request).
+ */
+export function passengersQuery(table: string, ref: FlightRef): QueryCommandInput {
+  return {
+    TableName: table,
+    IndexName: 'byFlight',
+    KeyConditionExpression: 'flightKey = :flight',
+    ExpressionAttributeValues: { ':flight': flightKey(ref) },
+    ProjectionExpression: 'bookingRef, customerId',
+  };
+}
+
 /** Bookings table: one item per passenger per segment, found by flight through the byFlight GSI. */
 export class DynamoBookingIndex implements BookingIndex, BookingWriter {
   private readonly table = tablesConfig().bookings;
 
   async *passengersOn(ref: FlightRef): AsyncIterable<PassengerSegment[]> {
-    const pages = queryPages({
-      TableName: this.table,
-      IndexName: 'byFlight',
-      KeyConditionExpression: 'flightKey = :flight',
-      ExpressionAttributeValues: { ':flight': flightKey(ref) },
-    });
-    for await (const items of pages) {
+    for await (const items of queryPages(passengersQuery(this.table, ref))) {
       yield items.map((item) => {
-        const { bookingRef, customerId, flightNumber, date } = item as unknown as PassengerSegment;
-        return { bookingRef, customerId, flightNumber, date };
+        const { bookingRef, customerId } = item as Pick<PassengerSegment, 'bookingRef' | 'customerId'>;
+        return { bookingRef, customerId, flightNumber: ref.flightNumber, date: ref.date };
       });
     }
   }
