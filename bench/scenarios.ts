@@ -64,7 +64,8 @@ export function strikesFor(airline: SyntheticAirline, recipientTargets: number[]
   });
 }
 
-export type ProbeMode = 'raw' | 'raw-parallel' | 'herald';
+export const PROBE_MODES = ['raw', 'raw-parallel', 'raw-lookups', 'herald'] as const;
+export type ProbeMode = (typeof PROBE_MODES)[number];
 
 export interface Probe {
   mode: ProbeMode;
