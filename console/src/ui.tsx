@@ -81,6 +81,21 @@ export function Badge({ value }: { value: string }) {
 }
 
 /** A labelled select over fixed values, each shown as it is. */
+/** A table's header row: one column header per name, announced as such by screen readers. */
+export function ColumnHeads({ names }: { names: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {names.map((name) => (
+          <th key={name} scope="col">
+            {name}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function ChoiceField<T extends string>({
   id,
   label,

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry } from '#shared/ports/stores.ts';
 import { api } from '../api.ts';
-import { Loading, localTime, ProblemBox } from '../ui.tsx';
+import { ColumnHeads, Loading, localTime, ProblemBox } from '../ui.tsx';
 
 interface Page {
   items: AuditEntry[];
@@ -40,15 +40,7 @@ export function AuditPage() {
       {entries.length > 0 && (
         <table>
           <caption class="visually-hidden">Audit entries, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Resource</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['When', 'Who', 'Action', 'Resource', 'Details']} />
           <tbody>
             {entries.map((entry) => (
               <tr key={entry.id}>

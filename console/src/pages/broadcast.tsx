@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Broadcast, BroadcastStatus, Channel, ChannelCounts } from '#shared/domain/model.ts';
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, Loading, localTime, Panel, ProblemBox, useInterval, useLoad } from '../ui.tsx';
+import { Badge, ColumnHeads, Loading, localTime, Panel, ProblemBox, useInterval, useLoad } from '../ui.tsx';
 
 export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
 
@@ -86,17 +86,7 @@ export function BroadcastTable({
   return (
     <table>
       <caption class="visually-hidden">Broadcasts, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">Sent</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Template</th>
-          <th scope="col">Status</th>
-          <th scope="col">SMS done</th>
-          <th scope="col">By</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
+      <ColumnHeads names={['Sent', 'Kind', 'Template', 'Status', 'SMS done', 'By', 'Actions']} />
       <tbody>
         {broadcasts.map((broadcast) => (
           <tr key={broadcast.id}>
@@ -197,17 +187,7 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
       </p>
       <Panel title="Progress by channel" id="progress-heading">
         <table class="progress-table">
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Done</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Opted out</th>
-              <th scope="col">Queued</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Channel', 'Done', 'Sent', 'Delivered', 'Failed', 'Opted out', 'Queued']} />
           <tbody>
             {data.channels.map((channel) => {
               const counts = data.counts[channel];

@@ -11,7 +11,18 @@ import type { TemplateSummary } from '#shared/ports/stores.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, ChoiceField, go, Loading, localTime, Panel, ProblemBox, plural, useLoad } from '../ui.tsx';
+import {
+  Badge,
+  ChoiceField,
+  ColumnHeads,
+  go,
+  Loading,
+  localTime,
+  Panel,
+  ProblemBox,
+  plural,
+  useLoad,
+} from '../ui.tsx';
 import { BroadcastTable, type BroadcastView, CHANNEL_NAMES } from './broadcast.tsx';
 
 interface BroadcastRequest {
@@ -107,15 +118,7 @@ function PreviewView({ preview, channels }: { preview: Preview; channels: Channe
       <details>
         <summary>Affected flights ({preview.affectedFlights.length})</summary>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Flight</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">Departure</th>
-              <th scope="col">Arrival</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Flight', 'From', 'To', 'Departure', 'Arrival']} />
           <tbody>
             {preview.affectedFlights.map((flight) => (
               <tr key={`${flight.flightNumber}${flight.date}`}>

@@ -1,7 +1,7 @@
 import type { Incident } from '#shared/domain/model.ts';
 import { api } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
+import { Badge, ColumnHeads, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
 
 /** Every incident, newest first; operators open new ones from here. */
 export function IncidentsPage({ can }: { can: Abilities }) {
@@ -22,16 +22,7 @@ export function IncidentsPage({ can }: { can: Abilities }) {
       {incidents.data && incidents.data.items.length > 0 && (
         <table>
           <caption class="visually-hidden">Incidents, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Title</th>
-              <th scope="col">Status</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Type</th>
-              <th scope="col">Window</th>
-              <th scope="col">Opened by</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Title', 'Status', 'Severity', 'Type', 'Window', 'Opened by']} />
           <tbody>
             {incidents.data.items.map((incident) => (
               <tr key={incident.id}>

@@ -1,7 +1,7 @@
 import type { TemplateSummary } from '#shared/ports/stores.ts';
 import { api } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
+import { Badge, ColumnHeads, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
 
 /** Every template with the status of its latest version and the version broadcasts use. */
 export function TemplatesPage({ can }: { can: Abilities }) {
@@ -21,15 +21,7 @@ export function TemplatesPage({ can }: { can: Abilities }) {
       {templates.data && (
         <table>
           <caption class="visually-hidden">Templates</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Id</th>
-              <th scope="col">Latest version</th>
-              <th scope="col">Approved version</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Name', 'Id', 'Latest version', 'Approved version', 'Updated']} />
           <tbody>
             {templates.data.items.map((template) => (
               <tr key={template.id}>
