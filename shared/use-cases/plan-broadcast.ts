@@ -81,7 +81,8 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
   await settleBroadcast(broadcastId, deps.broadcasts);
 }
 
-function queuedDelivery(
+/** A new ledger record, not yet tried: what the planner writes for each recipient of a channel. */
+export function queuedDelivery(
   broadcastId: string,
   channel: Channel,
   recipientId: string,

@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
-import type { Broadcast, Channel, Delivery } from '#shared/domain/model.ts';
+import type { Broadcast, Channel } from '#shared/domain/model.ts';
 import type { BroadcastStore, DeliveryStore, RateLimiter } from '#shared/ports/stores.ts';
+import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { startTestDynamoDb } from '#test/support/dynamodb-local.ts';
 
 let dynamoDb: RunningDynamoDb;
@@ -47,14 +48,6 @@ async function newBroadcast(id: string, channels: Channel[] = ['sms']): Promise<
   } as Broadcast);
 }
 
-const queued = (broadcastId: string, recipientId: string, channel: Channel = 'sms'): Delivery => ({
-  broadcastId,
-  channel,
-  recipientId,
-  status: 'queued',
-  attempts: 0,
-  updatedAt: new Date().toISOString(),
-});
 const key = (broadcastId: string, recipientId: string) => ({
   broadcastId,
   channel: 'sms' as const,
@@ -65,11 +58,11 @@ const ids = (count: number, from = 0) => Array.from({ length: count }, (_, index
 describe('the delivery ledger', () => {
   it('creates only absent records, in transactions of at most 100 items, and counts what it created', async () => {
     await newBroadcast('b-create');
-    const first = await deliveries.createMany(ids(3).map((id) => queued('b-create', id)));
+    const first = await deliveries.createMany(ids(3).map((id) => queuedDelivery('b-create', 'sms', id)));
     expect(first.map(({ recipientId }) => recipientId)).toEqual(['C0', 'C1', 'C2']);
 
     // 250 records, 3 of them already there: three transactions, the existing ones left out.
-    const second = await deliveries.createMany(ids(250).map((id) => queued('b-create', id)));
+    const second = await deliveries.createMany(ids(250).map((id) => queuedDelivery('b-create', 'sms', id)));
     expect(second).toHaveLength(247);
     expect(second.map(({ recipientId }) => recipientId)).not.toContain('C1');
     expect(await deliveries.count('b-create', 'sms')).toBe(250);
@@ -78,7 +71,7 @@ describe('the delivery ledger', () => {
 
   it('moves only the records in the expected state and the counters by exactly those moves', async () => {
     await newBroadcast('b-move');
-    await deliveries.createMany(ids(5).map((id) => queued('b-move', id)));
+    await deliveries.createMany(ids(5).map((id) => queuedDelivery('b-move', 'sms', id)));
     await deliveries.transition(key('b-move', 'C2'), 'sending', { from: ['queued'] });
 
     const claimed = await deliveries.transitionMany(
@@ -102,8 +95,10 @@ describe('the delivery ledger', () => {
 
   it('gives each of many concurrent single moves its own answer, the same record moving once', async () => {
     await newBroadcast('b-concurrent', ['sms', 'x']);
-    await deliveries.createMany(ids(120).map((id) => queued('b-concurrent', id)));
-    await deliveries.createMany(['en', 'fi'].map((language) => queued('b-concurrent', language, 'x')));
+    await deliveries.createMany(ids(120).map((id) => queuedDelivery('b-concurrent', 'sms', id)));
+    await deliveries.createMany(
+      ['en', 'fi'].map((language) => queuedDelivery('b-concurrent', 'x', language)),
+    );
     const sent = (recipientId: string, channel: Channel = 'sms') =>
       deliveries.transition({ broadcastId: 'b-concurrent', channel, recipientId }, 'sent', {
         from: ['queued'],
