@@ -8,7 +8,7 @@
  * - `herald`: Herald's audience resolution.
  * Prints one JSON line. Run by bench/audience-measure.ts.
  */
-import { BatchGetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Flight, Incident } from '#shared/domain/model.ts';
 import { PROBE_MODES, type ProbeMode } from './scenarios.ts';
 
@@ -50,22 +50,17 @@ const countItem = () => {
 };
 
 /** Every customer on the flights once, in flight order: the keys Herald looks up. */
-async function customersOnFlights(): Promise<unknown[]> {
-  const customerIds = new Set<unknown>();
-  for (const flight of flights) await readPages(flight, (item) => customerIds.add(item.customerId));
+async function customersOnFlights(): Promise<string[]> {
+  const customerIds = new Set<string>();
+  for (const flight of flights) await readPages(flight, (item) => customerIds.add(String(item.customerId)));
   return [...customerIds];
 }
 
-async function lookUpAll(customerIds: unknown[]): Promise<void> {
+/** Herald's own lookup, 100 customers a BatchGetItem, one request at a time. */
+async function lookUpAll(customerIds: string[]): Promise<void> {
+  const customers = new DynamoCustomerDirectory();
   for (let offset = 0; offset < customerIds.length; offset += 100) {
-    let keys = customerIds.slice(offset, offset + 100).map((customerId) => ({ customerId }));
-    while (keys.length > 0) {
-      const { Responses, UnprocessedKeys } = await dynamoDb.send(
-        new BatchGetCommand({ RequestItems: { [tables.customers]: { Keys: keys } } }),
-      );
-      items += Responses?.[tables.customers]?.length ?? 0;
-      keys = (UnprocessedKeys?.[tables.customers]?.Keys ?? []) as typeof keys;
-    }
+    items += (await customers.getMany(customerIds.slice(offset, offset + 100))).length;
   }
 }
 
