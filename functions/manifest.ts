@@ -63,12 +63,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
 /** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */
 export type BusTarget = 'planner' | Channel;
 
+/** The time limit of every API route's Lambda (API Gateway's own limit is 30 s). */
+export const API_TIMEOUT_SECONDS = 10;
+
 export interface Worker {
   handler: string;
   target: BusTarget;
   /** SQS batch size for the event source. */
   batchSize: number;
-  /** Seconds a received message stays invisible; must exceed the function timeout. */
+  /** The Lambda's time limit, locally too; the handler stops its own work a little before it. */
+  timeoutSeconds: number;
+  /**
+   * Seconds a received message stays invisible: twice the timeout, so a message only becomes
+   * visible again once the invocation that holds it has certainly ended.
+   */
   visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
@@ -79,15 +87,31 @@ export const WORKERS: readonly Worker[] = [
     handler: 'plan-broadcast',
     target: 'planner',
     batchSize: 1,
+    timeoutSeconds: 450,
     visibilityTimeoutSeconds: 900,
     maxReceiveCount: 3,
   },
-  { handler: 'send-sms', target: 'sms', batchSize: 1, visibilityTimeoutSeconds: 300, maxReceiveCount: 5 },
-  { handler: 'post-to-x', target: 'x', batchSize: 1, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  {
+    handler: 'send-sms',
+    target: 'sms',
+    batchSize: 1,
+    timeoutSeconds: 150,
+    visibilityTimeoutSeconds: 300,
+    maxReceiveCount: 5,
+  },
+  {
+    handler: 'post-to-x',
+    target: 'x',
+    batchSize: 1,
+    timeoutSeconds: 30,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+  },
   {
     handler: 'post-to-facebook',
     target: 'facebook',
     batchSize: 1,
+    timeoutSeconds: 30,
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 5,
   },
@@ -95,6 +119,7 @@ export const WORKERS: readonly Worker[] = [
     handler: 'publish-status',
     target: 'status',
     batchSize: 1,
+    timeoutSeconds: 30,
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 5,
   },
@@ -133,6 +158,10 @@ export function handlerEntry(handler: string): string {
 export interface Schedule {
   handler: string;
   everyMinutes: number;
+  /** The Lambda's time limit, locally too; the sweep holds its lease for this long at most. */
+  timeoutSeconds: number;
 }
 
-export const SCHEDULES: readonly Schedule[] = [{ handler: 'sweep-stalled-broadcasts', everyMinutes: 1 }];
+export const SCHEDULES: readonly Schedule[] = [
+  { handler: 'sweep-stalled-broadcasts', everyMinutes: 1, timeoutSeconds: 60 },
+];

@@ -3,17 +3,25 @@ import { deliveryConfig } from '#shared/config.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { estimateCompletion } from '#shared/use-cases/estimate-completion.ts';
+import { countsAreFinal } from '#shared/use-cases/settle-broadcast.ts';
 
 const broadcasts = new DynamoBroadcastStore();
-const { smsPerSecond } = deliveryConfig();
+const { smsPerSecond, providerTimeoutMs } = deliveryConfig();
 
-/** GET /broadcasts/{id}: status, per-channel counts and when the last SMS should go. */
+/**
+ * GET /broadcasts/{id}: status, per-channel counts, when the last SMS should go, and whether the
+ * counts can still change (a cancelled broadcast's sends in flight still finish).
+ */
 export const handler = apiHandler(async ({ pathParameters }) => {
   const id = pathParameters.id ?? '';
   const broadcast = await broadcasts.get(id);
   if (!broadcast) throw new NotFoundError('Broadcast', id);
   return {
     status: 200,
-    body: { ...broadcast, estimatedCompletion: estimateCompletion(broadcast, smsPerSecond) },
+    body: {
+      ...broadcast,
+      estimatedCompletion: estimateCompletion(broadcast, smsPerSecond),
+      countsFinal: countsAreFinal(broadcast, Date.now(), providerTimeoutMs),
+    },
   };
 });

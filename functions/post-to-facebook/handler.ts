@@ -8,18 +8,26 @@ import { deliveryConfig } from '#shared/config.ts';
 import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
 import { messageLanguage } from '#shared/domain/eligibility.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
+import { CancellationWatch } from '#shared/use-cases/cancellation-watch.ts';
 import { postPublic } from '#shared/use-cases/post-public.ts';
 
+const config = deliveryConfig();
+const broadcasts = new DynamoBroadcastStore();
 const deps = {
-  broadcasts: new DynamoBroadcastStore(),
+  broadcasts,
   incidents: new DynamoIncidentStore(),
   templates: new DynamoTemplateStore(),
   deliveries: new DynamoDeliveryStore(),
   poster: await facebookPoster(),
-  rate: new DynamoRateLimiter('facebook', rateFromPerSecond(deliveryConfig().facebookPerSecond)),
+  rate: new DynamoRateLimiter('facebook', rateFromPerSecond(config.facebookPerSecond)),
+  cancellation: new CancellationWatch(broadcasts),
+  providerTimeoutMs: config.providerTimeoutMs,
 };
 
 /** Facebook queue: one post per language. */
-export const handler = sqsWorker('post-to-facebook', PublicPostMessage, ({ broadcastId, recipientId }) =>
-  postPublic('facebook', broadcastId, messageLanguage(recipientId), deps),
+export const handler = sqsWorker(
+  'post-to-facebook',
+  PublicPostMessage,
+  ({ broadcastId, recipientId }, invocation) =>
+    postPublic('facebook', broadcastId, messageLanguage(recipientId), deps, invocation),
 );

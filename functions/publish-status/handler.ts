@@ -4,7 +4,7 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoIncidentStore, DynamoTimelineStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { S3StaticSite } from '#shared/adapters/s3-static-site.ts';
-import { statusSiteConfig } from '#shared/config.ts';
+import { deliveryConfig, statusSiteConfig } from '#shared/config.ts';
 import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import {
@@ -21,6 +21,7 @@ const deps = {
   timeline: new DynamoTimelineStore(),
   site: new S3StaticSite(),
   siteUrl: statusSiteConfig().HERALD_STATUS_SITE_URL,
+  providerTimeoutMs: deliveryConfig().providerTimeoutMs,
 };
 
 const StatusMessage = z.union([PublicPostMessage, IncidentChangedMessage]);
@@ -29,8 +30,8 @@ const StatusMessage = z.union([PublicPostMessage, IncidentChangedMessage]);
  * Status queue: a broadcast's entry is appended to its incident's timeline, or an incident
  * changed by hand; either way the static status files are rewritten.
  */
-export const handler = sqsWorker('publish-status', StatusMessage, (message) =>
+export const handler = sqsWorker('publish-status', StatusMessage, (message, invocation) =>
   'broadcastId' in message
-    ? publishStatus(message.broadcastId, deps)
+    ? publishStatus(message.broadcastId, deps, invocation)
     : publishIncidentChange(message.incidentId, deps),
 );

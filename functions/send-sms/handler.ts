@@ -4,6 +4,7 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { SmsBatchMessage } from '#shared/domain/bus-messages.ts';
@@ -23,12 +24,11 @@ const deps = {
   smsRate: new DynamoRateLimiter('sms', rateFromPerSecond(config.smsPerSecond)),
   statusCallbackUrl: config.statusCallbackUrl,
   cancellation: new CancellationWatch(broadcasts),
+  fanout: new SnsFanout(),
+  providerTimeoutMs: config.providerTimeoutMs,
 };
 
 /** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */
-export const handler = sqsWorker(
-  'send-sms',
-  SmsBatchMessage,
-  ({ broadcastId, customerIds }, { lastChance }) =>
-    sendSmsBatch(broadcastId, customerIds, deps, { lastChance }),
+export const handler = sqsWorker('send-sms', SmsBatchMessage, ({ broadcastId, customerIds }, invocation) =>
+  sendSmsBatch(broadcastId, customerIds, deps, invocation),
 );

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
+import { DynamoLeaseStore } from '#shared/adapters/dynamodb/lease-store.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { type SweepResult, sweepStalledBroadcasts } from '#shared/use-cases/sweep-stalled-broadcasts.ts';
@@ -11,11 +12,13 @@ const deps = {
   broadcasts: new DynamoBroadcastStore(),
   deliveries: new DynamoDeliveryStore(),
   fanout: new SnsFanout(),
+  leases: new DynamoLeaseStore(),
   smsBatchSize: config.smsBatchSize,
 };
 
 /**
- * Every minute: publish again whatever a stalled broadcast lost. An event whose detail names
+ * Every minute: publish again whatever a stalled broadcast lost; a sweep still running when the
+ * next one starts keeps it out (a lease). An event whose detail names
  * `stalledBefore` sweeps everything older than that (the local stack does so after a restart,
  * when every in-memory queue is gone).
  */
@@ -24,9 +27,12 @@ export const handler = middy<
   SweepResult,
   Error,
   Context
->().handler((event) => {
+>().handler((event, context) => {
   const stalledBefore = event.detail?.stalledBefore
     ? new Date(event.detail.stalledBefore)
     : new Date(Date.now() - config.sweepStallSeconds * 1000);
-  return sweepStalledBroadcasts(stalledBefore, deps);
+  return sweepStalledBroadcasts(stalledBefore, deps, {
+    id: context.awsRequestId,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+  });
 });

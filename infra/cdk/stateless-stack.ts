@@ -11,7 +11,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { API_ROUTES, type ApiRoute, SCHEDULES, WORKERS, type Worker } from '#functions/manifest.ts';
+import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute, SCHEDULES, WORKERS } from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { ConsoleDeployment } from './constructs/console-deployment.ts';
@@ -142,14 +142,6 @@ export interface HeraldStatelessStackProps extends StackProps {
   readonly config: HeraldConfig;
 }
 
-/**
- * The worker function timeout: half the queue's visibility timeout, so a message only becomes
- * visible again once the invocation that holds it has certainly ended.
- */
-export function workerTimeout(worker: Worker): Duration {
-  return Duration.seconds(Math.min(900, Math.floor(worker.visibilityTimeoutSeconds / 2)));
-}
-
 function parseRouteKey(route: ApiRoute): { method: apigw.HttpMethod; path: string } {
   const [method, path] = route.routeKey.split(' ');
   if (!method || !path || !(method in apigw.HttpMethod)) throw new Error(`Bad route key '${route.routeKey}'`);
@@ -180,13 +172,13 @@ export class HeraldStatelessStack extends Stack {
     this.functions = functions;
     const concurrency = workerConcurrency(config);
 
-    const create = (handler: string, timeout?: Duration): HeraldFunction => {
+    const create = (handler: string, timeout: Duration): HeraldFunction => {
       const access = ACCESS[handler];
       if (!access) throw new Error(`No access rules for handler '${handler}': add it to ACCESS`);
       const reserved = concurrency[handler]?.reserved;
       const fn = new HeraldFunction(this, handler, {
         handler,
-        ...(timeout ? { timeout } : {}),
+        timeout,
         ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
         logRetention: config.logRetention,
         environment: { ...this.environmentFor(access, props), ...this.settingsFor(handler, props) },
@@ -248,7 +240,7 @@ export class HeraldStatelessStack extends Stack {
     });
 
     for (const route of API_ROUTES) {
-      const fn = create(route.handler);
+      const fn = create(route.handler, Duration.seconds(API_TIMEOUT_SECONDS));
       const { method, path } = parseRouteKey(route);
       const [created] = this.api.addRoutes({
         path,
@@ -266,7 +258,7 @@ export class HeraldStatelessStack extends Stack {
     }
 
     for (const worker of WORKERS) {
-      const fn = create(worker.handler, workerTimeout(worker));
+      const fn = create(worker.handler, Duration.seconds(worker.timeoutSeconds));
       const maxConcurrency = concurrency[worker.handler]?.maxConcurrency;
       fn.function.addEventSource(
         new SqsEventSource(props.bus.queueFor(worker.handler).queue, {
@@ -278,7 +270,7 @@ export class HeraldStatelessStack extends Stack {
     }
 
     for (const schedule of SCHEDULES) {
-      const fn = create(schedule.handler);
+      const fn = create(schedule.handler, Duration.seconds(schedule.timeoutSeconds));
       new events.Rule(this, `${schedule.handler}-schedule`, {
         schedule: events.Schedule.rate(Duration.minutes(schedule.everyMinutes)),
         targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],

@@ -27,7 +27,7 @@ export interface QueueOptions {
   batchSize: number;
   visibilityTimeoutMs: number;
   /** The handler's time limit (its Lambda timeout); shorter than the visibility timeout. */
-  timeoutMs?: number;
+  timeoutMs: number;
   maxReceiveCount: number;
   /** Concurrent handler invocations, like a Lambda's reserved concurrency. */
   concurrency: number;
@@ -136,7 +136,7 @@ export class LocalQueue {
     try {
       const response = await this.handler(
         { Records: batch.map((message) => this.toRecord(message)) },
-        lambdaContext(this.options.name, this.options.timeoutMs ?? this.options.visibilityTimeoutMs),
+        lambdaContext(this.options.name, this.options.timeoutMs),
       );
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {

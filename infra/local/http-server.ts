@@ -13,7 +13,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { API_ROUTES, type ApiRoute } from '#functions/manifest.ts';
+import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute } from '#functions/manifest.ts';
 import { problemResponse } from '#shared/http/problem.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LocalObjectStore } from './object-store.ts';
@@ -30,8 +30,6 @@ interface CompiledRoute {
   pattern: RegExp;
   parameterNames: string[];
 }
-
-const API_TIMEOUT_MS = 29_000;
 
 function compile(route: ApiRoute): CompiledRoute {
   const [method = '', path = ''] = route.routeKey.split(' ');
@@ -200,7 +198,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
       const handler = options.handlers.get(candidate.route.handler);
       if (!handler) throw new Error(`No handler loaded for ${candidate.route.routeKey}`);
       const event = apiEvent(request, url, candidate, pathParameters, user, await readBody(request));
-      send(response, await handler(event, lambdaContext(candidate.route.handler, API_TIMEOUT_MS)));
+      send(
+        response,
+        await handler(event, lambdaContext(candidate.route.handler, API_TIMEOUT_SECONDS * 1000)),
+      );
       return true;
     }
     return false;

@@ -23,11 +23,6 @@ import { type LocalUser, loadUsers } from './users.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const STATUS_BUCKET = 'herald-status-local';
-/**
- * Locally a failed message comes back within seconds rather than the minutes AWS waits out a
- * Lambda timeout; as in AWS, a handler gets half the visibility timeout to finish.
- */
-const LOCAL_VISIBILITY_TIMEOUT_MS = 20_000;
 /** Locally the sweeper runs often and calls a broadcast stalled sooner than in AWS. */
 const LOCAL_SWEEP_INTERVAL_MS = 5_000;
 const LOCAL_SWEEP_STALL_SECONDS = '15';
@@ -123,8 +118,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         {
           name: `herald-${worker.handler}`,
           batchSize: worker.batchSize,
-          visibilityTimeoutMs: Math.min(LOCAL_VISIBILITY_TIMEOUT_MS, worker.visibilityTimeoutSeconds * 1000),
-          timeoutMs: Math.min(LOCAL_VISIBILITY_TIMEOUT_MS, worker.visibilityTimeoutSeconds * 1000) / 2,
+          // The manifest's timeouts, as CDK deploys them: a failed message returns as late as in AWS;
+          // the sweeper, which runs more often here, brings its records back sooner.
+          visibilityTimeoutMs: worker.visibilityTimeoutSeconds * 1000,
+          timeoutMs: worker.timeoutSeconds * 1000,
           maxReceiveCount: worker.maxReceiveCount,
           // As in AWS: the SMS worker scaled to its rate, every other worker two at a time.
           concurrency: worker.handler === 'send-sms' ? smsWorkerConcurrency(settings.HERALD_SMS_MPS) : 2,
@@ -185,9 +182,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     for (const schedule of SCHEDULES) {
       const handler = await importHandler<ScheduledHandler>(schedule.handler);
       const run = (detail: { stalledBefore?: string }) =>
-        handler(scheduledEvent(detail), lambdaContext(schedule.handler, 60_000)).catch((error: unknown) =>
-          console.error(`[${schedule.handler}]`, error),
-        );
+        handler(
+          scheduledEvent(detail),
+          lambdaContext(schedule.handler, schedule.timeoutSeconds * 1000),
+        ).catch((error: unknown) => console.error(`[${schedule.handler}]`, error));
       // Every queue of an earlier run died with its process: whatever it left unfinished is stalled now.
       await run({ stalledBefore: new Date().toISOString() });
       const timer = setInterval(

@@ -31,6 +31,11 @@ export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
 
+/** Delivery records cannot be added to a broadcast that is cancelled (or gone): its planning stops. */
+export class BroadcastClosedError extends Error {
+  override readonly name = 'BroadcastClosedError';
+}
+
 /** A provider refused for good (invalid number, unsubscribed, duplicate content): never retried. */
 export class PermanentDeliveryError extends Error {
   override readonly name = 'PermanentDeliveryError';
@@ -46,11 +51,21 @@ export class PermanentDeliveryError extends Error {
 /** A provider failed in a way worth retrying (429, 5xx, timeout). */
 export class TransientDeliveryError extends Error {
   override readonly name = 'TransientDeliveryError';
+  readonly mayHaveBeenAccepted: boolean;
+
   constructor(
     message: string,
     readonly retryAfterMs?: number,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      /**
+       * The request may have reached the provider and been accepted although no answer came back
+       * (a timeout, a connection lost mid-request): sending again without first asking the
+       * provider could text the passenger twice. False for an answer the provider gave (429, 5xx).
+       */
+      mayHaveBeenAccepted?: boolean;
+    },
   ) {
     super(message, options);
+    this.mayHaveBeenAccepted = options?.mayHaveBeenAccepted ?? false;
   }
 }

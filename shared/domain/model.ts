@@ -147,11 +147,21 @@ export type BroadcastStatus =
 
 export interface ChannelCounts {
   recipients: number;
+  /** Still to go (derived): recipients minus those sent, delivered, failed or opted out. */
   queued: number;
   sent: number;
   delivered: number;
   failed: number;
   optedOut: number;
+  /** What a cancel left unsent (derived): a cancelled broadcast's `queued` remainder, which stays 0 otherwise. */
+  notSent: number;
+  /** Provider calls made to send (retries included); reconciling a record is not one. */
+  attempts: number;
+  /**
+   * Sends of a record the provider had already accepted: found by reconciliation (more than one
+   * matching message) or by a worker whose lease had run out. 0 is the promise.
+   */
+  duplicatesSuspected: number;
 }
 
 export interface Broadcast {
@@ -195,4 +205,13 @@ export interface Delivery {
   providerId?: string;
   lastError?: string;
   updatedAt: string;
+  /** While `sending`: the invocation that claimed the record for one send… */
+  leaseOwner?: string;
+  /** …until this time (epoch ms); after it the record may be claimed again. */
+  leaseExpiresAt?: number;
+  /**
+   * The claim time of the earliest attempt that may have reached the provider without its outcome
+   * being recorded (a crash, a timeout): the next claim asks the provider before sending again.
+   */
+  uncertainSince?: string;
 }

@@ -3,6 +3,7 @@
  * failures (429, 5xx, timeouts), waiting at least what the provider asked for (Retry-After,
  * X's x-rate-limit-reset), never retrying a permanent refusal.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TransientDeliveryError } from './errors.ts';
 
 export interface RetryPolicy {
@@ -32,12 +33,18 @@ export function backoffMs(
   return Math.max(retryAfterMs, Math.round(random() * ceiling));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export interface RetryOptions {
+  /** Ends the waiting between tries (the invocation's time is up). */
+  signal?: AbortSignal;
+  /** A further say on whether a transient failure is tried again after `waitMs`. */
+  mayRetry?: (error: TransientDeliveryError, waitMs: number) => boolean;
+}
 
 /** Runs `call`, retrying transient failures under `policy`; anything else is thrown at once. */
 export async function withRetry<T>(
   call: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  { signal, mayRetry = () => true }: RetryOptions = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -45,8 +52,8 @@ export async function withRetry<T>(
     } catch (error) {
       if (!(error instanceof TransientDeliveryError) || attempt >= policy.attempts) throw error;
       const wait = backoffMs(attempt, policy, error.retryAfterMs);
-      if (wait > policy.maxWaitMs) throw error;
-      await sleep(wait);
+      if (wait > policy.maxWaitMs || !mayRetry(error, wait)) throw error;
+      await sleep(wait, undefined, { signal });
     }
   }
 }

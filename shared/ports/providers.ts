@@ -12,8 +12,22 @@ export interface SmsMessage {
   statusCallback?: string;
 }
 
+/** What to look for among the messages a provider accepted earlier (reconciliation). */
+export interface SentSmsQuery {
+  to: string;
+  body: string;
+  /** Only messages the provider created at or after this time. */
+  since: Date;
+}
+
 export interface SmsSender {
   send(message: SmsMessage): Promise<{ providerId: string }>;
+  /**
+   * The provider ids of messages it accepted to `to` with exactly `body` since `since`, newest
+   * first: how a send whose outcome was never recorded (a crash, a timeout) is told apart from
+   * one that never reached the provider. Twilio has no idempotency key, so this is the check.
+   */
+  findSent(query: SentSmsQuery): Promise<string[]>;
 }
 
 export interface SocialPost {
@@ -22,6 +36,17 @@ export interface SocialPost {
   inReplyTo?: string;
 }
 
+/** What to look for among the account's own earlier posts (reconciliation). */
+export interface PostedQuery {
+  text: string;
+  /** The thread the post continues, when it is a reply or comment. */
+  inReplyTo?: string;
+  /** Only posts created at or after this time. */
+  since: Date;
+}
+
 export interface SocialPoster {
   post(post: SocialPost): Promise<{ providerId: string }>;
+  /** The ids of the account's own posts with exactly `text` (in `inReplyTo`'s thread) since `since`, newest first. */
+  findPosted(query: PostedQuery): Promise<string[]>;
 }

@@ -117,8 +117,8 @@ export interface AuditStore {
   list(query: AuditQuery): Promise<{ items: AuditEntry[]; next?: string }>;
 }
 
-/** Stored counters; `queued` is what is left of the recipients after the others. */
-export type CountField = Exclude<keyof ChannelCounts, 'queued'>;
+/** Stored counters; `queued` and `notSent` are derived from them. */
+export type CountField = Exclude<keyof ChannelCounts, 'queued' | 'notSent'>;
 export type BroadcastMilestones = Partial<
   Pick<Broadcast, 'startedAt' | 'plannedAt' | 'completedAt' | 'cancelledAt' | 'lastActivityAt'>
 >;
@@ -136,6 +136,8 @@ export interface BroadcastStore {
   listActive(): AsyncIterable<Broadcast>;
   /** Sets the recipient total of a channel, counted from the ledger. */
   setRecipients(id: string, channel: Channel, recipients: number): Promise<void>;
+  /** Adds to counters that move without a ledger record (a duplicate found after the fact). */
+  addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void>;
 }
 
 export interface FlightCatalog {
@@ -182,6 +184,13 @@ export type DeliveryKey = { broadcastId: string; channel: Channel; recipientId: 
 
 export interface TransitionOptions {
   from?: DeliveryStatus[];
+  /** Only while this invocation still holds the record's lease (it claimed it and nobody took it over). */
+  owner?: string;
+  /**
+   * Back to `queued` after an attempt that may have reached the provider (a timeout): the record
+   * stays uncertain, so the next claim reconciles. Any other move clears the uncertainty.
+   */
+  uncertain?: boolean;
   providerId?: string;
   lastError?: string;
   counts?: Partial<Record<CountField, number>>;
@@ -191,6 +200,19 @@ export interface TransitionOptions {
 export interface DeliveryChange extends TransitionOptions {
   key: DeliveryKey;
   to: DeliveryStatus;
+}
+
+/** A claim on a record (or on a named job) for one holder until a time. */
+export interface Lease {
+  owner: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** What claiming a record found out about its earlier attempts. */
+export interface Claim {
+  /** Set when an earlier attempt may have reached the provider unrecorded: ask it from this time on. */
+  uncertainSince?: string;
 }
 
 export interface DeliveryStore {
@@ -223,6 +245,12 @@ export interface DeliveryStore {
    */
   transition(key: DeliveryKey, to: DeliveryStatus, options?: TransitionOptions): Promise<boolean>;
   /**
+   * Claims a record for one send (→ sending, attempts + 1) under `lease`: only a queued record, or
+   * one left sending by a holder whose lease has run out. Undefined when it cannot be claimed
+   * (settled, or another holder's lease is live).
+   */
+  claim(key: DeliveryKey, lease: Lease): Promise<Claim | undefined>;
+  /**
    * Many moves at once, as `transition` makes one, grouped into transactions with their summed
    * counter changes; returns the moves applied (those whose `from` held).
    */
@@ -236,8 +264,16 @@ export interface Fanout {
 
 /** A provider's send rate, shared by every worker that sends through it. */
 export interface RateLimiter {
-  /** Resolves when one more send fits in the rate. */
-  acquire(): Promise<void>;
+  /** Resolves when one more send fits in the rate; rejects when `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+/** Named leases, so that only one runner at a time does a job (the sweep). */
+export interface LeaseStore {
+  /** Takes the lease unless another owner's is still live; true when taken. */
+  acquire(name: string, lease: Lease): Promise<boolean>;
+  /** Gives the lease up early, if `owner` still holds it. */
+  release(name: string, owner: string): Promise<void>;
 }
 
 export interface StaticSite {

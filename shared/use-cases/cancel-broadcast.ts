@@ -7,8 +7,9 @@ import { recordAudit } from './record-audit.ts';
  * Stops a broadcast.
  * 1. moves it to cancelled, only from a state that still has work ahead (pending approval,
  *    queued, sending);
- * 2. workers check the status before every send (at most a second old), so sending stops
- *    within seconds; what was already sent stays recorded as sent;
+ * 2. workers check the status before every claim (a read at most half a second old), so no
+ *    send starts later than that; the planner adds no record after it; what was already sent
+ *    stays recorded as sent and what was not counts as not sent;
  * 3. records who cancelled it in the audit log.
  */
 export async function cancelBroadcast(

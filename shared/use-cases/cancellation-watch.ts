@@ -2,15 +2,15 @@ import type { BroadcastStore } from '#shared/ports/stores.ts';
 
 /**
  * Whether a broadcast has been cancelled, as of at most `maxAgeMs` ago: the broadcast is read
- * once per interval however many batches in this process are sending it, and cancel stops
- * sends within that interval.
+ * once per interval however many batches in this process are sending it, and a cancel stops
+ * sends within that interval (half a second, so nothing goes out a second after the cancel).
  */
 export class CancellationWatch {
   private readonly known = new Map<string, { readAt: number; cancelled: Promise<boolean> }>();
 
   constructor(
     private readonly broadcasts: BroadcastStore,
-    private readonly maxAgeMs = 1_000,
+    private readonly maxAgeMs = 500,
   ) {}
 
   isCancelled(broadcastId: string): Promise<boolean> {

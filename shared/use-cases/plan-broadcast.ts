@@ -1,4 +1,5 @@
 import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
+import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import { type Broadcast, type Channel, type Delivery, type Flight, LANGUAGES } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
 import type {
@@ -40,6 +41,8 @@ function publicRecipients(channel: Broadcast['channels'][number]): string[] {
  * 5. writes and publishes one record per public post;
  * 6. recounts the recipients from the ledger, marks the totals final and settles the broadcast
  *    if nothing is left to send.
+ * A cancel stops it at the next batch of records (they are written only while the broadcast is
+ * open), leaving the recipients counted so far.
  * Safe to run again for the same broadcast: existing records are neither rewritten nor recounted.
  */
 export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps): Promise<void> {
@@ -56,15 +59,23 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
       from: ['queued'],
     });
 
-  if (broadcast.channels.includes('sms')) {
-    const flights = await findAffectedFlights(incident, deps.flights);
-    await planSms(broadcast, flights, deps);
-  }
-  for (const channel of broadcast.channels.filter((candidate) => candidate !== 'sms')) {
-    const created = await deps.deliveries.createMany(
-      publicRecipients(channel).map((recipientId) => queuedDelivery(broadcastId, channel, recipientId)),
-    );
-    for (const { recipientId } of created) await deps.fanout.publish(channel, { broadcastId, recipientId });
+  try {
+    if (broadcast.channels.includes('sms')) {
+      const flights = await findAffectedFlights(incident, deps.flights);
+      await planSms(broadcast, flights, deps);
+    }
+    for (const channel of broadcast.channels.filter((candidate) => candidate !== 'sms')) {
+      const created = await deps.deliveries.createMany(
+        publicRecipients(channel).map((recipientId) => queuedDelivery(broadcastId, channel, recipientId)),
+      );
+      for (const { recipientId } of created) await deps.fanout.publish(channel, { broadcastId, recipientId });
+    }
+  } catch (error) {
+    // Records are counted in the transaction that checks the broadcast is still open: a cancel
+    // stops planning at the next batch, and the recipients stay what they were.
+    if (!(error instanceof BroadcastClosedError)) throw error;
+    logger.info('Broadcast cancelled while planning; planning stops', { broadcastId });
+    return;
   }
   // A planner that crashed and ran again may have counted some records twice or not at all; the ledger knows.
   for (const channel of broadcast.channels) {

@@ -1,5 +1,6 @@
 import type { Language } from '#shared/domain/model.ts';
 import { publicContext, renderField } from '#shared/domain/render.ts';
+import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SocialPoster } from '#shared/ports/providers.ts';
 import type {
   BroadcastStore,
@@ -8,8 +9,9 @@ import type {
   RateLimiter,
   TemplateStore,
 } from '#shared/ports/stores.ts';
+import type { CancellationWatch } from './cancellation-watch.ts';
+import { deliverOnlyOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
-import { sendOnce } from './record-outcome.ts';
 
 export interface PostPublicDeps {
   broadcasts: BroadcastStore;
@@ -19,6 +21,8 @@ export interface PostPublicDeps {
   poster: SocialPoster;
   /** The channel's posting rate, shared by every worker (X allows 200 posts per 15 minutes). */
   rate: RateLimiter;
+  cancellation?: CancellationWatch;
+  providerTimeoutMs: number;
 }
 
 /**
@@ -27,8 +31,8 @@ export interface PostPublicDeps {
  * 2. renders only public variables, so no personal data can reach the post;
  * 3. continues the incident's thread in that channel and language: an update or the
  *    resolution replies to (X) or comments on (Facebook) the incident's first post there;
- * 4. posts through the ledger, at most once per broadcast, channel and language, paced to the
- *    channel's rate;
+ * 4. posts through the ledger once per broadcast, channel and language (`deliverOnce`), paced to
+ *    the channel's rate; an uncertain earlier attempt is looked up among the account's own posts;
  * 5. the first post of an incident in a channel and language becomes its thread's root. It is
  *    read back from the ledger, so a redelivered message records a root a crash left unrecorded.
  */
@@ -37,15 +41,21 @@ export async function postPublic(
   broadcastId: string,
   language: Language,
   deps: PostPublicDeps,
+  invocation: Invocation,
 ): Promise<void> {
   const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
   if (broadcast.status === 'cancelled') return;
   const { text } = renderField(template, language, 'social', publicContext(incident, broadcast.variables));
   const root = await deps.incidents.threadRoot(incident.id, channel, language);
-  await sendOnce(
+  const thread = root === undefined ? {} : { inReplyTo: root };
+  await deliverOnlyOnce(
     { broadcastId, channel, recipientId: language },
-    () => deps.poster.post(root === undefined ? { text } : { text, inReplyTo: root }),
-    { ...deps, pace: () => deps.rate.acquire() },
+    {
+      send: () => deps.poster.post({ text, ...thread }),
+      findAccepted: (since) => deps.poster.findPosted({ text, ...thread, since }),
+    },
+    { ...deps, pace: (signal) => deps.rate.acquire(signal) },
+    invocation,
   );
   if (root !== undefined) return;
   const delivery = await deps.deliveries.get(broadcastId, channel, language);

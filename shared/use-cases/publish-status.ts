@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '#shared/domain/model.ts';
 import { publicContext, renderField } from '#shared/domain/render.ts';
+import type { Invocation } from '#shared/ports/invocation.ts';
 import type {
   BroadcastStore,
   DeliveryStore,
@@ -12,8 +13,8 @@ import type {
 import { LABELS } from '#shared/status-site/labels.ts';
 import { siteFiles } from '#shared/status-site/site-files.ts';
 import { statusDocument } from '#shared/status-site/status-document.ts';
+import { deliverOnlyOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
-import { sendOnce } from './record-outcome.ts';
 
 /** status: an incident changed without a broadcast (resolved by hand); regenerate the site. */
 export const IncidentChangedMessage = z.object({ incidentId: z.string().min(1) });
@@ -21,6 +22,8 @@ export type IncidentChangedMessage = z.infer<typeof IncidentChangedMessage>;
 
 export interface PublishStatusDeps {
   broadcasts: BroadcastStore;
+  /** The status worker's own time limit stands in for a provider timeout in its lease. */
+  providerTimeoutMs: number;
   incidents: IncidentStore;
   templates: TemplateStore;
   deliveries: DeliveryStore;
@@ -70,40 +73,57 @@ export async function regenerateStatusSite(
 /**
  * Publishes a broadcast's status entry.
  * 1. renders the template's statusTitle and statusBody in every language (public variables only);
- * 2. appends them to the incident's timeline, through the ledger, once per broadcast;
+ * 2. appends them to the incident's timeline through the ledger, once per broadcast: an uncertain
+ *    earlier attempt is looked for in the timeline first;
  * 3. a `resolution` broadcast resolves the incident, at the time of its entry;
- * 4. regenerates the static status files, so page views never reach a Lambda.
+ * 4. regenerates the static status files, so page views never reach a Lambda (again after a
+ *    retry: the entry may be in the timeline while the files are not yet written).
  */
-export async function publishStatus(broadcastId: string, deps: PublishStatusDeps): Promise<void> {
+export async function publishStatus(
+  broadcastId: string,
+  deps: PublishStatusDeps,
+  invocation: Invocation,
+): Promise<void> {
   const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
   if (broadcast.status === 'cancelled') return;
   const context = publicContext(incident, broadcast.variables);
-  const publishedAt = new Date().toISOString();
-  await sendOnce(
+  const entryId = (publishedAt: string) => `status:${publishedAt}`;
+  const outcome = await deliverOnlyOnce(
     { broadcastId, channel: 'status', recipientId: 'site' },
-    async () => {
-      const texts = Object.fromEntries(
-        LANGUAGES.map((language) => [
-          language,
-          {
-            title: renderField(template, language, 'statusTitle', context).text,
-            body: renderField(template, language, 'statusBody', context).text,
-          },
-        ]),
-      );
-      await deps.timeline.append({
-        incidentId: incident.id,
-        broadcastId,
-        kind: broadcast.kind,
-        publishedAt,
-        texts,
-      });
-      if (broadcast.kind === 'resolution') await deps.incidents.resolve(incident.id, publishedAt);
-      await regenerateStatusSite(deps);
-      return { providerId: `status:${publishedAt}` };
+    {
+      async send() {
+        const publishedAt = new Date().toISOString();
+        const texts = Object.fromEntries(
+          LANGUAGES.map((language) => [
+            language,
+            {
+              title: renderField(template, language, 'statusTitle', context).text,
+              body: renderField(template, language, 'statusBody', context).text,
+            },
+          ]),
+        );
+        await deps.timeline.append({
+          incidentId: incident.id,
+          broadcastId,
+          kind: broadcast.kind,
+          publishedAt,
+          texts,
+        });
+        return { providerId: entryId(publishedAt) };
+      },
+      findAccepted: async () =>
+        (await deps.timeline.entries(incident.id))
+          .filter((entry) => entry.broadcastId === broadcastId)
+          .reverse()
+          .map((entry) => entryId(entry.publishedAt)),
     },
     deps,
+    invocation,
   );
+  if (outcome !== 'sent' && outcome !== 'reconciled') return;
+  const entry = (await deps.timeline.entries(incident.id)).find((found) => found.broadcastId === broadcastId);
+  if (broadcast.kind === 'resolution' && entry) await deps.incidents.resolve(incident.id, entry.publishedAt);
+  await regenerateStatusSite(deps);
 }
 
 /**

@@ -1,20 +1,22 @@
 import { smsExclusion } from '#shared/domain/eligibility.ts';
 import { PermanentDeliveryError } from '#shared/domain/errors.ts';
+import { isClaimable } from '#shared/domain/leases.ts';
 import type { Language, TemplateVersion } from '#shared/domain/model.ts';
 import { localTime, publicContext, type RenderContext, renderField } from '#shared/domain/render.ts';
+import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsSender } from '#shared/ports/providers.ts';
 import type {
   BroadcastStore,
   CustomerDirectory,
-  DeliveryKey,
   DeliveryStore,
+  Fanout,
   IncidentStore,
   RateLimiter,
   TemplateStore,
 } from '#shared/ports/stores.ts';
 import type { CancellationWatch } from './cancellation-watch.ts';
+import { type DeliveryAttempt, deliverOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
-import { sendClaimed } from './record-outcome.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
 
 export interface SendSmsBatchDeps {
@@ -25,22 +27,26 @@ export interface SendSmsBatchDeps {
   deliveries: DeliveryStore;
   sms: SmsSender;
   smsRate: RateLimiter;
-  /** Shared by the batches this process sends, so a cancel is read once a second, not once per batch. */
+  /** Shared by the batches this process sends, so a cancel is read twice a second, not once per send. */
   cancellation: CancellationWatch;
+  /** Carries the rest of a batch on when the invocation's time runs short. */
+  fanout: Fanout;
+  providerTimeoutMs: number;
   statusCallbackUrl?: string;
 }
 
 /**
  * Sends one SMS batch.
  * 1. loads the broadcast, its incident and template version, and the batch's customers and
- *    delivery records (one BatchGetItem each);
- * 2. claims the records still queued in one write (queued → sending): a record already handled
- *    is skipped, so a redelivered batch never texts anyone twice;
- * 3. per claimed record, stops if the broadcast was cancelled (read once a second), renders
- *    the SMS in the customer's language from the record's payload and sends it through the
- *    ledger (`sendClaimed`), paced by the shared SMS rate; a customer who opted out since
- *    planning is not texted, and a provider saying "unsubscribed" opts them out;
- * 4. puts records claimed but not tried (cancelled, or an error) back to queued;
+ *    delivery records (one BatchGetItem each); a cancelled broadcast sends nothing;
+ * 2. keeps the records a claim could take (queued, or left sending by a holder whose lease ran
+ *    out), so a redelivered batch never texts anyone twice;
+ * 3. per record, renders the SMS in the customer's language from the record's payload and
+ *    delivers it once (`deliverOnce`): a rate slot, a cancel check, a claim under a lease, the
+ *    provider asked first if an earlier attempt is uncertain, the send, the outcome; a customer
+ *    who opted out since planning is not texted, and a provider saying "unsubscribed" opts them out;
+ * 4. stops at a cancel; when the invocation's time would not cover another send, publishes the
+ *    records still to go as a new batch and stops;
  * 5. checks once whether the broadcast is done.
  * Throws after trying everyone if any send failed transiently, so the queue delivers it again.
  */
@@ -48,92 +54,84 @@ export async function sendSmsBatch(
   broadcastId: string,
   customerIds: string[],
   deps: SendSmsBatchDeps,
-  options: { lastChance?: boolean } = {},
+  invocation: Invocation,
 ): Promise<void> {
   const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
+  if (broadcast.status === 'cancelled') return;
   const shared = publicContext(incident, broadcast.variables);
   const customers = new Map(
     (await deps.customers.getMany(customerIds)).map((customer) => [customer.customerId, customer]),
   );
-  // The receipt names its delivery record in the URL Twilio signs, so no lookup by message id is needed.
-  const callbackFor = (customerId: string) => {
-    if (!deps.statusCallbackUrl) return undefined;
-    const url = new URL(deps.statusCallbackUrl);
-    url.searchParams.set('broadcastId', broadcastId);
-    url.searchParams.set('customerId', customerId);
-    return url.toString();
-  };
-  const deliveries = new Map(
+  const records = new Map(
     (await deps.deliveries.getMany(broadcastId, 'sms', customerIds)).map((record) => [
       record.recipientId,
       record,
     ]),
   );
-  if (broadcast.status === 'cancelled') return;
-  const keyOf = (recipientId: string): DeliveryKey => ({ broadcastId, channel: 'sms', recipientId });
-  // One write claims every record still to go (queued → sending); those handled already are left out.
-  const claimed = (
-    await deps.deliveries.transitionMany(
-      customerIds
-        .filter((customerId) => {
-          const delivery = deliveries.get(customerId);
-          return delivery?.payload !== undefined && delivery.status === 'queued';
-        })
-        .map((customerId) => ({ key: keyOf(customerId), to: 'sending', from: ['queued'] })),
-    )
-  ).map(({ key }) => key.recipientId);
+  const readAt = Date.now();
+  const toSend = customerIds.filter((customerId) => {
+    const record = records.get(customerId);
+    return record?.payload !== undefined && isClaimable(record, readAt);
+  });
+  const deliverDeps = { ...deps, pace: (signal: AbortSignal) => deps.smsRate.acquire(signal) };
   let failures = 0;
-  let attempted = 0;
 
-  try {
-    for (const customerId of claimed) {
-      if (await deps.cancellation.isCancelled(broadcastId)) return;
-      attempted++;
-      const payload = deliveries.get(customerId)?.payload ?? {};
-      const customer = customers.get(customerId);
-      const send = async () => {
+  for (const [index, customerId] of toSend.entries()) {
+    const customer = customers.get(customerId);
+    const payload = records.get(customerId)?.payload ?? {};
+    const message = customer && {
+      to: customer.phone,
+      body: smsText(template, payload, { ...shared, customer: { firstName: customer.firstName } }),
+      statusCallback: statusCallbackFor(deps.statusCallbackUrl, broadcastId, customerId),
+    };
+    const attempt: DeliveryAttempt = {
+      async send() {
         const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
-        if (!customer || exclusion) {
+        if (!message || exclusion) {
           throw new PermanentDeliveryError(
             'Customer no longer eligible',
             exclusion === 'optedOut' ? 'opted_out' : 'ineligible',
           );
         }
-        const text = smsText(template, payload, { ...shared, customer: { firstName: customer.firstName } });
         try {
-          return await deps.sms.send({
-            to: customer.phone,
-            body: text,
-            statusCallback: callbackFor(customerId),
-          });
+          return await deps.sms.send(message);
         } catch (error) {
           if (error instanceof PermanentDeliveryError && error.code === 'opted_out') {
             await deps.customers.setOptedOut(customerId, true);
           }
           throw error;
         }
-      };
-      try {
-        await sendClaimed(
-          keyOf(customerId),
-          send,
-          { ...deps, pace: () => deps.smsRate.acquire() },
-          { ...options, settle: false },
-        );
-      } catch {
-        failures++;
-      }
+      },
+      findAccepted: async (since) =>
+        message ? deps.sms.findSent({ to: message.to, body: message.body, since }) : [],
+    };
+    const outcome = await deliverOnce(
+      { broadcastId, channel: 'sms', recipientId: customerId },
+      attempt,
+      deliverDeps,
+      invocation,
+      { settle: false },
+    ).catch(() => {
+      failures++;
+      return 'retry' as const;
+    });
+    if (outcome === 'cancelled') break;
+    if (outcome === 'out_of_time') {
+      await deps.fanout.publish('sms', { broadcastId, customerIds: toSend.slice(index) });
+      break;
     }
-  } finally {
-    // Claimed but not tried (cancelled, or stopped by an error): queued again for whoever comes next.
-    await deps.deliveries.transitionMany(
-      claimed
-        .slice(attempted)
-        .map((customerId) => ({ key: keyOf(customerId), to: 'queued', from: ['sending'] })),
-    );
   }
   await settleBroadcast(broadcastId, deps.broadcasts);
   if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
+}
+
+/** The receipt names its delivery record in the URL Twilio signs, so no lookup by message id is needed. */
+function statusCallbackFor(base: string | undefined, broadcastId: string, customerId: string) {
+  if (!base) return undefined;
+  const url = new URL(base);
+  url.searchParams.set('broadcastId', broadcastId);
+  url.searchParams.set('customerId', customerId);
+  return url.toString();
 }
 
 /** The SMS in the recipient's language, naming the flight and booking fixed on their record at planning. */

@@ -1,3 +1,4 @@
+import { leaseMs } from '#shared/domain/leases.ts';
 import type { Broadcast, BroadcastStatus } from '#shared/domain/model.ts';
 import type { BroadcastStore } from '#shared/ports/stores.ts';
 
@@ -10,6 +11,16 @@ export function settledStatus(broadcast: Broadcast): BroadcastStatus | undefined
   const reached = channels.reduce((sum, counts) => sum + counts.sent + counts.delivered, 0);
   if (failed === 0) return 'completed';
   return reached > 0 ? 'partial' : 'failed';
+}
+
+/**
+ * Whether no send of the broadcast can still change its counts (delivery receipts aside): it
+ * ended, and if it was cancelled, every lease a send could have held at the cancel has run out.
+ */
+export function countsAreFinal(broadcast: Broadcast, nowMs: number, providerTimeoutMs: number): boolean {
+  if (broadcast.status === 'cancelled')
+    return nowMs >= Date.parse(broadcast.cancelledAt ?? broadcast.createdAt) + leaseMs(providerTimeoutMs);
+  return !['pending_approval', 'queued', 'sending'].includes(broadcast.status);
 }
 
 /**

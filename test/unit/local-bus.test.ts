@@ -5,7 +5,15 @@ import { LocalQueue, LocalTopic } from '#infra/local/bus.ts';
 const queues: LocalQueue[] = [];
 function queue(handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>, overrides = {}) {
   const created = new LocalQueue(
-    { name: 'q', batchSize: 10, visibilityTimeoutMs: 50, maxReceiveCount: 3, concurrency: 1, ...overrides },
+    {
+      name: 'q',
+      batchSize: 10,
+      visibilityTimeoutMs: 50,
+      timeoutMs: 25,
+      maxReceiveCount: 3,
+      concurrency: 1,
+      ...overrides,
+    },
     handler,
     () => undefined,
   );

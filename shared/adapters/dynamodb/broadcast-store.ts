@@ -23,7 +23,17 @@ const incidentPk = (id: string) => `INCIDENT#${id}`;
 const COUNT_ATTRIBUTE = /^counts_([a-z]+)_([A-Za-z]+)$/;
 
 function emptyCounts(): ChannelCounts {
-  return { recipients: 0, queued: 0, sent: 0, delivered: 0, failed: 0, optedOut: 0 };
+  return {
+    recipients: 0,
+    queued: 0,
+    sent: 0,
+    delivered: 0,
+    failed: 0,
+    optedOut: 0,
+    notSent: 0,
+    attempts: 0,
+    duplicatesSuspected: 0,
+  };
 }
 
 /** Folds the flat counter attributes back into `counts.<channel>.<field>`. */
@@ -39,7 +49,9 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     if (counts && match[2] && match[2] in counts) counts[match[2] as CountField] = Number(value);
   }
   for (const counts of Object.values(broadcast.counts)) {
-    counts.queued = counts.recipients - counts.sent - counts.delivered - counts.failed - counts.optedOut;
+    const left = counts.recipients - counts.sent - counts.delivered - counts.failed - counts.optedOut;
+    if (broadcast.status === 'cancelled') counts.notSent = left;
+    else counts.queued = left;
   }
   return broadcast;
 }
@@ -50,9 +62,16 @@ export type CounterDeltas = Partial<Record<Channel, Partial<Record<CountField, n
 /**
  * The one update that adds `deltas` to a broadcast's counters, or undefined when all are zero.
  * Counters live as flat attributes ("counts_sms_sent") so ADD works without first creating
- * nested maps. Exported so delivery moves can apply it in the same transaction.
+ * nested maps. Exported so delivery moves can apply it in the same transaction; with
+ * `unlessCancelled` its condition also fails once the broadcast is cancelled, so new records
+ * (the planner's) cannot be added to a cancelled broadcast.
  */
-export function counterUpdate(table: string, broadcastId: string, deltas: CounterDeltas) {
+export function counterUpdate(
+  table: string,
+  broadcastId: string,
+  deltas: CounterDeltas,
+  { unlessCancelled = false } = {},
+) {
   const entries = Object.entries(deltas).flatMap(([channel, fields]) =>
     Object.entries(fields ?? {}).flatMap(([field, delta]) =>
       delta ? [{ attribute: `counts_${channel}_${field}`, delta }] : [],
@@ -71,9 +90,15 @@ export function counterUpdate(table: string, broadcastId: string, deltas: Counte
     Key: { pk: broadcastPk(broadcastId), sk: 'META' },
     // lastActivityAt tells the sweeper a broadcast is still moving.
     UpdateExpression: `SET lastActivityAt = :now ADD ${adds.join(', ')}`,
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ...values, ':now': new Date().toISOString() },
+    ConditionExpression: unlessCancelled
+      ? 'attribute_exists(pk) AND #status <> :cancelled'
+      : 'attribute_exists(pk)',
+    ExpressionAttributeNames: unlessCancelled ? { ...names, '#status': 'status' } : names,
+    ExpressionAttributeValues: {
+      ...values,
+      ':now': new Date().toISOString(),
+      ...(unlessCancelled ? { ':cancelled': 'cancelled' } : {}),
+    },
   };
 }
 
@@ -150,7 +175,12 @@ export class DynamoBroadcastStore implements BroadcastStore {
 
   async get(id: string): Promise<Broadcast | undefined> {
     const { Item } = await dynamoDb.send(
-      new GetCommand({ TableName: this.table, Key: { pk: broadcastPk(id), sk: 'META' } }),
+      // Strongly consistent: a worker checking for a cancel must see one that has returned.
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: broadcastPk(id), sk: 'META' },
+        ConsistentRead: true,
+      }),
     );
     return Item ? toBroadcast(Item) : undefined;
   }
@@ -203,6 +233,11 @@ export class DynamoBroadcastStore implements BroadcastStore {
         ExpressionAttributeValues: { ':recipients': recipients },
       }),
     );
+  }
+
+  async addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void> {
+    const update = counterUpdate(this.table, id, { [channel]: deltas });
+    if (update) await dynamoDb.send(new UpdateCommand(update));
   }
 
   async *listActive(): AsyncIterable<Broadcast> {

@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -10,12 +10,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
+import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
 import type {
+  Claim,
   CountField,
   DeliveryChange,
   DeliveryKey,
   DeliveryStore,
+  Lease,
   TransitionOptions,
 } from '#shared/ports/stores.ts';
 import { type CounterDeltas, counterUpdate } from './broadcast-store.ts';
@@ -36,6 +39,8 @@ interface LedgerWrite {
   write: Required<Pick<TransactItem, 'Put'>> | Required<Pick<TransactItem, 'Update'>>;
   counts?: { key: DeliveryKey; deltas: Partial<Record<CountField, number>> };
 }
+
+type CounterOptions = NonNullable<Parameters<typeof counterUpdate>[3]>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -60,16 +65,60 @@ export class DynamoDeliveryStore implements DeliveryStore {
   private readonly heraldTable = tablesConfig().herald;
 
   async createMany(deliveries: StoredDelivery[]): Promise<StoredDelivery[]> {
-    return this.writeEach(deliveries, (delivery) => ({
-      write: {
-        Put: {
-          TableName: this.table,
-          Item: { ...delivery, sk: sortKey(delivery) },
-          ConditionExpression: 'attribute_not_exists(sk)',
+    return this.writeEach(
+      deliveries,
+      (delivery) => ({
+        write: {
+          Put: {
+            TableName: this.table,
+            Item: { ...delivery, sk: sortKey(delivery) },
+            ConditionExpression: 'attribute_not_exists(sk)',
+          },
         },
-      },
-      counts: { key: delivery, deltas: { recipients: 1 } },
-    }));
+        counts: { key: delivery, deltas: { recipients: 1 } },
+      }),
+      // Counted in the same transaction as the broadcast's status is checked: nothing joins a cancelled one.
+      { unlessCancelled: true },
+    );
+  }
+
+  async claim(key: DeliveryKey, lease: Lease): Promise<Claim | undefined> {
+    const now = new Date();
+    try {
+      const { Attributes: before } = await dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
+          // Every claim may be the one that reaches the provider unrecorded: it stays uncertain
+          // from its own time (or an earlier uncertain attempt's) until an outcome is recorded.
+          UpdateExpression:
+            'SET #status = :sending, leaseOwner = :owner, leaseExpiresAt = :until, updatedAt = :claimedAt, ' +
+            'uncertainSince = if_not_exists(uncertainSince, :claimedAt) ADD attempts :one',
+          ConditionExpression:
+            'attribute_exists(sk) AND (#status = :queued OR (#status = :sending AND ' +
+            '(attribute_not_exists(leaseExpiresAt) OR leaseExpiresAt < :nowMs)))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':queued': 'queued',
+            ':owner': lease.owner,
+            ':until': lease.expiresAt,
+            ':claimedAt': now.toISOString(),
+            ':nowMs': now.getTime(),
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const earlier = before ? toDelivery(before) : undefined;
+      // A record left sending by an older version of Herald has no uncertainSince: its last claim is when.
+      const uncertainSince =
+        earlier?.uncertainSince ?? (earlier?.status === 'sending' ? earlier.updatedAt : undefined);
+      return uncertainSince === undefined ? {} : { uncertainSince };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async count(broadcastId: string, channel: Channel): Promise<number> {
@@ -149,10 +198,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }));
   }
 
+  /** A move out of `sending` (or on from `sent`): the lease ends with it, and so does the uncertainty unless kept. */
   private statusUpdate({ key, to, ...options }: DeliveryChange) {
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
     const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
     const sets = ['#status = :to', '#updatedAt = :now'];
+    const removes = ['leaseOwner', 'leaseExpiresAt', ...(options.uncertain ? [] : ['uncertainSince'])];
     for (const field of ['providerId', 'lastError'] as const) {
       const value = options[field];
       if (value === undefined) continue;
@@ -168,11 +219,14 @@ export class DynamoDeliveryStore implements DeliveryStore {
       });
       condition += ` AND #status IN (${placeholders.join(', ')})`;
     }
-    if (to === 'sending') values[':one'] = 1;
+    if (options.owner !== undefined) {
+      values[':owner'] = options.owner;
+      condition += ' AND leaseOwner = :owner';
+    }
     return {
       TableName: this.table,
       Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
-      UpdateExpression: `SET ${sets.join(', ')}${to === 'sending' ? ' ADD attempts :one' : ''}`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -185,13 +239,17 @@ export class DynamoDeliveryStore implements DeliveryStore {
    * Entries share transactions that also carry their summed counter deltas, so records and
    * counters move together and a batch costs one request, not one each.
    */
-  private async writeEach<T>(entries: T[], toWrite: (entry: T) => LedgerWrite): Promise<T[]> {
+  private async writeEach<T>(
+    entries: T[],
+    toWrite: (entry: T) => LedgerWrite,
+    counters: CounterOptions = {},
+  ): Promise<T[]> {
     const applied: T[] = [];
     const writes = entries.map((entry) => ({ entry, ...toWrite(entry) }));
     for (const chunk of transactionChunks(writes)) {
       let pending = chunk;
       for (let conflicts = 0; pending.length > 0; ) {
-        const outcome = await this.tryWrite(pending);
+        const outcome = await this.tryWrite(pending, counters);
         if (outcome === 'applied') {
           applied.push(...pending.map(({ entry }) => entry));
           break;
@@ -210,8 +268,11 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   /** One request: 'applied', 'conflict', or the indexes of the writes whose condition failed. */
-  private async tryWrite(writes: LedgerWrite[]): Promise<'applied' | 'conflict' | Set<number>> {
-    const counters = summedCounters(this.heraldTable, writes);
+  private async tryWrite(
+    writes: LedgerWrite[],
+    counterOptions: CounterOptions,
+  ): Promise<'applied' | 'conflict' | Set<number>> {
+    const counters = summedCounters(this.heraldTable, writes, counterOptions);
     const [only] = writes;
     if (only && writes.length === 1 && counters.length === 0) {
       const { write } = only;
@@ -232,7 +293,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
       const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
       if (!reasons) throw error;
       if (reasons.slice(writes.length).some((reason) => reason.Code === 'ConditionalCheckFailed'))
-        throw new Error('The broadcast of these delivery records does not exist', { cause: error });
+        throw new BroadcastClosedError(
+          counterOptions.unlessCancelled
+            ? 'The broadcast of these delivery records does not exist or is cancelled'
+            : 'The broadcast of these delivery records does not exist',
+          { cause: error },
+        );
       const failed = new Set(
         reasons.flatMap((reason, index) =>
           index < writes.length && reason.Code === 'ConditionalCheckFailed' ? [index] : [],
@@ -267,7 +333,7 @@ function transactionChunks<W extends LedgerWrite>(writes: W[]): W[][] {
 }
 
 /** One update per broadcast, adding up what the writes move on each of its channels. */
-function summedCounters(table: string, writes: LedgerWrite[]) {
+function summedCounters(table: string, writes: LedgerWrite[], options: CounterOptions) {
   const sums = new Map<string, CounterDeltas>();
   for (const { counts } of writes) {
     if (!counts) continue;
@@ -279,5 +345,7 @@ function summedCounters(table: string, writes: LedgerWrite[]) {
     deltas[channel] = fields;
     sums.set(broadcastId, deltas);
   }
-  return [...sums].flatMap(([broadcastId, deltas]) => counterUpdate(table, broadcastId, deltas) ?? []);
+  return [...sums].flatMap(
+    ([broadcastId, deltas]) => counterUpdate(table, broadcastId, deltas, options) ?? [],
+  );
 }

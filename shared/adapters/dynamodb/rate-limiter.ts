@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
@@ -26,8 +27,6 @@ export function rateFromPerSecond(perSecond: number): Rate {
   return { limit, windowMs: (limit * 1000) / perSecond };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * A fixed-window counter in the herald table, shared by every concurrent worker of a provider:
  * each send takes one slot of the current window with a conditional ADD; a full window means
@@ -43,13 +42,16 @@ export class DynamoRateLimiter implements RateLimiter {
     private readonly rate: Rate,
   ) {}
 
-  async acquire(): Promise<void> {
+  async acquire(signal?: AbortSignal): Promise<void> {
     const { windowMs } = this.rate;
     const ticket = {};
+    signal?.throwIfAborted();
     while (!(await this.slots.submit(ticket))) {
       // Full: wait for the next window, with a little jitter so waiting processes do not all collide.
       const nextWindow = (Math.floor(Date.now() / windowMs) + 1) * windowMs;
-      await sleep(nextWindow - Date.now() + Math.random() * Math.min(20, windowMs / 4));
+      await sleep(nextWindow - Date.now() + Math.random() * Math.min(20, windowMs / 4), undefined, {
+        signal,
+      });
     }
   }
 
