@@ -1,12 +1,16 @@
 /**
  * SmsSender on Twilio's Programmable Messaging API through the official `twilio` SDK. Twilio's
  * error codes become PermanentDeliveryError / TransientDeliveryError so the SMS worker can
- * decide about retries without knowing them.
+ * decide about retries without knowing them. `findSent` reads Twilio's Message list, filtered by
+ * `To`, newest first: Twilio has no idempotency key, so that list is how a send whose answer was
+ * lost is told apart from one that never arrived.
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message.js';
+import { neverReachedProvider } from '#shared/adapters/connection-errors.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
-import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
+import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 
 export interface TwilioSmsSenderSettings {
   accountSid: string;
@@ -20,6 +24,15 @@ export interface TwilioSmsSenderSettings {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Twilio's own default; a passenger gets a handful of messages, so one page is the usual read. */
+const LIST_PAGE_SIZE = 50;
+/**
+ * How far past `since` the list is still read. Twilio documents the list as newest first but
+ * not whether by date_created or date_sent, and a message queued earlier can be sent later:
+ * reading a few minutes further costs a page at most, stopping at the first older one could
+ * miss a match.
+ */
+const LIST_ORDER_GRACE_MS = 5 * 60_000;
 
 /** Twilio error codes that retrying cannot fix, mapped to Herald's permanent-failure codes. */
 const PERMANENT_CODES = new Map<number, string>([
@@ -94,20 +107,23 @@ function isNetworkError(error: unknown): error is Error & { code?: string } {
 /**
  * Maps an SDK failure to a delivery error. The SDK's errors are never attached as `cause`:
  * Twilio's messages echo the 'To' number and axios errors carry the request body, and both
- * would end up in logs.
+ * would end up in logs. `request` says whether the failed call could have created a message.
  */
-function toDeliveryError(error: unknown): unknown {
+function toDeliveryError(error: unknown, request: 'send' | 'query'): unknown {
   if (error instanceof TwilioRetryableStatusError) {
+    // Twilio answered, so it did not take the message.
     return new TransientDeliveryError(`Twilio unavailable (HTTP ${error.status})`, error.retryAfterMs);
   }
   if (isTwilioApiError(error)) {
-    const description = `Twilio refused the message: error ${error.code ?? 'unknown'} (HTTP ${error.status})`;
+    const description = `Twilio refused the ${request === 'send' ? 'message' : 'query'}: error ${error.code ?? 'unknown'} (HTTP ${error.status})`;
     if (error.status >= 500 || error.status === 429) return new TransientDeliveryError(description);
     const code = error.code === undefined ? undefined : PERMANENT_CODES.get(error.code);
     return new PermanentDeliveryError(description, code ?? 'rejected');
   }
   if (isNetworkError(error)) {
-    return new TransientDeliveryError(`Twilio request failed (${error.code ?? 'network error'})`);
+    return new TransientDeliveryError(`Twilio request failed (${error.code ?? 'network error'})`, undefined, {
+      mayHaveBeenAccepted: request === 'send' && !neverReachedProvider(error),
+    });
   }
   // Anything else is a bug on our side (a missing parameter…): retrying will not help, hiding it would.
   return error;
@@ -137,7 +153,44 @@ export class TwilioSmsSender implements SmsSender {
       });
       return { providerId: created.sid };
     } catch (error) {
-      throw toDeliveryError(error);
+      throw toDeliveryError(error, 'send');
     }
+  }
+
+  /**
+   * 1. Read the Message list filtered by `To`, page by page (not by DateSent: a message Twilio
+   *    has only queued has no date_sent yet).
+   * 2. Keep outbound messages with exactly `body` created at or after `since` floored to the
+   *    second (Twilio's dates have whole seconds).
+   * 3. Stop once the list has gone well past `since` (LIST_ORDER_GRACE_MS).
+   */
+  async findSent(query: SentSmsQuery): Promise<string[]> {
+    const since = Math.floor(query.since.getTime() / 1000) * 1000;
+    const found: string[] = [];
+    try {
+      let page: Awaited<ReturnType<MessagePage['nextPage']>> = await this.#client.messages.page({
+        to: query.to,
+        pageSize: LIST_PAGE_SIZE,
+      });
+      while (page !== undefined) {
+        let pastSince = false;
+        for (const message of page.instances) {
+          const created = message.dateCreated.getTime();
+          if (created < since - LIST_ORDER_GRACE_MS) pastSince = true;
+          if (
+            created >= since &&
+            message.to === query.to &&
+            message.body === query.body &&
+            message.direction.startsWith('outbound')
+          ) {
+            found.push(message.sid);
+          }
+        }
+        page = pastSince ? undefined : await page.nextPage();
+      }
+    } catch (error) {
+      throw toDeliveryError(error, 'query');
+    }
+    return found;
   }
 }

@@ -1,6 +1,8 @@
 /**
  * SocialPoster on X (API v2 `POST /2/tweets`) through `twitter-api-v2`, with OAuth 1.0a user
- * context. A thread continues with `reply.in_reply_to_tweet_id`.
+ * context. A thread continues with `reply.in_reply_to_tweet_id`. `findPosted` reads the
+ * account's own timeline (`GET /2/users/:id/tweets` from `start_time`), where X gives links back
+ * as t.co links and escapes `&`, `<` and `>`: both are undone before texts are compared.
  */
 import { Agent } from 'node:http';
 import {
@@ -8,11 +10,14 @@ import {
   ApiRequestError,
   ApiResponseError,
   type ITwitterApiClientPlugin,
+  type TweetV2,
   TwitterApi,
   type TwitterApiv2,
 } from 'twitter-api-v2';
+import twitterText from 'twitter-text';
+import { neverReachedProvider } from '#shared/adapters/connection-errors.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
-import type { SocialPost, SocialPoster } from '#shared/ports/providers.ts';
+import type { PostedQuery, SocialPost, SocialPoster } from '#shared/ports/providers.ts';
 
 export interface XPosterSettings {
   appKey: string;
@@ -26,6 +31,8 @@ export interface XPosterSettings {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** X's largest timeline page. */
+const TIMELINE_PAGE_SIZE = 100;
 
 /**
  * The library hard-codes https://api.x.com and has no default timeout: this plugin runs
@@ -59,8 +66,20 @@ function retryAfterMs(error: ApiResponseError): number | undefined {
   return Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) : undefined;
 }
 
-function toDeliveryError(error: unknown): unknown {
+/**
+ * The socket's own error behind an ApiRequestError. twitter-api-v2 (1.29) stores it as
+ * `_options.error` while its `requestError` getter reads `_options.requestError`.
+ */
+function socketError(error: ApiRequestError): unknown {
+  if (error.requestError !== undefined) return error.requestError;
+  const options: unknown = Reflect.get(error, '_options');
+  return typeof options === 'object' && options !== null && 'error' in options ? options.error : undefined;
+}
+
+/** `request` says whether the failed call could have created a post. */
+function toDeliveryError(error: unknown, request: 'post' | 'query'): unknown {
   if (error instanceof ApiResponseError) {
+    // X answered, so it did not take the post.
     if (error.code === 429)
       return new TransientDeliveryError(error.message, retryAfterMs(error), { cause: error });
     if (error.code >= 500) return new TransientDeliveryError(error.message, undefined, { cause: error });
@@ -69,16 +88,56 @@ function toDeliveryError(error: unknown): unknown {
       return new PermanentDeliveryError(error.message, 'unauthorized', { cause: error });
     return new PermanentDeliveryError(error.message, 'rejected', { cause: error });
   }
-  if (error instanceof ApiRequestError || error instanceof ApiPartialResponseError) {
-    // The connection failed, timed out or broke mid-answer: X may or may not have posted.
-    return new TransientDeliveryError(`X request failed: ${error.message}`, undefined, { cause: error });
+  if (error instanceof ApiRequestError) {
+    // The connection failed or timed out: unless it never connected, X may have posted.
+    return new TransientDeliveryError(`X request failed: ${error.message}`, undefined, {
+      cause: error,
+      mayHaveBeenAccepted: request === 'post' && !neverReachedProvider(socketError(error)),
+    });
+  }
+  if (error instanceof ApiPartialResponseError) {
+    // X had begun to answer when the connection broke.
+    return new TransientDeliveryError(`X request failed: ${error.message}`, undefined, {
+      cause: error,
+      mayHaveBeenAccepted: request === 'post',
+    });
   }
   return error;
+}
+
+/** A link as X may give it back expanded: no scheme (a bare domain gets `http://`), no trailing slash. */
+function bareUrl(url: string): string {
+  return url.replace(/^https?:\/\//i, '').replace(/\/$/, '');
+}
+
+/** The text as posted, its links (found as X finds them, with twitter-text) made bare. */
+function comparablePosted(text: string): string {
+  let result = '';
+  let last = 0;
+  for (const { url, indices } of twitterText.extractUrlsWithIndices(text)) {
+    result += text.slice(last, indices[0]) + bareUrl(url);
+    last = indices[1];
+  }
+  return result + text.slice(last);
+}
+
+/** The text of a post as X returns it, unescaped and with its t.co links expanded and made bare. */
+function comparableReturned(tweet: TweetV2): string {
+  let text = tweet.text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+  for (const link of tweet.entities?.urls ?? []) text = text.replaceAll(link.url, bareUrl(link.expanded_url));
+  return text;
+}
+
+/** X's start_time: RFC 3339 with whole seconds. */
+function startTime(since: Date): string {
+  return new Date(Math.floor(since.getTime() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Posts to X; construct once per process (see shared/clients/providers.ts). */
 export class XPoster implements SocialPoster {
   readonly #client: TwitterApiv2;
+  /** The account's own user id, asked for once (`GET /2/users/me`). */
+  #userId: Promise<string> | undefined;
 
   constructor(settings: XPosterSettings) {
     const { appKey, appSecret, accessToken, accessSecret, apiBaseUrl } = settings;
@@ -101,7 +160,52 @@ export class XPoster implements SocialPoster {
       );
       return { providerId: result.data.id };
     } catch (error) {
-      throw toDeliveryError(error);
+      throw toDeliveryError(error, 'post');
     }
+  }
+
+  /**
+   * 1. The account's id from `GET /2/users/me`, once per poster.
+   * 2. Its timeline from `since` floored to the second (`start_time`), 100 posts a page, with
+   *    created_at, referenced_tweets and entities (the t.co links).
+   * 3. Keep the posts whose text is `text` and, for a thread continuation, that reply to `inReplyTo`.
+   */
+  async findPosted(query: PostedQuery): Promise<string[]> {
+    const wanted = comparablePosted(query.text);
+    const since = Math.floor(query.since.getTime() / 1000) * 1000;
+    const found: string[] = [];
+    try {
+      let page = await this.#client.userTimeline(await this.#ownUserId(), {
+        start_time: startTime(query.since),
+        max_results: TIMELINE_PAGE_SIZE,
+        'tweet.fields': ['created_at', 'referenced_tweets', 'entities'],
+      });
+      for (;;) {
+        for (const tweet of page.tweets) {
+          if (tweet.created_at !== undefined && Date.parse(tweet.created_at) < since) continue;
+          if (comparableReturned(tweet) !== wanted) continue;
+          const replyTo = tweet.referenced_tweets?.find((reference) => reference.type === 'replied_to')?.id;
+          if (query.inReplyTo !== undefined && replyTo !== query.inReplyTo) continue;
+          found.push(tweet.id);
+        }
+        // Each page on its own: the library's iterator stops early, without a word, when its rate-limit count says 0.
+        if (page.done) break;
+        page = await page.next();
+      }
+    } catch (error) {
+      throw toDeliveryError(error, 'query');
+    }
+    return found;
+  }
+
+  #ownUserId(): Promise<string> {
+    this.#userId ??= this.#client.me().then(
+      ({ data }) => data.id,
+      (error: unknown) => {
+        this.#userId = undefined;
+        throw error;
+      },
+    );
+    return this.#userId;
   }
 }

@@ -1,7 +1,11 @@
 /**
- * Fault injection for the sandboxes: probabilities of a 429, a 500 or a held request, plus a
- * fixed latency. Draws come from a seeded PRNG so a test or a benchmark that sets the same
- * seed sees the same sequence of faults.
+ * Fault injection for the sandboxes: probabilities of a 429, a 500, a held request that was not
+ * accepted (`timeout`) or one that was (`lostReply`), plus a fixed latency. Draws come from a
+ * seeded PRNG so a test or a benchmark that sets the same seed sees the same sequence of faults.
+ *
+ * `timeout` and `lostReply` look the same to the client (no answer until its own timeout); they
+ * differ at the provider: after `lostReply` the message exists (recorded, listed, its status
+ * callback posted), the case a sender must reconcile before sending again.
  */
 import { z } from 'zod';
 
@@ -13,19 +17,27 @@ export const faultSettingsSchema = z
     status429: probability.optional(),
     status500: probability.optional(),
     timeout: probability.optional(),
+    lostReply: probability.optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
     seed: z.number().int().optional(),
   })
   .refine(
-    (settings) => (settings.status429 ?? 0) + (settings.status500 ?? 0) + (settings.timeout ?? 0) <= 1,
-    {
-      message: 'status429 + status500 + timeout must not exceed 1',
-    },
+    (settings) =>
+      (settings.status429 ?? 0) +
+        (settings.status500 ?? 0) +
+        (settings.timeout ?? 0) +
+        (settings.lostReply ?? 0) <=
+      1,
+    { message: 'status429 + status500 + timeout + lostReply must not exceed 1' },
   );
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 
-export type Fault = 'status429' | 'status500' | 'timeout';
+/**
+ * `timeout`: held unanswered, not accepted. `lostReply`: accepted (the provider acts on it), then
+ * held unanswered as if the answer were lost on the way back.
+ */
+export type Fault = 'status429' | 'status500' | 'timeout' | 'lostReply';
 
 /** Without a seed the sequence is still fixed, so runs stay reproducible by default. */
 const DEFAULT_SEED = 1;
@@ -63,12 +75,13 @@ export class FaultInjector {
 
   /** One draw per request; the probabilities are consecutive bands of [0, 1). */
   next(): Fault | undefined {
-    const { status429 = 0, status500 = 0, timeout = 0 } = this.#settings;
-    if (status429 + status500 + timeout === 0) return undefined;
+    const { status429 = 0, status500 = 0, timeout = 0, lostReply = 0 } = this.#settings;
+    if (status429 + status500 + timeout + lostReply === 0) return undefined;
     const draw = this.#random();
     if (draw < status429) return 'status429';
     if (draw < status429 + status500) return 'status500';
     if (draw < status429 + status500 + timeout) return 'timeout';
+    if (draw < status429 + status500 + timeout + lostReply) return 'lostReply';
     return undefined;
   }
 }

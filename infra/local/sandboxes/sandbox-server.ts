@@ -71,7 +71,7 @@ export interface RecordedMessage {
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown };
 }
 
-/** How long a `timeout` fault holds a request before dropping the connection unanswered. */
+/** How long a `timeout` or `lostReply` fault holds a request before dropping the connection unanswered. */
 const HOLD_MS = 30_000;
 
 /** An RFC 9457 problem reply, for the sandbox's own endpoints and its own failures. */
@@ -169,7 +169,18 @@ export async function startSandboxServer(
     });
   }
 
-  /** Resolves to `undefined` when a timeout fault holds the request. */
+  /**
+   * Hold without answering, like a provider stuck behind its load balancer: the client's own
+   * timeout is what ends it, or the connection is dropped after HOLD_MS.
+   */
+  function hold(response: ServerResponse): undefined {
+    const timer = setTimeout(() => response.destroy(), HOLD_MS);
+    timer.unref();
+    response.on('close', () => clearTimeout(timer));
+    return undefined;
+  }
+
+  /** Resolves to `undefined` when a `timeout` or `lostReply` fault holds the request. */
   async function serveProvider(
     request: IncomingMessage,
     response: ServerResponse,
@@ -180,17 +191,26 @@ export async function startSandboxServer(
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
 
     const fault = faults.next();
-    if (fault === 'timeout') {
-      // Hold without answering, like a provider stuck behind its load balancer: the client's
-      // own timeout is what ends it, or the connection is dropped after HOLD_MS.
-      const timer = setTimeout(() => response.destroy(), HOLD_MS);
-      timer.unref();
-      response.on('close', () => clearTimeout(timer));
-      return undefined;
-    }
+    // Held before the provider looked at it: nothing was accepted.
+    if (fault === 'timeout') return hold(response);
     if (fault === 'status429') return definition.faults.rateLimited();
     if (fault === 'status500') return definition.faults.serverError();
 
+    const reply = await handleProvider(request, url, method, text);
+    if (fault === 'lostReply') {
+      // Accepted and acted on (recorded, listed, callbacks posted); only the answer is lost.
+      reply.afterReply?.();
+      return hold(response);
+    }
+    return reply;
+  }
+
+  async function handleProvider(
+    request: IncomingMessage,
+    url: URL,
+    method: string,
+    text: string,
+  ): Promise<SandboxReply> {
     const found = match(definition.routes, method, url.pathname);
     if (!found) return problem(404, 'Not Found', `${definition.name} has no ${method} ${url.pathname}.`);
     const parsed = parseBody(request.headers['content-type'], text);

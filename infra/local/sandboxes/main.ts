@@ -1,0 +1,39 @@
+/**
+ * The three provider sandboxes in a process of their own, for runs where the provider must
+ * outlive Herald (a `kill -9` of the local stack while the "provider" keeps its messages and
+ * retries its status callbacks). Ports from HERALD_SANDBOX_TWILIO_PORT, HERALD_SANDBOX_X_PORT
+ * and HERALD_SANDBOX_FACEBOOK_PORT (default 3001–3003, 0 picks a free one); point the stack at
+ * them with HERALD_TWILIO_URL, HERALD_X_URL and HERALD_FACEBOOK_URL.
+ *
+ *   node --import tsx infra/local/sandboxes/main.ts
+ */
+import { readLocalSettings } from '#infra/local/settings.ts';
+import { LOCAL_TWILIO_AUTH_TOKEN } from './credentials.ts';
+import { startSandboxes } from './index.ts';
+
+try {
+  const settings = readLocalSettings();
+  const sandboxes = await startSandboxes({
+    twilioPort: settings.HERALD_SANDBOX_TWILIO_PORT,
+    xPort: settings.HERALD_SANDBOX_X_PORT,
+    facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
+    twilioAuthToken: LOCAL_TWILIO_AUTH_TOKEN,
+  });
+  console.log(`Provider sandboxes are running
+
+  Twilio sandbox    ${sandboxes.twilio.url}
+  X sandbox         ${sandboxes.x.url}
+  Facebook sandbox  ${sandboxes.facebook.url}
+
+Press Ctrl-C to stop.`);
+  const stop = async () => {
+    await sandboxes.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  // A port taken or a bad setting says what to fix; no stack trace.
+  console.error(`Cannot start the sandboxes: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,64 @@
+/**
+ * The provider sandboxes (`infra/local/sandboxes/main.ts`) as a child process of their own,
+ * for tests where the provider must outlive a `kill -9` of the Herald stack: start it, hand its
+ * URLs to the stack as HERALD_TWILIO_URL / HERALD_X_URL / HERALD_FACEBOOK_URL, stop it at the end.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface SandboxProcess {
+  child: ChildProcess;
+  twilioUrl: string;
+  xUrl: string;
+  facebookUrl: string;
+}
+
+const READY =
+  /Twilio sandbox\s+(http:\/\/\S+)[\s\S]*X sandbox\s+(http:\/\/\S+)[\s\S]*Facebook sandbox\s+(http:\/\/\S+)/;
+
+/**
+ * Starts the sandboxes, on free ports unless `env` sets HERALD_SANDBOX_*_PORT, and resolves
+ * once they print their URLs.
+ */
+export function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/sandboxes/main.ts'], {
+    env: {
+      ...process.env,
+      HERALD_SANDBOX_TWILIO_PORT: '0',
+      HERALD_SANDBOX_X_PORT: '0',
+      HERALD_SANDBOX_FACEBOOK_PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The sandboxes did not start:\n${output}`));
+    }, 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = READY.exec(output);
+      if (ready?.[1] && ready[2] && ready[3]) {
+        clearTimeout(timer);
+        resolve({ child, twilioUrl: ready[1], xUrl: ready[2], facebookUrl: ready[3] });
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The sandboxes exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** SIGTERM, then waits for the exit; resolves to the exit code (0 after a clean stop). */
+export function stopSandboxProcess(sandboxes: SandboxProcess): Promise<number | null> {
+  const { child } = sandboxes;
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
