@@ -40,19 +40,24 @@ export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
 
 /** A broadcast's status and its counts per channel, as lines. */
 export function broadcastLines(broadcast: BroadcastView): string[] {
+  const cancelled = broadcast.status === 'cancelled';
   const rows = Object.entries(broadcast.counts).map(([channel, counts]) => [
     channel,
     String(counts.recipients),
-    String(counts.queued),
+    String(cancelled ? counts.notSent : counts.queued),
     String(counts.sent),
     String(counts.delivered),
     String(counts.failed),
     String(counts.optedOut),
+    String(counts.attempts),
+    String(counts.duplicatesSuspected),
   ]);
+  const heads = ['channel', 'recipients', cancelled ? 'not sent' : 'queued', 'sent', 'delivered', 'failed'];
   return [
     `Broadcast ${broadcast.id}: ${broadcast.status} (${broadcast.kind}, template ${broadcast.templateId} v${broadcast.templateVersion})`,
-    ...table(['channel', 'recipients', 'queued', 'sent', 'delivered', 'failed', 'opted out'], rows),
+    ...table([...heads, 'opted out', 'attempts', 'duplicates suspected'], rows),
     ...(broadcast.estimatedCompletion ? [`Estimated completion: ${broadcast.estimatedCompletion}`] : []),
     ...(broadcast.completedAt ? [`Completed at: ${broadcast.completedAt}`] : []),
+    ...(broadcast.cancelledAt ? [`Cancelled at: ${broadcast.cancelledAt}`] : []),
   ];
 }

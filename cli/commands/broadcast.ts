@@ -2,7 +2,7 @@ import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ApiClient } from '#cli/api-client.ts';
 import { EXIT } from '#cli/errors.ts';
 import { type BroadcastView, broadcastLines, type OutputOptions, print, settled } from '#cli/output.ts';
-import type { BroadcastStatus, ChannelCounts } from '#shared/domain/model.ts';
+import type { BroadcastDetail, BroadcastStatus, ChannelCounts } from '#shared/domain/model.ts';
 import { type BroadcastRequestOptions, broadcastBody } from './preview.ts';
 
 /** A broadcast in one of these will not change again. */
@@ -79,21 +79,22 @@ class WatchProgress {
 }
 
 /**
- * Polls a broadcast every second until it ends, drawing its progress on stderr; returns it as
- * it ended. A broadcast waiting for approval is waited for.
+ * Polls a broadcast every second until it ends and its counts are final (a cancel lets the sends
+ * in flight finish), drawing its progress on stderr; returns it as it ended. A broadcast waiting
+ * for approval is waited for.
  */
-export async function watchBroadcast(client: ApiClient, id: string): Promise<BroadcastView> {
+export async function watchBroadcast(client: ApiClient, id: string): Promise<BroadcastDetail> {
   const progress = new WatchProgress();
   let toldPending = false;
   try {
     for (;;) {
-      const broadcast = await client.get<BroadcastView>(path(id));
+      const broadcast = await client.get<BroadcastDetail>(path(id));
       if (broadcast.status === 'pending_approval' && !toldPending) {
         progress.note(`Broadcast ${id} waits for a comms lead's approval (herald broadcast approve ${id}).`);
         toldPending = true;
       }
       progress.update(broadcast);
-      if (ENDED.has(broadcast.status)) return broadcast;
+      if (ENDED.has(broadcast.status) && broadcast.countsFinal) return broadcast;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } finally {

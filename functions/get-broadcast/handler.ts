@@ -1,6 +1,7 @@
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
+import type { BroadcastDetail } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { estimateCompletion } from '#shared/use-cases/estimate-completion.ts';
 import { countsAreFinal } from '#shared/use-cases/settle-broadcast.ts';
@@ -12,16 +13,18 @@ const { smsPerSecond, providerTimeoutMs } = deliveryConfig();
  * GET /broadcasts/{id}: status, per-channel counts, when the last SMS should go, and whether the
  * counts can still change (a cancelled broadcast's sends in flight still finish).
  */
-export const handler = apiHandler(async ({ pathParameters }) => {
-  const id = pathParameters.id ?? '';
-  const broadcast = await broadcasts.get(id);
-  if (!broadcast) throw new NotFoundError('Broadcast', id);
-  return {
-    status: 200,
-    body: {
-      ...broadcast,
-      estimatedCompletion: estimateCompletion(broadcast, smsPerSecond),
-      countsFinal: countsAreFinal(broadcast, Date.now(), providerTimeoutMs),
-    },
-  };
-});
+export const handler = apiHandler(
+  async ({ pathParameters }): Promise<{ status: 200; body: BroadcastDetail }> => {
+    const id = pathParameters.id ?? '';
+    const broadcast = await broadcasts.get(id);
+    if (!broadcast) throw new NotFoundError('Broadcast', id);
+    return {
+      status: 200,
+      body: {
+        ...broadcast,
+        estimatedCompletion: estimateCompletion(broadcast, smsPerSecond),
+        countsFinal: countsAreFinal(broadcast, Date.now(), providerTimeoutMs),
+      },
+    };
+  },
+);

@@ -18,7 +18,7 @@ Herald is running (ready in ${seconds} s)
   Facebook sandbox  ${stack.sandboxes.facebook}/__sandbox/messages
   DynamoDB Local    ${stack.dynamoDbEndpoint}
   Data              ${settings.HERALD_DATA_DIR ?? 'in memory (set HERALD_DATA_DIR to keep it)'}
-  Seed              ${settings.HERALD_SEED}
+  Seed              ${settings.HERALD_SEED === 'demo' ? `demo (${settings.HERALD_DEMO_CUSTOMERS} customers)` : 'none'}
 
 API keys (Authorization: Bearer <key>):
 ${stack.users.map((user) => `  ${user.role.padEnd(11)} ${user.user.padEnd(14)} ${user.key}`).join('\n')}

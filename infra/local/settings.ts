@@ -11,6 +11,8 @@ const LocalSettings = z.object({
   HERALD_SANDBOX_FACEBOOK_PORT: port(3003),
   HERALD_DATA_DIR: z.string().min(1).optional(),
   HERALD_SEED: z.enum(['demo', 'none']).default('demo'),
+  /** Customers of the demo airline: 90 to read every row; thousands to watch a large broadcast. */
+  HERALD_DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(100_000).default(90),
   HERALD_USERS_FILE: z.string().min(1).optional(),
   /** Read here only to size the SMS queue's concurrency as CDK sizes the SMS Lambda's; the worker reads it too. */
   HERALD_SMS_MPS: z.coerce.number().positive().default(1),

@@ -17,6 +17,7 @@ import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type ApiHandler, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LocalObjectStore } from './object-store.ts';
+import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from './sandboxes/credentials.ts';
 import { startSandboxes } from './sandboxes/index.ts';
 import type { LocalSettings } from './settings.ts';
 import { type LocalUser, loadUsers } from './users.ts';
@@ -26,8 +27,6 @@ const STATUS_BUCKET = 'herald-status-local';
 /** Locally the sweeper runs often and calls a broadcast stalled sooner than in AWS. */
 const LOCAL_SWEEP_INTERVAL_MS = 5_000;
 const LOCAL_SWEEP_STALL_SECONDS = '15';
-export const LOCAL_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
-export const LOCAL_TWILIO_AUTH_TOKEN = 'local-twilio-auth-token';
 
 type ScheduledHandler = (
   event: ScheduledEvent<{ stalledBefore?: string }>,
@@ -174,7 +173,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
 
     if (settings.HERALD_SEED === 'demo') {
       const { seedDemo } = await import('./seed/seed-demo.ts');
-      await seedDemo(new Date());
+      await seedDemo(new Date(), settings.HERALD_DEMO_CUSTOMERS);
     }
     const { publishInitialStatusSite } = await import('./initial-status.ts');
     await publishInitialStatusSite();

@@ -185,6 +185,17 @@ export interface Broadcast {
   counts: Partial<Record<Channel, ChannelCounts>>;
 }
 
+/** GET /broadcasts/{id}: the broadcast with what its readers need to follow it. */
+export interface BroadcastDetail extends Broadcast {
+  /** When the last SMS should go at the configured rate; absent once the broadcast has ended. */
+  estimatedCompletion?: string;
+  /**
+   * No send can change the counts any more (receipts aside): the broadcast ended and, if it was
+   * cancelled, sends that were in flight at the cancel have finished. Clients poll until then.
+   */
+  countsFinal: boolean;
+}
+
 export type DeliveryStatus =
   | 'queued'
   | 'sending'

@@ -14,9 +14,10 @@ const FINAL_STATUSES: Record<string, { to: DeliveryStatus; counter: CountField }
  * 1. ignores intermediate statuses (queued, sending, sent);
  * 2. moves the record from sent to delivered or undelivered, moving the counters with it (one
  *    conditional write in the usual case);
- * 3. a receipt can overtake the worker's own "sent" write: then the record moves straight from
- *    sending (a second conditional write), and the worker's later write finds it settled and
- *    changes nothing;
+ * 3. a receipt can overtake the worker's own "sent" write, or come for a record whose sender died
+ *    or timed out before recording it (sending, or queued again as uncertain): the receipt proves
+ *    the provider accepted it, so the record moves straight to its final status (a second
+ *    conditional write), and a later "sent" or claim finds it settled and changes nothing;
  * 4. a repeated receipt finds the record settled and changes nothing (a read tells it from the
  *    worker writing "sent" between the two writes).
  */
@@ -34,16 +35,16 @@ export async function recordDeliveryReceipt(
       lastError,
       counts: { sent: -1, [final.counter]: 1 },
     });
-  const fromSending = () =>
+  const fromUnsettled = () =>
     deps.deliveries.transition(key, final.to, {
-      from: ['sending'],
+      from: ['sending', 'queued'],
       providerId: receipt.providerId,
       lastError,
       counts: { [final.counter]: 1 },
     });
   // The usual case, in one conditional write: the worker recorded "sent" before the receipt came.
   if (await fromSent()) return true;
-  if (!(await fromSending())) {
+  if (!(await fromUnsettled())) {
     // Neither: the worker wrote "sent" between the two writes, or the record is settled already.
     const status = (await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId))?.status;
     return status === 'sent' ? fromSent() : false;

@@ -23,10 +23,30 @@ export interface SweepResult {
 
 /** The lease that keeps sweeps from overlapping. */
 const SWEEP_LEASE = 'sweep';
+/**
+ * Short, and renewed as the sweep goes: a sweep that dies (a crash, a restart of the local
+ * stack) holds the next ones off for this long at most.
+ */
+const SWEEP_LEASE_MS = 10_000;
+
+/** Holds the sweep's lease: renews it once half of it has passed; false once another sweep holds it. */
+function sweepLease(leases: LeaseStore, invocation: Pick<Invocation, 'id' | 'remainingMs'>) {
+  let expiresAt = 0;
+  return {
+    async hold(): Promise<boolean> {
+      if (expiresAt - Date.now() > SWEEP_LEASE_MS / 2) return true;
+      const until = Date.now() + Math.min(SWEEP_LEASE_MS, invocation.remainingMs());
+      if (!(await leases.acquire(SWEEP_LEASE, { owner: invocation.id, expiresAt: until }))) return false;
+      expiresAt = until;
+      return true;
+    },
+    release: () => leases.release(SWEEP_LEASE, invocation.id),
+  };
+}
 
 /**
  * Finds work the bus lost and puts it back: the ledger, not the queues, is the source of truth.
- * 1. takes the sweep's lease for the invocation's time, so two sweeps never run at once;
+ * 1. takes the sweep's lease (short, renewed as it goes), so two sweeps never run at once;
  * 2. lists the broadcasts still queued or sending (a sparse index, no scan) and skips those that
  *    moved since `stalledBefore` — a paced broadcast moves at least once per send;
  * 3. a broadcast never fully planned goes back to the planner (planning is idempotent);
@@ -43,11 +63,12 @@ export async function sweepStalledBroadcasts(
   invocation: Pick<Invocation, 'id' | 'remainingMs'>,
 ): Promise<SweepResult> {
   const result: SweepResult = { swept: false, stalled: 0, replanned: 0, requeued: 0 };
-  const lease = { owner: invocation.id, expiresAt: Date.now() + invocation.remainingMs() };
-  if (!(await deps.leases.acquire(SWEEP_LEASE, lease))) return result;
+  const lease = sweepLease(deps.leases, invocation);
+  if (!(await lease.hold())) return result;
   result.swept = true;
   try {
     for await (const broadcast of deps.broadcasts.listActive()) {
+      if (!(await lease.hold())) break;
       const lastMove =
         broadcast.lastActivityAt ?? broadcast.plannedAt ?? broadcast.startedAt ?? broadcast.createdAt;
       if (Date.parse(lastMove) >= stalledBefore.getTime()) continue;
@@ -56,7 +77,7 @@ export async function sweepStalledBroadcasts(
         await deps.fanout.publish('planner', { broadcastId: broadcast.id });
         result.replanned++;
       } else {
-        result.requeued += await requeue(broadcast.id, deps);
+        result.requeued += await requeue(broadcast.id, deps, lease.hold);
       }
       await deps.broadcasts.setStatus(broadcast.id, broadcast.status, {
         lastActivityAt: new Date().toISOString(),
@@ -65,13 +86,17 @@ export async function sweepStalledBroadcasts(
       await settleBroadcast(broadcast.id, deps.broadcasts);
     }
   } finally {
-    await deps.leases.release(SWEEP_LEASE, lease.owner);
+    await lease.release();
   }
   if (result.stalled > 0) logger.info('Swept stalled broadcasts', { ...result });
   return result;
 }
 
-async function requeue(broadcastId: string, deps: SweepDeps): Promise<number> {
+async function requeue(
+  broadcastId: string,
+  deps: SweepDeps,
+  holdLease: () => Promise<boolean>,
+): Promise<number> {
   let count = 0;
   let batch: string[] = [];
   const flush = async () => {
@@ -80,6 +105,7 @@ async function requeue(broadcastId: string, deps: SweepDeps): Promise<number> {
   };
   const now = Date.now();
   for await (const record of deps.deliveries.unsettled(broadcastId)) {
+    if (!(await holdLease())) break;
     if (!isClaimable(record, now)) continue;
     count++;
     await publish(record, deps, batch);

@@ -1,12 +1,13 @@
 /**
  * The delivery ledger's grouped writes against DynamoDB Local: records and the broadcast's
  * counters move together; a write whose condition fails is left out without holding back the
- * rest; more records than one transaction takes are split; concurrent single moves share
+ * rest; more records than one transaction takes are split; claims under leases; concurrent single moves share
  * transactions and still each get their own answer. Also the SMS rate limiter taking slots for
  * several waiting sends in one write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
+import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import type { Broadcast, Channel } from '#shared/domain/model.ts';
 import type { BroadcastStore, DeliveryStore, RateLimiter } from '#shared/ports/stores.ts';
 import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
@@ -72,25 +73,73 @@ describe('the delivery ledger', () => {
   it('moves only the records in the expected state and the counters by exactly those moves', async () => {
     await newBroadcast('b-move');
     await deliveries.createMany(ids(5).map((id) => queuedDelivery('b-move', 'sms', id)));
-    await deliveries.transition(key('b-move', 'C2'), 'sending', { from: ['queued'] });
-
-    const claimed = await deliveries.transitionMany(
-      ids(5).map((id) => ({ key: key('b-move', id), to: 'sending' as const, from: ['queued' as const] })),
-    );
-    expect(claimed.map((change) => change.key.recipientId)).toEqual(['C0', 'C1', 'C3', 'C4']);
+    await deliveries.claim(key('b-move', 'C2'), { owner: 'worker-1', expiresAt: Date.now() + 60_000 });
 
     const sent = await deliveries.transitionMany(
-      ['C0', 'C1', 'C9'].map((id) => ({
+      [...ids(5), 'C9'].map((id) => ({
         key: key('b-move', id),
         to: 'sent' as const,
-        from: ['sending' as const],
+        from: ['queued' as const],
         counts: { sent: 1 },
       })),
     );
-    expect(sent).toHaveLength(2);
+    expect(sent.map((change) => change.key.recipientId)).toEqual(['C0', 'C1', 'C3', 'C4']);
     const broadcast = await broadcasts.get('b-move');
-    expect(broadcast?.counts.sms).toMatchObject({ recipients: 5, sent: 2, queued: 3 });
-    expect((await deliveries.get('b-move', 'sms', 'C0'))?.attempts).toBe(1);
+    expect(broadcast?.counts.sms).toMatchObject({ recipients: 5, sent: 4, queued: 1 });
+    expect((await deliveries.get('b-move', 'sms', 'C2'))?.attempts).toBe(1);
+  });
+
+  it('claims a queued record or an expired lease, never a live one, and moves it only for its holder', async () => {
+    await newBroadcast('b-lease');
+    await deliveries.createMany(ids(2).map((id) => queuedDelivery('b-lease', 'sms', id)));
+    const live = { owner: 'worker-1', expiresAt: Date.now() + 60_000 };
+
+    expect(await deliveries.claim(key('b-lease', 'C0'), live)).toEqual({});
+    expect(
+      await deliveries.claim(key('b-lease', 'C0'), { owner: 'worker-2', expiresAt: Date.now() + 60_000 }),
+    ).toBe(undefined);
+    expect(
+      await deliveries.transition(key('b-lease', 'C0'), 'sent', { from: ['sending'], owner: 'worker-2' }),
+    ).toBe(false);
+
+    // worker-1 dies with its send unrecorded: once its lease is over, worker-3 takes it over, uncertain.
+    await deliveries.claim(key('b-lease', 'C1'), { owner: 'worker-1', expiresAt: Date.now() - 1 });
+    const claimedAt = (await deliveries.get('b-lease', 'sms', 'C1'))?.uncertainSince;
+    const worker3 = { owner: 'worker-3', expiresAt: Date.now() + 60_000 };
+    expect(await deliveries.claim(key('b-lease', 'C1'), worker3)).toEqual({ uncertainSince: claimedAt });
+    expect(await deliveries.get('b-lease', 'sms', 'C1')).toMatchObject({
+      leaseOwner: 'worker-3',
+      attempts: 2,
+    });
+
+    // Back to queued after a timeout: still uncertain; a recorded outcome ends lease and uncertainty.
+    const held = { from: ['sending' as const], owner: 'worker-3' };
+    await deliveries.transition(key('b-lease', 'C1'), 'queued', { ...held, uncertain: true });
+    expect(await deliveries.claim(key('b-lease', 'C1'), worker3)).toEqual({ uncertainSince: claimedAt });
+    expect(await deliveries.transition(key('b-lease', 'C1'), 'sent', held)).toBe(true);
+    const settled = await deliveries.get('b-lease', 'sms', 'C1');
+    expect(settled?.status).toBe('sent');
+    expect([settled?.leaseOwner, settled?.leaseExpiresAt, settled?.uncertainSince]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('adds no record to a cancelled broadcast, so its recipients stop growing', async () => {
+    await newBroadcast('b-cancelled');
+    await deliveries.createMany([queuedDelivery('b-cancelled', 'sms', 'C0')]);
+    await broadcasts.setStatus('b-cancelled', 'cancelled');
+
+    await expect(deliveries.createMany([queuedDelivery('b-cancelled', 'sms', 'C1')])).rejects.toThrow(
+      BroadcastClosedError,
+    );
+    expect(await deliveries.count('b-cancelled', 'sms')).toBe(1);
+    expect((await broadcasts.get('b-cancelled'))?.counts.sms).toMatchObject({
+      recipients: 1,
+      notSent: 1,
+      queued: 0,
+    });
   });
 
   it('gives each of many concurrent single moves its own answer, the same record moving once', async () => {

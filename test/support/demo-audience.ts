@@ -7,8 +7,13 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { demoAirline } from '#infra/local/seed/demo-airline.ts';
 import type { Customer } from '#shared/domain/model.ts';
 
-export function affectedDemoCustomers(airport: string, start: string, end: string): Customer[] {
-  const airline = demoAirline(start.slice(0, 10));
+export function affectedDemoCustomers(
+  airport: string,
+  start: string,
+  end: string,
+  customers?: number,
+): Customer[] {
+  const airline = demoAirline(start.slice(0, 10), customers);
   const inWindow = (iso: string) => Date.parse(iso) >= Date.parse(start) && Date.parse(iso) < Date.parse(end);
   const affected = new Set(
     airline.flights
@@ -28,8 +33,13 @@ export function affectedDemoCustomers(airport: string, start: string, end: strin
 }
 
 /** Of those, the numbers that must get an SMS: consent and a valid E.164 number, sorted. */
-export function expectedDemoPhones(airport: string, start: string, end: string): string[] {
-  return affectedDemoCustomers(airport, start, end)
+export function expectedDemoPhones(
+  airport: string,
+  start: string,
+  end: string,
+  customers?: number,
+): string[] {
+  return affectedDemoCustomers(airport, start, end, customers)
     .filter((c) => c.smsConsent && isValidPhoneNumber(c.phone))
     .map((c) => c.phone)
     .sort();

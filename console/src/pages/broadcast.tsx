@@ -1,5 +1,11 @@
 import { useState } from 'preact/hooks';
-import type { Broadcast, BroadcastStatus, Channel, ChannelCounts } from '#shared/domain/model.ts';
+import type {
+  Broadcast,
+  BroadcastDetail,
+  BroadcastStatus,
+  Channel,
+  ChannelCounts,
+} from '#shared/domain/model.ts';
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { Badge, ColumnHeads, Loading, localTime, Panel, ProblemBox, useInterval, useLoad } from '../ui.tsx';
@@ -117,7 +123,15 @@ export function BroadcastTable({
 }
 
 /** One channel's progress: a bar of settled recipients and the counts behind it. */
-function ChannelProgress({ channel, counts }: { channel: Channel; counts: ChannelCounts }) {
+function ChannelProgress({
+  channel,
+  counts,
+  cancelled,
+}: {
+  channel: Channel;
+  counts: ChannelCounts;
+  cancelled: boolean;
+}) {
   const done = settled(counts);
   const labelId = `progress-${channel}`;
   return (
@@ -137,7 +151,7 @@ function ChannelProgress({ channel, counts }: { channel: Channel; counts: Channe
       <td>{counts.delivered}</td>
       <td class={counts.failed > 0 ? 'bad' : undefined}>{counts.failed}</td>
       <td>{counts.optedOut}</td>
-      <td>{counts.queued}</td>
+      <td>{cancelled ? counts.notSent : counts.queued}</td>
     </tr>
   );
 }
@@ -152,8 +166,10 @@ function summaryOf(broadcast: BroadcastView): string {
       return `Completed${at(broadcast.completedAt)}: every recipient has been handled.`;
     case 'partial':
       return `Ended${at(broadcast.completedAt)} with some deliveries failed: see the failed column.`;
-    case 'cancelled':
-      return `Cancelled${at(broadcast.cancelledAt)}. What was sent before stays sent.`;
+    case 'cancelled': {
+      const notSent = Object.values(broadcast.counts).reduce((sum, counts) => sum + counts.notSent, 0);
+      return `Cancelled${at(broadcast.cancelledAt)}: ${notSent} never sent. What was sent before stays sent.`;
+    }
     case 'failed':
       return `Failed${at(broadcast.completedAt)}: nothing could be delivered.`;
     default:
@@ -163,10 +179,15 @@ function summaryOf(broadcast: BroadcastView): string {
   }
 }
 
-/** Live progress of one broadcast, polled every second until it ends. */
+/**
+ * Live progress of one broadcast, polled every second until it ends and its counts are final
+ * (after a cancel, the sends in flight still finish).
+ */
 export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilities }) {
-  const broadcast = useLoad(() => api<BroadcastView>('GET', `/broadcasts/${seg(id)}`), [id]);
-  const running = broadcast.data ? !ENDED.has(broadcast.data.status) : !broadcast.error;
+  const broadcast = useLoad(() => api<BroadcastDetail>('GET', `/broadcasts/${seg(id)}`), [id]);
+  const running = broadcast.data
+    ? !(ENDED.has(broadcast.data.status) && broadcast.data.countsFinal)
+    : !broadcast.error;
   useInterval(broadcast.reload, 1_000, running);
   const data = broadcast.data;
   if (!data)
@@ -187,11 +208,28 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
       </p>
       <Panel title="Progress by channel" id="progress-heading">
         <table class="progress-table">
-          <ColumnHeads names={['Channel', 'Done', 'Sent', 'Delivered', 'Failed', 'Opted out', 'Queued']} />
+          <ColumnHeads
+            names={[
+              'Channel',
+              'Done',
+              'Sent',
+              'Delivered',
+              'Failed',
+              'Opted out',
+              data.status === 'cancelled' ? 'Not sent' : 'Queued',
+            ]}
+          />
           <tbody>
             {data.channels.map((channel) => {
               const counts = data.counts[channel];
-              return counts ? <ChannelProgress key={channel} channel={channel} counts={counts} /> : null;
+              return counts ? (
+                <ChannelProgress
+                  key={channel}
+                  channel={channel}
+                  counts={counts}
+                  cancelled={data.status === 'cancelled'}
+                />
+              ) : null;
             })}
           </tbody>
         </table>

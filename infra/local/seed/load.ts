@@ -12,7 +12,7 @@ export async function loadAirline(airline: DemoAirline, templates: TemplateVersi
   const bookings = new DynamoBookingIndex();
   const templateStore = new DynamoTemplateStore();
   await flights.putMany(airline.flights);
-  await Promise.all(airline.customers.map((customer) => customers.put(customer)));
+  await customers.putMany(airline.customers);
   await bookings.putSegments(
     airline.bookings.flatMap((booking) =>
       booking.segments.flatMap((segment) =>

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
+import { sweepStalledBroadcasts } from '#shared/use-cases/sweep-stalled-broadcasts.ts';
+import { FakeBroadcastStore, FakeDeliveryStore, FakeFanout, FakeLeaseStore } from '#test/support/fakes.ts';
+
+const key = (recipientId: string) => ({ broadcastId: 'b1', channel: 'sms' as const, recipientId });
+const aMinuteAgo = () => new Date(Date.now() - 60_000).toISOString();
+
+async function stalledBroadcast() {
+  const broadcasts = new FakeBroadcastStore();
+  broadcasts.add({ id: 'b1', plannedAt: aMinuteAgo(), lastActivityAt: aMinuteAgo() });
+  const deliveries = new FakeDeliveryStore(broadcasts);
+  await deliveries.createMany(
+    ['queued', 'dead', 'live', 'sent'].map((id) => queuedDelivery('b1', 'sms', id)),
+  );
+  await deliveries.claim(key('dead'), { owner: 'dead-worker', expiresAt: Date.now() - 1 });
+  await deliveries.claim(key('live'), { owner: 'live-worker', expiresAt: Date.now() + 60_000 });
+  await deliveries.transition(key('sent'), 'sent', { counts: { sent: 1 } });
+  const fanout = new FakeFanout();
+  const leases = new FakeLeaseStore();
+  const records = () => structuredClone([...deliveries.records.values()]);
+  return {
+    broadcasts,
+    deliveries,
+    fanout,
+    leases,
+    records,
+    deps: { broadcasts, deliveries, fanout, leases, smsBatchSize: 10 },
+  };
+}
+
+const invocation = (id: string) => ({ id, remainingMs: () => 60_000 });
+/** Everything that moved before now counts as stalled. */
+const inAMoment = () => new Date(Date.now() + 1_000);
+
+describe('sweepStalledBroadcasts', () => {
+  it('publishes again the queued records and those whose lease ran out, leaves a live lease alone and writes no record', async () => {
+    const { fanout, records, deps } = await stalledBroadcast();
+    const before = records();
+
+    const result = await sweepStalledBroadcasts(inAMoment(), deps, invocation('sweep-1'));
+
+    expect(result).toEqual({ swept: true, stalled: 1, replanned: 0, requeued: 2 });
+    expect(fanout.published).toEqual([
+      { target: 'sms', message: { broadcastId: 'b1', customerIds: ['queued', 'dead'] } },
+    ]);
+    expect(records()).toEqual(before);
+  });
+
+  it('does nothing while another sweep holds the lease, and gives the lease up when done', async () => {
+    const { fanout, leases, deps } = await stalledBroadcast();
+    await leases.acquire('sweep', { owner: 'sweep-1', expiresAt: Date.now() + 60_000 });
+
+    expect(await sweepStalledBroadcasts(inAMoment(), deps, invocation('sweep-2'))).toMatchObject({
+      swept: false,
+    });
+    expect(fanout.published).toEqual([]);
+
+    await leases.release('sweep', 'sweep-1');
+    expect(await sweepStalledBroadcasts(inAMoment(), deps, invocation('sweep-2'))).toMatchObject({
+      swept: true,
+    });
+    expect(leases.leases.size).toBe(0);
+  });
+
+  it('sends an unplanned broadcast back to the planner', async () => {
+    const { broadcasts, fanout, deps } = await stalledBroadcast();
+    broadcasts.add({ id: 'b2', createdAt: aMinuteAgo(), status: 'queued' });
+
+    await sweepStalledBroadcasts(inAMoment(), deps, invocation('sweep-1'));
+
+    expect(fanout.published).toContainEqual({ target: 'planner', message: { broadcastId: 'b2' } });
+  });
+});
