@@ -72,9 +72,11 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
     },
     publish: true,
   },
+  // A batch whose invocation runs short of time publishes the rest as a new batch.
   'send-sms': {
     tables: { customers: 'read', herald: 'readWrite', deliveries: 'readWrite' },
     secret: 'twilio',
+    publish: true,
   },
   // Public posts record their outcome on the delivery record and the broadcast counters.
   'post-to-x': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'x' },

@@ -1,10 +1,10 @@
 import { smsExclusion } from '#shared/domain/eligibility.ts';
 import { PermanentDeliveryError } from '#shared/domain/errors.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
-import type { Language, TemplateVersion } from '#shared/domain/model.ts';
+import type { Customer, Language, TemplateVersion } from '#shared/domain/model.ts';
 import { localTime, publicContext, type RenderContext, renderField } from '#shared/domain/render.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
-import type { SmsSender } from '#shared/ports/providers.ts';
+import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
   BroadcastStore,
   CustomerDirectory,
@@ -84,27 +84,7 @@ export async function sendSmsBatch(
       body: smsText(template, payload, { ...shared, customer: { firstName: customer.firstName } }),
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, broadcastId, customerId),
     };
-    const attempt: DeliveryAttempt = {
-      async send() {
-        const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
-        if (!message || exclusion) {
-          throw new PermanentDeliveryError(
-            'Customer no longer eligible',
-            exclusion === 'optedOut' ? 'opted_out' : 'ineligible',
-          );
-        }
-        try {
-          return await deps.sms.send(message);
-        } catch (error) {
-          if (error instanceof PermanentDeliveryError && error.code === 'opted_out') {
-            await deps.customers.setOptedOut(customerId, true);
-          }
-          throw error;
-        }
-      },
-      findAccepted: async (since) =>
-        message ? deps.sms.findSent({ to: message.to, body: message.body, since }) : [],
-    };
+    const attempt = smsAttempt(customerId, customer, message, deps);
     const outcome = await deliverOnce(
       { broadcastId, channel: 'sms', recipientId: customerId },
       attempt,
@@ -123,6 +103,39 @@ export async function sendSmsBatch(
   }
   await settleBroadcast(broadcastId, deps.broadcasts);
   if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
+}
+
+/**
+ * One customer's send: refused for good if they may no longer be texted (an opt-out since
+ * planning), and an "unsubscribed" from the provider opts them out.
+ */
+function smsAttempt(
+  customerId: string,
+  customer: Customer | undefined,
+  message: SmsMessage | undefined,
+  deps: Pick<SendSmsBatchDeps, 'sms' | 'customers'>,
+): DeliveryAttempt {
+  return {
+    async send() {
+      const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
+      if (!message || exclusion) {
+        throw new PermanentDeliveryError(
+          'Customer no longer eligible',
+          exclusion === 'optedOut' ? 'opted_out' : 'ineligible',
+        );
+      }
+      try {
+        return await deps.sms.send(message);
+      } catch (error) {
+        if (error instanceof PermanentDeliveryError && error.code === 'opted_out') {
+          await deps.customers.setOptedOut(customerId, true);
+        }
+        throw error;
+      }
+    },
+    findAccepted: async (since) =>
+      message ? deps.sms.findSent({ to: message.to, body: message.body, since }) : [],
+  };
 }
 
 /** The receipt names its delivery record in the URL Twilio signs, so no lookup by message id is needed. */

@@ -2,7 +2,13 @@ import type { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, SCHEDULES, smsWorkerConcurrency, WORKERS } from '#functions/manifest.ts';
+import {
+  API_ROUTES,
+  API_TIMEOUT_SECONDS,
+  SCHEDULES,
+  smsWorkerConcurrency,
+  WORKERS,
+} from '#functions/manifest.ts';
 import { PROVIDER_SECRET_KEYS } from '#infra/cdk/stateful-stack.ts';
 import { TABLES } from '#infra/tables.ts';
 import { type SynthesizedHerald, synthHerald, TEST_ENVIRONMENT } from './synth-herald.ts';
@@ -219,7 +225,7 @@ describe('HeraldStateless', () => {
     expect(Object.keys(resources(stateful, 'AWS::Lambda::Function'))).toEqual([]);
   });
 
-  it('feeds each worker from its queue with its batch size, partial batch failures and a timeout below the visibility timeout', () => {
+  it('feeds each worker from its queue with its batch size, partial batch failures, and every function its manifest timeout', () => {
     const mappings = Object.values(resources(stateless, 'AWS::Lambda::EventSourceMapping'));
     expect(mappings).toHaveLength(WORKERS.length);
     for (const worker of WORKERS) {
@@ -237,8 +243,14 @@ describe('HeraldStateless', () => {
       expect(JSON.stringify(mapping.Properties.EventSourceArn)).toMatch(
         new RegExp(`Bus${worker.handler.replaceAll('-', '')}`),
       );
-      expect(fn.Properties.Timeout as number).toBeLessThan(worker.visibilityTimeoutSeconds);
+      // The manifest's timeouts, which the local stack runs with too; a message returns only after its invocation ended.
+      expect(fn.Properties.Timeout).toBe(worker.timeoutSeconds);
+      expect(2 * worker.timeoutSeconds).toBeLessThanOrEqual(worker.visibilityTimeoutSeconds);
     }
+    for (const schedule of SCHEDULES)
+      expect(functionOf(schedule.handler)[1].Properties.Timeout).toBe(schedule.timeoutSeconds);
+    for (const route of API_ROUTES)
+      expect(functionOf(route.handler)[1].Properties.Timeout).toBe(API_TIMEOUT_SECONDS);
   });
 
   it('puts the Cognito JWT authorizer on every non-public route', () => {
