@@ -2,21 +2,47 @@
  * In-memory fakes of the ports, faithful to the ledger's rules (the same conditions the
  * DynamoDB adapters write), for fast tests of the use cases.
  */
+import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
-import type { Broadcast, BroadcastStatus, Channel, ChannelCounts, Delivery } from '#shared/domain/model.ts';
+import type {
+  Broadcast,
+  BroadcastStatus,
+  Channel,
+  ChannelCounts,
+  Customer,
+  Delivery,
+  Flight,
+  FlightRef,
+  Incident,
+  Language,
+  PassengerSegment,
+  TemplateVersion,
+  TimeWindow,
+} from '#shared/domain/model.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
+  AuditEntry,
+  AuditQuery,
+  AuditStore,
+  BookingIndex,
   BroadcastStore,
   Claim,
   CountField,
+  CustomerDirectory,
   DeliveryChange,
   DeliveryKey,
   DeliveryStore,
   Fanout,
+  FlightCatalog,
+  IncidentStore,
   Lease,
   LeaseStore,
+  PublicPostChannel,
+  RateLimiter,
   StatusChange,
+  TemplateStore,
+  TemplateSummary,
   TransitionOptions,
 } from '#shared/ports/stores.ts';
 
@@ -62,7 +88,15 @@ export class FakeBroadcastStore implements BroadcastStore {
     return full;
   }
 
-  async create(broadcast: Broadcast): Promise<Broadcast> {
+  /** The broadcast id stored under each idempotency key, written with the broadcast as the adapter does. */
+  readonly idempotencyKeys = new Map<string, string>();
+
+  async create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast> {
+    if (idempotencyKey === undefined) return this.add(broadcast);
+    const earlier = this.idempotencyKeys.get(idempotencyKey);
+    const stored = earlier === undefined ? undefined : await this.get(earlier);
+    if (stored) return stored;
+    this.idempotencyKeys.set(idempotencyKey, broadcast.id);
     return this.add(broadcast);
   }
 
@@ -150,7 +184,10 @@ export class FakeDeliveryStore implements DeliveryStore {
     const created = deliveries.filter((delivery) => !this.records.has(recordKey(delivery)));
     for (const delivery of created) {
       const broadcast = this.broadcasts.items.get(delivery.broadcastId);
-      if (!broadcast || broadcast.status === 'cancelled') throw new Error('Broadcast closed');
+      if (!broadcast || broadcast.status === 'cancelled')
+        throw new BroadcastClosedError(
+          'The broadcast of these delivery records does not exist or is cancelled',
+        );
     }
     for (const delivery of created) {
       this.records.set(recordKey(delivery), structuredClone(delivery));
@@ -296,4 +333,270 @@ export function fakeInvocation(overrides: Partial<Invocation> & { timeMs?: numbe
     lastChance: false,
     ...rest,
   };
+}
+
+/** Incidents by id, with thread roots kept first-come as the adapter keeps them. */
+export class FakeIncidentStore implements IncidentStore {
+  readonly items = new Map<string, Incident>();
+  private readonly roots = new Map<string, string>();
+
+  async create(incident: Incident): Promise<void> {
+    if (this.items.has(incident.id)) throw new Error(`Incident ${incident.id} exists`);
+    this.items.set(incident.id, structuredClone(incident));
+  }
+
+  async get(id: string): Promise<Incident | undefined> {
+    const incident = this.items.get(id);
+    return incident && structuredClone(incident);
+  }
+
+  async list(limit: number): Promise<Incident[]> {
+    return [...this.items.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit)
+      .map((incident) => structuredClone(incident));
+  }
+
+  async resolve(id: string, resolvedAt: string) {
+    const incident = this.items.get(id);
+    if (!incident) return undefined;
+    const resolvedNow = incident.status === 'open';
+    if (resolvedNow) Object.assign(incident, { status: 'resolved', resolvedAt });
+    return { incident: structuredClone(incident), resolvedNow };
+  }
+
+  async threadRoot(incidentId: string, channel: PublicPostChannel, language: Language) {
+    return this.roots.get(`${incidentId}#${channel}#${language}`);
+  }
+
+  async recordThreadRoot(
+    incidentId: string,
+    channel: PublicPostChannel,
+    language: Language,
+    providerId: string,
+  ): Promise<void> {
+    const key = `${incidentId}#${channel}#${language}`;
+    if (!this.roots.has(key)) this.roots.set(key, providerId);
+  }
+}
+
+/** Template versions by id and version; `transition` and `createVersion` are conditional as in DynamoDB. */
+export class FakeTemplateStore implements TemplateStore {
+  private readonly items = new Map<string, TemplateVersion>();
+
+  async getVersion(id: string, version: number): Promise<TemplateVersion | undefined> {
+    const template = this.items.get(`${id}#${version}`);
+    return template && structuredClone(template);
+  }
+
+  async latestApproved(id: string): Promise<TemplateVersion | undefined> {
+    return (await this.versions(id)).find((template) => template.status === 'approved');
+  }
+
+  async put(template: TemplateVersion): Promise<void> {
+    this.items.set(`${template.id}#${template.version}`, structuredClone(template));
+  }
+
+  async createVersion(template: TemplateVersion): Promise<boolean> {
+    if (this.items.has(`${template.id}#${template.version}`)) return false;
+    await this.put(template);
+    return true;
+  }
+
+  async versions(id: string): Promise<TemplateVersion[]> {
+    return [...this.items.values()]
+      .filter((template) => template.id === id)
+      .sort((a, b) => b.version - a.version)
+      .map((template) => structuredClone(template));
+  }
+
+  async list(): Promise<TemplateSummary[]> {
+    const ids = new Set([...this.items.values()].map((template) => template.id));
+    return Promise.all(
+      [...ids].sort().map(async (id): Promise<TemplateSummary> => {
+        const versions = await this.versions(id);
+        const [latest] = versions as [TemplateVersion, ...TemplateVersion[]];
+        const updatedAt = [latest.createdAt, latest.submittedAt, latest.approvedAt, latest.rejectedAt]
+          .filter((at): at is string => at !== undefined)
+          .sort()
+          .at(-1) as string;
+        return {
+          id,
+          name: latest.name,
+          latestVersion: latest.version,
+          status: latest.status,
+          approvedVersion: versions.find((template) => template.status === 'approved')?.version,
+          updatedAt,
+        };
+      }),
+    );
+  }
+
+  async transition(
+    id: string,
+    version: number,
+    from: TemplateVersion['status'],
+    changes: Partial<Omit<TemplateVersion, 'id' | 'version'>> & Pick<TemplateVersion, 'status'>,
+  ): Promise<boolean> {
+    const template = this.items.get(`${id}#${version}`);
+    if (!template || template.status !== from) return false;
+    for (const [field, value] of Object.entries(changes)) {
+      if (value !== undefined) Object.assign(template, { [field]: value });
+    }
+    return true;
+  }
+}
+
+/** The audit log: append-only, listed newest first with the adapter's `<at>#<id>` cursor. */
+export class FakeAuditStore implements AuditStore {
+  readonly entries: AuditEntry[] = [];
+
+  async append(entry: AuditEntry): Promise<void> {
+    if (this.entries.some(({ id }) => id === entry.id)) throw new Error(`Audit entry ${entry.id} exists`);
+    this.entries.push(structuredClone(entry));
+  }
+
+  async list(query: AuditQuery): Promise<{ items: AuditEntry[]; next?: string }> {
+    const cursor = (entry: AuditEntry) => `${entry.at}#${entry.id}`;
+    const items = this.entries
+      .filter(
+        (entry) =>
+          (query.from === undefined || entry.at >= query.from) &&
+          (query.before === undefined || cursor(entry) < query.before),
+      )
+      .sort((a, b) => cursor(b).localeCompare(cursor(a)))
+      .slice(0, query.limit);
+    const last = items.at(-1);
+    return items.length === query.limit && last ? { items, next: cursor(last) } : { items };
+  }
+}
+
+/** Customers by id; `setOptedOut` fails for an unknown customer, as the adapter's condition does. */
+export class FakeCustomerDirectory implements CustomerDirectory {
+  readonly items = new Map<string, Customer>();
+
+  constructor(customers: Customer[] = []) {
+    for (const customer of customers) this.items.set(customer.customerId, structuredClone(customer));
+  }
+
+  async getMany(customerIds: string[]): Promise<Customer[]> {
+    return [...new Set(customerIds)].flatMap((id) => {
+      const customer = this.items.get(id);
+      return customer ? [structuredClone(customer)] : [];
+    });
+  }
+
+  async put(customer: Customer): Promise<void> {
+    this.items.set(customer.customerId, structuredClone(customer));
+  }
+
+  async setOptedOut(customerId: string, optedOut: boolean): Promise<void> {
+    const customer = this.items.get(customerId);
+    if (!customer) throw new Error(`No customer ${customerId}`);
+    customer.optedOut = optedOut;
+  }
+
+  async findByPhone(phone: string): Promise<Customer[]> {
+    return [...this.items.values()]
+      .filter((customer) => customer.phone === phone)
+      .map((customer) => structuredClone(customer));
+  }
+}
+
+/** Flights, found by the same half-open windows (start ≤ t < end) as the catalog's index queries. */
+export class FakeFlightCatalog implements FlightCatalog {
+  readonly flights: Flight[] = [];
+
+  constructor(flights: Flight[] = []) {
+    this.flights.push(...flights);
+  }
+
+  async get(ref: FlightRef): Promise<Flight | undefined> {
+    return this.flights.find(
+      (flight) => flight.flightNumber === ref.flightNumber && flight.date === ref.date,
+    );
+  }
+
+  departingFrom(airport: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.matching((flight) => flight.origin === airport, 'departure', window);
+  }
+
+  arrivingAt(airport: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.matching((flight) => flight.destination === airport, 'arrival', window);
+  }
+
+  departingForCarrier(carrier: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.matching((flight) => flight.carrier === carrier, 'departure', window);
+  }
+
+  arrivingForCarrier(carrier: string, window: TimeWindow): AsyncIterable<Flight> {
+    return this.matching((flight) => flight.carrier === carrier, 'arrival', window);
+  }
+
+  departingBetween(window: TimeWindow): AsyncIterable<Flight> {
+    return this.matching(() => true, 'departure', window);
+  }
+
+  async putMany(flights: Flight[]): Promise<void> {
+    for (const flight of flights) {
+      const at = this.flights.findIndex(
+        (stored) => stored.flightNumber === flight.flightNumber && stored.date === flight.date,
+      );
+      if (at >= 0) this.flights[at] = flight;
+      else this.flights.push(flight);
+    }
+  }
+
+  private async *matching(
+    selects: (flight: Flight) => boolean,
+    time: 'departure' | 'arrival',
+    window: TimeWindow,
+  ): AsyncIterable<Flight> {
+    const start = Date.parse(window.start);
+    const end = Date.parse(window.end);
+    for (const flight of this.flights) {
+      const at = Date.parse(flight[time]);
+      if (selects(flight) && at >= start && at < end) yield flight;
+    }
+  }
+}
+
+/** Passenger segments, served per flight in pages of `pageSize` as the byFlight index pages them. */
+export class FakeBookingIndex implements BookingIndex {
+  readonly segments: PassengerSegment[] = [];
+
+  constructor(
+    segments: PassengerSegment[] = [],
+    private readonly pageSize = 100,
+  ) {
+    this.segments.push(...segments);
+  }
+
+  async *passengersOn(ref: FlightRef): AsyncIterable<PassengerSegment[]> {
+    const onFlight = this.segments.filter(
+      (segment) => segment.flightNumber === ref.flightNumber && segment.date === ref.date,
+    );
+    for (let at = 0; at < onFlight.length; at += this.pageSize) yield onFlight.slice(at, at + this.pageSize);
+  }
+
+  async putSegments(segments: PassengerSegment[]): Promise<void> {
+    for (const segment of segments) {
+      const same = (stored: PassengerSegment) =>
+        stored.bookingRef === segment.bookingRef &&
+        stored.customerId === segment.customerId &&
+        stored.flightNumber === segment.flightNumber &&
+        stored.date === segment.date;
+      if (!this.segments.some(same)) this.segments.push(segment);
+    }
+  }
+}
+
+/** A rate with room for every send, counting the slots taken; a wait ends when its signal aborts. */
+export class FakeRateLimiter implements RateLimiter {
+  acquired = 0;
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    this.acquired++;
+  }
 }

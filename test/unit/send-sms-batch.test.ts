@@ -1,0 +1,231 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
+import type { Customer, Language } from '#shared/domain/model.ts';
+import type { Invocation } from '#shared/ports/invocation.ts';
+import type { SmsSender } from '#shared/ports/providers.ts';
+import { CancellationWatch } from '#shared/use-cases/cancellation-watch.ts';
+import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
+import { type SendSmsBatchDeps, sendSmsBatch } from '#shared/use-cases/send-sms-batch.ts';
+import { aCustomer, anIncident, aTemplate } from '#test/support/builders.ts';
+import {
+  FakeBroadcastStore,
+  FakeCustomerDirectory,
+  FakeDeliveryStore,
+  FakeFanout,
+  FakeIncidentStore,
+  FakeRateLimiter,
+  FakeSmsProvider,
+  FakeTemplateStore,
+  fakeInvocation,
+} from '#test/support/fakes.ts';
+
+const key = (recipientId: string) => ({ broadcastId: 'b1', channel: 'sms' as const, recipientId });
+const tooManyRequests = () => new TransientDeliveryError('Twilio unavailable (HTTP 429)', 0);
+const unsubscribed = () => new PermanentDeliveryError('Twilio refused the message (21610)', 'opted_out');
+
+/**
+ * A planned broadcast with one queued SMS record per customer, each in the language the planner
+ * fixed on it, and every port faked in memory.
+ */
+async function plannedBatch(recipients: { customer: Customer; language: Language }[]) {
+  const broadcasts = new FakeBroadcastStore();
+  broadcasts.add({ id: 'b1', status: 'sending', plannedAt: new Date().toISOString() });
+  const incidents = new FakeIncidentStore();
+  await incidents.create(anIncident());
+  const templates = new FakeTemplateStore();
+  await templates.put(aTemplate());
+  const customers = new FakeCustomerDirectory(recipients.map(({ customer }) => customer));
+  const deliveries = new FakeDeliveryStore(broadcasts);
+  await deliveries.createMany(
+    recipients.map(({ customer, language }) =>
+      queuedDelivery('b1', 'sms', customer.customerId, {
+        bookingRef: `BK-${customer.customerId}`,
+        flightNumber: 'AY123',
+        date: '2026-12-01',
+        origin: 'HEL',
+        departure: '2026-12-01T08:00:00+02:00',
+        language,
+      }),
+    ),
+  );
+  const provider = new FakeSmsProvider();
+  const smsRate = new FakeRateLimiter();
+  const fanout = new FakeFanout();
+  const deps: SendSmsBatchDeps = {
+    broadcasts,
+    incidents,
+    templates,
+    customers,
+    deliveries,
+    sms: provider,
+    smsRate,
+    // maxAgeMs 0: every send reads the broadcast afresh, so a cancel is seen at the next send.
+    cancellation: new CancellationWatch(broadcasts, 0),
+    fanout,
+    providerTimeoutMs: 1_000,
+  };
+  const ids = recipients.map(({ customer }) => customer.customerId);
+  const counts = async () => (await broadcasts.get('b1'))?.counts.sms;
+  return { broadcasts, customers, deliveries, provider, smsRate, fanout, deps, ids, counts };
+}
+
+const finnish = (...ids: string[]) => ids.map((id) => ({ customer: aCustomer(id), language: 'fi' as const }));
+
+describe('sendSmsBatch', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('sends each queued record once, in the language fixed on its record, and records it sent', async () => {
+    const { provider, smsRate, deliveries, deps, counts, broadcasts } = await plannedBatch([
+      { customer: aCustomer('c1'), language: 'fi' },
+      { customer: aCustomer('c2', { language: 'sv' }), language: 'sv' },
+      { customer: aCustomer('c3', { language: 'de' }), language: 'en' },
+    ]);
+
+    await sendSmsBatch('b1', ['c1', 'c2', 'c3'], deps, fakeInvocation());
+
+    expect(provider.accepted.map(({ body }) => body)).toEqual([
+      'FI Name-c1: AY123 BK-c1',
+      'SV Name-c2: AY123 BK-c2',
+      'EN Name-c3: AY123 BK-c3',
+    ]);
+    expect([...provider.perPhone().values()]).toEqual([1, 1, 1]);
+    expect(smsRate.acquired).toBe(3);
+    for (const id of ['c1', 'c2', 'c3']) expect(deliveries.record(key(id))?.status).toBe('sent');
+    expect(await counts()).toMatchObject({ recipients: 3, sent: 3, queued: 0, attempts: 3 });
+    expect((await broadcasts.get('b1'))?.status).toBe('completed');
+  });
+
+  it('a redelivered batch texts nobody twice, nor a record another invocation holds under a live lease', async () => {
+    const { provider, smsRate, deliveries, deps, ids } = await plannedBatch(finnish('c1', 'c2', 'c3'));
+    await deliveries.claim(key('c3'), { owner: 'live-worker', expiresAt: Date.now() + 60_000 });
+
+    await sendSmsBatch('b1', ids, deps, fakeInvocation());
+    await sendSmsBatch('b1', ids, deps, fakeInvocation());
+
+    expect(provider.accepted).toHaveLength(2);
+    expect([...provider.perPhone().values()]).toEqual([1, 1]);
+    expect(smsRate.acquired).toBe(2);
+    expect(deliveries.record(key('c3'))).toMatchObject({ status: 'sending', leaseOwner: 'live-worker' });
+  });
+
+  it('a transient failure that outlives its retries puts the record back to queued, sends the rest, and throws for redelivery', async () => {
+    const { provider, deliveries, deps, ids, counts } = await plannedBatch(finnish('c1', 'c2'));
+    provider.willAnswer(...Array.from({ length: 4 }, () => ({ throw: tooManyRequests() })));
+    const invocation = fakeInvocation();
+    // No backoff between the retries: the policy's full jitter draws 0.
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+
+    await expect(sendSmsBatch('b1', ids, deps, invocation)).rejects.toThrow('1 of 2 SMS failed transiently');
+
+    expect(deliveries.record(key('c1'))).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      lastError: 'Twilio unavailable (HTTP 429)',
+    });
+    expect(deliveries.record(key('c1'))?.leaseOwner).toBeUndefined();
+    expect(deliveries.record(key('c2'))?.status).toBe('sent');
+    expect(provider.accepted).toHaveLength(1);
+    expect(await counts()).toMatchObject({ sent: 1, failed: 0, queued: 1, attempts: 5 });
+  });
+
+  it("on the queue's last receive, a record whose retries ran out fails with the reason", async () => {
+    const { provider, deliveries, deps, ids, counts, broadcasts } = await plannedBatch(finnish('c1'));
+    provider.willAnswer(...Array.from({ length: 4 }, () => ({ throw: tooManyRequests() })));
+    const invocation = fakeInvocation({ lastChance: true });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+
+    await expect(sendSmsBatch('b1', ids, deps, invocation)).rejects.toThrow('1 of 1 SMS failed transiently');
+
+    expect(deliveries.record(key('c1'))).toMatchObject({
+      status: 'failed',
+      lastError: 'Gave up after retries: Twilio unavailable (HTTP 429)',
+    });
+    expect(await counts()).toMatchObject({ failed: 1, queued: 0, attempts: 4 });
+    expect((await broadcasts.get('b1'))?.status).toBe('failed');
+  });
+
+  it('Twilio 21610 (unsubscribed) records the SMS opted out and opts the customer out, without a retry', async () => {
+    const { provider, customers, deliveries, deps, ids, counts } = await plannedBatch(finnish('c1'));
+    provider.willAnswer({ throw: unsubscribed() });
+
+    await sendSmsBatch('b1', ids, deps, fakeInvocation());
+
+    expect(deliveries.record(key('c1'))).toMatchObject({
+      status: 'opted_out',
+      lastError: 'Twilio refused the message (21610)',
+    });
+    expect(customers.items.get('c1')?.optedOut).toBe(true);
+    expect(provider.accepted).toHaveLength(0);
+    expect(await counts()).toMatchObject({ optedOut: 1, failed: 0, queued: 0, attempts: 1 });
+  });
+
+  it('does not text a customer who opted out since planning, and records the SMS opted out', async () => {
+    const { provider, deliveries, deps, counts } = await plannedBatch([
+      { customer: aCustomer('c1', { optedOut: true }), language: 'fi' },
+      ...finnish('c2'),
+    ]);
+
+    await sendSmsBatch('b1', ['c1', 'c2'], deps, fakeInvocation());
+
+    expect(provider.accepted.map(({ body }) => body)).toEqual(['FI Name-c2: AY123 BK-c2']);
+    expect(deliveries.record(key('c1'))?.status).toBe('opted_out');
+    expect(await counts()).toMatchObject({ sent: 1, optedOut: 1, queued: 0 });
+  });
+
+  it('a cancel during a send stops the rest of the batch; what was not sent stays queued and counts as not sent', async () => {
+    const { provider, smsRate, broadcasts, deliveries, deps, ids, counts } = await plannedBatch(
+      finnish('c1', 'c2', 'c3'),
+    );
+    // The comms lead cancels while the first SMS is with the provider.
+    const cancellingProvider: SmsSender = {
+      async send(message) {
+        const accepted = await provider.send(message);
+        await broadcasts.setStatus('b1', 'cancelled', { cancelledAt: new Date().toISOString() });
+        // The call takes a moment, so the next cancel check is a fresh read.
+        await sleep(2);
+        return accepted;
+      },
+      findSent: (query) => provider.findSent(query),
+    };
+
+    await sendSmsBatch('b1', ids, { ...deps, sms: cancellingProvider }, fakeInvocation());
+
+    expect(provider.accepted).toHaveLength(1);
+    // The second send's rate slot was taken before it saw the cancel; the third waits for none.
+    expect(smsRate.acquired).toBe(2);
+    expect(deliveries.record(key('c1'))?.status).toBe('sent');
+    for (const id of ['c2', 'c3'])
+      expect(deliveries.record(key(id))).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await counts()).toMatchObject({ sent: 1, notSent: 2 });
+    expect((await broadcasts.get('b1'))?.status).toBe('cancelled');
+  });
+
+  it('an invocation short of time for another send publishes the rest as a new batch and sends nothing more', async () => {
+    const { provider, smsRate, fanout, deliveries, deps, ids } = await plannedBatch(
+      finnish('c1', 'c2', 'c3'),
+    );
+    let remainingMs = 60_000;
+    const invocation: Invocation = { ...fakeInvocation(), remainingMs: () => remainingMs };
+    const slowProvider: SmsSender = {
+      async send(message) {
+        // The first send leaves less than one lease (1 s provider timeout + 5 s margin) of time.
+        remainingMs = 5_999;
+        return provider.send(message);
+      },
+      findSent: (query) => provider.findSent(query),
+    };
+
+    await sendSmsBatch('b1', ids, { ...deps, sms: slowProvider }, invocation);
+
+    expect(provider.accepted).toHaveLength(1);
+    expect(smsRate.acquired).toBe(1);
+    expect(fanout.published).toEqual([
+      { target: 'sms', message: { broadcastId: 'b1', customerIds: ['c2', 'c3'] } },
+    ]);
+    for (const id of ['c2', 'c3'])
+      expect(deliveries.record(key(id))).toMatchObject({ status: 'queued', attempts: 0 });
+  });
+});
