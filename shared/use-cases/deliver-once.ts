@@ -9,6 +9,8 @@ import { settleBroadcast } from './settle-broadcast.ts';
 
 /** One record's send through its provider, and how to ask the provider whether it has it already. */
 export interface DeliveryAttempt {
+  /** A refusal known before any call (the customer opted out since planning): recorded without a rate slot or a call. */
+  refusal?: PermanentDeliveryError;
   /** One call to the provider; throws PermanentDeliveryError or TransientDeliveryError. */
   send(): Promise<{ providerId: string }>;
   /** The provider ids of what it accepted for this record since `since`, newest first. */
@@ -63,7 +65,7 @@ export async function deliverOnce(
 ): Promise<DeliveryOutcome> {
   const leaseLength = leaseMs(deps.providerTimeoutMs);
   if (invocation.remainingMs() < leaseLength) return 'out_of_time';
-  await deps.pace?.(invocation.signal);
+  if (!attempt.refusal) await deps.pace?.(invocation.signal);
   if (await deps.cancellation?.isCancelled(key.broadcastId)) return 'cancelled';
   if (invocation.remainingMs() < leaseLength) return 'out_of_time';
   const lease = { owner: invocation.id, expiresAt: Date.now() + leaseLength };
@@ -90,6 +92,7 @@ export async function deliverOnce(
       }
       uncertain = false;
     }
+    if (attempt.refusal) throw attempt.refusal;
     const { providerId } = await withRetry(
       async () => {
         if (calls > 0) await deps.pace?.(invocation.signal);

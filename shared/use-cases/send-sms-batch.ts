@@ -115,15 +115,18 @@ function smsAttempt(
   message: SmsMessage | undefined,
   deps: Pick<SendSmsBatchDeps, 'sms' | 'customers'>,
 ): DeliveryAttempt {
+  const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
   return {
+    ...(!message || exclusion
+      ? {
+          refusal: new PermanentDeliveryError(
+            'Customer no longer eligible',
+            exclusion === 'optedOut' ? 'opted_out' : 'ineligible',
+          ),
+        }
+      : {}),
     async send() {
-      const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
-      if (!message || exclusion) {
-        throw new PermanentDeliveryError(
-          'Customer no longer eligible',
-          exclusion === 'optedOut' ? 'opted_out' : 'ineligible',
-        );
-      }
+      if (!message) throw new Error(`No message for customer ${customerId}`);
       try {
         return await deps.sms.send(message);
       } catch (error) {

@@ -67,7 +67,7 @@ describe('concurrent broadcasts on one slow shared rate', () => {
   }
 
   it('two broadcasts at 1 SMS/s: every passenger gets exactly one SMS of each', async () => {
-    const airports = ['ARN', 'CPH'];
+    const airports = ['OUL', 'TLL'];
     const { done, received } = await broadcastAtOnce(1, airports);
 
     expect(received).toEqual(expectedPerPhone(airports));
@@ -83,7 +83,7 @@ describe('concurrent broadcasts on one slow shared rate', () => {
   }, 180_000);
 
   it('three broadcasts at 2 SMS/s: every passenger gets exactly one SMS of each', async () => {
-    const airports = ['OSL', 'TLL', 'RIX'];
+    const airports = ['OUL', 'TLL', 'OSL'];
     const { done, received } = await broadcastAtOnce(2, airports);
 
     expect(received).toEqual(expectedPerPhone(airports));

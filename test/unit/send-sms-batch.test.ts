@@ -162,8 +162,8 @@ describe('sendSmsBatch', () => {
     expect(await counts()).toMatchObject({ optedOut: 1, failed: 0, queued: 0, attempts: 1 });
   });
 
-  it('does not text a customer who opted out since planning, and records the SMS opted out', async () => {
-    const { provider, deliveries, deps, counts } = await plannedBatch([
+  it('does not text a customer who opted out since planning, nor spends a rate slot or an attempt on them', async () => {
+    const { provider, smsRate, deliveries, deps, counts } = await plannedBatch([
       { customer: aCustomer('c1', { optedOut: true }), language: 'fi' },
       ...finnish('c2'),
     ]);
@@ -172,7 +172,8 @@ describe('sendSmsBatch', () => {
 
     expect(provider.accepted.map(({ body }) => body)).toEqual(['FI Name-c2: AY123 BK-c2']);
     expect(deliveries.record(key('c1'))?.status).toBe('opted_out');
-    expect(await counts()).toMatchObject({ sent: 1, optedOut: 1, queued: 0 });
+    expect(smsRate.acquired).toBe(1);
+    expect(await counts()).toMatchObject({ sent: 1, optedOut: 1, queued: 0, attempts: 1 });
   });
 
   it('a cancel during a send stops the rest of the batch; what was not sent stays queued and counts as not sent', async () => {
