@@ -25,14 +25,23 @@ import {
 const CUSTOMERS = 6_000;
 const SMS_PER_SECOND = 200;
 
-/** A port free now, so every start of the stack takes the same one: Twilio's callbacks name it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('No port');
-  return address.port;
+/**
+ * A port free now, so every start of the stack takes the same one (Twilio's callbacks name it),
+ * from below Linux's ephemeral range: no port-0 bind of a test running beside this one takes it.
+ */
+async function fixedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (free) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
 }
 
 describe('kill -9 of the local stack mid-broadcast, twice', () => {
@@ -53,7 +62,7 @@ describe('kill -9 of the local stack mid-broadcast, twice', () => {
   it('finishes after each restart with no passenger missed and none texted twice, and takes the receipts sent meanwhile', async () => {
     const users = await operatorUsersFile(dir);
     const env = {
-      HERALD_PORT: String(await freePort()),
+      HERALD_PORT: String(await fixedPort()),
       HERALD_DYNAMODB_PORT: '0',
       HERALD_SANDBOX_TWILIO_PORT: '0',
       HERALD_SANDBOX_X_PORT: '0',
