@@ -244,7 +244,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
       );
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    // A port in use is a setting to fix, said in one line by main.ts, not an unhandled 'error' event.
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} is in use (HERALD_PORT)`, { cause: error })
+          : error,
+      ),
+    );
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, server };
 }
