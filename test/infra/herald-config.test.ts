@@ -90,6 +90,7 @@ describe('context validation', () => {
     }
   });
 
+  // The whole app synthesized: about 16 s alone on 2 cores, over 30 s beside the e2e stacks.
   it('synthesizes the committed dev environment offline, warning about the settings it lacks', () => {
     const app = new App({
       context: {
@@ -107,7 +108,7 @@ describe('context validation', () => {
       .map((warning) => String(warning.entry.data));
     expect(warnings.join('\n')).toMatch(/Context 'twilioFrom' is not set/);
     expect(warnings.join('\n')).toMatch(/Context 'alarmEmail' is not set/);
-  });
+  }, 90_000);
 });
 
 describe('SMS worker concurrency', () => {
