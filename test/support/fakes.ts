@@ -2,6 +2,7 @@
  * In-memory fakes of the ports, faithful to the ledger's rules (the same conditions the
  * DynamoDB adapters write), for fast tests of the use cases.
  */
+import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
 import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type {
@@ -51,20 +52,6 @@ type Stored = Delivery & { payload?: Record<string, string> };
 const recordKey = ({ broadcastId, channel, recipientId }: DeliveryKey) =>
   `${broadcastId}#${channel}#${recipientId}`;
 
-function emptyCounts(): ChannelCounts {
-  return {
-    recipients: 0,
-    queued: 0,
-    sent: 0,
-    delivered: 0,
-    failed: 0,
-    optedOut: 0,
-    notSent: 0,
-    attempts: 0,
-    duplicatesSuspected: 0,
-  };
-}
-
 /** Broadcasts with counters that move with the ledger, `queued` and `notSent` derived as stored ones are. */
 export class FakeBroadcastStore implements BroadcastStore {
   readonly items = new Map<string, Broadcast>();
@@ -104,11 +91,7 @@ export class FakeBroadcastStore implements BroadcastStore {
     const broadcast = this.items.get(id);
     if (!broadcast) return undefined;
     const copy = structuredClone(broadcast);
-    for (const counts of Object.values(copy.counts)) {
-      const left = counts.recipients - counts.sent - counts.delivered - counts.failed - counts.optedOut;
-      if (copy.status === 'cancelled') counts.notSent = left;
-      else counts.queued = left;
-    }
+    for (const counts of Object.values(copy.counts)) deriveCounts(counts, copy.status);
     return copy;
   }
 

@@ -2,8 +2,9 @@
  * `npm start` as a child process of its own group, for tests and benchmarks that restart it,
  * kill it or measure its memory apart from their own.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { spawnReady } from './spawn-ready.ts';
 
 export interface HeraldProcess {
   child: ChildProcess;
@@ -16,28 +17,17 @@ const READY =
   /API\s+(http:\/\/\S+)[\s\S]*Twilio sandbox\s+(http:\/\/\S+)\/__sandbox[\s\S]*DynamoDB Local\s+(http:\/\/\S+)/;
 
 /** Starts the stack with `env` and resolves once it prints its URLs. */
-export function startHerald(env: Record<string, string>): Promise<HeraldProcess> {
-  // Node itself, not a wrapper, so the child's pid is the process whose memory counts.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
-    env: { ...process.env, ...env },
+export async function startHerald(env: Record<string, string>): Promise<HeraldProcess> {
+  const { child, groups } = await spawnReady({
+    name: 'Herald',
+    entry: 'infra/local/main.ts',
+    env,
+    ready: READY,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: 120_000,
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Herald did not start:\n${output}`)), 120_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = READY.exec(output);
-      if (ready?.[1] && ready[2] && ready[3]) {
-        clearTimeout(timer);
-        resolve({ child, apiUrl: ready[1], twilioUrl: ready[2], dynamoDbEndpoint: ready[3] });
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => reject(new Error(`Herald exited with ${code}:\n${output}`)));
-  });
+  const [apiUrl = '', twilioUrl = '', dynamoDbEndpoint = ''] = groups;
+  return { child, apiUrl, twilioUrl, dynamoDbEndpoint };
 }
 
 /** SIGKILL to the whole group: the stack and its DynamoDB Local die at once, as in a crash. */

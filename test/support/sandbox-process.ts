@@ -3,7 +3,8 @@
  * for tests where the provider must outlive a `kill -9` of the Herald stack: start it, hand its
  * URLs to the stack as HERALD_TWILIO_URL / HERALD_X_URL / HERALD_FACEBOOK_URL, stop it at the end.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnReady } from './spawn-ready.ts';
 
 export interface SandboxProcess {
   child: ChildProcess;
@@ -19,38 +20,21 @@ const READY =
  * Starts the sandboxes, on free ports unless `env` sets HERALD_SANDBOX_*_PORT, and resolves
  * once they print their URLs.
  */
-export function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/sandboxes/main.ts'], {
+export async function startSandboxProcess(env: Record<string, string> = {}): Promise<SandboxProcess> {
+  const { child, groups } = await spawnReady({
+    name: 'The sandboxes',
+    entry: 'infra/local/sandboxes/main.ts',
     env: {
-      ...process.env,
       HERALD_SANDBOX_TWILIO_PORT: '0',
       HERALD_SANDBOX_X_PORT: '0',
       HERALD_SANDBOX_FACEBOOK_PORT: '0',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: READY,
+    timeoutMs: 30_000,
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`The sandboxes did not start:\n${output}`));
-    }, 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = READY.exec(output);
-      if (ready?.[1] && ready[2] && ready[3]) {
-        clearTimeout(timer);
-        resolve({ child, twilioUrl: ready[1], xUrl: ready[2], facebookUrl: ready[3] });
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The sandboxes exited with ${code}:\n${output}`));
-    });
-  });
+  const [twilioUrl = '', xUrl = '', facebookUrl = ''] = groups;
+  return { child, twilioUrl, xUrl, facebookUrl };
 }
 
 /** SIGTERM, then waits for the exit; resolves to the exit code (0 after a clean stop). */

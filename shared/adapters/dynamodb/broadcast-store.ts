@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
-import type { Broadcast, BroadcastStatus, Channel, ChannelCounts } from '#shared/domain/model.ts';
+import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
+import type { Broadcast, BroadcastStatus, Channel } from '#shared/domain/model.ts';
 import type { BroadcastStore, CountField, StatusChange } from '#shared/ports/stores.ts';
 import { applied } from './conditional.ts';
 import { queryPages } from './paginate.ts';
@@ -22,20 +23,6 @@ const incidentPk = (id: string) => `INCIDENT#${id}`;
 
 const COUNT_ATTRIBUTE = /^counts_([a-z]+)_([A-Za-z]+)$/;
 
-function emptyCounts(): ChannelCounts {
-  return {
-    recipients: 0,
-    queued: 0,
-    sent: 0,
-    delivered: 0,
-    failed: 0,
-    optedOut: 0,
-    notSent: 0,
-    attempts: 0,
-    duplicatesSuspected: 0,
-  };
-}
-
 /** Folds the flat counter attributes back into `counts.<channel>.<field>`. */
 function toBroadcast(item: Record<string, unknown>): Broadcast {
   const { pk: _pk, sk: _sk, gsi1pk: _active, gsi1sk: _since, ...rest } = item;
@@ -48,11 +35,7 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
     const counts = broadcast.counts[match[1] as Channel];
     if (counts && match[2] && match[2] in counts) counts[match[2] as CountField] = Number(value);
   }
-  for (const counts of Object.values(broadcast.counts)) {
-    const left = counts.recipients - counts.sent - counts.delivered - counts.failed - counts.optedOut;
-    if (broadcast.status === 'cancelled') counts.notSent = left;
-    else counts.queued = left;
-  }
+  for (const counts of Object.values(broadcast.counts)) deriveCounts(counts, broadcast.status);
   return broadcast;
 }
 
