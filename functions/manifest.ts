@@ -125,12 +125,14 @@ export const WORKERS: readonly Worker[] = [
   },
 ];
 
+/** Sends one SMS worker invocation has in flight at once (up to its batch's size). */
+export const SMS_SENDS_IN_FLIGHT = 25;
 /**
- * Sends per second one SMS worker invocation manages on its own: each recipient costs a Twilio
- * Messages API call (~150–300 ms) plus four DynamoDB calls (ledger read, rate slot, claim and
- * outcome transactions), so ~400–500 ms in sequence.
+ * Sends per second one SMS worker invocation manages: each send costs a Twilio Messages API
+ * call (~150–300 ms) plus the ledger's claim and outcome writes (~20–50 ms), so ~2–3 a second
+ * for each of the sends in flight; 50 leaves room for a slower provider.
  */
-export const SMS_SENDS_PER_INVOCATION_PER_SECOND = 2;
+export const SMS_SENDS_PER_INVOCATION_PER_SECOND = 50;
 /**
  * Lower bound of the SMS worker's concurrency: an SQS event source's maximum concurrency cannot
  * be below 2, and reserved concurrency below it would throttle the event source.

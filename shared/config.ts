@@ -105,8 +105,8 @@ export const facebookConfig = once(() =>
 /** Tuning shared by the planner and the SMS worker. */
 export const deliveryConfig = once(() => {
   const env = read({
-    /** Recipients per SMS worker message: at 1 SMS/s a batch of 10 keeps an invocation near 10 s. */
-    HERALD_SMS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /** Recipients per SMS worker message: 25 fills one invocation's sends in flight. */
+    HERALD_SMS_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(25),
     /** Messages per second across all SMS workers: 1 suits one Twilio long code. */
     HERALD_SMS_MPS: z.coerce.number().positive().max(1000).default(1),
     /** X allows 200 posts per 15 minutes per user. */

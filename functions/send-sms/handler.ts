@@ -1,3 +1,4 @@
+import { SMS_SENDS_IN_FLIGHT } from '#functions/manifest.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
@@ -26,6 +27,7 @@ const deps = {
   cancellation: new CancellationWatch(broadcasts),
   fanout: new SnsFanout(),
   providerTimeoutMs: config.providerTimeoutMs,
+  sendsInFlight: SMS_SENDS_IN_FLIGHT,
 };
 
 /** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */

@@ -31,6 +31,8 @@ export interface SendSmsBatchDeps {
   cancellation: CancellationWatch;
   /** Carries the rest of a batch on when the invocation's time runs short. */
   fanout: Fanout;
+  /** Sends one invocation has in flight at once, so it is not bound by one provider call's latency. */
+  sendsInFlight: number;
   providerTimeoutMs: number;
   statusCallbackUrl?: string;
 }
@@ -41,12 +43,13 @@ export interface SendSmsBatchDeps {
  *    delivery records (one BatchGetItem each); a cancelled broadcast sends nothing;
  * 2. keeps the records a claim could take (queued, or left sending by a holder whose lease ran
  *    out), so a redelivered batch never texts anyone twice;
- * 3. per record, renders the SMS in the customer's language from the record's payload and
- *    delivers it once (`deliverOnce`): a rate slot, a cancel check, a claim under a lease, the
- *    provider asked first if an earlier attempt is uncertain, the send, the outcome; a customer
- *    who opted out since planning is not texted, and a provider saying "unsubscribed" opts them out;
- * 4. stops at a cancel; when the invocation's time would not cover another send, publishes the
- *    records still to go as a new batch and stops;
+ * 3. per record, `sendsInFlight` at a time, renders the SMS in the customer's language from the
+ *    record's payload and delivers it once (`deliverOnce`): a rate slot, a cancel check, a claim
+ *    under a lease, the provider asked first if an earlier attempt is uncertain, the send, the
+ *    outcome; a customer who opted out since planning is not texted, and a provider saying
+ *    "unsubscribed" opts them out;
+ * 4. starts nothing more after a cancel; when the invocation's time would not cover another
+ *    send, publishes the records not tried as a new batch;
  * 5. checks once whether the broadcast is done.
  * Throws after trying everyone if any send failed transiently, so the queue delivers it again.
  */
@@ -75,8 +78,11 @@ export async function sendSmsBatch(
   });
   const deliverDeps = { ...deps, pace: (signal: AbortSignal) => deps.smsRate.acquire(signal) };
   let failures = 0;
+  let next = 0;
+  let stop: 'cancelled' | 'out_of_time' | undefined;
+  const notTried: string[] = [];
 
-  for (const [index, customerId] of toSend.entries()) {
+  const sendOne = async (customerId: string) => {
     const customer = customers.get(customerId);
     const payload = records.get(customerId)?.payload ?? {};
     const message = customer && {
@@ -95,11 +101,20 @@ export async function sendSmsBatch(
       failures++;
       return 'retry' as const;
     });
-    if (outcome === 'cancelled') break;
-    if (outcome === 'out_of_time') {
-      await deps.fanout.publish('sms', { broadcastId, customerIds: toSend.slice(index) });
-      break;
+    if (outcome === 'cancelled' || outcome === 'out_of_time') stop ??= outcome;
+    if (outcome === 'out_of_time') notTried.push(customerId);
+  };
+  const lane = async () => {
+    while (!stop && next < toSend.length) {
+      const customerId = toSend[next++];
+      if (customerId !== undefined) await sendOne(customerId);
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(deps.sendsInFlight, toSend.length) }, lane));
+  if (stop === 'out_of_time') {
+    // Those a lane gave back for lack of time, and those no lane reached.
+    const rest = [...notTried, ...toSend.slice(next)];
+    await deps.fanout.publish('sms', { broadcastId, customerIds: rest });
   }
   await settleBroadcast(broadcastId, deps.broadcasts);
   if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);

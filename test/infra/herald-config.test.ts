@@ -112,11 +112,12 @@ describe('context validation', () => {
 });
 
 describe('SMS worker concurrency', () => {
-  it('follows the rate: two sends a second per invocation, at least 2, at most 100', () => {
+  it('follows the rate: fifty sends a second per invocation (25 in flight), at least 2, at most 100', () => {
     expect(smsWorkerConcurrency(1)).toBe(2);
-    expect(smsWorkerConcurrency(9)).toBe(5);
-    expect(smsWorkerConcurrency(100)).toBe(50);
-    expect(smsWorkerConcurrency(1000)).toBe(100);
+    expect(smsWorkerConcurrency(100)).toBe(2);
+    expect(smsWorkerConcurrency(101)).toBe(3);
+    expect(smsWorkerConcurrency(1000)).toBe(20);
+    expect(smsWorkerConcurrency(10_000)).toBe(100);
   });
 });
 

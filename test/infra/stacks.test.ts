@@ -393,7 +393,7 @@ describe('HeraldStateless', () => {
 
   it('reserves SMS worker concurrency for the context rate and caps its event source to match', () => {
     const expected = smsWorkerConcurrency(TEST_ENVIRONMENT.smsPerSecond);
-    expect(expected).toBe(15);
+    expect(expected).toBe(6);
     const [smsId, sms] = functionOf('send-sms');
     expect(sms.Properties.ReservedConcurrentExecutions).toBe(expected);
     stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -19,7 +19,7 @@ export const TEST_ENVIRONMENT = {
   region: 'eu-north-1',
   twilioFrom: '+358400000000',
   facebookPageId: '1234567890',
-  smsPerSecond: 30,
+  smsPerSecond: 300,
   smsBatchSize: 10,
   apiDomainName: 'api.herald.example',
   apiCertificateArn: 'arn:aws:acm:eu-north-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',

@@ -64,6 +64,8 @@ async function plannedBatch(recipients: { customer: Customer; language: Language
     cancellation: new CancellationWatch(broadcasts, 0),
     fanout,
     providerTimeoutMs: 1_000,
+    // One at a time, so the order of sends is the batch's; the concurrent tests set their own.
+    sendsInFlight: 1,
   };
   const ids = recipients.map(({ customer }) => customer.customerId);
   const counts = async () => (await broadcasts.get('b1'))?.counts.sms;
@@ -228,5 +230,56 @@ describe('sendSmsBatch', () => {
     ]);
     for (const id of ['c2', 'c3'])
       expect(deliveries.record(key(id))).toMatchObject({ status: 'queued', attempts: 0 });
+  });
+
+  it('keeps several sends in flight at once and still sends each record exactly once', async () => {
+    const customers = Array.from({ length: 12 }, (_, index) => `c${index + 1}`);
+    const { provider, deliveries, deps, ids, counts } = await plannedBatch(finnish(...customers));
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const slowProvider: SmsSender = {
+      async send(message) {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return provider.send(message);
+      },
+      findSent: (query) => provider.findSent(query),
+    };
+
+    await sendSmsBatch('b1', ids, { ...deps, sms: slowProvider, sendsInFlight: 5 }, fakeInvocation());
+
+    expect(mostInFlight).toBe(5);
+    expect([...provider.perPhone().values()].every((count) => count === 1)).toBe(true);
+    expect(provider.accepted).toHaveLength(12);
+    for (const id of ids) expect(deliveries.record(key(id))?.status).toBe('sent');
+    expect(await counts()).toMatchObject({ sent: 12, queued: 0 });
+  });
+
+  it('out of time with sends in flight: lets them finish and carries on exactly the records not tried', async () => {
+    const customers = Array.from({ length: 10 }, (_, index) => `c${index + 1}`);
+    const { provider, fanout, deliveries, deps, ids } = await plannedBatch(finnish(...customers));
+    let remainingMs = 60_000;
+    const invocation: Invocation = { ...fakeInvocation(), remainingMs: () => remainingMs };
+    let sends = 0;
+    const slowProvider: SmsSender = {
+      async send(message) {
+        // The third send to start leaves too little time for any further one.
+        if (++sends === 3) remainingMs = 5_999;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return provider.send(message);
+      },
+      findSent: (query) => provider.findSent(query),
+    };
+
+    await sendSmsBatch('b1', ids, { ...deps, sms: slowProvider, sendsInFlight: 3 }, invocation);
+
+    const sent = ids.filter((id) => deliveries.record(key(id))?.status === 'sent');
+    const carried = fanout.published.flatMap(
+      ({ message }) => (message as { customerIds: string[] }).customerIds,
+    );
+    expect(sent).toHaveLength(provider.accepted.length);
+    expect([...sent, ...carried].sort()).toEqual([...ids].sort());
+    for (const id of carried) expect(deliveries.record(key(id))?.status).toBe('queued');
   });
 });
