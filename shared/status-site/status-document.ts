@@ -1,12 +1,15 @@
 /**
  * The public status data: incidents with their timelines, nothing personal (no operator, no
  * customer, no booking). Every output — the HTML pages, status.json, Atom/RSS, the CAP alerts
- * and their index — is rendered from this one document.
+ * and their index — is rendered from this one document, so this is where operator text loses
+ * the characters XML forbids (`publicText`): an incident stored before the API refused them
+ * still renders as valid CAP, Atom and RSS.
  */
 import { createHash } from 'node:crypto';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { findAirport } from '#shared/domain/airports.ts';
 import { type BroadcastKind, type Incident, LANGUAGES, type Language } from '#shared/domain/model.ts';
+import { stripNonXmlChars } from '#shared/domain/xml-text.ts';
 import type { TimelineEntry } from '#shared/ports/stores.ts';
 
 export interface StatusAirport {
@@ -87,11 +90,14 @@ function airportsOf(incident: Incident): StatusAirport[] {
   });
 }
 
+/** Operator text (a title, a rendered template) as every public output may carry it. */
+const publicText = stripNonXmlChars;
+
 function textsOf(entry: TimelineEntry): Partial<Record<Language, StatusText>> {
   const texts: Partial<Record<Language, StatusText>> = {};
   for (const language of LANGUAGES) {
     const text = entry.texts[language];
-    if (text) texts[language] = { title: text.title, body: text.body };
+    if (text) texts[language] = { title: publicText(text.title), body: publicText(text.body) };
   }
   return texts;
 }
@@ -118,7 +124,7 @@ export function statusDocument(
       return {
         id: incident.id,
         type: incident.type,
-        title: incident.title,
+        title: publicText(incident.title),
         severity: incident.severity,
         status: incident.status,
         window: incident.window,

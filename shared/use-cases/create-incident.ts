@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { findAirport } from '#shared/domain/airports.ts';
 import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
 import type { Incident, IncidentType, Scope, Severity, TimeWindow } from '#shared/domain/model.ts';
+import { firstNonXmlChar } from '#shared/domain/xml-text.ts';
 import type { IncidentStore } from '#shared/ports/stores.ts';
 
 export interface CreateIncidentInput {
@@ -14,6 +15,14 @@ export interface CreateIncidentInput {
 
 function scopeErrors(input: CreateIncidentInput): FieldError[] {
   const errors: FieldError[] = [];
+  const forbidden = firstNonXmlChar(input.title);
+  if (forbidden) {
+    // The title reaches CAP, Atom and RSS, where such a character makes the whole document invalid.
+    errors.push({
+      path: 'title',
+      message: `The title contains ${forbidden}, a control character XML cannot carry.`,
+    });
+  }
   if (Date.parse(input.window.end) <= Date.parse(input.window.start)) {
     errors.push({ path: 'window.end', message: 'The window must end after it starts.' });
   }
@@ -33,8 +42,8 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
 
 /**
  * Opens an incident.
- * 1. checks the rules the schema cannot: window order, known airports, a non-empty scope,
- *    overflights only with an area;
+ * 1. checks the rules the schema cannot: no character XML forbids in the title, window order,
+ *    known airports, a non-empty scope, overflights only with an area;
  * 2. stores it as open, recording who opened it.
  */
 export async function createIncident(
