@@ -24,7 +24,8 @@ export async function startHerald(env: Record<string, string>): Promise<HeraldPr
     env,
     ready: READY,
     detached: true,
-    timeoutMs: 120_000,
+    // Generous: under a loaded CI machine a start with thousands of demo customers has taken 70 s.
+    timeoutMs: 240_000,
   });
   const [apiUrl = '', twilioUrl = '', dynamoDbEndpoint = ''] = groups;
   return { child, apiUrl, twilioUrl, dynamoDbEndpoint };
