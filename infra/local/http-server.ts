@@ -5,16 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
 import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute } from '#functions/manifest.ts';
-import { problemResponse } from '#shared/http/problem.ts';
+import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LocalObjectStore } from './object-store.ts';
 import type { LocalUser } from './users.ts';
@@ -46,10 +53,102 @@ function compile(route: ApiRoute): CompiledRoute {
   return { route, method, pattern: new RegExp(`^${source}$`), parameterNames };
 }
 
+/** API Gateway HTTP API's limit on the request line and headers together (10 KB): larger is a 431. */
+const MAX_HEADER_BYTES = 10_240;
+/** Lambda's limit on a synchronous invocation's payload (6 MB): a larger body is a 413. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
 async function readBody(request: IncomingMessage): Promise<string> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  const tooLarge = () =>
+    new HttpProblemError(
+      413,
+      'Content Too Large',
+      `A request body may hold at most ${MAX_BODY_BYTES} bytes.`,
+    );
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A path segment decoded as API Gateway and CloudFront would; bad %-encoding is the caller's 400. */
+function decodePath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpProblemError(400, 'Bad Request', 'The path is not valid percent-encoding (UTF-8).');
+  }
+}
+
+/**
+ * The request's URL, parsed against a fixed origin: the path is what routes it. A Host header no
+ * URL can be made of is a 400, as RFC 9112 §3.2 asks (it threw outside any try and ended the process).
+ */
+function requestUrl(request: IncomingMessage): URL {
+  const host = request.headers.host;
+  if (host === undefined ? request.httpVersion !== '1.0' : !URL.canParse(`http://${host}/`))
+    throw new HttpProblemError(400, 'Bad Request', 'Send a valid Host header.');
+  try {
+    return new URL(request.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    throw new HttpProblemError(400, 'Bad Request', 'The request target is not a valid URL path.');
+  }
+}
+
+/**
+ * The problem+json answer to an error thrown while serving a request: handlers answer their own
+ * errors, so what arrives here is the front door's (bad path or URL, body too large) or a fault.
+ */
+function sendError(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    // Half an answer is out: all that can be said now is that it ends here.
+    response.destroy();
+    return;
+  }
+  const problem = toProblem(error);
+  if (problem.status >= 500) console.error('[http]', error);
+  const result = problemResponse(problem);
+  // A body left unread (too large) is not drained: the connection closes with the answer.
+  send(response, { ...result, headers: { ...result.headers, connection: 'close' } });
+}
+
+/**
+ * The answer to a request Node's parser refused before it became one (headers over the limit, a
+ * malformed request line or header, a timeout), as raw HTTP/1.1 on the socket, which then closes.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || error.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? 408
+        : 400;
+  const problem: Problem = {
+    type: `https://herald.example/problems/${status}`,
+    title: STATUS_CODES[status] ?? 'Bad Request',
+    status,
+    detail:
+      status === 431
+        ? `The request line and headers may hold at most ${MAX_HEADER_BYTES} bytes.`
+        : status === 408
+          ? 'The request did not arrive in time.'
+          : 'The request is not valid HTTP/1.1.',
+  };
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${status} ${problem.title}\r\ncontent-type: application/problem+json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
@@ -142,7 +241,7 @@ async function serveConsole(response: ServerResponse, url: URL, root: string): P
     return true;
   }
   if (!url.pathname.startsWith('/console/')) return false;
-  const relative = decodeURIComponent(url.pathname.slice('/console/'.length)) || 'index.html';
+  const relative = decodePath(url.pathname.slice('/console/'.length)) || 'index.html';
   if (relative === 'config.json') {
     // What the CDK deployment writes for Cognito, said for the local stack: same-origin API, API keys.
     response
@@ -178,7 +277,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
       const found = candidate.pattern.exec(url.pathname);
       if (!found || candidate.method !== request.method) continue;
       const pathParameters = Object.fromEntries(
-        candidate.parameterNames.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')]),
+        candidate.parameterNames.map((name, index) => [name, decodePath(found[index + 1] ?? '')]),
       );
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
       const user = bearer ? usersByKey.get(bearer) : undefined;
@@ -208,7 +307,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
   }
 
   async function serveStatic(response: ServerResponse, url: URL): Promise<boolean> {
-    const key = url.pathname === '/' ? 'status' : decodeURIComponent(url.pathname.slice(1));
+    const key = url.pathname === '/' ? 'status' : decodePath(url.pathname.slice(1));
     const object = await options.site.get(key);
     if (!object) return false;
     response
@@ -217,33 +316,39 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
     return true;
   }
 
-  const server: Server = createServer(async (request, response) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+  /** Every request ends in an answer, and nothing a request does can end the process. */
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
+      const url = requestUrl(request);
       if (await serveApi(request, response, url)) return;
       if (request.method === 'GET' && (await serveConsole(response, url, options.consoleDir ?? CONSOLE_DIR)))
         return;
       if (request.method === 'GET' && (await serveStatic(response, url))) return;
-      send(
-        response,
-        problemResponse({
-          type: 'https://herald.example/problems/404',
-          title: 'Not found',
-          status: 404,
-          detail: `Nothing at ${request.method} ${url.pathname}.`,
-        }),
-      );
-    } catch {
-      send(
-        response,
-        problemResponse({
-          type: 'https://herald.example/problems/internal',
-          title: 'Internal Server Error',
-          status: 500,
-        }),
-      );
+      throw new HttpProblemError(404, 'Not found', `Nothing at ${request.method} ${url.pathname}.`);
+    } catch (error) {
+      // A client that went away mid-request (aborted) is owed nothing.
+      if (request.destroyed && !request.complete) {
+        response.destroy();
+        return;
+      }
+      sendError(response, error);
     }
-  });
+  }
+
+  // Node's own answer to a missing Host is an empty 400; requestUrl gives it as problem+json.
+  const server: Server = createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false },
+    (request, response) => {
+      // A client that goes away mid-request is not an error of the server's.
+      request.on('error', () => undefined);
+      response.on('error', () => undefined);
+      serve(request, response).catch((error: unknown) => {
+        console.error('[http]', error);
+        response.destroy();
+      });
+    },
+  );
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     // A port in use is a setting to fix, said in one line by main.ts, not an unhandled 'error' event.
     server.once('error', (error: NodeJS.ErrnoException) =>

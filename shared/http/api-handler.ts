@@ -10,8 +10,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { API_ROUTES, ROLES, type Role } from '#functions/manifest.ts';
-import { logger } from '#shared/logger.ts';
-import { HttpProblemError, problemResponse, toProblem } from './problem.ts';
+import { errorResponse, HttpProblemError } from './problem.ts';
 
 export interface Caller {
   user: string;
@@ -85,10 +84,7 @@ function parseBody(event: ApiEvent): unknown {
 export function apiHandler(action: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
     .onError((request) => {
-      const problem = toProblem(request.error);
-      if (problem.status >= 500)
-        logger.error('Unhandled API error', { routeKey: request.event.routeKey, error: request.error });
-      request.response = problemResponse(problem);
+      request.response = errorResponse(request.error, { routeKey: request.event.routeKey });
     })
     .handler(async (event) => {
       const caller = authorize(event);

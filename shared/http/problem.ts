@@ -3,9 +3,11 @@
  * are shown to the caller; anything else becomes a plain 500 without detail, so a stack
  * trace, a secret or a phone number never leaves the process.
  */
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { logger } from '#shared/logger.ts';
 
 export interface Problem {
   type: string;
@@ -51,6 +53,17 @@ function isExposedHttpError(error: unknown): error is Error & { statusCode: numb
   );
 }
 
+/**
+ * DynamoDB refusing a value the caller sent: an id or key over its 2,048-byte key limit, a record
+ * over 400 KB, an empty key. Bad input, not a fault of Herald: a 4xx, never a 500.
+ */
+export function isStoreRefusal(error: unknown): error is DynamoDBServiceException {
+  return error instanceof DynamoDBServiceException && error.name === 'ValidationException';
+}
+
+/** DynamoDB's wording for the size limits (AWS and DynamoDB Local alike). */
+const SIZE_LIMIT = /size|bytes/i;
+
 /** Maps any thrown value to a problem document. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof ZodError) {
@@ -85,10 +98,41 @@ export function toProblem(error: unknown): Problem {
       detail: error.message,
     };
   }
+  if (isStoreRefusal(error)) {
+    // DynamoDB's own message names no value, but it is not the caller's vocabulary: say it in ours.
+    return SIZE_LIMIT.test(error.message)
+      ? {
+          type: `${TYPE_BASE}too-large`,
+          title: 'A value is too large to store',
+          status: 422,
+          detail:
+            'An id or key is longer than 2,048 bytes, or the record would be larger than 400 KB. Send shorter ids and smaller bodies.',
+        }
+      : {
+          type: `${TYPE_BASE}invalid-request`,
+          title: 'The request is not valid',
+          status: 400,
+          detail: 'The request holds a value that cannot be stored (an empty id, for one).',
+        };
+  }
   if (isExposedHttpError(error)) {
     return { type: `${TYPE_BASE}${error.statusCode}`, title: error.message, status: error.statusCode };
   }
   return { type: `${TYPE_BASE}internal`, title: 'Internal Server Error', status: 500 };
+}
+
+/**
+ * The response for an error a handler threw, logged where someone must look: a 500 as an error,
+ * a value DynamoDB refused as a warning (the caller's fault, unless Herald built a bad request).
+ */
+export function errorResponse(
+  error: unknown,
+  context: Record<string, unknown>,
+): APIGatewayProxyStructuredResultV2 {
+  const problem = toProblem(error);
+  if (problem.status >= 500) logger.error('Unhandled error', { ...context, error });
+  else if (isStoreRefusal(error)) logger.warn('DynamoDB refused a value', { ...context, error });
+  return problemResponse(problem);
 }
 
 export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {

@@ -5,8 +5,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import twilio from 'twilio';
-import { logger } from '#shared/logger.ts';
-import { HttpProblemError, problemResponse, toProblem } from './problem.ts';
+import { errorResponse, HttpProblemError } from './problem.ts';
 
 export interface TwilioRequest {
   params: Record<string, string>;
@@ -33,9 +32,7 @@ export function twilioWebhook(
 ) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .onError((request) => {
-      const problem = toProblem(request.error);
-      if (problem.status >= 500) logger.error('Twilio webhook failed', { error: request.error });
-      request.response = problemResponse(problem);
+      request.response = errorResponse(request.error, { routeKey: request.event.routeKey });
     })
     .handler(async (event) => {
       const { authToken, publicApiUrl } = await settings();

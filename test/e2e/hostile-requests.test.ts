@@ -1,0 +1,228 @@
+/**
+ * Issue 16: requests an attacker or a careless client sends, against the whole local stack.
+ * Raw HTTP over `node:net` where fetch would refuse to send them (a `Host: [`, bad %-encoding,
+ * oversized headers, a malformed request line). Each answers with problem+json, never a 5xx,
+ * and the stack keeps answering afterwards.
+ */
+import { connect } from 'node:net';
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
+import type { LocalStack } from '#infra/local/stack.ts';
+import { apiClient, startTestStack } from '#test/support/local-stack.ts';
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A chunked HTTP/1.1 body as its content. */
+function dechunk(raw: string): string {
+  let body = '';
+  for (let rest = raw; ; ) {
+    const lineEnd = rest.indexOf('\r\n');
+    const size = Number.parseInt(rest.slice(0, lineEnd), 16);
+    if (!(size > 0)) return body;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
+  }
+}
+
+/** Writes `request` as it is on a new connection and reads the answer until the server closes it. */
+function rawRequest(
+  baseUrl: string,
+  request: string,
+  { abortAfterWrite = false } = {},
+): Promise<RawResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head = '', ...rest] = text.split('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        headerLines.map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+        }),
+      );
+      const raw = rest.join('\r\n\r\n');
+      const body = headers['transfer-encoding'] === 'chunked' ? dechunk(raw) : raw;
+      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, body });
+    });
+    socket.write(request, () => {
+      if (abortAfterWrite) socket.destroy();
+    });
+  });
+}
+
+/** A GET with the given extra header lines, asking the server to close the connection after it. */
+const get = (path: string, ...headerLines: string[]) =>
+  [`GET ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...headerLines, 'Connection: close', '', ''].join('\r\n');
+
+function expectProblem(response: RawResponse, status: number) {
+  expect(response.status, response.body).toBe(status);
+  expect(response.headers['content-type']).toBe('application/problem+json');
+  expect(JSON.parse(response.body)).toMatchObject({ status });
+}
+
+describe('hostile requests against the local stack', () => {
+  let stack: LocalStack;
+  let operatorKey: string;
+
+  /** The stack still serves a page and an API route. */
+  async function expectStillAnswering() {
+    expect((await fetch(`${stack.apiUrl}/status.json`)).status).toBe(200);
+    expect((await apiClient(stack, 'viewer')('GET', '/me')).status).toBe(200);
+  }
+
+  /** Posts to a Twilio webhook signed with the auth token, as Twilio does. */
+  async function twilioPost(path: string, params: Record<string, string>) {
+    const url = `${stack.apiUrl}${path}`;
+    return fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(LOCAL_TWILIO_AUTH_TOKEN, url, params),
+      },
+      body: new URLSearchParams(params),
+    });
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack({ HERALD_DEMO_CUSTOMERS: '20' });
+    operatorKey = stack.users.find((user) => user.role === 'operator')?.key ?? '';
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers `Host: [` (which made new URL throw outside the try and killed the process) with a 400 problem', async () => {
+    const badHost = (path: string) => get(path).replace('Host: 127.0.0.1', 'Host: [');
+
+    expectProblem(await rawRequest(stack.apiUrl, badHost('/status.json')), 400);
+    expectProblem(await rawRequest(stack.apiUrl, badHost('/incidents')), 400);
+    expectProblem(
+      await rawRequest(stack.apiUrl, 'GET /status.json HTTP/1.1\r\nConnection: close\r\n\r\n'),
+      400,
+    );
+    await expectStillAnswering();
+  });
+
+  it('answers a request target no URL can be made of with a 400 problem', async () => {
+    expectProblem(await rawRequest(stack.apiUrl, get('//[')), 400);
+    await expectStillAnswering();
+  });
+
+  it('answers bad %-encoding in a path with a 400 problem, not a URIError', async () => {
+    expectProblem(
+      await rawRequest(stack.apiUrl, get('/incidents/%ZZ', `Authorization: Bearer ${operatorKey}`)),
+      400,
+    );
+    expectProblem(await rawRequest(stack.apiUrl, get('/%E0%A4%A')), 400);
+    expectProblem(await rawRequest(stack.apiUrl, get('/console/%ZZ')), 400);
+    await expectStillAnswering();
+  });
+
+  it('answers headers over 10 KB with a 431 problem', async () => {
+    expectProblem(
+      await rawRequest(stack.apiUrl, get('/status.json', `X-Filler: ${'a'.repeat(12_000)}`)),
+      431,
+    );
+    await expectStillAnswering();
+  });
+
+  it('answers a malformed request line or header with a 400 problem', async () => {
+    expectProblem(await rawRequest(stack.apiUrl, 'NOT HTTP AT ALL\r\n\r\n'), 400);
+    expectProblem(await rawRequest(stack.apiUrl, get('/status.json', 'Bad Header Name: x')), 400);
+    await expectStillAnswering();
+  });
+
+  it('answers a body over Lambda’s 6 MB limit with a 413 problem without reading it', async () => {
+    const request = [
+      'POST /incidents HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${operatorKey}`,
+      'Content-Type: application/json',
+      `Content-Length: ${7 * 1024 * 1024}`,
+      '',
+      '{"type":',
+    ].join('\r\n');
+
+    expectProblem(await rawRequest(stack.apiUrl, request), 413);
+    await expectStillAnswering();
+  });
+
+  it('keeps running when clients go away mid-body', async () => {
+    const halfSent = [
+      'POST /incidents HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${operatorKey}`,
+      'Content-Type: application/json',
+      'Content-Length: 1000',
+      '',
+      '{"type":"strike"',
+    ].join('\r\n');
+
+    await Promise.all(
+      Array.from({ length: 20 }, () => rawRequest(stack.apiUrl, halfSent, { abortAfterWrite: true })),
+    );
+    await expectStillAnswering();
+  });
+
+  it('answers ids and keys over DynamoDB’s key size with a 4xx problem, not a 500', async () => {
+    const operator = apiClient(stack, 'operator');
+    const longId = 'x'.repeat(3_000);
+
+    const incident = await operator('GET', `/incidents/${longId}`);
+    const broadcast = await operator('GET', `/broadcasts/${longId}`);
+
+    for (const response of [incident, broadcast]) {
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.contentType).toBe('application/problem+json');
+    }
+  });
+
+  it('answers an incident too large to store with a 4xx problem, not a 500', async () => {
+    // About 600 KB as a DynamoDB item: over its 400 KB limit.
+    const ring = Array.from({ length: 30_000 }, (_, index) => [24 + index / 30_000, 60.123456789]);
+    ring.push([24, 60.123456789]);
+    const response = await apiClient(stack, 'operator')('POST', '/incidents', {
+      type: 'ash-cloud',
+      title: 'Ash',
+      severity: 'severe',
+      window: { start: '2026-11-23T04:00:00+00:00', end: '2026-11-23T16:00:00+00:00' },
+      scope: { area: { type: 'Polygon', coordinates: [ring] } },
+    });
+
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.contentType).toBe('application/problem+json');
+  });
+
+  it('answers 200 to a signed status callback for an unknown broadcast or record, or with MessageStatus=__proto__', async () => {
+    const callbacks = [
+      { query: 'broadcastId=no-such-broadcast&customerId=C1', status: 'delivered' },
+      { query: 'broadcastId=no-such-broadcast&customerId=C1', status: 'undelivered' },
+      { query: 'broadcastId=no-such-broadcast&customerId=C1', status: '__proto__' },
+      { query: 'broadcastId=no-such-broadcast&customerId=C1', status: 'constructor' },
+    ];
+
+    for (const { query, status } of callbacks) {
+      const response = await twilioPost(`/webhooks/twilio/status?${query}`, {
+        MessageSid: 'SM00000000000000000000000000000001',
+        MessageStatus: status,
+      });
+      expect(response.status, `${query} ${status}`).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/xml');
+    }
+    await expectStillAnswering();
+  });
+});
