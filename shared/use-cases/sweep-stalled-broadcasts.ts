@@ -49,8 +49,9 @@ function sweepLease(leases: LeaseStore, invocation: Pick<Invocation, 'id' | 'rem
  * 1. takes the sweep's lease (short, renewed as it goes), so two sweeps never run at once;
  * 2. lists the broadcasts still queued or sending (a sparse index, no scan) and skips those that
  *    moved since `stalledBefore` — a paced broadcast moves at least once per send;
- * 3. a broadcast never fully planned goes back to the planner (planning is idempotent);
- * 4. otherwise every record a claim could take is published again: still queued, or left sending
+ * 3. a broadcast never fully planned goes back to the planner (planning is idempotent, and a
+ *    rerun publishes only the records it creates);
+ * 4. every record a claim could take is published again: still queued, or left sending
  *    by a holder whose lease ran out. A record whose lease is live is left alone: its holder is
  *    sending it. The sweeper writes no record: the next claim takes it over and, if an earlier
  *    attempt may have reached the provider, asks the provider before sending;
@@ -76,9 +77,8 @@ export async function sweepStalledBroadcasts(
       if (!broadcast.plannedAt) {
         await deps.fanout.publish('planner', { broadcastId: broadcast.id });
         result.replanned++;
-      } else {
-        result.requeued += await requeue(broadcast.id, deps, lease.hold);
       }
+      result.requeued += await requeue(broadcast.id, deps, lease.hold);
       await deps.broadcasts.setStatus(broadcast.id, broadcast.status, {
         lastActivityAt: new Date().toISOString(),
         from: [broadcast.status],

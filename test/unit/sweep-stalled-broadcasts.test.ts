@@ -63,12 +63,18 @@ describe('sweepStalledBroadcasts', () => {
     expect(leases.leases.size).toBe(0);
   });
 
-  it('sends an unplanned broadcast back to the planner', async () => {
-    const { broadcasts, fanout, deps } = await stalledBroadcast();
-    broadcasts.add({ id: 'b2', createdAt: aMinuteAgo(), status: 'queued' });
+  it('sends an unplanned broadcast back to the planner and publishes the records it had written', async () => {
+    const { broadcasts, deliveries, fanout, deps } = await stalledBroadcast();
+    broadcasts.add({ id: 'b2', createdAt: aMinuteAgo(), status: 'sending' });
+    // Planning died after writing this record: its SMS message died with it, and a rerun publishes only new ones.
+    await deliveries.createMany([queuedDelivery('b2', 'sms', 'written')]);
 
     await sweepStalledBroadcasts(inAMoment(), deps, invocation('sweep-1'));
 
     expect(fanout.published).toContainEqual({ target: 'planner', message: { broadcastId: 'b2' } });
+    expect(fanout.published).toContainEqual({
+      target: 'sms',
+      message: { broadcastId: 'b2', customerIds: ['written'] },
+    });
   });
 });
