@@ -61,10 +61,11 @@ export const TABLES: readonly TableDefinition[] = [
     key: 'herald',
     name: 'herald-main',
     envVar: 'HERALD_TABLE',
-    // Incidents, broadcasts, templates, idempotency keys: pk/sk by entity ("INCIDENT#<id>", "META").
+    // Incidents, broadcasts, templates, idempotency keys, inbound messages ("INBOUND#<MessageSid>"):
+    // pk/sk by entity ("INCIDENT#<id>", "META").
     partitionKey: 'pk',
     sortKey: 'sk',
-    // Rate-limiter windows expire; nothing else sets it.
+    // Rate-limiter windows, leases and inbound messages (400 days) expire; nothing else sets it.
     timeToLiveAttribute: 'expiresAt',
     indexes: [{ indexName: 'byType', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
   },

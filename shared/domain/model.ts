@@ -74,6 +74,8 @@ export interface Customer {
   language: string;
   smsConsent: boolean;
   optedOut?: boolean;
+  /** When the message behind the last opt-out or opt-in arrived (ISO): an older one cannot undo it. */
+  optChangedAt?: string;
 }
 
 /** One passenger on one segment of a booking: the unit the audience is built from. */

@@ -10,6 +10,8 @@ import { errorResponse, HttpProblemError } from './problem.ts';
 export interface TwilioRequest {
   params: Record<string, string>;
   query: Record<string, string | undefined>;
+  /** When API Gateway received the request (ISO): Twilio's webhooks carry no time of their own. */
+  receivedAt: string;
 }
 
 function escapeXml(text: string): string {
@@ -45,6 +47,7 @@ export function twilioWebhook(
       if (!twilio.validateRequest(authToken, signature, url, params)) {
         throw new HttpProblemError(403, 'Forbidden', 'The X-Twilio-Signature does not match this request.');
       }
-      return twiml(await action({ params, query: event.queryStringParameters ?? {} }));
+      const receivedAt = new Date(event.requestContext.timeEpoch).toISOString();
+      return twiml(await action({ params, query: event.queryStringParameters ?? {}, receivedAt }));
     });
 }

@@ -169,9 +169,32 @@ export interface BookingWriter {
 export interface CustomerDirectory {
   getMany(customerIds: string[]): Promise<Customer[]>;
   put(customer: Customer): Promise<void>;
-  /** Records an opt-out (STOP, or the provider saying the number unsubscribed) or an opt-in (START). */
+  /** Records an opt-out (the provider saying the number unsubscribed) now, as the latest opt change. */
   setOptedOut(customerId: string, optedOut: boolean): Promise<void>;
   findByPhone(phone: string): Promise<Customer[]>;
+}
+
+/** The inbound webhook's side of the customers: opt changes in the order their messages arrived. */
+export interface OptChangeRecorder {
+  /**
+   * Records an opt-out (STOP) or opt-in (START) whose message arrived at `arrivedAt` (ISO), unless
+   * the customer's last opt change arrived at or after it; true when recorded. A message arriving
+   * twice (a retry, a replay) changes nothing the second time.
+   */
+  recordOptChange(customerId: string, optedOut: boolean, arrivedAt: string): Promise<boolean>;
+}
+
+/** Twilio's inbound messages seen, by MessageSid, each kept until its expiry (the table's TTL). */
+export interface InboundMessageLedger {
+  /**
+   * When the message first arrived: records `arrivedAt` for a MessageSid not seen before (one
+   * conditional put), or returns the time recorded when it came first (`repeated`).
+   */
+  firstArrival(
+    messageSid: string,
+    arrivedAt: string,
+    expiresAt: Date,
+  ): Promise<{ arrivedAt: string; repeated: boolean }>;
 }
 
 /** The import's side of the customers. */

@@ -9,7 +9,12 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { Incident } from '#shared/domain/model.ts';
+import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';
+
+const DEMO_CUSTOMERS = 20;
 
 interface RawResponse {
   status: number;
@@ -82,21 +87,24 @@ describe('hostile requests against the local stack', () => {
     expect((await apiClient(stack, 'viewer')('GET', '/me')).status).toBe(200);
   }
 
-  /** Posts to a Twilio webhook signed with the auth token, as Twilio does. */
-  async function twilioPost(path: string, params: Record<string, string>) {
+  /** A webhook request signed with the auth token as Twilio signs it: what an eavesdropper captures. */
+  function signedTwilioRequest(path: string, params: Record<string, string>) {
     const url = `${stack.apiUrl}${path}`;
-    return fetch(url, {
+    const init = {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         'x-twilio-signature': twilio.getExpectedTwilioSignature(LOCAL_TWILIO_AUTH_TOKEN, url, params),
       },
-      body: new URLSearchParams(params),
-    });
+      body: new URLSearchParams(params).toString(),
+    };
+    return () => fetch(url, init);
   }
 
+  const twilioPost = (path: string, params: Record<string, string>) => signedTwilioRequest(path, params)();
+
   beforeAll(async () => {
-    stack = await startTestStack({ HERALD_DEMO_CUSTOMERS: '20' });
+    stack = await startTestStack({ HERALD_DEMO_CUSTOMERS: String(DEMO_CUSTOMERS) });
     operatorKey = stack.users.find((user) => user.role === 'operator')?.key ?? '';
   });
   afterAll(async () => {
@@ -224,5 +232,59 @@ describe('hostile requests against the local stack', () => {
       expect(response.headers.get('content-type')).toBe('text/xml');
     }
     await expectStillAnswering();
+  });
+
+  it('does not opt a customer back in on a captured START replayed after a later STOP', async () => {
+    const operator = apiClient(stack, 'operator');
+    const window = demoWindow();
+    const [phone] = expectedDemoPhones('HEL', window.start, window.end, DEMO_CUSTOMERS);
+    if (!phone) throw new Error('The demo airline has no affected passenger');
+    const incident = await operator<Incident>('POST', '/incidents', {
+      type: 'strike',
+      title: 'Strike',
+      severity: 'minor',
+      window,
+      scope: { airports: ['HEL'] },
+    });
+    const optedOut = async () =>
+      (
+        await operator<Preview>('POST', `/incidents/${incident.body.id}/preview`, {
+          templateId: 'strike-disruption',
+        })
+      ).body.excluded.optedOut;
+    const start = signedTwilioRequest('/webhooks/twilio/inbound', {
+      From: phone,
+      Body: 'START',
+      MessageSid: 'SM0000000000000000000000000000start',
+    });
+    expect((await start()).status).toBe(200);
+    const before = await optedOut();
+    const stop = await twilioPost('/webhooks/twilio/inbound', {
+      From: phone,
+      Body: 'STOP',
+      MessageSid: 'SM00000000000000000000000000000stop',
+    });
+    expect(stop.status).toBe(200);
+    expect(await optedOut()).toBe(before + 1);
+
+    const replayed = await start();
+
+    expect(replayed.status).toBe(200);
+    expect(await optedOut()).toBe(before + 1);
+    const audit = await apiClient(stack, 'admin')<{
+      items: { action: string; details?: { messageSid?: string } }[];
+    }>('GET', '/audit');
+    const optChanges = audit.body.items.filter((entry) => entry.action.startsWith('customer.opted'));
+    expect(optChanges.map((entry) => [entry.action, entry.details?.messageSid])).toEqual([
+      ['customer.opted_out', 'SM00000000000000000000000000000stop'],
+      ['customer.opted_in', 'SM0000000000000000000000000000start'],
+    ]);
+  });
+
+  it('refuses a signed inbound message without a MessageSid with a 400 problem', async () => {
+    const response = await twilioPost('/webhooks/twilio/inbound', { From: '+358401234567', Body: 'START' });
+
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
 });

@@ -36,9 +36,11 @@ import type {
   DeliveryStore,
   Fanout,
   FlightCatalog,
+  InboundMessageLedger,
   IncidentStore,
   Lease,
   LeaseStore,
+  OptChangeRecorder,
   PublicPostChannel,
   RateLimiter,
   StatusChange,
@@ -455,7 +457,7 @@ export class FakeAuditStore implements AuditStore {
 }
 
 /** Customers by id; `setOptedOut` fails for an unknown customer, as the adapter's condition does. */
-export class FakeCustomerDirectory implements CustomerDirectory {
+export class FakeCustomerDirectory implements CustomerDirectory, OptChangeRecorder {
   readonly items = new Map<string, Customer>();
 
   constructor(customers: Customer[] = []) {
@@ -477,12 +479,33 @@ export class FakeCustomerDirectory implements CustomerDirectory {
     const customer = this.items.get(customerId);
     if (!customer) throw new Error(`No customer ${customerId}`);
     customer.optedOut = optedOut;
+    customer.optChangedAt = new Date().toISOString();
+  }
+
+  async recordOptChange(customerId: string, optedOut: boolean, arrivedAt: string): Promise<boolean> {
+    const customer = this.items.get(customerId);
+    const at = new Date(arrivedAt).toISOString();
+    if (!customer || (customer.optChangedAt !== undefined && customer.optChangedAt >= at)) return false;
+    Object.assign(customer, { optedOut, optChangedAt: at });
+    return true;
   }
 
   async findByPhone(phone: string): Promise<Customer[]> {
     return [...this.items.values()]
       .filter((customer) => customer.phone === phone)
       .map((customer) => structuredClone(customer));
+  }
+}
+
+/** Inbound MessageSids with their first arrival, as the adapter's conditional put keeps them. */
+export class FakeInboundMessageLedger implements InboundMessageLedger {
+  readonly seen = new Map<string, { arrivedAt: string; expiresAt: Date }>();
+
+  async firstArrival(messageSid: string, arrivedAt: string, expiresAt: Date) {
+    const earlier = this.seen.get(messageSid);
+    if (earlier) return { arrivedAt: earlier.arrivedAt, repeated: true };
+    this.seen.set(messageSid, { arrivedAt, expiresAt });
+    return { arrivedAt, repeated: false };
   }
 }
 

@@ -2,13 +2,14 @@ import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-s
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Customer } from '#shared/domain/model.ts';
-import type { CustomerDirectory, CustomerWriter } from '#shared/ports/stores.ts';
+import type { CustomerDirectory, CustomerWriter, OptChangeRecorder } from '#shared/ports/stores.ts';
 import { writeAll } from './batch-write.ts';
+import { applied } from './conditional.ts';
 
 const BATCH_GET_LIMIT = 100;
 
 /** Customers table, read in BatchGetItem pages of 100. */
-export class DynamoCustomerDirectory implements CustomerDirectory, CustomerWriter {
+export class DynamoCustomerDirectory implements CustomerDirectory, CustomerWriter, OptChangeRecorder {
   private readonly table = tablesConfig().customers;
 
   async getMany(customerIds: string[]): Promise<Customer[]> {
@@ -34,23 +35,26 @@ export class DynamoCustomerDirectory implements CustomerDirectory, CustomerWrite
   }
 
   /**
-   * BatchWrite replaces whole items, so the opt-outs already stored are read first and
-   * carried over: a re-import must not undo a STOP. A STOP recorded between that read and the
-   * write is the one case this misses; Twilio itself still refuses a number that replied STOP
-   * (error 21610), which the SMS worker records as opted out.
+   * BatchWrite replaces whole items, so the opt-outs (and the time of the last opt change)
+   * already stored are read first and carried over: a re-import must not undo a STOP. A STOP
+   * recorded between that read and the write is the one case this misses; Twilio itself still
+   * refuses a number that replied STOP (error 21610), which the SMS worker records as opted out.
    */
   async putMany(customers: Customer[]): Promise<void> {
     const latest = new Map(customers.map((customer) => [customer.customerId, customer]));
-    const optedOut = new Set(
-      (await this.getMany([...latest.keys()]))
-        .filter((stored) => stored.optedOut)
-        .map((stored) => stored.customerId),
+    const stored = new Map(
+      (await this.getMany([...latest.keys()])).map((customer) => [customer.customerId, customer]),
     );
     await writeAll(
       this.table,
-      [...latest.values()].map((customer) =>
-        optedOut.has(customer.customerId) ? { ...customer, optedOut: true } : { ...customer },
-      ),
+      [...latest.values()].map((customer) => {
+        const before = stored.get(customer.customerId);
+        return {
+          ...customer,
+          ...(before?.optedOut ? { optedOut: true } : {}),
+          ...(before?.optChangedAt ? { optChangedAt: before.optChangedAt } : {}),
+        };
+      }),
     );
   }
 
@@ -59,10 +63,26 @@ export class DynamoCustomerDirectory implements CustomerDirectory, CustomerWrite
       new UpdateCommand({
         TableName: this.table,
         Key: { customerId },
-        UpdateExpression: 'SET optedOut = :optedOut',
+        UpdateExpression: 'SET optedOut = :optedOut, optChangedAt = :now',
         ConditionExpression: 'attribute_exists(customerId)',
-        ExpressionAttributeValues: { ':optedOut': optedOut },
+        ExpressionAttributeValues: { ':optedOut': optedOut, ':now': new Date().toISOString() },
       }),
+    );
+  }
+
+  /** One conditional update: ISO times in UTC sort as strings, so the condition compares arrival times. */
+  recordOptChange(customerId: string, optedOut: boolean, arrivedAt: string): Promise<boolean> {
+    return applied(() =>
+      dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { customerId },
+          UpdateExpression: 'SET optedOut = :optedOut, optChangedAt = :at',
+          ConditionExpression:
+            'attribute_exists(customerId) AND (attribute_not_exists(optChangedAt) OR optChangedAt < :at)',
+          ExpressionAttributeValues: { ':optedOut': optedOut, ':at': new Date(arrivedAt).toISOString() },
+        }),
+      ),
     );
   }
 
