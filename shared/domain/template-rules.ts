@@ -16,6 +16,7 @@ import {
   type TemplateVersion,
 } from './model.ts';
 import { type PersonalContext, type PublicContext, renderText, templateTags } from './render.ts';
+import { firstNonXmlChar } from './xml-text.ts';
 
 export const DEFAULT_SMS_SEGMENT_BUDGET = 2;
 export const DEFAULT_MAX_VARIABLE_LENGTH = 60;
@@ -195,6 +196,8 @@ export function templateErrors(template: TemplateRulesInput): FieldError[] {
       const text = template.content[language]?.[field];
       if (!text?.trim()) continue;
       const path = contentPath(language, field);
+      const forbidden = firstNonXmlChar(text);
+      if (forbidden) errors.push({ path, message: notXmlMessage(forbidden) });
       const messages = variableErrors(text, field, path, template);
       if (messages.length === 0) messages.push(...lengthErrors(template, language, field));
       errors.push(...messages.map((message) => ({ path, message })));
@@ -209,18 +212,30 @@ export function freeTextVariables(template: TemplateVersion, variables: Record<s
   return Object.keys(variables).filter((name) => !allowed.has(name));
 }
 
-/** Values longer than the worst case the approval measured. */
-export function variableLengthErrors(
+/** Public texts reach CAP, Atom and RSS, where one such character makes the whole document invalid. */
+const notXmlMessage = (codePoint: string) => `Contains ${codePoint}, a control character XML cannot carry.`;
+
+/** Values longer than the worst case the approval measured, or holding a character XML forbids. */
+export function variableValueErrors(
   template: TemplateVersion,
   variables: Record<string, string>,
 ): FieldError[] {
   const maxLength = template.maxVariableLength ?? DEFAULT_MAX_VARIABLE_LENGTH;
-  return Object.entries(variables)
-    .filter(([, value]) => value.length > maxLength)
-    .map(([name, value]) => ({
-      path: `variables.${name}`,
-      message: `${value.length} characters; template '${template.id}' was approved for at most ${maxLength}.`,
-    }));
+  return Object.entries(variables).flatMap(([name, value]) => {
+    const path = `variables.${name}`;
+    const forbidden = firstNonXmlChar(value);
+    return [
+      ...(value.length > maxLength
+        ? [
+            {
+              path,
+              message: `${value.length} characters; template '${template.id}' was approved for at most ${maxLength}.`,
+            },
+          ]
+        : []),
+      ...(forbidden ? [{ path, message: notXmlMessage(forbidden) }] : []),
+    ];
+  });
 }
 
 /** Four-eyes: whoever wrote or requested something may not approve it themselves (409). */

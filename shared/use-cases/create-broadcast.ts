@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { Broadcast, BroadcastKind, Channel } from '#shared/domain/model.ts';
-import { freeTextVariables, variableLengthErrors } from '#shared/domain/template-rules.ts';
+import { freeTextVariables, variableValueErrors } from '#shared/domain/template-rules.ts';
 import type {
   AuditStore,
   BroadcastStore,
@@ -59,8 +59,8 @@ export async function createBroadcast(
       },
     ]);
   }
-  const tooLong = variableLengthErrors(template, input.variables);
-  if (tooLong.length > 0) throw new ValidationError('A variable is too long for the template.', tooLong);
+  const badValues = variableValueErrors(template, input.variables);
+  if (badValues.length > 0) throw new ValidationError('A variable does not fit the template.', badValues);
   const freeText = freeTextVariables(template, input.variables);
 
   const id = randomUUID();

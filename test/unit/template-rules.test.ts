@@ -7,7 +7,7 @@ import {
   freeTextVariables,
   type TemplateRulesInput,
   templateErrors,
-  variableLengthErrors,
+  variableValueErrors,
   WORST_CASE_AIRPORTS,
   WORST_CASE_TITLE_LENGTH,
   worstCaseText,
@@ -207,8 +207,8 @@ describe('broadcast variables', () => {
   });
 
   it('refuses a value longer than the template was approved for', () => {
-    expect(variableLengthErrors(approved, { reopenEstimate: '18:00' })).toEqual([]);
-    expect(variableLengthErrors(approved, { reopenEstimate: '18:00 CET' })).toEqual([
+    expect(variableValueErrors(approved, { reopenEstimate: '18:00' })).toEqual([]);
+    expect(variableValueErrors(approved, { reopenEstimate: '18:00 CET' })).toEqual([
       { path: 'variables.reopenEstimate', message: "9 characters; template 't' was approved for at most 5." },
     ]);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/domain/errors.ts';
+import { templateErrors, variableValueErrors } from '#shared/domain/template-rules.ts';
 import { firstNonXmlChar, stripNonXmlChars } from '#shared/domain/xml-text.ts';
 import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
+import { aTemplate } from '#test/support/builders.ts';
 import { FakeIncidentStore } from '#test/support/fakes.ts';
 
 const strike = (title: string): CreateIncidentInput => ({
@@ -49,5 +51,22 @@ describe('characters XML forbids', () => {
     const incident = await createIncident(strike('Lakko – Helsinki ✈️'), 'olli', incidents);
 
     expect(incident.title).toBe('Lakko – Helsinki ✈️');
+  });
+
+  it('refuses a template text holding one at submit, naming the field', () => {
+    const template = aTemplate();
+    const en = template.content.en;
+    if (!en) throw new Error('the template has no English');
+    template.content.en = { ...en, statusBody: 'Flights\u000B are disrupted.' };
+
+    expect(templateErrors(template)).toEqual([
+      { path: 'content.en.statusBody', message: expect.stringContaining('U+000B') },
+    ]);
+  });
+
+  it('refuses a broadcast variable holding one, naming the variable', () => {
+    expect(variableValueErrors(aTemplate(), { note: 'Gate\u0008 5' })).toEqual([
+      { path: 'variables.note', message: expect.stringContaining('U+0008') },
+    ]);
   });
 });
