@@ -101,7 +101,7 @@ describe('kill -9 of the local stack mid-broadcast, twice', () => {
     for (const share of [0.3, 0.7]) {
       await eventually(
         async () => ((await reached()) >= share * expected.length ? true : undefined),
-        120_000,
+        240_000,
       );
       await killHard(herald.child);
       acceptedAtKill.push((await sandboxMessages(sandboxes.twilioUrl)).length);
@@ -114,7 +114,7 @@ describe('kill -9 of the local stack mid-broadcast, twice', () => {
       const broadcast = await api.broadcast(id);
       const sms = broadcast.counts.sms;
       return broadcast.status === 'completed' && sms?.delivered === sms?.recipients ? broadcast : undefined;
-    }, 180_000);
+    }, 240_000);
 
     const perPhone = new Map<string, number>();
     for (const message of await sandboxMessages(sandboxes.twilioUrl)) {
@@ -139,5 +139,5 @@ describe('kill -9 of the local stack mid-broadcast, twice', () => {
       queued: 0,
       duplicatesSuspected: 0,
     });
-  }, 600_000);
+  }, 900_000);
 });
