@@ -1,5 +1,6 @@
 /** The local stack's settings (contract.md, "Local stack"), read from the environment once. */
 import { z } from 'zod';
+import { parseLatencyProfile } from './sandboxes/faults.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
@@ -20,6 +21,18 @@ const LocalSettings = z.object({
   HERALD_TWILIO_URL: z.url().optional(),
   HERALD_X_URL: z.url().optional(),
   HERALD_FACEBOOK_URL: z.url().optional(),
+  /** Latency of the sandboxes' provider APIs, e.g. `twilio=150-300,x=100-200,facebook=100-250` (ms). */
+  HERALD_SANDBOX_LATENCY: z
+    .string()
+    .default('')
+    .transform((text, context) => {
+      try {
+        return parseLatencyProfile(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type LocalSettings = z.infer<typeof LocalSettings>;

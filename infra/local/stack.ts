@@ -87,6 +87,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       xPort: settings.HERALD_SANDBOX_X_PORT,
       facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
       twilioAuthToken: LOCAL_TWILIO_AUTH_TOKEN,
+      latency: settings.HERALD_SANDBOX_LATENCY,
     });
     cleanups.push(sandboxes.close);
     const providerUrls = {

@@ -4,12 +4,14 @@
  * API plus the `/__sandbox/*` endpoints of the contract.
  */
 import { startFacebookSandbox } from './facebook-sandbox.ts';
+import type { LatencyProfile } from './faults.ts';
 import type { RunningSandbox } from './sandbox-server.ts';
 import { startTwilioSandbox } from './twilio-sandbox.ts';
 import { startXSandbox } from './x-sandbox.ts';
 
 export type { FacebookSandboxOptions } from './facebook-sandbox.ts';
-export type { FaultSettings } from './faults.ts';
+export type { FaultSettings, LatencyProfile, LatencyRange } from './faults.ts';
+export { parseLatencyProfile } from './faults.ts';
 export type { RecordedMessage, RunningSandbox } from './sandbox-server.ts';
 export type { TwilioSandboxOptions } from './twilio-sandbox.ts';
 export type { XSandboxOptions } from './x-sandbox.ts';
@@ -22,6 +24,8 @@ export interface SandboxesOptions {
   facebookPort: number;
   /** Must equal the TWILIO_AUTH_TOKEN the senders use: the sandbox checks it and signs callbacks with it. */
   twilioAuthToken: string;
+  /** Per-sandbox latency of the providers' API routes (HERALD_SANDBOX_LATENCY); none when left out. */
+  latency?: LatencyProfile;
 }
 
 export interface Sandboxes {
@@ -51,6 +55,9 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
     const failure = started.find((result) => result.status === 'rejected');
     throw failure?.reason ?? new Error('A sandbox failed to start');
   }
+  twilio.value.setLatency(options.latency?.twilio);
+  x.value.setLatency(options.latency?.x);
+  facebook.value.setLatency(options.latency?.facebook);
   const address = ({ url, port }: RunningSandbox) => ({ url, port });
   return {
     twilio: address(twilio.value),

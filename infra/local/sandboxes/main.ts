@@ -3,7 +3,8 @@
  * outlive Herald (a `kill -9` of the local stack while the "provider" keeps its messages and
  * retries its status callbacks). Ports from HERALD_SANDBOX_TWILIO_PORT, HERALD_SANDBOX_X_PORT
  * and HERALD_SANDBOX_FACEBOOK_PORT (default 3001–3003, 0 picks a free one); point the stack at
- * them with HERALD_TWILIO_URL, HERALD_X_URL and HERALD_FACEBOOK_URL.
+ * them with HERALD_TWILIO_URL, HERALD_X_URL and HERALD_FACEBOOK_URL. HERALD_SANDBOX_LATENCY
+ * (e.g. `twilio=150-300`) slows their provider APIs as a real provider's are.
  *
  *   node --import tsx infra/local/sandboxes/main.ts
  */
@@ -18,6 +19,7 @@ try {
     xPort: settings.HERALD_SANDBOX_X_PORT,
     facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
     twilioAuthToken: LOCAL_TWILIO_AUTH_TOKEN,
+    latency: settings.HERALD_SANDBOX_LATENCY,
   });
   console.log(`Provider sandboxes are running
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FieldError } from '#shared/domain/errors.ts';
 import { fieldErrorsFromZod } from '#shared/http/problem.ts';
-import { FaultInjector, faultSettingsSchema } from './faults.ts';
+import { FaultInjector, faultSettingsSchema, type LatencyRange } from './faults.ts';
 import { parseBody, readBody, sendJson } from './http-io.ts';
 
 export interface SandboxRequest {
@@ -60,6 +60,8 @@ export interface RunningSandbox {
   /** Origin to hand to an SDK as its base URL, e.g. `http://127.0.0.1:40123`. */
   url: string;
   port: number;
+  /** Every later API request waits a time drawn from the range (`undefined`: none); control routes never wait. */
+  setLatency(range: LatencyRange | undefined): void;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,15 @@ function redacted(
       ? { ...body, access_token: '[redacted]' }
       : body;
   return { headers: maskedHeaders, body: maskedBody };
+}
+
+/**
+ * A timer may fire up to a millisecond early (libuv's clock is whole milliseconds); a latency is
+ * a lower bound a test can rely on, so the wait resumes until it has fully passed.
+ */
+async function waitAtLeast(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) await sleep(Math.ceil(left));
 }
 
 function match(routes: SandboxRoute[], method: string, path: string) {
@@ -188,7 +199,7 @@ export async function startSandboxServer(
   ): Promise<SandboxReply | undefined> {
     const method = request.method ?? 'GET';
     const text = await readBody(request);
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    await waitAtLeast(faults.nextDelayMs());
 
     const fault = faults.next();
     // Held before the provider looked at it: nothing was accepted.
@@ -266,6 +277,7 @@ export async function startSandboxServer(
   return {
     url: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
+    setLatency: (range) => faults.setLatencyRange(range),
     async close() {
       await definition.onClose?.();
       const closed = new Promise<void>((resolve, reject) =>
