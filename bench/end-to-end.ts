@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: how long the last passenger waits, against the limits of the same machine, in
- * one run on the local stack (sandboxes without latency or
- * faults, Herald's SMS rate set above what the machine can do):
+ * one run on the local stack (sandboxes with a provider's latency (SANDBOX_LATENCY: Twilio
+ * 150–300 ms a message) and no faults, Herald's SMS rate set above what the machine can do):
  * 1. starts `npm start` as a child process (data in memory) and seeds ~200,000 bookings; the
  *    Twilio sandbox runs in this process instead, so the stack's CPU and memory are Herald's own;
  * 2. measures audience resolution against the bare Query loop over the same index pages (as
  *    `npm run bench:audience` does, on the same data), then the other raw primitives: a bare
- *    BatchWrite loop of ledger-sized items and a bare HTTP loop posting to the Twilio sandbox;
+ *    BatchWrite loop of ledger-sized items and a bare HTTP loop posting to the Twilio sandbox (before
+ *    its latency is switched on: the primitive is what the machine can post);
  * 3. broadcasts strikes for ~10,000 and ~100,000 recipients: time from 202 to first and last SMS
- *    received by the sandbox, recipients/s, peak RSS of the stack process;
+ *    received by the sandbox, recipients/s, peak RSS of the stack process, and from the stack's
+ *    capacity accounting (`GET /__herald/capacity`, reset before each run) DynamoDB write and read
+ *    units per recipient and the most writes one item took in one second;
  * 4. starts a second stack with HERALD_SMS_MPS=50 and a small airline, and measures the rate it
  *    holds over ~1,000 recipients;
  * 5. prints the tables, writes bench/results/{audience,end-to-end}.json and a chart of sends over time.
@@ -19,7 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
-import { startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
+import { parseLatencyProfile, startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
+import type { CapacityReport } from '#shared/clients/consumed-capacity.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
 import { measureAudience, writeAudienceResults } from './audience-measure.ts';
@@ -34,14 +38,22 @@ const PACED_AIRLINE_BOOKINGS = 5_000;
 const RAW_WRITES = 20_000;
 const RAW_POSTS = 2_000;
 const STACK_HEAP_CEILING_MB = 384;
+/** A provider's answer times (HERALD_SANDBOX_LATENCY): Twilio's Messages call, X and Graph posts. */
+const SANDBOX_LATENCY = 'twilio=150-300,x=100-200,facebook=100-250';
+/** How long the stack's DynamoDB writes must stay still after a broadcast ends (late receipts). */
+const CAPACITY_SETTLE_MS = 2_000;
 
 const key = `hk_bench_${randomBytes(12).toString('hex')}`;
 const work = await mkdtemp(join(tmpdir(), 'herald-bench-'));
 await writeFile(join(work, 'users.json'), JSON.stringify([{ key, user: 'bench', role: 'operator' }]));
 // Outside the measured process: otherwise its record of every message counts as Herald's memory.
+// Its latency is switched on after the raw primitives are measured.
 const twilio = await startTwilioSandbox({ port: 0, authToken: LOCAL_TWILIO_AUTH_TOKEN });
+const latency = parseLatencyProfile(SANDBOX_LATENCY);
 const stackEnv = (smsPerSecond: number, dynamoDbPort = 0) => ({
   HERALD_TWILIO_URL: twilio.url,
+  // The stack's own X and Facebook sandboxes; its Twilio one is not used.
+  HERALD_SANDBOX_LATENCY: SANDBOX_LATENCY,
   HERALD_PORT: '0',
   HERALD_DYNAMODB_PORT: String(dynamoDbPort),
   HERALD_SANDBOX_TWILIO_PORT: '0',
@@ -67,6 +79,28 @@ async function api<T>(herald: HeraldProcess, method: string, path: string, body?
   return (await response.json()) as T;
 }
 
+async function capacity(
+  herald: HeraldProcess,
+  method: 'GET' | 'DELETE',
+): Promise<CapacityReport | undefined> {
+  const response = await fetch(`${herald.apiUrl}/__herald/capacity`, { method });
+  if (!response.ok) throw new Error(`${method} /__herald/capacity: ${response.status}`);
+  return method === 'GET' ? ((await response.json()) as CapacityReport) : undefined;
+}
+
+/** The capacity report once the stack's writes have stopped (receipts come after the last send). */
+async function settledCapacity(herald: HeraldProcess): Promise<CapacityReport> {
+  let last = await capacity(herald, 'GET');
+  for (let waited = 0; waited < 30_000; waited += CAPACITY_SETTLE_MS) {
+    await new Promise((resolve) => setTimeout(resolve, CAPACITY_SETTLE_MS));
+    const next = await capacity(herald, 'GET');
+    if (next && next.writeUnits === last?.writeUnits) return next;
+    last = next;
+  }
+  if (!last) throw new Error('No capacity report');
+  return last;
+}
+
 async function smsTimes(herald: HeraldProcess): Promise<number[]> {
   const messages = (await (await fetch(`${herald.twilioUrl}/__sandbox/messages`)).json()) as {
     receivedAt: string;
@@ -77,6 +111,7 @@ async function smsTimes(herald: HeraldProcess): Promise<number[]> {
 /** Sends a strike broadcast and waits for it to end; times are measured at the sandbox. */
 async function broadcast(herald: HeraldProcess, incident: Incident, channels: string[]) {
   await fetch(`${herald.twilioUrl}/__sandbox/messages`, { method: 'DELETE' });
+  await capacity(herald, 'DELETE');
   const { id: incidentId } = await api<Incident>(herald, 'POST', '/incidents', {
     type: incident.type,
     title: incident.title,
@@ -98,14 +133,20 @@ async function broadcast(herald: HeraldProcess, incident: Incident, channels: st
   const times = await smsTimes(herald);
   const first = times[0] ?? Number.NaN;
   const last = times.at(-1) ?? Number.NaN;
+  const recipients = done.counts.sms?.recipients ?? 0;
+  const used = await settledCapacity(herald);
   return {
     status: done.status,
-    recipients: done.counts.sms?.recipients ?? 0,
+    recipients,
     smsReceived: times.length,
     firstSmsSeconds: (first - accepted) / 1000,
     lastSmsSeconds: (last - accepted) / 1000,
     recipientsPerSecond: times.length / ((last - accepted) / 1000),
     sendRate: (times.length - 1) / ((last - first) / 1000),
+    writeUnitsPerRecipient: used.writeUnits / recipients,
+    readUnitsPerRecipient: used.readUnits / recipients,
+    hottestItemWritesPerSecond: used.itemWritesPerSecondPeak,
+    capacity: used,
     times: times.map((time) => (time - accepted) / 1000),
   };
 }
@@ -183,6 +224,7 @@ try {
     twilioPostsPerSecond: Math.round(await rawSandboxPosts(herald)),
   };
   console.table([raw]);
+  twilio.setLatency(latency.twilio);
 
   const runs = [];
   for (const [incident, channels] of [
@@ -214,6 +256,9 @@ try {
     'recipients/s': Math.round(run.recipientsPerSecond),
     'vs slowest primitive': `${((run.recipientsPerSecond / slowest) * 100).toFixed(0)}%`,
     'peak RSS (MB)': run.peakRssMb,
+    'write units/recipient': Number(run.writeUnitsPerRecipient.toFixed(2)),
+    'read units/recipient': Number(run.readUnitsPerRecipient.toFixed(2)),
+    'hottest item writes/s': run.hottestItemWritesPerSecond,
   }));
   console.log('\nEnd to end');
   console.table(table);
@@ -221,6 +266,11 @@ try {
   const rssRatio = (run100k?.peakRssMb ?? Number.NaN) / (run10k?.peakRssMb ?? Number.NaN);
   console.log(`Slowest raw primitive: ${slowest}/s (target: end to end ≥ 60% of it)`);
   console.log(`Peak RSS at 100k / at 10k: ${rssRatio.toFixed(2)}× (target ≤ 1.3×)`);
+  for (const run of runs) {
+    console.log(
+      `Hottest item at ${run.recipients} recipients: ${run.capacity.hottestItem?.key} (${run.capacity.hottestItem?.writes} writes, at most ${run.hottestItemWritesPerSecond} in one second); hottest partition: ${run.capacity.hottestPartition?.key} (${run.capacity.hottestPartition?.writes} writes)`,
+    );
+  }
   console.log(
     `Paced: ${pacedRun.smsReceived} SMS at ${pacedRun.sendRate.toFixed(1)}/s with HERALD_SMS_MPS=${PACED_RATE} (target within 5%)`,
   );
@@ -232,6 +282,7 @@ try {
       {
         measuredAt: new Date().toISOString(),
         bookings: airline.counts.bookings,
+        sandboxLatency: SANDBOX_LATENCY,
         seeded,
         raw,
         runs: runs.map(({ times: _times, ...run }) => run),

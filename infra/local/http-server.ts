@@ -22,6 +22,7 @@ import type {
 } from 'aws-lambda';
 import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute } from '#functions/manifest.ts';
 import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
+import { serveCapacity } from './capacity-endpoint.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LocalObjectStore } from './object-store.ts';
 import type { LocalUser } from './users.ts';
@@ -320,6 +321,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       const url = requestUrl(request);
+      if (serveCapacity(request, response, url)) return;
       if (await serveApi(request, response, url)) return;
       if (request.method === 'GET' && (await serveConsole(response, url, options.consoleDir ?? CONSOLE_DIR)))
         return;

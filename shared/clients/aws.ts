@@ -7,6 +7,8 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLES } from '#infra/tables.ts';
+import { consumedCapacity, recordConsumedCapacity } from './consumed-capacity.ts';
 
 type SdkLogger = NonNullable<DynamoDBClientConfig['logger']>;
 const ignore = () => undefined;
@@ -18,7 +20,26 @@ const ignore = () => undefined;
  */
 const logger = { debug: ignore, warn: ignore, error: ignore } as Omit<SdkLogger, 'info'> as SdkLogger;
 
-export const dynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({ logger }), {
+const keyAttributes = new Map<string, readonly string[]>();
+/**
+ * A table's key attributes by the name a request gives it, from the one description of the tables
+ * (its name comes from the function's environment, set by CDK or the local stack).
+ */
+function keyAttributesOf(tableName: string): readonly string[] | undefined {
+  const known = keyAttributes.get(tableName);
+  if (known) return known;
+  const table = TABLES.find((candidate) => process.env[candidate.envVar] === tableName);
+  if (!table) return undefined;
+  const names = table.sortKey ? [table.partitionKey, table.sortKey] : [table.partitionKey];
+  keyAttributes.set(tableName, names);
+  return names;
+}
+
+const dynamoDbClient = new DynamoDBClient({ logger });
+// Every request asks what it consumed: units per recipient and the hottest item, for the benchmark.
+recordConsumedCapacity(dynamoDbClient, consumedCapacity, keyAttributesOf);
+
+export const dynamoDb = DynamoDBDocumentClient.from(dynamoDbClient, {
   marshallOptions: { removeUndefinedValues: true },
 });
 
