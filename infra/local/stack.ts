@@ -18,7 +18,7 @@ import { type ApiHandler, startHttpServer } from './http-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { LocalObjectStore } from './object-store.ts';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from './sandboxes/credentials.ts';
-import { startSandboxes } from './sandboxes/index.ts';
+import { sandboxesOptions, startSandboxes } from './sandboxes/index.ts';
 import type { LocalSettings } from './settings.ts';
 import { type LocalUser, loadUsers } from './users.ts';
 
@@ -82,13 +82,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       dataDir: settings.HERALD_DATA_DIR && join(settings.HERALD_DATA_DIR, 'dynamodb'),
     });
     cleanups.push(dynamoDb.stop);
-    const sandboxes = await startSandboxes({
-      twilioPort: settings.HERALD_SANDBOX_TWILIO_PORT,
-      xPort: settings.HERALD_SANDBOX_X_PORT,
-      facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
-      twilioAuthToken: LOCAL_TWILIO_AUTH_TOKEN,
-      latency: settings.HERALD_SANDBOX_LATENCY,
-    });
+    const sandboxes = await startSandboxes(sandboxesOptions(settings));
     cleanups.push(sandboxes.close);
     const providerUrls = {
       twilio: settings.HERALD_TWILIO_URL ?? sandboxes.twilio.url,

@@ -1,11 +1,15 @@
-import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastDetail, Incident } from '#shared/domain/model.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
-import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+import {
+  apiClient,
+  eventually,
+  sandboxMessages,
+  signedTwilioRequest,
+  startTestStack,
+} from '#test/support/local-stack.ts';
 
 const SMS_PER_SECOND = 20;
 
@@ -47,17 +51,8 @@ describe('the delivery engine', () => {
     });
 
   /** Posts to a Twilio webhook the way Twilio does, signed with the auth token. */
-  async function twilioPost(path: string, params: Record<string, string>, token = LOCAL_TWILIO_AUTH_TOKEN) {
-    const url = `${stack.apiUrl}${path}`;
-    return fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
-      },
-      body: new URLSearchParams(params),
-    });
-  }
+  const twilioPost = (path: string, params: Record<string, string>, token?: string) =>
+    signedTwilioRequest(stack, path, params, token)();
 
   beforeAll(async () => {
     process.env.HERALD_SMS_MPS = String(SMS_PER_SECOND);

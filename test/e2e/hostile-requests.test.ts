@@ -5,14 +5,12 @@
  * and the stack keeps answering afterwards.
  */
 import { connect } from 'node:net';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
-import { apiClient, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, signedTwilioRequest, startTestStack } from '#test/support/local-stack.ts';
 
 const DEMO_CUSTOMERS = 20;
 
@@ -87,21 +85,8 @@ describe('hostile requests against the local stack', () => {
     expect((await apiClient(stack, 'viewer')('GET', '/me')).status).toBe(200);
   }
 
-  /** A webhook request signed with the auth token as Twilio signs it: what an eavesdropper captures. */
-  function signedTwilioRequest(path: string, params: Record<string, string>) {
-    const url = `${stack.apiUrl}${path}`;
-    const init = {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(LOCAL_TWILIO_AUTH_TOKEN, url, params),
-      },
-      body: new URLSearchParams(params).toString(),
-    };
-    return () => fetch(url, init);
-  }
-
-  const twilioPost = (path: string, params: Record<string, string>) => signedTwilioRequest(path, params)();
+  const twilioPost = (path: string, params: Record<string, string>) =>
+    signedTwilioRequest(stack, path, params)();
 
   beforeAll(async () => {
     stack = await startTestStack({ HERALD_DEMO_CUSTOMERS: String(DEMO_CUSTOMERS) });
@@ -252,7 +237,7 @@ describe('hostile requests against the local stack', () => {
           templateId: 'strike-disruption',
         })
       ).body.excluded.optedOut;
-    const start = signedTwilioRequest('/webhooks/twilio/inbound', {
+    const start = signedTwilioRequest(stack, '/webhooks/twilio/inbound', {
       From: phone,
       Body: 'START',
       MessageSid: 'SM0000000000000000000000000000start',

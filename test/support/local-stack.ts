@@ -1,5 +1,8 @@
 /** Starts the whole local stack on free ports for a test file, and talks to it as a client would. */
+
+import twilio from 'twilio';
 import type { Role } from '#functions/manifest.ts';
+import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import { readLocalSettings } from '#infra/local/settings.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 
@@ -71,4 +74,26 @@ export interface SandboxMessage {
 
 export async function sandboxMessages(sandboxUrl: string): Promise<SandboxMessage[]> {
   return (await (await fetch(`${sandboxUrl}/__sandbox/messages`)).json()) as SandboxMessage[];
+}
+
+/**
+ * A Twilio webhook request to the stack, signed as Twilio signs it (with `token`, the stack's
+ * own by default): call it again to replay exactly what an eavesdropper would have captured.
+ */
+export function signedTwilioRequest(
+  stack: Pick<LocalStack, 'apiUrl'>,
+  path: string,
+  params: Record<string, string>,
+  token = LOCAL_TWILIO_AUTH_TOKEN,
+): () => Promise<Response> {
+  const url = `${stack.apiUrl}${path}`;
+  const init = {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  };
+  return () => fetch(url, init);
 }

@@ -3,6 +3,8 @@
  * stopped together. Each one is an HTTP server on 127.0.0.1 speaking its provider's real
  * API plus the `/__sandbox/*` endpoints of the contract.
  */
+import type { LocalSettings } from '../settings.ts';
+import { LOCAL_TWILIO_AUTH_TOKEN } from './credentials.ts';
 import { startFacebookSandbox } from './facebook-sandbox.ts';
 import type { LatencyProfile } from './faults.ts';
 import type { RunningSandbox } from './sandbox-server.ts';
@@ -26,6 +28,17 @@ export interface SandboxesOptions {
   twilioAuthToken: string;
   /** Per-sandbox latency of the providers' API routes (HERALD_SANDBOX_LATENCY); none when left out. */
   latency?: LatencyProfile;
+}
+
+/** The local settings' sandbox ports and latency, with the token the stack's Twilio client uses. */
+export function sandboxesOptions(settings: LocalSettings): SandboxesOptions {
+  return {
+    twilioPort: settings.HERALD_SANDBOX_TWILIO_PORT,
+    xPort: settings.HERALD_SANDBOX_X_PORT,
+    facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
+    twilioAuthToken: LOCAL_TWILIO_AUTH_TOKEN,
+    latency: settings.HERALD_SANDBOX_LATENCY,
+  };
 }
 
 export interface Sandboxes {

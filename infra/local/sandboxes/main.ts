@@ -9,18 +9,11 @@
  *   node --import tsx infra/local/sandboxes/main.ts
  */
 import { readLocalSettings } from '#infra/local/settings.ts';
-import { LOCAL_TWILIO_AUTH_TOKEN } from './credentials.ts';
-import { startSandboxes } from './index.ts';
+import { sandboxesOptions, startSandboxes } from './index.ts';
 
 try {
   const settings = readLocalSettings();
-  const sandboxes = await startSandboxes({
-    twilioPort: settings.HERALD_SANDBOX_TWILIO_PORT,
-    xPort: settings.HERALD_SANDBOX_X_PORT,
-    facebookPort: settings.HERALD_SANDBOX_FACEBOOK_PORT,
-    twilioAuthToken: LOCAL_TWILIO_AUTH_TOKEN,
-    latency: settings.HERALD_SANDBOX_LATENCY,
-  });
+  const sandboxes = await startSandboxes(sandboxesOptions(settings));
   console.log(`Provider sandboxes are running
 
   Twilio sandbox    ${sandboxes.twilio.url}
