@@ -76,8 +76,9 @@ export async function regenerateStatusSite(
  * 2. appends them to the incident's timeline through the ledger, once per broadcast: an uncertain
  *    earlier attempt is looked for in the timeline first;
  * 3. a `resolution` broadcast resolves the incident, at the time of its entry;
- * 4. regenerates the static status files, so page views never reach a Lambda (again after a
- *    retry: the entry may be in the timeline while the files are not yet written).
+ * 4. regenerates the static status files, so page views never reach a Lambda; all before the
+ *    record says sent, so a finished broadcast is on the site (an entry found in the timeline
+ *    may be there without its files, after a crash: they are written then too).
  */
 export async function publishStatus(
   broadcastId: string,
@@ -88,7 +89,11 @@ export async function publishStatus(
   if (broadcast.status === 'cancelled') return;
   const context = publicContext(incident, broadcast.variables);
   const entryId = (publishedAt: string) => `status:${publishedAt}`;
-  const outcome = await deliverOnlyOnce(
+  const publish = async (publishedAt: string) => {
+    if (broadcast.kind === 'resolution') await deps.incidents.resolve(incident.id, publishedAt);
+    await regenerateStatusSite(deps);
+  };
+  await deliverOnlyOnce(
     { broadcastId, channel: 'status', recipientId: 'site' },
     {
       async send() {
@@ -109,21 +114,21 @@ export async function publishStatus(
           publishedAt,
           texts,
         });
+        await publish(publishedAt);
         return { providerId: entryId(publishedAt) };
       },
-      findAccepted: async () =>
-        (await deps.timeline.entries(incident.id))
-          .filter((entry) => entry.broadcastId === broadcastId)
-          .reverse()
-          .map((entry) => entryId(entry.publishedAt)),
+      async findAccepted() {
+        const entries = (await deps.timeline.entries(incident.id)).filter(
+          (entry) => entry.broadcastId === broadcastId,
+        );
+        const [first] = entries;
+        if (first) await publish(first.publishedAt);
+        return entries.reverse().map((entry) => entryId(entry.publishedAt));
+      },
     },
     deps,
     invocation,
   );
-  if (outcome !== 'sent' && outcome !== 'reconciled') return;
-  const entry = (await deps.timeline.entries(incident.id)).find((found) => found.broadcastId === broadcastId);
-  if (broadcast.kind === 'resolution' && entry) await deps.incidents.resolve(incident.id, entry.publishedAt);
-  await regenerateStatusSite(deps);
 }
 
 /**
