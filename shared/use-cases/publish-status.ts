@@ -22,7 +22,7 @@ export type IncidentChangedMessage = z.infer<typeof IncidentChangedMessage>;
 
 export interface PublishStatusDeps {
   broadcasts: BroadcastStore;
-  /** The status worker's own time limit stands in for a provider timeout in its lease. */
+  /** Bounds one publish (the timeline write and the site files) in its lease, as it bounds a provider call. */
   providerTimeoutMs: number;
   incidents: IncidentStore;
   templates: TemplateStore;
