@@ -22,7 +22,7 @@ export type IncidentChangedMessage = z.infer<typeof IncidentChangedMessage>;
 
 export interface PublishStatusDeps {
   broadcasts: BroadcastStore;
-  /** Bounds one publish (the timeline write and the site files) in its lease, as it bounds a provider call. */
+  /** Sizes the lease of one publish (timeline write and site files), as a provider timeout sizes a send's. */
   providerTimeoutMs: number;
   incidents: IncidentStore;
   templates: TemplateStore;
