@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import {
+  MAX_AREA_POSITIONS,
+  MAX_SCOPE_AIRPORTS,
+  MAX_SCOPE_CARRIERS,
+  MAX_SCOPE_FLIGHTS,
+} from '#shared/domain/limits.ts';
 import { INCIDENT_TYPES, SEVERITIES } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { createIncident } from '#shared/use-cases/create-incident.ts';
@@ -29,24 +35,47 @@ const ring = z
     return first?.[0] === last?.[0] && first?.[1] === last?.[1];
   }, 'A ring must end at the position it starts from.');
 const polygon = z.array(ring).min(1, 'A polygon needs at least its outer ring.');
-const area = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('Polygon'), coordinates: polygon }),
-  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(polygon).min(1) }),
-]);
+const area = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('Polygon'), coordinates: polygon }),
+    z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(polygon).min(1) }),
+  ])
+  .superRefine((value, context) => {
+    const polygons = value.type === 'Polygon' ? [value.coordinates] : value.coordinates;
+    let positions = 0;
+    for (const rings of polygons) for (const ring of rings) positions += ring.length;
+    if (positions > MAX_AREA_POSITIONS)
+      context.addIssue({
+        code: 'too_big',
+        origin: 'array',
+        maximum: MAX_AREA_POSITIONS,
+        inclusive: true,
+        input: value,
+        path: ['coordinates'],
+        message: `An area may have at most ${MAX_AREA_POSITIONS} positions in all; this one has ${positions}.`,
+      });
+  });
 
 const CreateIncidentBody = z.object({
   type: z.enum(INCIDENT_TYPES),
-  title: z.string().trim().min(1).max(200),
+  title: z.string().trim().min(1).max(200, 'At most 200 characters.'),
   severity: z.enum(SEVERITIES),
   window: z.object({ start: isoWithOffset, end: isoWithOffset }),
   scope: z.object({
-    airports: z.array(z.string().regex(/^[A-Za-z]{3}$/, 'Use a three-letter IATA code.')).optional(),
+    airports: z
+      .array(z.string().regex(/^[A-Za-z]{3}$/, 'Use a three-letter IATA code.'))
+      .max(MAX_SCOPE_AIRPORTS, `At most ${MAX_SCOPE_AIRPORTS} airports; use an area for a wider region.`)
+      .optional(),
     area: area.optional(),
     includeOverflights: z.boolean().optional(),
     flights: z
       .array(z.object({ flightNumber: z.string().regex(/^[A-Z0-9]{2}\d{1,4}[A-Z]?$/), date: z.iso.date() }))
+      .max(MAX_SCOPE_FLIGHTS, `At most ${MAX_SCOPE_FLIGHTS} flights.`)
       .optional(),
-    carriers: z.array(z.string().regex(/^[A-Z0-9]{2}$/, 'Use a two-character IATA carrier code.')).optional(),
+    carriers: z
+      .array(z.string().regex(/^[A-Z0-9]{2}$/, 'Use a two-character IATA carrier code.'))
+      .max(MAX_SCOPE_CARRIERS, `At most ${MAX_SCOPE_CARRIERS} carriers.`)
+      .optional(),
   }),
 });
 

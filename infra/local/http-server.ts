@@ -21,6 +21,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute } from '#functions/manifest.ts';
+import { LOCAL_API_REQUESTS_IN_FLIGHT, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '#shared/domain/limits.ts';
 import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
 import { serveCapacity } from './capacity-endpoint.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -53,11 +54,6 @@ function compile(route: ApiRoute): CompiledRoute {
     .join('/');
   return { route, method, pattern: new RegExp(`^${source}$`), parameterNames };
 }
-
-/** API Gateway HTTP API's limit on the request line and headers together (10 KB): larger is a 431. */
-const MAX_HEADER_BYTES = 10_240;
-/** Lambda's limit on a synchronous invocation's payload (6 MB): a larger body is a 413. */
-const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 async function readBody(request: IncomingMessage): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
@@ -272,6 +268,7 @@ async function serveConsole(response: ServerResponse, url: URL, root: string): P
 export async function startHttpServer(options: HttpServerOptions): Promise<{ url: string; server: Server }> {
   const routes = API_ROUTES.map(compile);
   const usersByKey = new Map(options.users.map((user) => [user.key, user]));
+  let apiRequestsInFlight = 0;
 
   async function serveApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
     for (const candidate of routes) {
@@ -295,13 +292,29 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
         );
         return true;
       }
-      const handler = options.handlers.get(candidate.route.handler);
-      if (!handler) throw new Error(`No handler loaded for ${candidate.route.routeKey}`);
-      const event = apiEvent(request, url, candidate, pathParameters, user, await readBody(request));
-      send(
-        response,
-        await handler(event, lambdaContext(candidate.route.handler, API_TIMEOUT_SECONDS * 1000)),
-      );
+      if (apiRequestsInFlight >= LOCAL_API_REQUESTS_IN_FLIGHT) {
+        // Shed load at once, as API Gateway's stage throttling does, rather than queue into timeouts.
+        const result = problemResponse({
+          type: 'https://herald.example/problems/429',
+          title: 'Too Many Requests',
+          status: 429,
+          detail: `${LOCAL_API_REQUESTS_IN_FLIGHT} API requests are in progress already; try again shortly.`,
+        });
+        send(response, { ...result, headers: { ...result.headers, 'retry-after': '1' } });
+        return true;
+      }
+      apiRequestsInFlight++;
+      try {
+        const handler = options.handlers.get(candidate.route.handler);
+        if (!handler) throw new Error(`No handler loaded for ${candidate.route.routeKey}`);
+        const event = apiEvent(request, url, candidate, pathParameters, user, await readBody(request));
+        send(
+          response,
+          await handler(event, lambdaContext(candidate.route.handler, API_TIMEOUT_SECONDS * 1000)),
+        );
+      } finally {
+        apiRequestsInFlight--;
+      }
       return true;
     }
     return false;

@@ -6,6 +6,7 @@
 import type { FlightCatalog } from '#shared/ports/stores.ts';
 import { airportsInArea, isOverAreaDuring } from './geo.ts';
 import type { Flight, Incident } from './model.ts';
+import type { TimeBudget } from './time-budget.ts';
 
 /** Longer than any scheduled flight: an overflight can have departed this long before the window. */
 export const MAX_FLIGHT_DURATION_MS = 20 * 60 * 60 * 1000;
@@ -21,17 +22,24 @@ const keyOf = (flight: Flight) => `${flight.flightNumber}#${flight.date}`;
  *    window and over the area at some instant of it;
  * 4. with carriers alone, every flight of those carriers departing or arriving inside the window;
  * 5. carriers narrow whatever steps 1–3 found.
+ * With a budget, every flight read checks it, so a scope too wide for the time stops early.
  */
-export async function findAffectedFlights(incident: Incident, catalog: FlightCatalog): Promise<Flight[]> {
+export async function findAffectedFlights(
+  incident: Incident,
+  catalog: FlightCatalog,
+  budget?: TimeBudget,
+): Promise<Flight[]> {
   const { scope, window } = incident;
   const found = new Map<string, Flight>();
   const add = (flight: Flight | undefined) => {
+    budget?.check();
     if (flight) found.set(keyOf(flight), flight);
   };
 
   for (const ref of scope.flights ?? []) add(await catalog.get(ref));
   const areaAirports = scope.area ? airportsInArea(scope.area).map((airport) => airport.iata) : [];
   for (const airport of new Set([...(scope.airports ?? []), ...areaAirports])) {
+    budget?.check();
     for await (const flight of catalog.departingFrom(airport, window)) add(flight);
     for await (const flight of catalog.arrivingAt(airport, window)) add(flight);
   }
@@ -41,7 +49,7 @@ export async function findAffectedFlights(incident: Incident, catalog: FlightCat
       end: window.end,
     };
     for await (const flight of catalog.departingBetween(airborne)) {
-      if (isOverAreaDuring(flight, scope.area, window)) add(flight);
+      add(isOverAreaDuring(flight, scope.area, window) ? flight : undefined);
     }
   }
   const carriers = scope.carriers ?? [];

@@ -17,6 +17,11 @@ export class ValidationError extends Error {
   }
 }
 
+/** A list's `next` cursor that Herald did not issue, or that was changed on the way back. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   constructor(

@@ -28,10 +28,16 @@ const EDGE_STEP_KM = 1;
 
 const lonLat = (position: Position): LonLat => [position[0] ?? Number.NaN, position[1] ?? Number.NaN];
 
-function boxOf(points: LonLat[]): Box {
-  const lons = points.map(([lon]) => lon);
-  const lats = points.map(([, lat]) => lat);
-  return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+/** A loop, not Math.min(...spread): spreading 400,000 positions overflows the call stack (RangeError). */
+function boxOf(points: readonly LonLat[]): Box {
+  const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [lon, lat] of points) {
+    if (lon < box[0]) box[0] = lon;
+    if (lat < box[1]) box[1] = lat;
+    if (lon > box[2]) box[2] = lon;
+    if (lat > box[3]) box[3] = lat;
+  }
+  return box;
 }
 
 const inBox = ([lon, lat]: LonLat, box: Box) =>

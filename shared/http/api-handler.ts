@@ -10,6 +10,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import { API_ROUTES, ROLES, type Role } from '#functions/manifest.ts';
+import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
+import { MAX_ID_LENGTH } from '#shared/domain/limits.ts';
 import { errorResponse, HttpProblemError } from './problem.ts';
 
 export interface Caller {
@@ -80,6 +82,22 @@ function parseBody(event: ApiEvent): unknown {
   }
 }
 
+/**
+ * Ids in the path and the Idempotency-Key over MAX_ID_LENGTH, as field errors: checked before any
+ * handler, so no store is asked to read or write a key it cannot hold.
+ */
+function idLengthErrors(event: ApiEvent): FieldError[] {
+  const values: [string, string | undefined][] = [
+    ...Object.entries(event.pathParameters ?? {}),
+    ['Idempotency-Key', event.headers?.['idempotency-key']],
+  ];
+  return values.flatMap(([path, value]) =>
+    value !== undefined && value.length > MAX_ID_LENGTH
+      ? [{ path, message: `At most ${MAX_ID_LENGTH} characters.` }]
+      : [],
+  );
+}
+
 /** Wraps an API action in the shared middleware. */
 export function apiHandler(action: (request: ApiRequest) => Promise<ApiResult>) {
   return middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
@@ -88,6 +106,8 @@ export function apiHandler(action: (request: ApiRequest) => Promise<ApiResult>) 
     })
     .handler(async (event) => {
       const caller = authorize(event);
+      const tooLong = idLengthErrors(event);
+      if (tooLong.length > 0) throw new ValidationError('An id or key is too long.', tooLong);
       const result = await action({
         caller,
         pathParameters: event.pathParameters ?? {},

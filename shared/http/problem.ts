@@ -6,7 +6,13 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import {
+  ConflictError,
+  type FieldError,
+  InvalidCursorError,
+  NotFoundError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
 import { logger } from '#shared/logger.ts';
 
 export interface Problem {
@@ -66,6 +72,16 @@ const SIZE_LIMIT = /size|bytes/i;
 
 /** Maps any thrown value to a problem document. */
 export function toProblem(error: unknown): Problem {
+  if (error instanceof ZodError && error.issues.every((issue) => issue.code === 'too_big')) {
+    // Well-formed, but over one of Herald's limits (shared/domain/limits.ts): a rule, as RFC 9110 means 422.
+    return {
+      type: `${TYPE_BASE}over-limit`,
+      title: 'Over a limit',
+      status: 422,
+      detail: 'One or more values are over a limit Herald sets; each error names the field and the limit.',
+      errors: fieldErrorsFromZod(error),
+    };
+  }
   if (error instanceof ZodError) {
     return {
       type: `${TYPE_BASE}invalid-request`,
@@ -82,6 +98,15 @@ export function toProblem(error: unknown): Problem {
       status: 422,
       detail: error.message,
       errors: error.errors,
+    };
+  }
+  if (error instanceof InvalidCursorError) {
+    return {
+      type: `${TYPE_BASE}invalid-cursor`,
+      title: 'The request is not valid',
+      status: 400,
+      detail: error.message,
+      errors: [{ path: 'next', message: 'Pass the `next` value of the previous page as it was.' }],
     };
   }
   if (error instanceof NotFoundError) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { findAirport } from '#shared/domain/airports.ts';
 import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
+import { windowErrors } from '#shared/domain/limits.ts';
 import type { Incident, IncidentType, Scope, Severity, TimeWindow } from '#shared/domain/model.ts';
 import { firstNonXmlChar } from '#shared/domain/xml-text.ts';
 import type { IncidentStore } from '#shared/ports/stores.ts';
@@ -23,9 +24,7 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
       message: `The title contains ${forbidden}, a control character XML cannot carry.`,
     });
   }
-  if (Date.parse(input.window.end) <= Date.parse(input.window.start)) {
-    errors.push({ path: 'window.end', message: 'The window must end after it starts.' });
-  }
+  errors.push(...windowErrors(input.window));
   (input.scope.airports ?? []).forEach((code, index) => {
     if (!findAirport(code))
       errors.push({ path: `scope.airports[${index}]`, message: `Unknown airport code '${code}'.` });
@@ -42,8 +41,9 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
 
 /**
  * Opens an incident.
- * 1. checks the rules the schema cannot: no character XML forbids in the title, window order,
- *    known airports, a non-empty scope, overflights only with an area;
+ * 1. checks the rules the schema cannot: no character XML forbids in the title, a window in
+ *    order, in sane years and at most 14 days long, known airports, a non-empty scope,
+ *    overflights only with an area;
  * 2. stores it as open, recording who opened it.
  */
 export async function createIncident(

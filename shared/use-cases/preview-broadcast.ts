@@ -1,9 +1,12 @@
 import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
 import { measureSms, X_MAX_WEIGHTED_LENGTH, xWeightedLength } from '#shared/domain/channel-limits.ts';
 import type { Exclusion } from '#shared/domain/eligibility.ts';
-import { NotFoundError } from '#shared/domain/errors.ts';
+import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { PREVIEW_TIME_BUDGET_MS } from '#shared/domain/limits.ts';
 import { type Channel, LANGUAGES, type Language } from '#shared/domain/model.ts';
+import { publicTextErrors } from '#shared/domain/public-text.ts';
 import { localTime, type PersonalContext, publicContext, renderField } from '#shared/domain/render.ts';
+import { TimeBudget } from '#shared/domain/time-budget.ts';
 import type {
   BookingIndex,
   CustomerDirectory,
@@ -27,7 +30,24 @@ export interface PreviewDeps {
   flights: FlightCatalog;
   bookings: BookingIndex;
   customers: CustomerDirectory;
+  /** Starts the budget the search for flights and audience runs under (the API Lambda's, by default). */
+  budget?: () => TimeBudget;
 }
+
+/** The preview's time: past it, the operator is asked to narrow the incident rather than left to a timeout. */
+export const previewBudget = (now: () => number = Date.now): TimeBudget =>
+  new TimeBudget(
+    PREVIEW_TIME_BUDGET_MS,
+    () =>
+      new ValidationError(`The preview would take longer than ${PREVIEW_TIME_BUDGET_MS / 1000} s.`, [
+        {
+          path: 'scope',
+          message:
+            'Narrow the incident: a shorter window, fewer airports, a smaller area, or carriers to narrow it to.',
+        },
+      ]),
+    now,
+  );
 
 export interface AffectedFlightSummary {
   flightNumber: string;
@@ -73,8 +93,11 @@ const zeroByLanguage = (): Record<Language, number> => ({ fi: 0, sv: 0, en: 0 })
  * 1. loads the incident and the template version (latest approved unless named; a draft may be
  *    previewed, with a warning);
  * 2. finds the affected flights and streams their audience, counting recipients by language and
- *    exclusions by reason; keeps the first recipient of each language as the SMS sample;
- * 3. renders every requested channel in every language and measures it against its limits.
+ *    exclusions by reason; keeps the first recipient of each language as the SMS sample; all
+ *    under a time budget, past which it answers 422 "narrow the incident";
+ * 3. renders every requested channel in every language and measures it against its limits;
+ * 4. warns of what the broadcast would be refused for on the public channels (personal data in a
+ *    variable shown there, the unreviewed incident title).
  * Writes nothing.
  */
 export async function previewBroadcast(
@@ -92,12 +115,14 @@ export async function previewBroadcast(
     );
   }
 
-  const flights = await findAffectedFlights(incident, deps.flights);
+  const budget = deps.budget ? deps.budget() : previewBudget();
+  const flights = await findAffectedFlights(incident, deps.flights, budget);
   const byLanguage = zeroByLanguage();
   const excluded: Record<Exclusion, number> = { noConsent: 0, invalidPhone: 0, optedOut: 0 };
   const samples = new Map<Language, AudienceMember>();
   let affectedCustomers = 0;
   for await (const member of resolveAudience(flights, deps)) {
+    budget.check();
     affectedCustomers++;
     if (member.exclusion) {
       excluded[member.exclusion]++;
@@ -149,6 +174,9 @@ export async function previewBroadcast(
     }));
   }
   if (flights.length === 0) warnings.push('No flight matches the incident scope.');
+  // What a broadcast would refuse (422), said before the operator sends it.
+  for (const { path, message } of publicTextErrors(template, input.channels, input.variables))
+    warnings.push(`${path}: ${message}`);
 
   return {
     affectedFlights: flights.map(({ flightNumber, date, origin, destination, departure, arrival }) => ({

@@ -1,5 +1,7 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { InvalidCursorError } from '#shared/domain/errors.ts';
 import { toProblem } from '#shared/http/problem.ts';
 
 /** A DynamoDB refusal as the SDK throws it, with the message AWS and DynamoDB Local send. */
@@ -37,5 +39,32 @@ describe('the error mapper', () => {
       title: 'Internal Server Error',
       status: 500,
     });
+  });
+
+  it('maps a value over one of Herald’s limits (zod too_big) to a 422 naming the field and the limit', () => {
+    const scope = z.object({ airports: z.array(z.string()).max(2, 'At most 2 airports.') });
+
+    const problem = toProblem(scope.safeParse({ airports: ['HEL', 'ARN', 'OSL'] }).error);
+
+    expect(problem).toMatchObject({
+      status: 422,
+      title: 'Over a limit',
+      errors: [{ path: 'airports', message: 'At most 2 airports.' }],
+    });
+  });
+
+  it('keeps a request that is malformed as well as over a limit a 400 listing both', () => {
+    const body = z.object({ airports: z.array(z.string()).max(2), title: z.string() });
+
+    const problem = toProblem(body.safeParse({ airports: ['HEL', 'ARN', 'OSL'] }).error);
+
+    expect(problem.status).toBe(400);
+    expect(problem.errors?.map((error) => error.path)).toEqual(['airports', 'title']);
+  });
+
+  it('maps a cursor Herald did not issue to a 400 on `next`', () => {
+    const problem = toProblem(new InvalidCursorError('The cursor was changed.'));
+
+    expect(problem).toMatchObject({ status: 400, errors: [{ path: 'next' }] });
   });
 });

@@ -17,13 +17,14 @@ const HOUR_MS = 60 * 60 * 1000;
 /** The byDepartureHour partition of an instant: UTC "YYYY-MM-DDTHH". */
 const hourOf = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 13);
 
-/** The hour partitions a half-open window touches, in order. */
-function hoursOf(window: TimeWindow): string[] {
+/**
+ * The hour partitions a half-open window touches, in order, one at a time: a window of
+ * centuries held as an array filled the heap before the first Query ran.
+ */
+export function* hoursOf(window: TimeWindow): Generator<string> {
   const start = Date.parse(window.start);
   const end = Date.parse(window.end);
-  const hours: string[] = [];
-  for (let at = start - (start % HOUR_MS); at < end; at += HOUR_MS) hours.push(hourOf(at));
-  return hours;
+  for (let at = start - (start % HOUR_MS); at < end; at += HOUR_MS) yield hourOf(at);
 }
 
 /** Flights table: by key, by airport, carrier or departure hour inside a half-open window through the GSIs. */
