@@ -1,11 +1,13 @@
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
+import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { approveBroadcast } from '#shared/use-cases/approve-broadcast.ts';
 
 const deps = {
   broadcasts: new DynamoBroadcastStore(),
+  templates: new DynamoTemplateStore(),
   fanout: new SnsFanout(),
   audit: new DynamoAuditStore(),
 };

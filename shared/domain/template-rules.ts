@@ -77,6 +77,11 @@ function leafNames(context: object): string[] {
 
 export const INCIDENT_VARIABLES = leafNames({ incident: worstCasePublic({ content: {} }).incident });
 export const PERSONAL_VARIABLES = leafNames(WORST_CASE_PERSONAL);
+/**
+ * The incident title, typed by an operator and never reviewed: private SMS may carry it, public
+ * fields may not (nothing unreviewed reaches X, Facebook, the status site or its feeds).
+ */
+export const OPERATOR_TITLE = 'incident.title';
 const PERSONAL_ROOTS = ['customer.', 'booking.', 'flight.'];
 
 const contentPath = (language: Language, field: TemplateField) => `content.${language}.${field}`;
@@ -118,6 +123,12 @@ function variableErrors(
         messages.push(
           `Personal variable {{${name}}} may only be used in sms: ${path} is public and never carries personal data.`,
         );
+      continue;
+    }
+    if (name === OPERATOR_TITLE && field !== 'sms') {
+      messages.push(
+        `{{${name}}} may only be used in sms: the title is the operators' unreviewed label, and ${path} is public. Write the public wording into the template (or a free-text variable a comms lead approves).`,
+      );
       continue;
     }
     if (INCIDENT_VARIABLES.includes(name)) continue;

@@ -124,9 +124,27 @@ export type BroadcastMilestones = Partial<
 >;
 export type StatusChange = BroadcastMilestones & { from?: BroadcastStatus[] };
 
+/** An Idempotency-Key as stored: scoped to its caller and incident, with the hash of its request. */
+export interface IdempotencyClaim {
+  user: string;
+  incidentId: string;
+  key: string;
+  requestHash: string;
+  /** After it the key is forgotten (the table's TTL), and an item DynamoDB has not yet deleted counts as gone. */
+  expiresAt: Date;
+}
+
+/** A new broadcast, or the one stored earlier under the same live key with the hash of its request. */
+export type CreateOutcome =
+  | { created: true; broadcast: Broadcast }
+  | { created: false; broadcast: Broadcast; requestHash: string };
+
 export interface BroadcastStore {
-  /** Stores a new broadcast; with an idempotency key, returns the broadcast stored earlier under it instead. */
-  create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast>;
+  /**
+   * Stores a new broadcast, with its idempotency claim in the same write; when the claim's key is
+   * live already, stores nothing and returns what was stored under it (read consistently).
+   */
+  create(broadcast: Broadcast, idempotency?: IdempotencyClaim): Promise<CreateOutcome>;
   get(id: string): Promise<Broadcast | undefined>;
   /** An incident's broadcasts, newest first, at most `limit` (a Query on the incident's partition). */
   listByIncident(incidentId: string, limit: number): Promise<Broadcast[]>;

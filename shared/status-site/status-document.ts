@@ -39,6 +39,7 @@ export interface StatusUpdate {
 export interface StatusIncident {
   id: string;
   type: Incident['type'];
+  /** The title of the first update in English (an approved template's statusTitle), as the page heads it. */
   title: string;
   severity: Incident['severity'];
   status: Incident['status'];
@@ -124,7 +125,8 @@ export function statusDocument(
       return {
         id: incident.id,
         type: incident.type,
-        title: publicText(incident.title),
+        // The operator's own title is an unreviewed label: the public one is the approved first update's.
+        title: updates[0] ? textIn(updates[0], 'en').title : '',
         severity: incident.severity,
         status: incident.status,
         window: incident.window,

@@ -1,11 +1,14 @@
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { Broadcast } from '#shared/domain/model.ts';
+import { publicTextErrors } from '#shared/domain/public-text.ts';
 import { SelfApprovalError } from '#shared/domain/template-rules.ts';
-import type { AuditStore, BroadcastStore, Fanout } from '#shared/ports/stores.ts';
+import type { AuditStore, BroadcastStore, Fanout, TemplateStore } from '#shared/ports/stores.ts';
+import { findTemplate } from './find-template.ts';
 import { recordAudit } from './record-audit.ts';
 
 export interface ApproveBroadcastDeps {
   broadcasts: BroadcastStore;
+  templates: TemplateStore;
   fanout: Fanout;
   audit: AuditStore;
 }
@@ -14,7 +17,9 @@ export interface ApproveBroadcastDeps {
  * Releases a broadcast that waited for approval because it carries free text.
  * 1. the broadcast must exist (404) and be pending_approval (409);
  * 2. four-eyes: whoever requested it may not approve it (409);
- * 3. moves it to queued and publishes the planning message, as createBroadcast does for one
+ * 3. nothing unfit for the public channels (publicTextErrors) may go out, whoever approves it:
+ *    a broadcast held since before a rule was added is refused here (422) and stays held;
+ * 4. moves it to queued and publishes the planning message, as createBroadcast does for one
  *    that needs no approval; records `broadcast.approved`.
  * Two approvals racing both publish; the planner is idempotent per broadcast, so that is harmless.
  */
@@ -35,6 +40,13 @@ export async function approveBroadcast(
       `${approver} requested broadcast '${broadcastId}' and so cannot approve it: a comms lead who did not request it must (four-eyes).`,
     );
   }
+  const template = await findTemplate(deps.templates, broadcast.templateId, broadcast.templateVersion);
+  const unfitForPublic = publicTextErrors(template, broadcast.channels, broadcast.variables);
+  if (unfitForPublic.length > 0)
+    throw new ValidationError(
+      'The broadcast would put text on a public channel that may not go there.',
+      unfitForPublic,
+    );
   // Conditional, so of two approvals racing only one sends the broadcast to the planner.
   if (!(await deps.broadcasts.setStatus(broadcastId, 'queued', { from: ['pending_approval'] }))) {
     throw new ConflictError(`Broadcast '${broadcastId}' was approved or cancelled meanwhile.`);

@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import {
+  IDEMPOTENCY_KEY_TTL_MS,
+  IdempotencyKeyReusedError,
+  idempotencyKeyErrors,
+  requestHash,
+} from '#shared/domain/idempotency.ts';
 import type { Broadcast, BroadcastKind, Channel } from '#shared/domain/model.ts';
+import { publicTextErrors } from '#shared/domain/public-text.ts';
 import { freeTextVariables, variableValueErrors } from '#shared/domain/template-rules.ts';
 import type {
   AuditStore,
   BroadcastStore,
   Fanout,
+  IdempotencyClaim,
   IncidentStore,
   TemplateStore,
 } from '#shared/ports/stores.ts';
@@ -28,14 +36,29 @@ export interface CreateBroadcastDeps {
   audit: AuditStore;
 }
 
+/** The key as stored: this caller's, on this incident, with the request's hash, for 24 hours. */
+function claim(key: string, incidentId: string, input: CreateBroadcastInput, user: string): IdempotencyClaim {
+  return {
+    user,
+    incidentId,
+    key,
+    requestHash: requestHash(input),
+    expiresAt: new Date(Date.now() + IDEMPOTENCY_KEY_TTL_MS),
+  };
+}
+
 /**
  * Accepts a broadcast for an incident and hands it to the planner.
  * 1. the incident must exist and be open;
  * 2. the template version must exist and be approved (the latest approved one unless named);
- *    no variable may be longer than the template was approved for (422);
- * 3. stores the broadcast, once per idempotency key: queued, or pending_approval when a variable
- *    carries free text (any name outside the template's allowedVariables); records
- *    `broadcast.created`;
+ *    no variable may be longer than the template was approved for (422), and nothing unfit for
+ *    the public channels may reach them: the unreviewed incident title, or a value holding a
+ *    phone number, an e-mail address or a booking reference (422, see publicTextErrors);
+ * 3. stores the broadcast, once per idempotency key (the caller's, on this incident, for 24 hours;
+ *    printable ASCII, 422 otherwise): queued, or pending_approval when a variable carries free
+ *    text (any name outside the template's allowedVariables); records `broadcast.created`. A key
+ *    live already answers the broadcast stored under it when the request is the same, and is
+ *    refused (422) when it is not;
  * 4. publishes the planning message for a queued broadcast; audience resolution happens off the
  *    request path. A pending one is published by approveBroadcast.
  */
@@ -46,6 +69,8 @@ export async function createBroadcast(
   deps: CreateBroadcastDeps,
   idempotencyKey?: string,
 ): Promise<Broadcast> {
+  const badKey = idempotencyKey === undefined ? [] : idempotencyKeyErrors(idempotencyKey);
+  if (badKey.length > 0) throw new ValidationError('The Idempotency-Key is not valid.', badKey);
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new NotFoundError('Incident', incidentId);
   if (incident.status !== 'open') throw new ConflictError(`Incident '${incidentId}' is resolved.`);
@@ -61,10 +86,16 @@ export async function createBroadcast(
   }
   const badValues = variableValueErrors(template, input.variables);
   if (badValues.length > 0) throw new ValidationError('A variable does not fit the template.', badValues);
+  const unfitForPublic = publicTextErrors(template, input.channels, input.variables);
+  if (unfitForPublic.length > 0)
+    throw new ValidationError(
+      'The broadcast would put text on a public channel that may not go there.',
+      unfitForPublic,
+    );
   const freeText = freeTextVariables(template, input.variables);
 
   const id = randomUUID();
-  const broadcast = await deps.broadcasts.create(
+  const outcome = await deps.broadcasts.create(
     {
       id,
       incidentId,
@@ -78,9 +109,10 @@ export async function createBroadcast(
       createdBy,
       counts: {},
     },
-    idempotencyKey,
+    idempotencyKey === undefined ? undefined : claim(idempotencyKey, incidentId, input, createdBy),
   );
-  if (broadcast.id === id) {
+  const { broadcast } = outcome;
+  if (outcome.created) {
     await recordAudit(deps.audit, {
       actor: createdBy,
       action: 'broadcast.created',
@@ -93,6 +125,8 @@ export async function createBroadcast(
         ...(freeText.length > 0 ? { freeTextVariables: freeText } : {}),
       },
     });
+  } else if (outcome.requestHash !== requestHash(input)) {
+    throw new IdempotencyKeyReusedError();
   }
   // Publishing again for a replayed key is harmless: planning is idempotent per broadcast.
   if (broadcast.status === 'queued') await deps.fanout.publish('planner', { broadcastId: broadcast.id });

@@ -45,7 +45,7 @@ const content = (gate: string) => ({
   sms: `Hi {{customer.firstName}}, flight {{flight.number}} now leaves from gate ${gate}{{vars.gate}}.`,
   social: 'Departures from {{incident.airports}} use new gates. Gate {{vars.gate}}.',
   statusTitle: 'Gate change at {{incident.airports}}',
-  statusBody: '{{incident.title}}. Gate {{vars.gate}}.',
+  statusBody: 'New gates at {{incident.airports}}. Gate {{vars.gate}}.',
 });
 const templateBody = (id: string) => ({
   id,
@@ -310,7 +310,7 @@ describe('templates: four-eyes approval, free-text broadcasts and the audit log'
       current: { id: string; updates: { texts: Record<string, { body: string }> }[] }[];
     };
     expect(status.current.find((incident) => incident.id === incidentId)?.updates[0]?.texts.en?.body).toBe(
-      'Strike at OUL. Affected passengers are being contacted by SMS. Buses replace flights to Helsinki.',
+      'Flights at OUL may be delayed or cancelled. Affected passengers are being contacted by SMS. Buses replace flights to Helsinki.',
     );
 
     const entries = (await auditActions()).filter((entry) => entry.resource.id === held.body.id);

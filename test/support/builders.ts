@@ -20,9 +20,9 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
 export function aTemplate(overrides: Partial<TemplateVersion> = {}): TemplateVersion {
   const content = (sms: string) => ({
     sms,
-    social: '{{incident.title}}',
-    statusTitle: '{{incident.title}}',
-    statusBody: '{{incident.title}}',
+    social: 'Flights at {{incident.airports}} are disrupted.',
+    statusTitle: 'Strike at {{incident.airports}}',
+    statusBody: 'Flights at {{incident.airports}} are disrupted.',
   });
   return {
     id: 'template-1',

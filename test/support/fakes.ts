@@ -30,12 +30,14 @@ import type {
   BroadcastStore,
   Claim,
   CountField,
+  CreateOutcome,
   CustomerDirectory,
   DeliveryChange,
   DeliveryKey,
   DeliveryStore,
   Fanout,
   FlightCatalog,
+  IdempotencyClaim,
   InboundMessageLedger,
   IncidentStore,
   Lease,
@@ -77,16 +79,19 @@ export class FakeBroadcastStore implements BroadcastStore {
     return full;
   }
 
-  /** The broadcast id stored under each idempotency key, written with the broadcast as the adapter does. */
-  readonly idempotencyKeys = new Map<string, string>();
+  /** What is stored under each scoped idempotency key, written with the broadcast as the adapter does. */
+  readonly idempotencyKeys = new Map<string, { broadcastId: string; requestHash: string; expiresAt: Date }>();
 
-  async create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast> {
-    if (idempotencyKey === undefined) return this.add(broadcast);
-    const earlier = this.idempotencyKeys.get(idempotencyKey);
-    const stored = earlier === undefined ? undefined : await this.get(earlier);
-    if (stored) return stored;
-    this.idempotencyKeys.set(idempotencyKey, broadcast.id);
-    return this.add(broadcast);
+  async create(broadcast: Broadcast, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
+    if (idempotency === undefined) return { created: true, broadcast: this.add(broadcast) };
+    const scoped = `${idempotency.user}#${idempotency.incidentId}#${idempotency.key}`;
+    const earlier = this.idempotencyKeys.get(scoped);
+    // An expired key counts as absent, as the adapter's condition treats one DynamoDB has not deleted yet.
+    const stored =
+      earlier && earlier.expiresAt > new Date() ? await this.get(earlier.broadcastId) : undefined;
+    if (earlier && stored) return { created: false, broadcast: stored, requestHash: earlier.requestHash };
+    this.idempotencyKeys.set(scoped, { ...idempotency, broadcastId: broadcast.id });
+    return { created: true, broadcast: this.add(broadcast) };
   }
 
   async get(id: string): Promise<Broadcast | undefined> {

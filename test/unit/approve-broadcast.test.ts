@@ -1,27 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '#shared/domain/errors.ts';
+import { ConflictError, ValidationError } from '#shared/domain/errors.ts';
 import { SelfApprovalError } from '#shared/domain/template-rules.ts';
 import { type ApproveBroadcastDeps, approveBroadcast } from '#shared/use-cases/approve-broadcast.ts';
-import { FakeAuditStore, FakeBroadcastStore, FakeFanout } from '#test/support/fakes.ts';
+import { aTemplate } from '#test/support/builders.ts';
+import { FakeAuditStore, FakeBroadcastStore, FakeFanout, FakeTemplateStore } from '#test/support/fakes.ts';
 
-/** A broadcast with free text that kaisa.lead, a comms lead, requested and that waits for approval. */
-function pendingBroadcast() {
+/**
+ * A broadcast with free text that kaisa.lead, a comms lead, requested and that waits for approval;
+ * the template shows the note on the status page.
+ */
+async function pendingBroadcast(note = 'Buses leave from door 3') {
   const broadcasts = new FakeBroadcastStore();
   broadcasts.add({
     id: 'b1',
     status: 'pending_approval',
     createdBy: 'kaisa.lead',
-    variables: { note: 'Buses leave from door 3' },
+    channels: ['sms', 'status'],
+    variables: { note },
   });
+  const templates = new FakeTemplateStore();
+  const template = aTemplate({ freeTextVariables: ['note'] });
+  for (const content of Object.values(template.content)) content.statusBody = 'Disrupted. {{vars.note}}';
+  await templates.put(template);
   const fanout = new FakeFanout();
   const audit = new FakeAuditStore();
-  const deps: ApproveBroadcastDeps = { broadcasts, fanout, audit };
+  const deps: ApproveBroadcastDeps = { broadcasts, templates, fanout, audit };
   return { broadcasts, fanout, audit, deps };
 }
 
 describe('approveBroadcast', () => {
   it('four-eyes: the comms lead who requested a broadcast cannot approve it, and it stays held', async () => {
-    const { broadcasts, fanout, audit, deps } = pendingBroadcast();
+    const { broadcasts, fanout, audit, deps } = await pendingBroadcast();
 
     await expect(approveBroadcast('b1', 'kaisa.lead', deps)).rejects.toThrow(SelfApprovalError);
 
@@ -31,7 +40,7 @@ describe('approveBroadcast', () => {
   });
 
   it('another comms lead approves it: queued, handed to the planner once, and audited with who requested it', async () => {
-    const { broadcasts, fanout, audit, deps } = pendingBroadcast();
+    const { broadcasts, fanout, audit, deps } = await pendingBroadcast();
 
     const approved = await approveBroadcast('b1', 'pekka.lead', deps);
 
@@ -49,7 +58,7 @@ describe('approveBroadcast', () => {
   });
 
   it('of two comms leads approving at once, one hands it to the planner and the other is told it moved on', async () => {
-    const { fanout, audit, deps } = pendingBroadcast();
+    const { fanout, audit, deps } = await pendingBroadcast();
 
     const outcomes = await Promise.allSettled([
       approveBroadcast('b1', 'pekka.lead', deps),
@@ -62,8 +71,27 @@ describe('approveBroadcast', () => {
     expect(audit.entries).toHaveLength(1);
   });
 
+  it('refuses a held broadcast whose public note carries a phone number (422 on the variable, masked), and keeps it held', async () => {
+    const { broadcasts, fanout, audit, deps } = await pendingBroadcast(
+      'Questions? Call Aino on +358401234567',
+    );
+
+    const refusal = await approveBroadcast('b1', 'pekka.lead', deps).catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect((refusal as ValidationError).errors).toEqual([
+      {
+        path: 'variables.note',
+        message: 'Contains a phone number (+35840•••••67); public channels never carry personal data.',
+      },
+    ]);
+    expect((await broadcasts.get('b1'))?.status).toBe('pending_approval');
+    expect(fanout.published).toEqual([]);
+    expect(audit.entries).toEqual([]);
+  });
+
   it('an approval of a cancelled broadcast is refused and publishes nothing', async () => {
-    const { broadcasts, fanout, deps } = pendingBroadcast();
+    const { broadcasts, fanout, deps } = await pendingBroadcast();
     await broadcasts.setStatus('b1', 'cancelled');
 
     await expect(approveBroadcast('b1', 'pekka.lead', deps)).rejects.toThrow(ConflictError);

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConflictError, ValidationError } from '#shared/domain/errors.ts';
+import { IdempotencyKeyReusedError } from '#shared/domain/idempotency.ts';
+import type { TemplateVersion } from '#shared/domain/model.ts';
 import {
   type CreateBroadcastDeps,
   type CreateBroadcastInput,
@@ -26,7 +28,16 @@ async function setUp() {
   const fanout = new FakeFanout();
   const audit = new FakeAuditStore();
   const deps: CreateBroadcastDeps = { incidents, templates, broadcasts, fanout, audit };
-  return { incidents, broadcasts, fanout, audit, deps };
+  return { incidents, templates, broadcasts, fanout, audit, deps };
+}
+
+/** The template with its gate shown on X, Facebook and the status page, as well as in the SMS. */
+function withPublicGate(template: TemplateVersion): TemplateVersion {
+  for (const content of Object.values(template.content)) {
+    content.social = 'Departures moved to gate {{vars.gate}}.';
+    content.statusBody = 'Gate {{vars.gate}}.';
+  }
+  return template;
 }
 
 const input: CreateBroadcastInput = {
@@ -94,6 +105,70 @@ describe('createBroadcast', () => {
     expect(broadcasts.items.size).toBe(2);
   });
 
+  it('refuses a key replayed with another body (422 on Idempotency-Key), storing and publishing nothing more', async () => {
+    const { broadcasts, fanout, audit, deps } = await setUp();
+    await createBroadcast('incident-1', input, 'olli.operator', deps, 'retry-1');
+
+    const refusal = await createBroadcast(
+      'incident-1',
+      { ...input, channels: ['sms'] },
+      'olli.operator',
+      deps,
+      'retry-1',
+    ).catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(IdempotencyKeyReusedError);
+    expect((refusal as IdempotencyKeyReusedError).errors).toEqual([
+      { path: 'Idempotency-Key', message: expect.stringContaining('first sent with another body') },
+    ]);
+    expect(broadcasts.items.size).toBe(1);
+    expect(audit.entries).toHaveLength(1);
+    expect(plannerMessages(fanout)).toHaveLength(1);
+  });
+
+  it('scopes a key to its caller and its incident: the same key elsewhere is another request', async () => {
+    const { incidents, broadcasts, deps } = await setUp();
+    await incidents.create(anIncident({ id: 'incident-2' }));
+
+    const first = await createBroadcast('incident-1', input, 'olli.operator', deps, 'key-1');
+    const otherIncident = await createBroadcast('incident-2', input, 'olli.operator', deps, 'key-1');
+    const otherCaller = await createBroadcast('incident-1', input, 'aada.admin', deps, 'key-1');
+
+    expect(new Set([first.id, otherIncident.id, otherCaller.id]).size).toBe(3);
+    expect(broadcasts.items.size).toBe(3);
+  });
+
+  it('forgets a key after 24 hours, even before the store has deleted it', async () => {
+    const { broadcasts, deps } = await setUp();
+    vi.useFakeTimers({ now: new Date('2026-12-01T06:00:00Z'), toFake: ['Date'] });
+    try {
+      const first = await createBroadcast('incident-1', input, 'olli.operator', deps, 'key-1');
+      vi.setSystemTime(new Date('2026-12-02T05:59:59Z'));
+      const withinADay = await createBroadcast('incident-1', input, 'olli.operator', deps, 'key-1');
+      vi.setSystemTime(new Date('2026-12-02T06:00:00Z'));
+      const aDayLater = await createBroadcast('incident-1', input, 'olli.operator', deps, 'key-1');
+
+      expect(withinADay.id).toBe(first.id);
+      expect(aDayLater.id).not.toBe(first.id);
+      expect(broadcasts.items.size).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('refuses a key that is not printable ASCII before anything is read or stored', async () => {
+    const { broadcasts, deps } = await setUp();
+
+    for (const key of ['', 'tab\there', 'naïve-key', 'line\nbreak']) {
+      const refusal = await createBroadcast('incident-1', input, 'olli.operator', deps, key).catch(
+        (error: unknown) => error,
+      );
+      expect(refusal, JSON.stringify(key)).toBeInstanceOf(ValidationError);
+      expect((refusal as ValidationError).errors[0]?.path).toBe('Idempotency-Key');
+    }
+    expect(broadcasts.items.size).toBe(0);
+  });
+
   it('holds a broadcast with free text for a comms lead: pending_approval, not planned', async () => {
     const { fanout, audit, deps } = await setUp();
 
@@ -107,6 +182,68 @@ describe('createBroadcast', () => {
     expect(broadcast.status).toBe('pending_approval');
     expect(plannerMessages(fanout)).toEqual([]);
     expect(audit.entries[0]?.details).toMatchObject({ freeTextVariables: ['note'] });
+  });
+
+  it('refuses a variable shown on a public channel that holds personal data: 422 naming the variable, masked, nothing stored', async () => {
+    const { templates, broadcasts, fanout, deps } = await setUp();
+    await templates.put(withPublicGate(aTemplate({ id: 'gate-change', allowedVariables: ['gate'] })));
+
+    const refusal = await createBroadcast(
+      'incident-1',
+      { ...input, templateId: 'gate-change', variables: { gate: 'ask olli@example.com' }, channels: ['x'] },
+      'olli.operator',
+      deps,
+    ).catch((error: unknown) => error);
+
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect((refusal as ValidationError).errors).toEqual([
+      {
+        path: 'variables.gate',
+        message: 'Contains an e-mail address (o•••@example.com); public channels never carry personal data.',
+      },
+    ]);
+    expect(broadcasts.items.size).toBe(0);
+    expect(fanout.published).toEqual([]);
+  });
+
+  it('lets the same value go by SMS only, where the template shows it to the passenger alone', async () => {
+    const { templates, deps } = await setUp();
+    await templates.put(withPublicGate(aTemplate({ id: 'gate-change', allowedVariables: ['gate'] })));
+
+    const broadcast = await createBroadcast(
+      'incident-1',
+      { ...input, templateId: 'gate-change', variables: { gate: 'ask olli@example.com' }, channels: ['sms'] },
+      'olli.operator',
+      deps,
+    );
+
+    expect(broadcast.status).toBe('queued');
+  });
+
+  it('refuses a version approved before the rule that still puts the incident title on a public channel', async () => {
+    const { templates, deps } = await setUp();
+    const legacy = aTemplate({ id: 'legacy' });
+    for (const content of Object.values(legacy.content)) content.statusTitle = '{{incident.title}}';
+    await templates.put(legacy);
+
+    const refusal = await createBroadcast(
+      'incident-1',
+      { ...input, templateId: 'legacy', variables: {}, channels: ['status'] },
+      'olli.operator',
+      deps,
+    ).catch((error: unknown) => error);
+
+    expect((refusal as ValidationError).errors).toEqual([
+      { path: 'templateVersion', message: expect.stringContaining('unreviewed {{incident.title}}') },
+    ]);
+    await expect(
+      createBroadcast(
+        'incident-1',
+        { ...input, templateId: 'legacy', variables: {}, channels: ['sms'] },
+        'olli.operator',
+        deps,
+      ),
+    ).resolves.toMatchObject({ status: 'queued' });
   });
 
   it('refuses a template version that is not approved, and a resolved incident, storing nothing', async () => {

@@ -7,7 +7,7 @@ const [template] = demoTemplates('2026-11-23T00:00:00Z') as [TemplateVersion];
 const incident: Incident = {
   id: 'i1',
   type: 'strike',
-  title: 'Strike <at> HEL & ARN',
+  title: 'Strike at HEL and ARN',
   severity: 'severe',
   window: { start: '2026-11-23T04:00:00+00:00', end: '2026-11-23T16:00:00+00:00' },
   scope: { airports: ['HEL', 'ARN'] },
@@ -34,9 +34,8 @@ describe('renderField', () => {
   });
 
   it('does not HTML-escape plain-text channels', () => {
-    expect(renderField(template, 'en', 'statusBody', publicContext(incident, {})).text).toContain(
-      'Strike <at> HEL & ARN',
-    );
+    const note = 'Buses <at> door 3 & 4';
+    expect(renderField(template, 'en', 'statusBody', publicContext(incident, { note })).text).toContain(note);
   });
 
   it('falls back to English when the template lacks the language', () => {

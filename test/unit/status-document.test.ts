@@ -29,6 +29,18 @@ describe('the status document', () => {
     expect(ash?.resolvedAt).toBe('2026-11-21T12:00:00.000Z');
   });
 
+  it('heads an incident with its first approved update, never the operators’ unreviewed title', () => {
+    const incidents = statusFixture();
+    const strike = incidents.find(({ incident }) => incident.id === IDS.strike);
+    if (!strike) throw new Error('the fixture has no strike');
+    strike.incident.title = 'Strike: call Olli on +358401234567';
+
+    const [published] = statusDocument(incidents).current;
+
+    expect(published?.title).toBe(published?.updates[0]?.texts.en?.title);
+    expect(JSON.stringify(siteFiles(statusDocument(incidents), SITE))).not.toContain('+358401234567');
+  });
+
   it('gives a resolution by hand a stable UUID of its own', () => {
     const first = updateId({ incidentId: IDS.byHand });
 

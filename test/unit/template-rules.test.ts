@@ -9,7 +9,6 @@ import {
   templateErrors,
   variableValueErrors,
   WORST_CASE_AIRPORTS,
-  WORST_CASE_TITLE_LENGTH,
   worstCaseText,
 } from '#shared/domain/template-rules.ts';
 
@@ -21,7 +20,7 @@ function template(
   const base = {
     sms: 'Hi {{customer.firstName}}, flight {{flight.number}} on {{flight.date}} is cancelled.',
     social: 'Flights at {{incident.airports}} are disrupted.',
-    statusTitle: '{{incident.title}}',
+    statusTitle: 'Strike at {{incident.airports}}',
     statusBody: 'Flights at {{incident.airports}} are disrupted.',
   };
   return { content: { fi: base, sv: base, en: { ...base, ...fields } }, ...settings };
@@ -121,18 +120,31 @@ describe('templateErrors', () => {
     });
   });
 
+  it('keeps the unreviewed incident title out of public fields, and allows it in the private SMS', () => {
+    for (const field of ['social', 'statusTitle', 'statusBody'] as const) {
+      expect(onlyError(template({ [field]: 'Update: {{incident.title}}' }))).toEqual({
+        path: `content.en.${field}`,
+        message: expect.stringMatching(/^\{\{incident\.title\}\} may only be used in sms: .* is public\./),
+      });
+    }
+    expect(
+      templateErrors(template({ sms: '{{incident.title}}: flight {{flight.number}} is cancelled.' })),
+    ).toEqual([]);
+  });
+
   it('rejects an X post whose worst-case weighted length exceeds 280, unless threads are allowed', () => {
-    // The longest title the API accepts (200) plus 90 characters of text.
-    const social = `{{incident.title}} ${'x'.repeat(89)}`;
-    const expected = WORST_CASE_TITLE_LENGTH + 90;
-    expect(twitterText.parseTweet(worstCaseText(template({ social }), 'en', 'social')).weightedLength).toBe(
-      expected,
-    );
-    expect(onlyError(template({ social }))).toEqual({
+    // The longest variable the template allows (200) plus 90 characters of text.
+    const noteOf200 = { freeTextVariables: ['note'], maxVariableLength: 200 };
+    const social = `{{vars.note}} ${'x'.repeat(89)}`;
+    const expected = 200 + 90;
+    expect(
+      twitterText.parseTweet(worstCaseText(template({ social }, noteOf200), 'en', 'social')).weightedLength,
+    ).toBe(expected);
+    expect(onlyError(template({ social }, noteOf200))).toEqual({
       path: 'content.en.social',
       message: `At worst the X post is ${expected} weighted characters; X allows 280. Shorten it or set allowThread.`,
     });
-    expect(templateErrors(template({ social }, { allowThread: true }))).toEqual([]);
+    expect(templateErrors(template({ social }, { ...noteOf200, allowThread: true }))).toEqual([]);
   });
 
   it('measures the X post with ten airports and every declared variable at its maximum length', () => {

@@ -192,7 +192,9 @@ export function NewIncidentPage() {
       </p>
       <h1>Open an incident</h1>
       <form class="stack" onSubmit={submit}>
-        <label for="incident-title">Title (public: it appears on the status page)</label>
+        <label for="incident-title">
+          Title (for operators: public texts come from the approved template)
+        </label>
         <input
           id="incident-title"
           required

@@ -429,9 +429,9 @@ export function TemplatePage({ id, me, can }: { id: string; me: Me; can: Abiliti
             <LivePreview content={content[language]} language={language} variables={variables} />
           </div>
           <p class="hint">
-            Variables: <code>{'{{incident.title}}'}</code>, <code>{'{{incident.airports}}'}</code>,{' '}
-            <code>{'{{incident.windowStart}}'}</code>, <code>{'{{vars.name}}'}</code>; in SMS only{' '}
-            <code>{'{{customer.firstName}}'}</code>, <code>{'{{flight.number}}'}</code>,{' '}
+            Variables: <code>{'{{incident.airports}}'}</code>, <code>{'{{incident.windowStart}}'}</code>,{' '}
+            <code>{'{{vars.name}}'}</code>; in SMS only <code>{'{{incident.title}}'}</code> (the operators'
+            unreviewed label), <code>{'{{customer.firstName}}'}</code>, <code>{'{{flight.number}}'}</code>,{' '}
             <code>{'{{flight.departureTime}}'}</code>, <code>{'{{booking.ref}}'}</code>. Segments and X length
             are checked in the worst case when you submit.
           </p>

@@ -27,21 +27,24 @@ export function demoTemplates(now: string): TemplateVersion[] {
           social:
             'A strike is disrupting flights at {{incident.airports}}. If you are travelling, we will text you. Updates: herald.example/status',
           statusTitle: 'Strike: flights disrupted at {{incident.airports}}',
-          statusBody: '{{incident.title}}. Affected passengers are being contacted by SMS. {{vars.note}}',
+          statusBody:
+            'Flights at {{incident.airports}} may be delayed or cancelled. Affected passengers are being contacted by SMS. {{vars.note}}',
         },
         fi: {
           sms: 'Hei {{customer.firstName}}, lentosi {{flight.number}} {{flight.date}} (klo {{flight.departureTime}}, {{flight.origin}}) voi häiriintyä lakon vuoksi. Varaus {{booking.ref}}. Tiedotteet: herald.example/status',
           social:
             'Lakko häiritsee lentoja: {{incident.airports}}. Jos matkustat, saat meiltä tekstiviestin. Tiedotteet: herald.example/status',
           statusTitle: 'Lakko: lentoja häiriintyy ({{incident.airports}})',
-          statusBody: '{{incident.title}}. Olemme yhteydessä matkustajiin tekstiviestillä. {{vars.note}}',
+          statusBody:
+            'Lentoja ({{incident.airports}}) voi viivästyä tai peruuntua. Olemme yhteydessä matkustajiin tekstiviestillä. {{vars.note}}',
         },
         sv: {
           sms: 'Hej {{customer.firstName}}, ditt flyg {{flight.number}} den {{flight.date}} (kl {{flight.departureTime}} från {{flight.origin}}) kan påverkas av en strejk. Bokning {{booking.ref}}. Info: herald.example/status',
           social:
             'En strejk påverkar flyg vid {{incident.airports}}. Om du reser skickar vi ett sms. Info: herald.example/status',
           statusTitle: 'Strejk: flyg påverkas vid {{incident.airports}}',
-          statusBody: '{{incident.title}}. Berörda resenärer kontaktas via sms. {{vars.note}}',
+          statusBody:
+            'Flyg vid {{incident.airports}} kan försenas eller ställas in. Berörda resenärer kontaktas via sms. {{vars.note}}',
         },
       },
     },
@@ -65,21 +68,24 @@ export function demoTemplates(now: string): TemplateVersion[] {
           social:
             'Volcanic ash has closed airspace ({{incident.airports}}). Reopening expected {{vars.reopenEstimate}}. If you are travelling, we will text you. Updates: herald.example/status',
           statusTitle: 'Volcanic ash: airspace closed ({{incident.airports}})',
-          statusBody: '{{incident.title}}. Reopening expected {{vars.reopenEstimate}}.',
+          statusBody:
+            'No flights can depart from {{incident.airports}}. Reopening expected {{vars.reopenEstimate}}.',
         },
         fi: {
           sms: 'Hei {{customer.firstName}}, tuhkapilvi on sulkenut ilmatilan. Lento {{flight.number}} {{flight.date}} (klo {{flight.departureTime}}, {{flight.origin}}) ei voi lähteä. Avautuminen arviolta {{vars.reopenEstimate}}. Varaus {{booking.ref}}.',
           social:
             'Tuhkapilvi on sulkenut ilmatilan ({{incident.airports}}). Avautuminen arviolta {{vars.reopenEstimate}}. Jos matkustat, saat meiltä tekstiviestin. Tiedotteet: herald.example/status',
           statusTitle: 'Tuhkapilvi: ilmatila suljettu ({{incident.airports}})',
-          statusBody: '{{incident.title}}. Avautuminen arviolta {{vars.reopenEstimate}}.',
+          statusBody:
+            'Lennot eivät voi lähteä ({{incident.airports}}). Avautuminen arviolta {{vars.reopenEstimate}}.',
         },
         sv: {
           sms: 'Hej {{customer.firstName}}, vulkanaska har stängt luftrummet. Flyg {{flight.number}} den {{flight.date}} (kl {{flight.departureTime}} från {{flight.origin}}) kan inte avgå. Öppnar troligen {{vars.reopenEstimate}}. Bokning {{booking.ref}}.',
           social:
             'Vulkanaska har stängt luftrummet ({{incident.airports}}). Öppnar troligen {{vars.reopenEstimate}}. Om du reser skickar vi ett sms. Info: herald.example/status',
           statusTitle: 'Vulkanaska: luftrummet stängt ({{incident.airports}})',
-          statusBody: '{{incident.title}}. Öppnar troligen {{vars.reopenEstimate}}.',
+          statusBody:
+            'Inga flyg kan avgå från {{incident.airports}}. Öppnar troligen {{vars.reopenEstimate}}.',
         },
       },
     },

@@ -10,7 +10,13 @@ import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
 import type { Broadcast, BroadcastStatus, Channel } from '#shared/domain/model.ts';
-import type { BroadcastStore, CountField, StatusChange } from '#shared/ports/stores.ts';
+import type {
+  BroadcastStore,
+  CountField,
+  CreateOutcome,
+  IdempotencyClaim,
+  StatusChange,
+} from '#shared/ports/stores.ts';
 import { applied } from './conditional.ts';
 import { queryPages } from './paginate.ts';
 
@@ -18,7 +24,10 @@ const broadcastPk = (id: string) => `BROADCAST#${id}`;
 /** Sparse index key of broadcasts still in progress: the sweeper's list. */
 const ACTIVE = 'ACTIVE_BROADCAST';
 const isActive = (status: BroadcastStatus) => status === 'queued' || status === 'sending';
-const idempotencyPk = (key: string) => `IDEMPOTENCY#${key}`;
+/** Scoped to the caller and the incident: another user's or incident's request never meets this key. */
+const idempotencyPk = ({ user, incidentId, key }: IdempotencyClaim) =>
+  `IDEMPOTENCY#${user}#${incidentId}#${key}`;
+const epochSeconds = (time: Date) => Math.floor(time.getTime() / 1000);
 const incidentPk = (id: string) => `INCIDENT#${id}`;
 
 const COUNT_ATTRIBUTE = /^counts_([a-z]+)_([A-Za-z]+)$/;
@@ -89,7 +98,15 @@ export function counterUpdate(
 export class DynamoBroadcastStore implements BroadcastStore {
   private readonly table = tablesConfig().herald;
 
-  async create(broadcast: Broadcast, idempotencyKey?: string): Promise<Broadcast> {
+  create(broadcast: Broadcast, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
+    return this.insert(broadcast, idempotency, { retried: false });
+  }
+
+  private async insert(
+    broadcast: Broadcast,
+    idempotency: IdempotencyClaim | undefined,
+    { retried }: { retried: boolean },
+  ): Promise<CreateOutcome> {
     const { counts: _counts, ...fields } = broadcast;
     const item = {
       pk: broadcastPk(broadcast.id),
@@ -107,10 +124,11 @@ export class DynamoBroadcastStore implements BroadcastStore {
       { Put: { TableName: this.table, Item: item } },
       { Put: { TableName: this.table, Item: link } },
     ];
-    if (!idempotencyKey) {
+    if (!idempotency) {
       await dynamoDb.send(new TransactWriteCommand({ TransactItems: writes }));
-      return broadcast;
+      return { created: true, broadcast };
     }
+    const now = epochSeconds(new Date());
     try {
       // The key and the broadcast are written together, so a retry can never create a second broadcast.
       await dynamoDb.send(
@@ -119,19 +137,34 @@ export class DynamoBroadcastStore implements BroadcastStore {
             {
               Put: {
                 TableName: this.table,
-                Item: { pk: idempotencyPk(idempotencyKey), sk: 'META', broadcastId: broadcast.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
+                Item: {
+                  pk: idempotencyPk(idempotency),
+                  sk: 'META',
+                  broadcastId: broadcast.id,
+                  requestHash: idempotency.requestHash,
+                  expiresAt: epochSeconds(idempotency.expiresAt),
+                },
+                // An expired key DynamoDB has not deleted yet (TTL runs within days) is free again.
+                ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+                ExpressionAttributeValues: { ':now': now },
               },
             },
             ...writes,
           ],
         }),
       );
-      return broadcast;
+      return { created: true, broadcast };
     } catch (error) {
-      const earlier = await this.byIdempotencyKey(idempotencyKey);
-      if (earlier) return earlier;
-      throw error;
+      const earlier = await this.underKey(idempotency);
+      if (!earlier) throw error;
+      if (earlier.expiresAt <= epochSeconds(new Date())) {
+        // Expired between the write and the read: the key is free now, so writing again can succeed.
+        if (retried) throw error;
+        return this.insert(broadcast, idempotency, { retried: true });
+      }
+      const stored = await this.get(earlier.broadcastId);
+      if (!stored) throw error;
+      return { created: false, broadcast: stored, requestHash: earlier.requestHash };
     }
   }
 
@@ -235,10 +268,22 @@ export class DynamoBroadcastStore implements BroadcastStore {
     }
   }
 
-  private async byIdempotencyKey(key: string): Promise<Broadcast | undefined> {
+  /** The live or expired key item, read consistently: a retry must see the write it follows. */
+  private async underKey(
+    idempotency: IdempotencyClaim,
+  ): Promise<{ broadcastId: string; requestHash: string; expiresAt: number } | undefined> {
     const { Item } = await dynamoDb.send(
-      new GetCommand({ TableName: this.table, Key: { pk: idempotencyPk(key), sk: 'META' } }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: idempotencyPk(idempotency), sk: 'META' },
+        ConsistentRead: true,
+      }),
     );
-    return typeof Item?.broadcastId === 'string' ? this.get(Item.broadcastId) : undefined;
+    if (typeof Item?.broadcastId !== 'string') return undefined;
+    return {
+      broadcastId: Item.broadcastId,
+      requestHash: String(Item.requestHash),
+      expiresAt: Number(Item.expiresAt),
+    };
   }
 }
