@@ -23,6 +23,8 @@ export interface TableDefinition extends KeyDefinition {
   indexes: IndexDefinition[];
   /** Epoch-seconds attribute after which DynamoDB deletes the item. */
   timeToLiveAttribute?: string;
+  /** A change stream with each write's old and new item, for the table's stream consumers. */
+  stream?: boolean;
 }
 
 export const TABLES: readonly TableDefinition[] = [
@@ -77,5 +79,7 @@ export const TABLES: readonly TableDefinition[] = [
     partitionKey: 'broadcastId',
     sortKey: 'sk',
     indexes: [],
+    // The broadcasts' counters are folded from it (count-deliveries), off the sends' write path.
+    stream: true,
   },
 ];

@@ -7,11 +7,12 @@ import { estimateCompletion } from '#shared/use-cases/estimate-completion.ts';
 import { countsAreFinal } from '#shared/use-cases/settle-broadcast.ts';
 
 const broadcasts = new DynamoBroadcastStore();
-const { smsPerSecond, providerTimeoutMs } = deliveryConfig();
+const { smsPerSecond } = deliveryConfig();
 
 /**
  * GET /broadcasts/{id}: status, per-channel counts, when the last SMS should go, and whether the
- * counts can still change (a cancelled broadcast's sends in flight still finish).
+ * counts can still change (a cancelled broadcast's sends in flight still finish, and the stream
+ * still counts them).
  */
 export const handler = apiHandler(
   async ({ pathParameters }): Promise<{ status: 200; body: BroadcastDetail }> => {
@@ -23,7 +24,7 @@ export const handler = apiHandler(
       body: {
         ...broadcast,
         estimatedCompletion: estimateCompletion(broadcast, smsPerSecond),
-        countsFinal: countsAreFinal(broadcast, Date.now(), providerTimeoutMs),
+        countsFinal: countsAreFinal(broadcast),
       },
     };
   },

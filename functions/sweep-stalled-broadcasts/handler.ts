@@ -14,6 +14,7 @@ const deps = {
   fanout: new SnsFanout(),
   leases: new DynamoLeaseStore(),
   smsBatchSize: config.smsBatchSize,
+  providerTimeoutMs: config.providerTimeoutMs,
 };
 
 /**

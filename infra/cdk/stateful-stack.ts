@@ -2,7 +2,7 @@ import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Valida
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ROLES, WORKERS } from '#functions/manifest.ts';
+import { ROLES, STREAM_CONSUMERS, WORKERS } from '#functions/manifest.ts';
 import { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { HeraldTables } from './constructs/herald-tables.ts';
 import { consoleBucketName, StatusSite } from './constructs/status-site.ts';
@@ -47,7 +47,7 @@ export class HeraldStatefulStack extends Stack {
     super(scope, id, props);
 
     this.tables = new HeraldTables(this, 'Tables');
-    this.bus = new BroadcastBus(this, 'Bus', { workers: WORKERS });
+    this.bus = new BroadcastBus(this, 'Bus', { workers: WORKERS, streamConsumers: STREAM_CONSUMERS });
     this.statusSite = new StatusSite(this, 'StatusSite', {
       ...(props.statusDomain ? { domain: props.statusDomain } : {}),
       consoleBucketName: consoleBucketName(props.envName ?? 'dev'),

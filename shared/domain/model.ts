@@ -184,6 +184,8 @@ export interface Broadcast {
   cancelledAt?: string;
   /** Last time a delivery of this broadcast moved: a broadcast that stops moving is swept. */
   lastActivityAt?: string;
+  /** A cancelled broadcast's counts were found equal to its ledger once no send could move them. */
+  countsFinalAt?: string;
   counts: Partial<Record<Channel, ChannelCounts>>;
 }
 
@@ -198,14 +200,16 @@ export interface BroadcastDetail extends Broadcast {
   countsFinal: boolean;
 }
 
-export type DeliveryStatus =
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'failed'
-  | 'undelivered'
-  | 'opted_out';
+export const DELIVERY_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'failed',
+  'undelivered',
+  'opted_out',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One ledger line: broadcast × recipient × channel. The source of truth for what was sent. */
 export interface Delivery {
@@ -214,7 +218,12 @@ export interface Delivery {
   /** customerId for SMS, the language for public channels (one post per language). */
   recipientId: string;
   status: DeliveryStatus;
+  /** Claims taken on the record. */
   attempts: number;
+  /** Provider calls made to send it (retries included): its part of the channel's `attempts`. */
+  calls?: number;
+  /** Messages of this record the provider holds beyond the one recorded (see ChannelCounts). */
+  duplicatesSuspected?: number;
   providerId?: string;
   lastError?: string;
   updatedAt: string;

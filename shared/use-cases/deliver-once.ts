@@ -3,9 +3,8 @@ import { CALL_START_MARGIN_MS, leaseMs, RECONCILE_CLOCK_SKEW_MS } from '#shared/
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '#shared/domain/retry-policy.ts';
 import { logger } from '#shared/logger.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
-import type { BroadcastStore, DeliveryKey, DeliveryStore } from '#shared/ports/stores.ts';
+import type { DeliveryKey, DeliveryStore } from '#shared/ports/stores.ts';
 import type { CancellationWatch } from './cancellation-watch.ts';
-import { settleBroadcast } from './settle-broadcast.ts';
 
 /** One record's send through its provider, and how to ask the provider whether it has it already. */
 export interface DeliveryAttempt {
@@ -19,7 +18,6 @@ export interface DeliveryAttempt {
 
 export interface DeliverOnceDeps {
   deliveries: DeliveryStore;
-  broadcasts: BroadcastStore;
   /** Waits for the provider's rate limit: before the claim and before every retry. */
   pace?: (signal: AbortSignal) => Promise<void>;
   /** Read between the rate slot and the claim, so a cancel stops the next send. */
@@ -54,14 +52,14 @@ function reason(error: unknown): string {
  *    transient failure goes back to queued (still uncertain if a call may have been accepted) and
  *    is rethrown so the queue redelivers it, or fails for good on the queue's last delivery;
  * 5. a send whose record was settled meanwhile by another attempt counts as a suspected duplicate.
- * Every move changes the broadcast's counters in the same transaction, attempts included.
+ * Every move is one conditional write of the record, its provider calls included; the ledger's
+ * change stream moves the broadcast's counters and settles the broadcast (count-deliveries).
  */
 export async function deliverOnce(
   key: DeliveryKey,
   attempt: DeliveryAttempt,
   deps: DeliverOnceDeps,
   invocation: Invocation,
-  options: { settle?: boolean } = {},
 ): Promise<DeliveryOutcome> {
   const leaseLength = leaseMs(deps.providerTimeoutMs);
   if (invocation.remainingMs() < leaseLength) return 'out_of_time';
@@ -85,9 +83,8 @@ export async function deliverOnce(
         await deps.deliveries.transition(key, 'sent', {
           ...held,
           providerId: earliest,
-          counts: { sent: 1, duplicatesSuspected: found.length - 1 },
+          duplicatesSuspected: found.length - 1,
         });
-        await settle(key, deps, options);
         return 'reconciled';
       }
       uncertain = false;
@@ -116,10 +113,9 @@ export async function deliverOnce(
     const recorded = await deps.deliveries.transition(key, 'sent', {
       ...held,
       providerId,
-      counts: { sent: 1, attempts: calls },
+      calls,
     });
     if (!recorded) await noteLostLease(key, providerId, deps);
-    await settle(key, deps, options);
     return 'sent';
   } catch (error) {
     if (error instanceof PermanentDeliveryError) {
@@ -127,18 +123,16 @@ export async function deliverOnce(
       await deps.deliveries.transition(key, optedOut ? 'opted_out' : 'failed', {
         ...held,
         lastError: error.message,
-        counts: optedOut ? { optedOut: 1, attempts: calls } : { failed: 1, attempts: calls },
+        calls,
       });
-      await settle(key, deps, options);
       return 'refused';
     }
     if (invocation.lastChance && !uncertain) {
       await deps.deliveries.transition(key, 'failed', {
         ...held,
         lastError: `Gave up after retries: ${reason(error)}`,
-        counts: { failed: 1, attempts: calls },
+        calls,
       });
-      await settle(key, deps, options);
       // Still a failure for the queue: the message ends in the dead-letter queue as evidence.
       throw error;
     }
@@ -148,7 +142,7 @@ export async function deliverOnce(
       ...held,
       uncertain,
       lastError: reason(error),
-      counts: { attempts: calls },
+      calls,
     });
     throw error;
   }
@@ -169,10 +163,6 @@ export async function deliverOnlyOnce(
   return outcome;
 }
 
-async function settle(key: DeliveryKey, deps: DeliverOnceDeps, options: { settle?: boolean }) {
-  if (options.settle !== false) await settleBroadcast(key.broadcastId, deps.broadcasts);
-}
-
 /**
  * The provider accepted a send but the record was no longer this holder's: another attempt took
  * it over after the lease ran out. If that attempt settled it with another message, the
@@ -187,5 +177,5 @@ async function noteLostLease(key: DeliveryKey, providerId: string, deps: Deliver
     broadcastId: key.broadcastId,
     channel: key.channel,
   });
-  await deps.broadcasts.addCounts(key.broadcastId, key.channel, { duplicatesSuspected: 1 });
+  await deps.deliveries.noteDuplicate(key);
 }

@@ -35,14 +35,16 @@ function publicRecipients(channel: Broadcast['channels'][number]): string[] {
  * 1. marks the broadcast sending;
  * 2. finds the affected flights by index queries, soonest departure first;
  * 3. streams the audience (one entry per customer, soonest flight first), keeps the eligible ones
- *    and writes one delivery record each, a batch per transaction (conditional puts, so a re-run
- *    writes nothing twice);
+ *    and writes one delivery record each, a batch at a time after reading the broadcast
+ *    (strongly consistent) to see it is not cancelled (conditional puts, so a re-run writes
+ *    nothing twice);
  * 4. publishes each SMS batch once written, so the first passenger is reached before planning ends;
  * 5. writes and publishes one record per public post;
  * 6. recounts the recipients from the ledger, marks the totals final and settles the broadcast
  *    if nothing is left to send.
- * A cancel stops it at the next batch of records (they are written only while the broadcast is
- * open), leaving the recipients counted so far.
+ * A cancel stops it at the next batch of records: a batch is written only after a read found the
+ * broadcast open, so at most the batch being written when the cancel came joins it (as not sent:
+ * workers check for a cancel before every claim). The ledger's change stream counts the records.
  * Safe to run again for the same broadcast: existing records are neither rewritten nor recounted.
  */
 export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps): Promise<void> {
@@ -65,14 +67,13 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
       await planSms(broadcast, flights, deps);
     }
     for (const channel of broadcast.channels.filter((candidate) => candidate !== 'sms')) {
-      const created = await deps.deliveries.createMany(
+      const created = await createWhileOpen(
         publicRecipients(channel).map((recipientId) => queuedDelivery(broadcastId, channel, recipientId)),
+        deps,
       );
       for (const { recipientId } of created) await deps.fanout.publish(channel, { broadcastId, recipientId });
     }
   } catch (error) {
-    // Records are counted in the transaction that checks the broadcast is still open: a cancel
-    // stops planning at the next batch, and the recipients stay what they were.
     if (!(error instanceof BroadcastClosedError)) throw error;
     logger.info('Broadcast cancelled while planning; planning stops', { broadcastId });
     return;
@@ -90,6 +91,19 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
     from: ['sending'],
   });
   await settleBroadcast(broadcastId, deps.broadcasts);
+}
+
+/** Writes the records unless the broadcast is gone or cancelled (then BroadcastClosedError). */
+async function createWhileOpen(
+  records: ReturnType<typeof queuedDelivery>[],
+  deps: Pick<PlanBroadcastDeps, 'broadcasts' | 'deliveries'>,
+): Promise<ReturnType<typeof queuedDelivery>[]> {
+  const [first] = records;
+  if (!first) return [];
+  const broadcast = await deps.broadcasts.get(first.broadcastId);
+  if (!broadcast || broadcast.status === 'cancelled')
+    throw new BroadcastClosedError(`Broadcast ${first.broadcastId} does not exist or is cancelled`);
+  return deps.deliveries.createMany(records);
 }
 
 /** A new ledger record, not yet tried: what the planner writes for each recipient of a channel. */
@@ -114,8 +128,8 @@ async function planSms(broadcast: Broadcast, flights: Flight[], deps: PlanBroadc
   let batch: ReturnType<typeof queuedDelivery>[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    // Written (and counted, for live progress) a batch at a time; the total is recounted at the end.
-    const created = await deps.deliveries.createMany(batch);
+    // Written a batch at a time (the stream counts them, for live progress); the total is recounted at the end.
+    const created = await createWhileOpen(batch, deps);
     batch = [];
     if (created.length === 0) return;
     await deps.fanout.publish('sms', {

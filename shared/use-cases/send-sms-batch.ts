@@ -17,7 +17,6 @@ import type {
 import type { CancellationWatch } from './cancellation-watch.ts';
 import { type DeliveryAttempt, deliverOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
-import { settleBroadcast } from './settle-broadcast.ts';
 
 export interface SendSmsBatchDeps {
   broadcasts: BroadcastStore;
@@ -49,8 +48,8 @@ export interface SendSmsBatchDeps {
  *    outcome; a customer who opted out since planning is not texted, and a provider saying
  *    "unsubscribed" opts them out;
  * 4. starts nothing more after a cancel; when the invocation's time would not cover another
- *    send, publishes the records not tried as a new batch;
- * 5. checks once whether the broadcast is done.
+ *    send, publishes the records not tried as a new batch.
+ * The ledger's change stream counts the outcomes and settles the broadcast (count-deliveries).
  * Throws after trying everyone if any send failed transiently, so the queue delivers it again.
  */
 export async function sendSmsBatch(
@@ -96,7 +95,6 @@ export async function sendSmsBatch(
       attempt,
       deliverDeps,
       invocation,
-      { settle: false },
     ).catch(() => {
       failures++;
       return 'retry' as const;
@@ -116,7 +114,6 @@ export async function sendSmsBatch(
     const rest = [...notTried, ...toSend.slice(next)];
     await deps.fanout.publish('sms', { broadcastId, customerIds: rest });
   }
-  await settleBroadcast(broadcastId, deps.broadcasts);
   if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
 }
 

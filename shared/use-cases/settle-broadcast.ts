@@ -14,18 +14,27 @@ export function settledStatus(broadcast: Broadcast): BroadcastStatus | undefined
 }
 
 /**
- * Whether no send of the broadcast can still change its counts (delivery receipts aside): it
- * ended, and if it was cancelled, every lease a send could have held at the cancel has run out.
+ * Whether a cancelled broadcast's sends have stopped: every lease a send could have held at the
+ * cancel has run out, so only delivery receipts can still change its ledger.
  */
-export function countsAreFinal(broadcast: Broadcast, nowMs: number, providerTimeoutMs: number): boolean {
-  if (broadcast.status === 'cancelled')
-    return nowMs >= Date.parse(broadcast.cancelledAt ?? broadcast.createdAt) + leaseMs(providerTimeoutMs);
+export function sendsHaveStopped(broadcast: Broadcast, nowMs: number, providerTimeoutMs: number): boolean {
+  return nowMs >= Date.parse(broadcast.cancelledAt ?? broadcast.createdAt) + leaseMs(providerTimeoutMs);
+}
+
+/**
+ * Whether no send of the broadcast can still change its counts (delivery receipts aside): it
+ * ended (settled by the counts, which were then the ledger's), and if it was cancelled, its
+ * counts were found equal to its ledger once its sends had stopped (the sweeper checks).
+ */
+export function countsAreFinal(broadcast: Broadcast): boolean {
+  if (broadcast.status === 'cancelled') return broadcast.countsFinalAt !== undefined;
   return !['pending_approval', 'queued', 'sending'].includes(broadcast.status);
 }
 
 /**
- * Closes a broadcast when its last delivery settles. Called by the planner and after every
- * delivery; several callers racing to the same answer write the same status.
+ * Closes a broadcast when its last delivery settles. Called by the planner, the sweeper and the
+ * stream consumer after each batch it counts; several callers racing to the same answer write
+ * the same status.
  */
 export async function settleBroadcast(broadcastId: string, broadcasts: BroadcastStore): Promise<void> {
   const broadcast = await broadcasts.get(broadcastId);

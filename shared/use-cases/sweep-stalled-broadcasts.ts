@@ -1,9 +1,10 @@
+import { COUNT_FIELDS } from '#shared/domain/channel-counts.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
-import type { Delivery } from '#shared/domain/model.ts';
+import type { Broadcast, Delivery } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { BroadcastStore, DeliveryStore, Fanout, LeaseStore } from '#shared/ports/stores.ts';
-import { settleBroadcast } from './settle-broadcast.ts';
+import { sendsHaveStopped, settleBroadcast } from './settle-broadcast.ts';
 
 export interface SweepDeps {
   broadcasts: BroadcastStore;
@@ -11,6 +12,8 @@ export interface SweepDeps {
   fanout: Fanout;
   leases: LeaseStore;
   smsBatchSize: number;
+  /** The provider calls' timeout: a send's lease covers one call and a margin. */
+  providerTimeoutMs: number;
 }
 
 export interface SweepResult {
@@ -19,6 +22,8 @@ export interface SweepResult {
   stalled: number;
   replanned: number;
   requeued: number;
+  /** Cancelled broadcasts whose counts were found equal to their ledger, and so final. */
+  countsFinal: number;
 }
 
 /** The lease that keeps sweeps from overlapping. */
@@ -55,7 +60,9 @@ function sweepLease(leases: LeaseStore, invocation: Pick<Invocation, 'id' | 'rem
  *    by a holder whose lease ran out. A record whose lease is live is left alone: its holder is
  *    sending it. The sweeper writes no record: the next claim takes it over and, if an earlier
  *    attempt may have reached the provider, asks the provider before sending;
- * 5. marks the broadcast as moved and settles it if nothing was left.
+ * 5. marks the broadcast as moved and settles it if nothing was left;
+ * 6. a cancelled broadcast whose sends have stopped gets its counts compared with its ledger:
+ *    once the change stream has counted every write, they are equal and final.
  * Re-publishing is harmless: a record is sent only by the claim that takes it.
  */
 export async function sweepStalledBroadcasts(
@@ -63,13 +70,17 @@ export async function sweepStalledBroadcasts(
   deps: SweepDeps,
   invocation: Pick<Invocation, 'id' | 'remainingMs'>,
 ): Promise<SweepResult> {
-  const result: SweepResult = { swept: false, stalled: 0, replanned: 0, requeued: 0 };
+  const result: SweepResult = { swept: false, stalled: 0, replanned: 0, requeued: 0, countsFinal: 0 };
   const lease = sweepLease(deps.leases, invocation);
   if (!(await lease.hold())) return result;
   result.swept = true;
   try {
     for await (const broadcast of deps.broadcasts.listActive()) {
       if (!(await lease.hold())) break;
+      if (broadcast.status === 'cancelled') {
+        if (await finalizeCounts(broadcast, deps)) result.countsFinal++;
+        continue;
+      }
       const lastMove =
         broadcast.lastActivityAt ?? broadcast.plannedAt ?? broadcast.startedAt ?? broadcast.createdAt;
       if (Date.parse(lastMove) >= stalledBefore.getTime()) continue;
@@ -88,8 +99,25 @@ export async function sweepStalledBroadcasts(
   } finally {
     await lease.release();
   }
-  if (result.stalled > 0) logger.info('Swept stalled broadcasts', { ...result });
+  if (result.stalled > 0 || result.countsFinal > 0) logger.info('Swept stalled broadcasts', { ...result });
   return result;
+}
+
+/** Marks a cancelled broadcast's counts final when its sends have stopped and they equal its ledger. */
+async function finalizeCounts(broadcast: Broadcast, deps: SweepDeps): Promise<boolean> {
+  if (!sendsHaveStopped(broadcast, Date.now(), deps.providerTimeoutMs)) return false;
+  const ledger = await deps.deliveries.tally(broadcast.id);
+  const behind = broadcast.channels.some((channel) =>
+    COUNT_FIELDS.some(
+      (field) => (ledger[channel]?.[field] ?? 0) !== (broadcast.counts[channel]?.[field] ?? 0),
+    ),
+  );
+  // The stream has not counted every write yet: the next sweep looks again.
+  if (behind) return false;
+  return deps.broadcasts.setStatus(broadcast.id, 'cancelled', {
+    countsFinalAt: new Date().toISOString(),
+    from: ['cancelled'],
+  });
 }
 
 async function requeue(

@@ -6,6 +6,7 @@ import {
   API_ROUTES,
   API_TIMEOUT_SECONDS,
   SCHEDULES,
+  STREAM_CONSUMERS,
   smsWorkerConcurrency,
   WORKERS,
 } from '#functions/manifest.ts';
@@ -208,12 +209,14 @@ describe('HeraldStateful', () => {
 });
 
 describe('HeraldStateless', () => {
-  it('runs every Lambda on nodejs24.x, arm64, with active tracing: one per route, worker and schedule', () => {
+  it('runs every Lambda on nodejs24.x, arm64, with active tracing: one per route, worker, schedule and stream consumer', () => {
     // CDK's own BucketDeployment handler (the console's files) is not Herald's.
     const functions = Object.values(resources(stateless, 'AWS::Lambda::Function')).filter((fn) =>
       String(fn.Properties.Description).startsWith('Herald '),
     );
-    expect(functions).toHaveLength(API_ROUTES.length + WORKERS.length + SCHEDULES.length);
+    expect(functions).toHaveLength(
+      API_ROUTES.length + WORKERS.length + SCHEDULES.length + STREAM_CONSUMERS.length,
+    );
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -226,7 +229,9 @@ describe('HeraldStateless', () => {
   });
 
   it('feeds each worker from its queue with its batch size, partial batch failures, and every function its manifest timeout', () => {
-    const mappings = Object.values(resources(stateless, 'AWS::Lambda::EventSourceMapping'));
+    const mappings = Object.values(resources(stateless, 'AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => !mapping.Properties.StartingPosition,
+    );
     expect(mappings).toHaveLength(WORKERS.length);
     for (const worker of WORKERS) {
       const [functionId, fn] = functionOf(worker.handler);
@@ -251,6 +256,36 @@ describe('HeraldStateless', () => {
       expect(functionOf(schedule.handler)[1].Properties.Timeout).toBe(schedule.timeoutSeconds);
     for (const route of API_ROUTES)
       expect(functionOf(route.handler)[1].Properties.Timeout).toBe(API_TIMEOUT_SECONDS);
+  });
+
+  it("feeds each stream consumer from its table's stream, retrying a failing batch in halves before setting it aside", () => {
+    const streamed = TABLES.filter((table) => table.stream);
+    expect(streamed.map((table) => table.key)).toEqual(STREAM_CONSUMERS.map((consumer) => consumer.table));
+    for (const table of Object.values(resources(stateful, 'AWS::DynamoDB::Table')).filter(
+      (candidate) => candidate.Properties.StreamSpecification,
+    ))
+      expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    for (const consumer of STREAM_CONSUMERS) {
+      const [functionId, fn] = functionOf(consumer.handler);
+      const mapping = only(
+        Object.values(resources(stateless, 'AWS::Lambda::EventSourceMapping')).filter(
+          (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: functionId }),
+        ),
+        `event source of ${consumer.handler}`,
+      );
+      expect(mapping.Properties).toMatchObject({
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: consumer.batchSize,
+        MaximumBatchingWindowInSeconds: consumer.batchingWindowSeconds,
+        TumblingWindowInSeconds: consumer.batchingWindowSeconds,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: consumer.retryAttempts,
+      });
+      expect(mapping.Properties.DestinationConfig).toMatchObject({
+        OnFailure: { Destination: expect.anything() },
+      });
+      expect(fn.Properties.Timeout).toBe(consumer.timeoutSeconds);
+    }
   });
 
   it('puts the Cognito JWT authorizer on every non-public route', () => {

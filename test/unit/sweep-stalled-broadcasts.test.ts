@@ -15,7 +15,7 @@ async function stalledBroadcast() {
   );
   await deliveries.claim(key('dead'), { owner: 'dead-worker', expiresAt: Date.now() - 1 });
   await deliveries.claim(key('live'), { owner: 'live-worker', expiresAt: Date.now() + 60_000 });
-  await deliveries.transition(key('sent'), 'sent', { counts: { sent: 1 } });
+  await deliveries.transition(key('sent'), 'sent');
   const fanout = new FakeFanout();
   const leases = new FakeLeaseStore();
   const records = () => structuredClone([...deliveries.records.values()]);
@@ -25,7 +25,7 @@ async function stalledBroadcast() {
     fanout,
     leases,
     records,
-    deps: { broadcasts, deliveries, fanout, leases, smsBatchSize: 10 },
+    deps: { broadcasts, deliveries, fanout, leases, smsBatchSize: 10, providerTimeoutMs: 1_000 },
   };
 }
 
@@ -40,7 +40,7 @@ describe('sweepStalledBroadcasts', () => {
 
     const result = await sweepStalledBroadcasts(inAMoment(), deps, invocation('sweep-1'));
 
-    expect(result).toEqual({ swept: true, stalled: 1, replanned: 0, requeued: 2 });
+    expect(result).toEqual({ swept: true, stalled: 1, replanned: 0, requeued: 2, countsFinal: 0 });
     expect(fanout.published).toEqual([
       { target: 'sms', message: { broadcastId: 'b1', customerIds: ['queued', 'dead'] } },
     ]);
@@ -76,5 +76,28 @@ describe('sweepStalledBroadcasts', () => {
       target: 'sms',
       message: { broadcastId: 'b2', customerIds: ['written'] },
     });
+  });
+
+  it("marks a cancelled broadcast's counts final once its sends have stopped and the stream has counted every write", async () => {
+    const { broadcasts, deliveries, deps } = await stalledBroadcast();
+    const sweep = () => sweepStalledBroadcasts(inAMoment(), deps, invocation('sweep-1'));
+    await broadcasts.setStatus('b1', 'cancelled', { cancelledAt: new Date().toISOString() });
+    deliveries.stream.lagging = true;
+    // A send in flight at the cancel records its outcome; its change is not counted yet.
+    await deliveries.transition(key('live'), 'sent', { from: ['sending'], owner: 'live-worker', calls: 1 });
+
+    expect((await sweep()).countsFinal).toBe(0);
+    expect((await broadcasts.get('b1'))?.countsFinalAt).toBeUndefined();
+
+    // Every lease a send could have held at the cancel has run out, but the stream still lags.
+    await broadcasts.setStatus('b1', 'cancelled', { cancelledAt: aMinuteAgo() });
+    expect((await sweep()).countsFinal).toBe(0);
+
+    await deliveries.stream.flush();
+    expect((await sweep()).countsFinal).toBe(1);
+    const final = await broadcasts.get('b1');
+    expect(final?.countsFinalAt).toBeDefined();
+    expect(final?.counts.sms).toMatchObject({ recipients: 4, sent: 2, attempts: 1, notSent: 2 });
+    for await (const listed of broadcasts.listActive()) expect.unreachable(`${listed.id} is still listed`);
   });
 });

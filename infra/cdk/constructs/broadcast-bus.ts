@@ -1,15 +1,17 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Worker } from '#functions/manifest.ts';
+import type { StreamConsumer, Worker } from '#functions/manifest.ts';
 import { grantKeyVia } from './herald-tables.ts';
 
 export interface BroadcastBusProps {
   readonly workers: readonly Worker[];
+  /** Stream consumers: each gets a queue where its event source describes a batch that kept failing. */
+  readonly streamConsumers: readonly StreamConsumer[];
 }
 
 export interface WorkerQueue {
@@ -27,6 +29,7 @@ export class BroadcastBus extends Construct {
   readonly queueKey: kms.Key;
   readonly topic: sns.Topic;
   private readonly queues = new Map<string, WorkerQueue>();
+  private readonly failedBatches = new Map<string, sqs.Queue>();
 
   constructor(scope: Construct, id: string, props: BroadcastBusProps) {
     super(scope, id);
@@ -50,12 +53,12 @@ export class BroadcastBus extends Construct {
       enforceSSL: true,
     });
 
+    const encryption = {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.queueKey,
+      enforceSSL: true,
+    };
     for (const worker of props.workers) {
-      const encryption = {
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: this.queueKey,
-        enforceSSL: true,
-      };
       const deadLetterQueue = new sqs.Queue(this, `${worker.handler}-dlq`, {
         ...encryption,
         retentionPeriod: Duration.days(14),
@@ -74,6 +77,24 @@ export class BroadcastBus extends Construct {
       );
       this.queues.set(worker.handler, { queue, deadLetterQueue });
     }
+    for (const consumer of props.streamConsumers) {
+      const failed = new sqs.Queue(this, `${consumer.handler}-failed`, {
+        ...encryption,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(failed).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: "The stream event source's on-failure destination: a dead-letter queue itself.",
+      });
+      this.failedBatches.set(consumer.handler, failed);
+    }
+  }
+
+  /** Where the stream event source of `handler` describes a batch that kept failing (shard and sequence numbers). */
+  failedBatchesFor(handler: string): sqs.Queue {
+    const queue = this.failedBatches.get(handler);
+    if (!queue) throw new Error(`No failed-batch queue for stream consumer '${handler}'`);
+    return queue;
   }
 
   /** The queue (and its DLQ) feeding the worker `handler`. */

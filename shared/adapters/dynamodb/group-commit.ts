@@ -6,7 +6,7 @@ interface Waiting<T> {
 
 /**
  * Group commit: conditional writes submitted while a write is in flight wait for it to finish
- * and then go together, in one request, instead of one request each (ledger moves, rate-limit
+ * and then go together, in one request, instead of one request each (rate-limit
  * slots). An idle process writes at
  * once, so nothing waits longer than one write; a busy one (many concurrent workers and
  * webhooks) turns hundreds of small transactions a second into a few large ones.
