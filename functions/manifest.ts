@@ -3,6 +3,7 @@
  * per entry and the local stack dispatches to the same handler modules, so a route or a
  * worker added here exists in both places.
  */
+import type { TableKey } from '#infra/tables.ts';
 import type { Channel } from '#shared/domain/model.ts';
 
 export const ROLES = ['operator', 'comms_lead', 'viewer', 'admin'] as const;
@@ -166,4 +167,30 @@ export interface Schedule {
 
 export const SCHEDULES: readonly Schedule[] = [
   { handler: 'sweep-stalled-broadcasts', everyMinutes: 1, timeoutSeconds: 60 },
+];
+
+/** Lambdas fed by a table's change stream: an event source mapping in AWS, a poller locally. */
+export interface StreamConsumer {
+  handler: string;
+  /** The table whose stream (new and old images) feeds it. */
+  table: TableKey;
+  /** Records per invocation at most. */
+  batchSize: number;
+  /** Seconds records are gathered before an invocation whose batch is not full. */
+  batchingWindowSeconds: number;
+  timeoutSeconds: number;
+  /** Tries of a failing batch (split in halves each time) before its records go to the dead-letter queue. */
+  retryAttempts: number;
+}
+
+export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
+  // One counter write per broadcast per batch: at most a few a second, however fast the sends.
+  {
+    handler: 'count-deliveries',
+    table: 'deliveries',
+    batchSize: 1000,
+    batchingWindowSeconds: 1,
+    timeoutSeconds: 60,
+    retryAttempts: 20,
+  },
 ];

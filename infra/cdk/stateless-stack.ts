@@ -7,7 +7,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -92,6 +93,8 @@ export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   // The SMS rate paces the worker and dates the operator's estimate; the batch size shapes SMS messages.
   'send-sms': ['sms', 'statusCallbackUrl'],
   'get-broadcast': ['sms'],
+  // Folds the deliveries table's stream into the broadcasts' counters (the event source grants the stream).
+  'count-deliveries': { tables: { herald: 'readWrite' } },
   'list-incident-broadcasts': ['sms'],
   'plan-broadcast': ['sms'],
   'sweep-stalled-broadcasts': ['sms'],
@@ -256,6 +259,28 @@ export class HeraldStatelessStack extends Stack {
           { id: 'AwsSolutions-APIG4', reason },
           { id: 'AwsSolutions-COG4', reason },
         );
+    for (const consumer of STREAM_CONSUMERS) {
+      const fn = create(consumer.handler, Duration.seconds(consumer.timeoutSeconds));
+      fn.function.addEventSource(
+        new DynamoEventSource(props.tables.table(consumer.table), {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: consumer.batchSize,
+          maxBatchingWindow: Duration.seconds(consumer.batchingWindowSeconds),
+          // A tumbling window's events name their shard, which the exactly-once count is keyed on.
+          tumblingWindow: Duration.seconds(consumer.batchingWindowSeconds),
+          bisectBatchOnError: true,
+          retryAttempts: consumer.retryAttempts,
+          onFailure: new SqsDlq(props.bus.failedBatchesFor(consumer.handler)),
+        }),
+      );
+      // SqsDlq grants sending to the KMS-encrypted queue with CDK's wildcard key actions, on that one key.
+      const reason = 'Sending to the one KMS-encrypted failed-batch queue: its key only, as CDK grants it.';
+      Validations.of(fn.role).acknowledge(
+        { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
+        { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
+      );
+    }
+
       }
     }
 
