@@ -1,5 +1,7 @@
 /** Talks to the Herald API: JSON in and out, problem+json errors turned into `ApiError`. */
 import { z } from 'zod';
+import { allPages } from '#shared/http/all-pages.ts';
+import type { Page } from '#shared/ports/stores.ts';
 import { ApiError, CliError } from './errors.ts';
 import type { ApiSettings } from './settings.ts';
 
@@ -15,6 +17,8 @@ const Problem = z.object({
 export interface ApiClient {
   readonly apiUrl: string;
   get<T>(path: string): Promise<T>;
+  /** Every item of a list route, following `next` page by page. */
+  list<T>(path: string): Promise<T[]>;
   post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   put<T>(path: string, body: unknown): Promise<T>;
 }
@@ -65,6 +69,7 @@ export function createApiClient(settings: ApiSettings): ApiClient {
   return {
     apiUrl: settings.apiUrl,
     get: (path) => request('GET', path, undefined),
+    list: <T>(path: string) => allPages(path, (page) => request<Page<T>>('GET', page, undefined)),
     // A POST always carries a JSON body: the API's actions take `{}` when they need nothing.
     post: (path, body = {}, headers) => request('POST', path, body, headers),
     put: (path, body) => request('PUT', path, body),

@@ -29,6 +29,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'POST /incidents/{id}/resolve', handler: 'resolve-incident', roles: ['operator', 'admin'] },
   { routeKey: 'GET /broadcasts/{id}', handler: 'get-broadcast', roles: everyone },
   { routeKey: 'POST /broadcasts/{id}/cancel', handler: 'cancel-broadcast', roles: ['operator', 'admin'] },
+  // Records name recipients (phone numbers masked): the staff following a broadcast up, not viewers.
+  {
+    routeKey: 'GET /broadcasts/{id}/deliveries',
+    handler: 'list-deliveries',
+    roles: ['operator', 'comms_lead', 'admin'],
+  },
   // Twilio calls these; the X-Twilio-Signature check in the handler stands in for credentials.
   { routeKey: 'POST /webhooks/twilio/status', handler: 'twilio-status-webhook', roles: 'public' },
   { routeKey: 'POST /webhooks/twilio/inbound', handler: 'twilio-inbound-webhook', roles: 'public' },

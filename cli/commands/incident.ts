@@ -4,6 +4,7 @@ import { CliError } from '#cli/errors.ts';
 import { type BroadcastView, broadcastLines, type OutputOptions, print, table } from '#cli/output.ts';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
 import type { Incident } from '#shared/domain/model.ts';
+import type { IncidentSummary } from '#shared/ports/stores.ts';
 
 export interface IncidentCreateOptions extends OutputOptions {
   type: string;
@@ -93,7 +94,7 @@ export async function incidentCreate(client: ApiClient, options: IncidentCreateO
 
 /** `herald incident list`: newest first. */
 export async function incidentList(client: ApiClient, options: OutputOptions): Promise<void> {
-  const { items } = await client.get<{ items: Incident[] }>('/incidents');
+  const items = await client.list<IncidentSummary>('/incidents');
   print(options, items, () =>
     items.length === 0
       ? 'No incidents.'
@@ -115,7 +116,7 @@ export async function incidentList(client: ApiClient, options: OutputOptions): P
 export async function incidentShow(client: ApiClient, id: string, options: OutputOptions): Promise<void> {
   const path = `/incidents/${encodeURIComponent(id)}`;
   const incident = await client.get<Incident>(path);
-  const { items } = await client.get<{ items: BroadcastView[] }>(`${path}/broadcasts`);
+  const items = await client.list<BroadcastView>(`${path}/broadcasts`);
   print(options, { ...incident, broadcasts: items }, () => [
     ...incidentLines(incident),
     '',

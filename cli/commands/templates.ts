@@ -32,7 +32,7 @@ async function versionOf(client: ApiClient, id: string, version: number | undefi
 
 /** `herald templates list`. */
 export async function templatesList(client: ApiClient, options: OutputOptions): Promise<void> {
-  const { items } = await client.get<{ items: TemplateSummary[] }>('/templates');
+  const items = await client.list<TemplateSummary>('/templates');
   print(options, items, () =>
     table(
       ['id', 'latest', 'status', 'approved', 'updated', 'name'],

@@ -3,6 +3,8 @@
  * out, and every error as the API's problem+json (title, detail and field errors) to show.
  */
 import type { Role } from '#functions/manifest.ts';
+import { allPages } from '#shared/http/all-pages.ts';
+import type { Page } from '#shared/ports/stores.ts';
 
 const KEY_STORAGE = 'herald.apiKey';
 
@@ -66,12 +68,13 @@ async function problemOf(response: Response): Promise<ApiProblem> {
   );
 }
 
-/** Calls the API with the signed-in key (or `key`, when signing in). */
+/** Calls the API with the signed-in key (or `key`, when signing in), and any extra `headers`. */
 export async function api<T>(
   method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
   key = storedKey(),
+  headers: Record<string, string> = {},
 ): Promise<T> {
   let response: Response;
   try {
@@ -80,6 +83,7 @@ export async function api<T>(
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -88,6 +92,11 @@ export async function api<T>(
   }
   if (!response.ok) throw await problemOf(response);
   return (await response.json()) as T;
+}
+
+/** Every item of a list route, following `next` page by page. */
+export async function apiList<T>(path: string): Promise<{ items: T[] }> {
+  return { items: await allPages(path, (page) => api<Page<T>>('GET', page)) };
 }
 
 /** Encodes one path segment. */

@@ -1,19 +1,14 @@
 import { z } from 'zod';
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
+import { AUDIT_PAGE_SIZE } from '#shared/domain/limits.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
+import { pageQuery } from '#shared/http/page-query.ts';
 
 const audit = new DynamoAuditStore();
 
-const AuditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  from: z.iso.datetime({ offset: true }).optional(),
-  before: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z#[\w-]+$/, 'Pass the `next` value of the previous page.')
-    .optional(),
-});
+const AuditQuery = pageQuery(AUDIT_PAGE_SIZE).extend({ from: z.iso.datetime({ offset: true }).optional() });
 
-/** GET /audit?limit=&from=&before=: newest first; read-only, no route changes an entry. */
+/** GET /audit?limit=&from=&next=: newest first; read-only, no route changes an entry. */
 export const handler = apiHandler(async ({ query }) => ({
   status: 200,
   body: await audit.list(AuditQuery.parse(query)),

@@ -45,6 +45,8 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'create-broadcast': { tables: { herald: 'readWrite' }, publish: true },
   'get-broadcast': { tables: { herald: 'read' } },
   'cancel-broadcast': { tables: { herald: 'readWrite' } },
+  // The broadcast, its ledger records and the SMS recipients' numbers (shown masked).
+  'list-deliveries': { tables: { herald: 'read', deliveries: 'read', customers: 'read' } },
   'twilio-status-webhook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'twilio' },
   'twilio-inbound-webhook': { tables: { customers: 'readWrite', herald: 'readWrite' }, secret: 'twilio' },
   'sweep-stalled-broadcasts': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, publish: true },

@@ -19,11 +19,28 @@ import type {
   TimeWindow,
 } from '#shared/domain/model.ts';
 
+/** A page of a list route: `limit` items at most, after the `next` cursor of the page before. */
+export interface PageRequest {
+  limit: number;
+  next?: string;
+}
+
+/** `next` is set when more items may follow: pass it back as it is for the next page. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** An incident as a list shows it: without its scope, which may hold thousands of positions. */
+export type IncidentSummary = Omit<Incident, 'scope'>;
+
 export interface IncidentStore {
   create(incident: Incident): Promise<void>;
   get(id: string): Promise<Incident | undefined>;
-  /** Newest first. */
+  /** Newest first, whole (the status site renders their scopes). */
   list(limit: number): Promise<Incident[]>;
+  /** Newest first, a page at a time, as summaries. */
+  summaries(page: PageRequest): Promise<Page<IncidentSummary>>;
   /**
    * Marks an open incident resolved at `resolvedAt`; an incident resolved already keeps its
    * first resolvedAt (`resolvedNow` false). Undefined when there is no such incident.
@@ -68,8 +85,8 @@ export interface TemplateStore {
   createVersion(template: TemplateVersion): Promise<boolean>;
   /** Every version of a template, newest first; empty when there is no such template. */
   versions(id: string): Promise<TemplateVersion[]>;
-  /** One line per template, by id. */
-  list(): Promise<TemplateSummary[]>;
+  /** One line per template, by id, a page of templates at a time. */
+  list(page: PageRequest): Promise<Page<TemplateSummary>>;
   /** Moves a version on, only if it is still in status `from`; true when it moved. */
   transition(
     id: string,
@@ -106,15 +123,15 @@ export interface AuditQuery {
   limit: number;
   /** Oldest entry time to include (ISO 8601). */
   from?: string;
-  /** The `next` cursor of an earlier page: only entries older than it. */
-  before?: string;
+  /** The `next` cursor of an earlier page: only entries older than its last. */
+  next?: string;
 }
 
 /** Append-only: nothing here can change or delete an entry. */
 export interface AuditStore {
   append(entry: AuditEntry): Promise<void>;
   /** Newest first; `next` is set when there may be more. */
-  list(query: AuditQuery): Promise<{ items: AuditEntry[]; next?: string }>;
+  list(query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
 /** Stored counters; `queued` and `notSent` are derived from them. */
@@ -146,8 +163,8 @@ export interface BroadcastStore {
    */
   create(broadcast: Broadcast, idempotency?: IdempotencyClaim): Promise<CreateOutcome>;
   get(id: string): Promise<Broadcast | undefined>;
-  /** An incident's broadcasts, newest first, at most `limit` (a Query on the incident's partition). */
-  listByIncident(incidentId: string, limit: number): Promise<Broadcast[]>;
+  /** An incident's broadcasts, newest first, a page at a time (a Query on the incident's partition). */
+  listByIncident(incidentId: string, page: PageRequest): Promise<Page<Broadcast>>;
   /** Sets the status (and milestones); with `from`, only if the status is one of those. True when set. */
   setStatus(id: string, status: BroadcastStatus, change?: StatusChange): Promise<boolean>;
   /** Broadcasts still queued or sending. */
@@ -256,6 +273,11 @@ export interface Claim {
   uncertainSince?: string;
 }
 
+/** A page of a broadcast's delivery records, only those in `status` if given. */
+export interface DeliveryQuery extends PageRequest {
+  status?: DeliveryStatus;
+}
+
 export interface DeliveryStore {
   /** Several records of one broadcast and channel at once (BatchGetItem); missing ones are left out. */
   getMany(
@@ -263,6 +285,11 @@ export interface DeliveryStore {
     channel: Channel,
     recipientIds: string[],
   ): Promise<(Delivery & { payload?: Record<string, string> })[]>;
+  /**
+   * A broadcast's records by channel and recipient, a page at a time (a Query on its partition);
+   * with `status`, only those in it.
+   */
+  list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>>;
   /** A broadcast's records still queued or sending (one partition Query). */
   unsettled(broadcastId: string): AsyncIterable<Delivery & { payload?: Record<string, string> }>;
   /** How many records a broadcast has on a channel. */

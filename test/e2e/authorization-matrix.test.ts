@@ -40,7 +40,7 @@ describe('authorization matrix: every route × every role', () => {
     return response.status;
   }
 
-  it('covers the template, approval and audit routes', () => {
+  it('covers the template, approval, audit and delivery-record routes', () => {
     const keys = API_ROUTES.map((route) => route.routeKey);
     expect(keys).toEqual(
       expect.arrayContaining([
@@ -49,6 +49,7 @@ describe('authorization matrix: every route × every role', () => {
         'POST /templates/{id}/versions/{version}/approve',
         'POST /broadcasts/{id}/approve',
         'GET /audit',
+        'GET /broadcasts/{id}/deliveries',
       ]),
     );
   });

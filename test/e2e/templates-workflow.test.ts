@@ -336,7 +336,7 @@ describe('templates: four-eyes approval, free-text broadcasts and the audit log'
     expect(first.body.items).toEqual(all.slice(0, 3));
     const second = await admin<{ items: AuditEntry[] }>(
       'GET',
-      `/audit?limit=3&before=${encodeURIComponent(first.body.next ?? '')}`,
+      `/audit?limit=3&next=${encodeURIComponent(first.body.next ?? '')}`,
     );
     expect(second.body.items).toEqual(all.slice(3, 6));
     const future = await admin<{ items: AuditEntry[] }>(

@@ -2,6 +2,7 @@
  * In-memory fakes of the ports, faithful to the ledger's rules (the same conditions the
  * DynamoDB adapters write), for fast tests of the use cases.
  */
+import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
 import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
 import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
@@ -34,15 +35,19 @@ import type {
   CustomerDirectory,
   DeliveryChange,
   DeliveryKey,
+  DeliveryQuery,
   DeliveryStore,
   Fanout,
   FlightCatalog,
   IdempotencyClaim,
   InboundMessageLedger,
   IncidentStore,
+  IncidentSummary,
   Lease,
   LeaseStore,
   OptChangeRecorder,
+  Page,
+  PageRequest,
   PublicPostChannel,
   RateLimiter,
   StatusChange,
@@ -52,6 +57,17 @@ import type {
 } from '#shared/ports/stores.ts';
 
 type Stored = Delivery & { payload?: Record<string, string> };
+
+/** A page of `items` (already in list order) as the adapters page them; the cursor names the last item. */
+function pageOf<T>(items: T[], request: PageRequest, idOf: (item: T) => string): Page<T> {
+  const after = request.next && decodeCursor(request.next, { attributes: ['after'], partition: {} }).after;
+  const start = after === undefined ? 0 : items.findIndex((item) => idOf(item) === after) + 1;
+  const page = items.slice(start, start + request.limit);
+  const last = page.at(-1);
+  return last && start + request.limit < items.length
+    ? { items: page, next: encodeCursor({ after: idOf(last) }) }
+    : { items: page };
+}
 
 const recordKey = ({ broadcastId, channel, recipientId }: DeliveryKey) =>
   `${broadcastId}#${channel}#${recipientId}`;
@@ -102,8 +118,11 @@ export class FakeBroadcastStore implements BroadcastStore {
     return copy;
   }
 
-  async listByIncident(incidentId: string): Promise<Broadcast[]> {
-    return [...this.items.values()].filter((broadcast) => broadcast.incidentId === incidentId);
+  async listByIncident(incidentId: string, request: PageRequest): Promise<Page<Broadcast>> {
+    const newestFirst = [...this.items.values()]
+      .filter((broadcast) => broadcast.incidentId === incidentId)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return pageOf(newestFirst, request, (broadcast) => broadcast.id);
   }
 
   async setStatus(id: string, status: BroadcastStatus, change: StatusChange = {}): Promise<boolean> {
@@ -155,6 +174,16 @@ export class FakeDeliveryStore implements DeliveryStore {
       const found = this.record({ broadcastId, channel, recipientId });
       return found ? [structuredClone(found)] : [];
     });
+  }
+
+  async list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>> {
+    const records = [...this.records.values()]
+      .filter(
+        (record) => record.broadcastId === broadcastId && (!query.status || record.status === query.status),
+      )
+      .sort((a, b) => recordKey(a).localeCompare(recordKey(b)))
+      .map(({ payload: _payload, ...record }) => structuredClone(record));
+    return pageOf(records, query, recordKey);
   }
 
   async *unsettled(broadcastId: string): AsyncIterable<Stored> {
@@ -347,6 +376,11 @@ export class FakeIncidentStore implements IncidentStore {
       .map((incident) => structuredClone(incident));
   }
 
+  async summaries(request: PageRequest): Promise<Page<IncidentSummary>> {
+    const summaries = (await this.list(this.items.size)).map(({ scope: _scope, ...summary }) => summary);
+    return pageOf(summaries, request, (incident) => incident.id);
+  }
+
   async resolve(id: string, resolvedAt: string) {
     const incident = this.items.get(id);
     if (!incident) return undefined;
@@ -400,9 +434,9 @@ export class FakeTemplateStore implements TemplateStore {
       .map((template) => structuredClone(template));
   }
 
-  async list(): Promise<TemplateSummary[]> {
+  async list(request: PageRequest): Promise<Page<TemplateSummary>> {
     const ids = new Set([...this.items.values()].map((template) => template.id));
-    return Promise.all(
+    const summaries = await Promise.all(
       [...ids].sort().map(async (id): Promise<TemplateSummary> => {
         const versions = await this.versions(id);
         const [latest] = versions as [TemplateVersion, ...TemplateVersion[]];
@@ -420,6 +454,7 @@ export class FakeTemplateStore implements TemplateStore {
         };
       }),
     );
+    return pageOf(summaries, request, (summary) => summary.id);
   }
 
   async transition(
@@ -437,7 +472,7 @@ export class FakeTemplateStore implements TemplateStore {
   }
 }
 
-/** The audit log: append-only, listed newest first with the adapter's `<at>#<id>` cursor. */
+/** The audit log: append-only, listed newest first, a page at a time. */
 export class FakeAuditStore implements AuditStore {
   readonly entries: AuditEntry[] = [];
 
@@ -446,18 +481,11 @@ export class FakeAuditStore implements AuditStore {
     this.entries.push(structuredClone(entry));
   }
 
-  async list(query: AuditQuery): Promise<{ items: AuditEntry[]; next?: string }> {
-    const cursor = (entry: AuditEntry) => `${entry.at}#${entry.id}`;
-    const items = this.entries
-      .filter(
-        (entry) =>
-          (query.from === undefined || entry.at >= query.from) &&
-          (query.before === undefined || cursor(entry) < query.before),
-      )
-      .sort((a, b) => cursor(b).localeCompare(cursor(a)))
-      .slice(0, query.limit);
-    const last = items.at(-1);
-    return items.length === query.limit && last ? { items, next: cursor(last) } : { items };
+  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const newestFirst = this.entries
+      .filter((entry) => query.from === undefined || entry.at >= query.from)
+      .sort((a, b) => `${b.at}#${b.id}`.localeCompare(`${a.at}#${a.id}`));
+    return pageOf(newestFirst, query, (entry) => entry.id);
   }
 }
 

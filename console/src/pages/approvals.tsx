@@ -1,24 +1,20 @@
-import type { Incident } from '#shared/domain/model.ts';
-import type { TemplateSummary } from '#shared/ports/stores.ts';
-import { api, type Me, seg } from '../api.ts';
+import type { IncidentSummary, TemplateSummary } from '#shared/ports/stores.ts';
+import { apiList, type Me, seg } from '../api.ts';
 import { Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';
 import type { BroadcastView } from './broadcast.tsx';
 
 interface Pending {
-  incident: Incident;
+  incident: IncidentSummary;
   broadcast: BroadcastView;
 }
 
 /** Broadcasts waiting for approval, looked up in the open incidents (a handful at any time). */
 async function pendingBroadcasts(): Promise<Pending[]> {
-  const { items } = await api<{ items: Incident[] }>('GET', '/incidents');
+  const { items } = await apiList<IncidentSummary>('/incidents');
   const open = items.filter((incident) => incident.status === 'open');
   const lists = await Promise.all(
     open.map(async (incident) => {
-      const { items: broadcasts } = await api<{ items: BroadcastView[] }>(
-        'GET',
-        `/incidents/${seg(incident.id)}/broadcasts`,
-      );
+      const { items: broadcasts } = await apiList<BroadcastView>(`/incidents/${seg(incident.id)}/broadcasts`);
       return broadcasts
         .filter((broadcast) => broadcast.status === 'pending_approval')
         .map((broadcast) => ({ incident, broadcast }));
@@ -29,7 +25,7 @@ async function pendingBroadcasts(): Promise<Pending[]> {
 
 /** A comms lead's queue: template versions submitted for review and broadcasts waiting for approval. */
 export function ApprovalsPage({ me }: { me: Me }) {
-  const templates = useLoad(() => api<{ items: TemplateSummary[] }>('GET', '/templates'), []);
+  const templates = useLoad(() => apiList<TemplateSummary>('/templates'), []);
   const broadcasts = useLoad(pendingBroadcasts, []);
   const submitted = (templates.data?.items ?? []).filter((template) => template.status === 'submitted');
   return (

@@ -13,14 +13,14 @@ export function AuditPage() {
   const [pages, setPages] = useState<Page[]>([]);
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
-  const load = async (before?: string) => {
+  const load = async (after?: string) => {
     setLoading(true);
     try {
       const page = await api<Page>(
         'GET',
-        `/audit?limit=50${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+        `/audit?limit=50${after ? `&next=${encodeURIComponent(after)}` : ''}`,
       );
-      setPages((previous) => (before ? [...previous, page] : [page]));
+      setPages((previous) => (after ? [...previous, page] : [page]));
     } catch (problem) {
       setError(problem);
     } finally {

@@ -9,7 +9,7 @@ import {
 } from '#shared/domain/model.ts';
 import type { TemplateSummary } from '#shared/ports/stores.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
-import { api, type Me, seg } from '../api.ts';
+import { api, apiList, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import {
   Badge,
@@ -189,13 +189,17 @@ function PreviewView({ preview, channels }: { preview: Preview; channels: Channe
 
 /** Choose an approved template, preview, then send after an explicit confirmation. */
 function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcasts: boolean }) {
-  const templates = useLoad(() => api<{ items: TemplateSummary[] }>('GET', '/templates'), []);
+  const templates = useLoad(() => apiList<TemplateSummary>('/templates'), []);
   const approved = (templates.data?.items ?? []).filter((template) => template.approvedVersion !== undefined);
   const [templateId, setTemplateId] = useState('');
   const [kind, setKind] = useState<BroadcastKind>(hasBroadcasts ? 'update' : 'initial');
   const [channels, setChannels] = useState<Channel[]>([...CHANNELS]);
   const [variables, setVariables] = useState<Record<string, string>>({});
-  const [preview, setPreview] = useState<{ request: BroadcastRequest; result: Preview } | undefined>();
+  // The previewed request is what Send submits, under one Idempotency-Key: sending it again after
+  // an error (a timeout, a lost answer) cannot create a second broadcast; a new preview is a new key.
+  const [preview, setPreview] = useState<
+    { request: BroadcastRequest; result: Preview; idempotencyKey: string } | undefined
+  >();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
@@ -231,7 +235,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
     try {
       const body = request();
       const result = await api<Preview>('POST', `/incidents/${seg(incident.id)}/preview`, body);
-      setPreview({ request: body, result });
+      setPreview({ request: body, result, idempotencyKey: crypto.randomUUID() });
     } catch (problem) {
       setError(problem);
       setPreview(undefined);
@@ -248,6 +252,8 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
         'POST',
         `/incidents/${seg(incident.id)}/broadcasts`,
         preview.request,
+        undefined,
+        { 'idempotency-key': preview.idempotencyKey },
       );
       dialog.current?.close();
       go(`/broadcasts/${created.id}`);
@@ -383,10 +389,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
 /** One incident: its scope, its broadcasts, and for operators the composer and resolve. */
 export function IncidentPage({ id, me, can }: { id: string; me: Me; can: Abilities }) {
   const incident = useLoad(() => api<Incident>('GET', `/incidents/${seg(id)}`), [id]);
-  const broadcasts = useLoad(
-    () => api<{ items: BroadcastView[] }>('GET', `/incidents/${seg(id)}/broadcasts`),
-    [id],
-  );
+  const broadcasts = useLoad(() => apiList<BroadcastView>(`/incidents/${seg(id)}/broadcasts`), [id]);
   const [error, setError] = useState<unknown>();
   const resolve = async () => {
     if (!window.confirm('Resolve this incident? It takes no more broadcasts afterwards.')) return;

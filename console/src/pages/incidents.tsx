@@ -1,11 +1,11 @@
-import type { Incident } from '#shared/domain/model.ts';
-import { api } from '../api.ts';
+import type { IncidentSummary } from '#shared/ports/stores.ts';
+import { apiList } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { Badge, ColumnHeads, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
 
 /** Every incident, newest first; operators open new ones from here. */
 export function IncidentsPage({ can }: { can: Abilities }) {
-  const incidents = useLoad(() => api<{ items: Incident[] }>('GET', '/incidents'), []);
+  const incidents = useLoad(() => apiList<IncidentSummary>('/incidents'), []);
   return (
     <>
       <div class="title-row">

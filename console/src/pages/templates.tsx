@@ -1,11 +1,11 @@
 import type { TemplateSummary } from '#shared/ports/stores.ts';
-import { api } from '../api.ts';
+import { apiList } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { Badge, ColumnHeads, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
 
 /** Every template with the status of its latest version and the version broadcasts use. */
 export function TemplatesPage({ can }: { can: Abilities }) {
-  const templates = useLoad(() => api<{ items: TemplateSummary[] }>('GET', '/templates'), []);
+  const templates = useLoad(() => apiList<TemplateSummary>('/templates'), []);
   return (
     <>
       <div class="title-row">

@@ -1,7 +1,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
-import type { AuditEntry, AuditQuery, AuditStore } from '#shared/ports/stores.ts';
+import { InvalidCursorError } from '#shared/domain/errors.ts';
+import type { AuditEntry, AuditQuery, AuditStore, Page } from '#shared/ports/stores.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 
 /** One partition per UTC day keeps writes spread and lets a reader walk back day by day. */
 const auditPk = (day: string) => `AUDIT#${day}`;
@@ -12,6 +14,15 @@ const DEFAULT_LOOKBACK_DAYS = 31;
 /** However old `from` is, a listing reads at most this many day partitions. */
 const MAX_LOOKBACK_DAYS = 400;
 const DAY_MS = 86_400_000;
+
+/** The sort key a `next` cursor stopped at: the key of the last entry of the page before. */
+function cursorSk(next: string): string {
+  const { pk, sk } = decodeCursor(next, { attributes: ['pk', 'sk'], partition: {} });
+  // The day partitions vary, so the shape cannot name one: the key must at least be an entry's.
+  if (typeof sk !== 'string' || pk !== auditPk(sk.slice(0, 10)))
+    throw new InvalidCursorError('The `next` cursor belongs to another list.');
+  return sk;
+}
 
 function toEntry(item: Record<string, unknown>): AuditEntry {
   const { pk: _pk, sk: _sk, ...rest } = item;
@@ -35,8 +46,9 @@ export class DynamoAuditStore implements AuditStore {
   }
 
   /** Walks the day partitions newest first, from the cursor's (or today's) day back to `from`. */
-  async list(query: AuditQuery): Promise<{ items: AuditEntry[]; next?: string }> {
-    const newest = query.before ? query.before.slice(0, 10) : new Date().toISOString().slice(0, 10);
+  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
+    const before = query.next === undefined ? undefined : cursorSk(query.next);
+    const newest = before ? before.slice(0, 10) : new Date().toISOString().slice(0, 10);
     const lowerBound = query.from
       ? new Date(query.from).toISOString()
       : new Date(Date.parse(newest) - DEFAULT_LOOKBACK_DAYS * DAY_MS).toISOString();
@@ -52,9 +64,9 @@ export class DynamoAuditStore implements AuditStore {
       do {
         const conditions = ['pk = :pk', 'sk >= :from'];
         const values: Record<string, string> = { ':pk': pk, ':from': lowerBound };
-        if (query.before) {
+        if (before) {
           conditions[1] = 'sk BETWEEN :from AND :before';
-          values[':before'] = query.before;
+          values[':before'] = before;
         }
         const page = await dynamoDb.send(
           new QueryCommand({
@@ -68,13 +80,15 @@ export class DynamoAuditStore implements AuditStore {
         );
         for (const item of page.Items ?? []) {
           // BETWEEN includes the cursor itself, which the previous page already returned.
-          if (item.sk === query.before || items.length >= query.limit) continue;
+          if (item.sk === before || items.length >= query.limit) continue;
           items.push(toEntry(item));
           lastSk = String(item.sk);
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey && items.length < query.limit);
     }
-    return items.length === query.limit && lastSk ? { items, next: lastSk } : { items };
+    return items.length === query.limit && lastSk
+      ? { items, next: encodeCursor({ pk: auditPk(lastSk.slice(0, 10)), sk: lastSk }) }
+      : { items };
   }
 }

@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -15,10 +14,12 @@ import type {
   CountField,
   CreateOutcome,
   IdempotencyClaim,
+  Page,
+  PageRequest,
   StatusChange,
 } from '#shared/ports/stores.ts';
 import { applied } from './conditional.ts';
-import { queryPages } from './paginate.ts';
+import { queryPage, queryPages } from './paginate.ts';
 
 const broadcastPk = (id: string) => `BROADCAST#${id}`;
 /** Sparse index key of broadcasts still in progress: the sweeper's list. */
@@ -168,25 +169,29 @@ export class DynamoBroadcastStore implements BroadcastStore {
     }
   }
 
-  async listByIncident(incidentId: string, limit: number): Promise<Broadcast[]> {
-    const { Items: links = [] } = await dynamoDb.send(
-      new QueryCommand({
+  async listByIncident(incidentId: string, request: PageRequest): Promise<Page<Broadcast>> {
+    const pk = incidentPk(incidentId);
+    const links = await queryPage(
+      {
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :broadcast)',
-        ExpressionAttributeValues: { ':pk': incidentPk(incidentId), ':broadcast': 'BROADCAST#' },
+        ExpressionAttributeValues: { ':pk': pk, ':broadcast': 'BROADCAST#' },
         ScanIndexForward: false,
-        Limit: limit,
-      }),
+      },
+      { attributes: ['pk', 'sk'], partition: { pk } },
+      request,
     );
-    const ids = links.flatMap((link) => (typeof link.broadcastId === 'string' ? [link.broadcastId] : []));
-    if (ids.length === 0) return [];
+    const ids = links.items.flatMap((link) =>
+      typeof link.broadcastId === 'string' ? [link.broadcastId] : [],
+    );
+    if (ids.length === 0) return { items: [], next: links.next };
     const { Responses } = await dynamoDb.send(
       new BatchGetCommand({
         RequestItems: { [this.table]: { Keys: ids.map((id) => ({ pk: broadcastPk(id), sk: 'META' })) } },
       }),
     );
     const found = new Map((Responses?.[this.table] ?? []).map((found) => [found.id, toBroadcast(found)]));
-    return ids.flatMap((id) => found.get(id) ?? []);
+    return { items: ids.flatMap((id) => found.get(id) ?? []), next: links.next };
   }
 
   async get(id: string): Promise<Broadcast | undefined> {

@@ -17,13 +17,16 @@ import type {
   CountField,
   DeliveryChange,
   DeliveryKey,
+  DeliveryQuery,
   DeliveryStore,
   Lease,
+  Page,
   TransitionOptions,
 } from '#shared/ports/stores.ts';
 import { type CounterDeltas, counterUpdate } from './broadcast-store.ts';
 import { applied } from './conditional.ts';
 import { GroupCommit } from './group-commit.ts';
+import { queryPage } from './paginate.ts';
 
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
 
@@ -135,6 +138,28 @@ export class DynamoDeliveryStore implements DeliveryStore {
       total += page.Count ?? 0;
     }
     return total;
+  }
+
+  async list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>> {
+    const page = await queryPage(
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'broadcastId = :broadcast',
+        ...(query.status
+          ? {
+              FilterExpression: '#status = :status',
+              ExpressionAttributeValues: { ':broadcast': broadcastId, ':status': query.status },
+            }
+          : { ExpressionAttributeValues: { ':broadcast': broadcastId } }),
+        // Not the payload: what the SMS names (booking, flight) is no business of a listing.
+        ProjectionExpression:
+          'broadcastId, sk, channel, recipientId, #status, attempts, lastError, updatedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+      },
+      { attributes: ['broadcastId', 'sk'], partition: { broadcastId } },
+      query,
+    );
+    return { ...page, items: page.items.map(toDelivery) };
   }
 
   async *unsettled(broadcastId: string): AsyncIterable<StoredDelivery> {

@@ -3,9 +3,33 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Incident, Language } from '#shared/domain/model.ts';
-import type { IncidentStore, PublicPostChannel, TimelineEntry, TimelineStore } from '#shared/ports/stores.ts';
+import type {
+  IncidentStore,
+  IncidentSummary,
+  Page,
+  PageRequest,
+  PublicPostChannel,
+  TimelineEntry,
+  TimelineStore,
+} from '#shared/ports/stores.ts';
+import { queryPage } from './paginate.ts';
 
 const incidentPk = (id: string) => `INCIDENT#${id}`;
+
+/** What a list shows of an incident: everything but the scope (an area may hold 10,000 positions). */
+const SUMMARY_ATTRIBUTES = [
+  'id',
+  'type',
+  'title',
+  'severity',
+  'window',
+  'status',
+  'createdAt',
+  'createdBy',
+  'resolvedAt',
+] as const satisfies readonly (keyof IncidentSummary)[];
+/** Placeholders for all of them, as several (status, window…) are DynamoDB reserved words. */
+const SUMMARY_NAMES = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name) => [`#${name}`, name]));
 
 /** One small item per channel and language beside the incident: the first public post, the thread's root. */
 const threadSk = (channel: PublicPostChannel, language: Language) => `THREAD#${channel}#${language}`;
@@ -54,6 +78,24 @@ export class DynamoIncidentStore implements IncidentStore {
       }),
     );
     return Items.map((item) => withoutKeys<Incident>(item));
+  }
+
+  async summaries(request: PageRequest): Promise<Page<IncidentSummary>> {
+    const page = await queryPage(
+      {
+        TableName: this.table,
+        IndexName: 'byType',
+        KeyConditionExpression: 'gsi1pk = :type',
+        ExpressionAttributeValues: { ':type': 'INCIDENT' },
+        ExpressionAttributeNames: SUMMARY_NAMES,
+        // The keys too: the last item's key is the cursor.
+        ProjectionExpression: `${Object.keys(SUMMARY_NAMES).join(', ')}, pk, sk, gsi1pk, gsi1sk`,
+        ScanIndexForward: false,
+      },
+      { attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition: { gsi1pk: 'INCIDENT' } },
+      request,
+    );
+    return { ...page, items: page.items.map((item) => withoutKeys<IncidentSummary>(item)) };
   }
 
   async resolve(

@@ -1,9 +1,57 @@
-import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
+import { MAX_ITEMS_READ_PER_PAGE } from '#shared/domain/limits.ts';
+import type { Page, PageRequest } from '#shared/ports/stores.ts';
+import { type CursorKey, type CursorShape, decodeCursor, encodeCursor } from './cursor.ts';
 
-/** Every page of a Query, as items; the caller decides whether to stream or collect. */
-export async function* queryPages(input: QueryCommandInput): AsyncIterable<Record<string, unknown>[]> {
-  for await (const page of paginateQuery({ client: dynamoDb }, input)) {
+/** Every page of a Query (after `startKey`, if given), as items; the caller decides whether to stream or collect. */
+export async function* queryPages(
+  input: QueryCommandInput,
+  startKey?: Record<string, unknown>,
+): AsyncIterable<Record<string, unknown>[]> {
+  for await (const page of paginateQuery({ client: dynamoDb, startingToken: startKey }, input)) {
     yield page.Items ?? [];
   }
+}
+
+/**
+ * One page of a Query for a list route: at most `limit` items after `next`, with `next` set when
+ * more may follow. Without a filter it reads `limit` + 1 items, so `next` is absent on the last
+ * page; with one it reads at most MAX_ITEMS_READ_PER_PAGE, so a rare status costs a bounded
+ * request and may give a short page whose `next` goes on from where the reading stopped.
+ */
+export async function queryPage(
+  input: QueryCommandInput,
+  shape: CursorShape,
+  request: PageRequest,
+): Promise<Page<Record<string, unknown>>> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined = request.next
+    ? decodeCursor(request.next, shape)
+    : undefined;
+  let read = 0;
+  for (;;) {
+    const page = await dynamoDb.send(
+      new QueryCommand({
+        ...input,
+        ExclusiveStartKey: startKey,
+        Limit: input.FilterExpression ? MAX_ITEMS_READ_PER_PAGE - read : request.limit + 1 - items.length,
+      }),
+    );
+    read += page.ScannedCount ?? 0;
+    for (const item of page.Items ?? []) {
+      const last = items.at(-1);
+      // One item more than the page holds: the page ends at the one before it, and more follow.
+      if (items.length === request.limit && last) return { items, next: encodeCursor(keyOf(last, shape)) };
+      items.push(item);
+    }
+    startKey = page.LastEvaluatedKey;
+    if (!startKey) return { items };
+    if (read >= MAX_ITEMS_READ_PER_PAGE) return { items, next: encodeCursor(keyOf(startKey, shape)) };
+  }
+}
+
+/** The attributes of `item` a cursor of `shape` holds: its key, as DynamoDB would give it as LastEvaluatedKey. */
+export function keyOf(item: Record<string, unknown>, shape: CursorShape): CursorKey {
+  return Object.fromEntries(shape.attributes.map((name) => [name, item[name] as string | number]));
 }

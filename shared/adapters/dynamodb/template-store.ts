@@ -3,14 +3,17 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { TemplateVersion } from '#shared/domain/model.ts';
-import type { TemplateStore, TemplateSummary } from '#shared/ports/stores.ts';
-import { queryPages } from './paginate.ts';
+import type { Page, PageRequest, TemplateStore, TemplateSummary } from '#shared/ports/stores.ts';
+import { type CursorKey, decodeCursor, encodeCursor } from './cursor.ts';
+import { keyOf, queryPages } from './paginate.ts';
 
 const templatePk = (id: string) => `TEMPLATE#${id}`;
 /** Zero-padded so versions sort numerically as strings. */
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
 /** Every version is also on the byType index, so the template list is one Query, never a Scan. */
 const TEMPLATE_TYPE = 'TEMPLATE';
+/** A list cursor is a version's key on the byType index. */
+const LIST_CURSOR = { attributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'], partition: { gsi1pk: TEMPLATE_TYPE } };
 
 function toTemplate(item: Record<string, unknown>): TemplateVersion {
   const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
@@ -86,23 +89,42 @@ export class DynamoTemplateStore implements TemplateStore {
     return versions;
   }
 
-  async list(): Promise<TemplateSummary[]> {
+  /**
+   * Reads the versions of the byType index in id order until a template beyond the page shows up;
+   * the cursor is the key of the last version of the page's last template.
+   */
+  async list(request: PageRequest): Promise<Page<TemplateSummary>> {
     const byId = new Map<string, TemplateSummary>();
+    let lastKey: CursorKey | undefined;
+    const startKey = request.next ? decodeCursor(request.next, LIST_CURSOR) : undefined;
     // Ascending by "<id>#V#<version>": the last version seen of an id is its latest.
-    for await (const items of queryPages({
-      TableName: this.table,
-      IndexName: 'byType',
-      KeyConditionExpression: 'gsi1pk = :type',
-      ExpressionAttributeNames: { '#id': 'id', '#name': 'name', '#status': 'status', '#version': 'version' },
-      ExpressionAttributeValues: { ':type': TEMPLATE_TYPE },
-      ProjectionExpression: '#id, #name, #status, #version, createdAt, submittedAt, approvedAt, rejectedAt',
-    })) {
+    for await (const items of queryPages(
+      {
+        TableName: this.table,
+        IndexName: 'byType',
+        KeyConditionExpression: 'gsi1pk = :type',
+        ExpressionAttributeNames: {
+          '#id': 'id',
+          '#name': 'name',
+          '#status': 'status',
+          '#version': 'version',
+        },
+        ExpressionAttributeValues: { ':type': TEMPLATE_TYPE },
+        ProjectionExpression:
+          '#id, #name, #status, #version, createdAt, submittedAt, approvedAt, rejectedAt, pk, sk, gsi1pk, gsi1sk',
+        // Versions of a page's templates and one more template's first: rarely more than a Query.
+        Limit: request.limit * 4,
+      },
+      startKey,
+    )) {
       for (const item of items) {
         const version = item as Pick<
           TemplateVersion,
           'id' | 'name' | 'status' | 'version' | 'createdAt' | 'submittedAt' | 'approvedAt' | 'rejectedAt'
         >;
         const earlier = byId.get(version.id);
+        if (!earlier && byId.size === request.limit && lastKey)
+          return { items: [...byId.values()], next: encodeCursor(lastKey) };
         byId.set(version.id, {
           id: version.id,
           name: version.name,
@@ -114,9 +136,10 @@ export class DynamoTemplateStore implements TemplateStore {
             .sort()
             .at(-1) as string,
         });
+        lastKey = keyOf(item, LIST_CURSOR);
       }
     }
-    return [...byId.values()];
+    return { items: [...byId.values()] };
   }
 
   async transition(

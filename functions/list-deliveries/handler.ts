@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
+import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
+import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
+import { LIST_PAGE_SIZE } from '#shared/domain/limits.ts';
+import { DELIVERY_STATUSES } from '#shared/domain/model.ts';
+import { apiHandler } from '#shared/http/api-handler.ts';
+import { pageQuery } from '#shared/http/page-query.ts';
+import { listDeliveries } from '#shared/use-cases/list-deliveries.ts';
+
+const deps = {
+  broadcasts: new DynamoBroadcastStore(),
+  deliveries: new DynamoDeliveryStore(),
+  customers: new DynamoCustomerDirectory(),
+};
+
+const DeliveriesQuery = pageQuery(LIST_PAGE_SIZE).extend({ status: z.enum(DELIVERY_STATUSES).optional() });
+
+/** GET /broadcasts/{id}/deliveries?status=&limit=&next=: the broadcast's records, phone numbers masked. */
+export const handler = apiHandler(async ({ pathParameters, query }) => ({
+  status: 200,
+  body: await listDeliveries(pathParameters.id ?? '', DeliveriesQuery.parse(query), deps),
+}));

@@ -1,0 +1,70 @@
+import { NotFoundError } from '#shared/domain/errors.ts';
+import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
+import type { Channel, DeliveryStatus } from '#shared/domain/model.ts';
+import type {
+  BroadcastStore,
+  CustomerDirectory,
+  DeliveryQuery,
+  DeliveryStore,
+  Page,
+} from '#shared/ports/stores.ts';
+
+export interface ListDeliveriesDeps {
+  broadcasts: BroadcastStore;
+  deliveries: DeliveryStore;
+  customers: CustomerDirectory;
+}
+
+/** One delivery record as GET /broadcasts/{id}/deliveries shows it. */
+export interface DeliveryLine {
+  channel: Channel;
+  /** The SMS recipient's phone number, masked ("+35840•••••67"); a public post's language. */
+  recipient: string;
+  /** SMS only: the customer the record is for. */
+  customerId?: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError?: string;
+  updatedAt: string;
+}
+
+/** What an SMS recipient shows when the directory no longer holds the customer. */
+const UNKNOWN_NUMBER = 'unknown';
+
+/**
+ * A broadcast's delivery records, a page at a time, for the staff following it up.
+ * 1. checks the broadcast exists (404 otherwise, rather than an empty list for a typo);
+ * 2. reads a page of its ledger records, only those in `status` if given;
+ * 3. looks up the page's SMS recipients (one BatchGet) and shows each number masked, as it
+ *    masks any number a provider's error message quotes.
+ */
+export async function listDeliveries(
+  broadcastId: string,
+  query: DeliveryQuery,
+  deps: ListDeliveriesDeps,
+): Promise<Page<DeliveryLine>> {
+  if (!(await deps.broadcasts.get(broadcastId))) throw new NotFoundError('Broadcast', broadcastId);
+  const page = await deps.deliveries.list(broadcastId, query);
+  const smsRecipients = page.items
+    .filter((record) => record.channel === 'sms')
+    .map((record) => record.recipientId);
+  const phones = new Map(
+    (await deps.customers.getMany(smsRecipients)).map((customer) => [customer.customerId, customer.phone]),
+  );
+  return {
+    ...page,
+    items: page.items.map((record) => ({
+      channel: record.channel,
+      ...(record.channel === 'sms'
+        ? {
+            recipient: maskPhone(phones.get(record.recipientId) ?? UNKNOWN_NUMBER),
+            customerId: record.recipientId,
+          }
+        : { recipient: record.recipientId }),
+      status: record.status,
+      attempts: record.attempts,
+      ...(record.lastError === undefined ? {} : { lastError: maskPhonesIn(record.lastError) }),
+      updatedAt: record.updatedAt,
+    })),
+  };
+}
