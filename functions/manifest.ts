@@ -67,6 +67,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'GET /airports', handler: 'search-airports', roles: everyone },
 ];
 
+/**
+ * Request headers the console sends the API from another origin (CloudFront in AWS): API
+ * Gateway's CORS preflight and the local server allow these, and no others.
+ */
+export const API_CORS_HEADERS = ['authorization', 'content-type', 'idempotency-key'] as const;
+
 /** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */
 export type BusTarget = 'planner' | Channel;
 
@@ -157,6 +163,34 @@ export function smsWorkerConcurrency(smsPerSecond: number): number {
   const needed = Math.ceil(smsPerSecond / SMS_SENDS_PER_INVOCATION_PER_SECOND);
   return Math.min(SMS_MAX_CONCURRENCY, Math.max(SMS_MIN_CONCURRENCY, needed));
 }
+
+export interface WorkerConcurrency {
+  /** Reserved concurrency of the function. */
+  readonly reserved: number;
+  /** The SQS event source's maximum concurrency (at least 2, at most `reserved` unless it is 1). */
+  readonly maxConcurrency: number;
+}
+
+/**
+ * Concurrency limits of the workers that must not scale freely, for CDK and the local stack alike;
+ * the others take what the account's unreserved pool gives them.
+ * - send-sms: as many invocations as the configured rate needs (`smsConcurrency`, see
+ *   smsWorkerConcurrency), so a slow provider is not hammered and the rest of the account keeps
+ *   its concurrency;
+ * - publish-status: one at a time, so two rebuilds can never finish out of order and leave an
+ *   older site last. The event source's floor is 2, so one poll may be throttled at a time: its
+ *   message returns after the visibility timeout (a rebuild reads everything, so a late one is
+ *   harmless), and a status record it never published is re-queued by the sweeper.
+ */
+export function workerConcurrency(smsConcurrency: number): Record<string, WorkerConcurrency> {
+  return {
+    'send-sms': { reserved: smsConcurrency, maxConcurrency: smsConcurrency },
+    'publish-status': { reserved: 1, maxConcurrency: 2 },
+  };
+}
+
+/** The memory of every function, in MB: more memory is more CPU, which shortens SDK cold starts. */
+export const FUNCTION_MEMORY_MB = 1024;
 
 /** Where the handler module of a route or worker lives, relative to the repo root. */
 export function handlerEntry(handler: string): string {

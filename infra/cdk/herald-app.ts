@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Annotations, type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -6,6 +7,14 @@ import { REPO_ROOT } from './constructs/herald-function.ts';
 import { type HeraldConfig, loadHeraldConfig } from './herald-config.ts';
 import { HeraldStatefulStack } from './stateful-stack.ts';
 import { HeraldStatelessStack } from './stateless-stack.ts';
+
+/** The context of cdk.json: feature flags and the committed environments. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
 
 /** Context key: where the built console is (default `console/dist`), e.g. a CI artifact. */
 export const CONSOLE_DIST_CONTEXT_KEY = 'herald:consoleDist';

@@ -12,7 +12,16 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute, SCHEDULES, WORKERS } from '#functions/manifest.ts';
+import {
+  API_CORS_HEADERS,
+  API_ROUTES,
+  API_TIMEOUT_SECONDS,
+  type ApiRoute,
+  SCHEDULES,
+  STREAM_CONSUMERS,
+  WORKERS,
+  workerConcurrency,
+} from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { ConsoleDeployment } from './constructs/console-deployment.ts';
@@ -85,6 +94,8 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'post-to-x': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'x' },
   'post-to-facebook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'facebook' },
   'publish-status': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, statusSite: true },
+  // Folds the deliveries table's stream into the broadcasts' counters (the event source grants the stream).
+  'count-deliveries': { tables: { herald: 'readWrite' } },
 };
 
 /** Runtime settings from context, beyond a handler's resources; `shared/config.ts` reads them. */
@@ -95,8 +106,6 @@ export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   // The SMS rate paces the worker and dates the operator's estimate; the batch size shapes SMS messages.
   'send-sms': ['sms', 'statusCallbackUrl'],
   'get-broadcast': ['sms'],
-  // Folds the deliveries table's stream into the broadcasts' counters (the event source grants the stream).
-  'count-deliveries': { tables: { herald: 'readWrite' } },
   'list-incident-broadcasts': ['sms'],
   'plan-broadcast': ['sms'],
   'sweep-stalled-broadcasts': ['sms'],
@@ -108,31 +117,6 @@ export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
 
 /** The handler of the route Twilio posts delivery receipts to; TWILIO_STATUS_CALLBACK_URL points at it. */
 const TWILIO_STATUS_HANDLER = 'twilio-status-webhook';
-
-export interface WorkerConcurrency {
-  /** Reserved concurrency of the function. */
-  readonly reserved: number;
-  /** The SQS event source's maximum concurrency (at least 2, at most `reserved` unless it is 1). */
-  readonly maxConcurrency: number;
-}
-
-/**
- * Concurrency limits of the workers that must not scale freely.
- * - send-sms: as many invocations as the configured rate needs, so a slow provider is not
- *   hammered and the rest of the account keeps its concurrency;
- * - publish-status: one at a time, so two rebuilds can never finish out of order and leave an
- *   older site last. The event source's floor is 2, so one poll may be throttled at a time: its
- *   message returns after the visibility timeout (a rebuild reads everything, so a late one is
- *   harmless), and a status record it never published is re-queued by the sweeper.
- */
-export function workerConcurrency(
-  config: Pick<HeraldConfig, 'smsConcurrency'>,
-): Record<string, WorkerConcurrency> {
-  return {
-    'send-sms': { reserved: config.smsConcurrency, maxConcurrency: config.smsConcurrency },
-    'publish-status': { reserved: 1, maxConcurrency: 2 },
-  };
-}
 
 export interface HeraldStatelessStackProps extends StackProps {
   readonly tables: HeraldTables;
@@ -177,7 +161,7 @@ export class HeraldStatelessStack extends Stack {
     const { config } = props;
     const functions = new Map<string, HeraldFunction>();
     this.functions = functions;
-    const concurrency = workerConcurrency(config);
+    const concurrency = workerConcurrency(config.smsConcurrency);
 
     const create = (handler: string, timeout: Duration): HeraldFunction => {
       const access = ACCESS[handler];
@@ -208,7 +192,7 @@ export class HeraldStatelessStack extends Stack {
       corsPreflight: {
         allowOrigins: [props.statusSite.url],
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT],
-        allowHeaders: ['authorization', 'content-type'],
+        allowHeaders: [...API_CORS_HEADERS],
         maxAge: Duration.hours(1),
       },
     });
@@ -261,6 +245,21 @@ export class HeraldStatelessStack extends Stack {
           { id: 'AwsSolutions-APIG4', reason },
           { id: 'AwsSolutions-COG4', reason },
         );
+      }
+    }
+
+    for (const worker of WORKERS) {
+      const fn = create(worker.handler, Duration.seconds(worker.timeoutSeconds));
+      const maxConcurrency = concurrency[worker.handler]?.maxConcurrency;
+      fn.function.addEventSource(
+        new SqsEventSource(props.bus.queueFor(worker.handler).queue, {
+          batchSize: worker.batchSize,
+          reportBatchItemFailures: true,
+          ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+        }),
+      );
+    }
+
     for (const consumer of STREAM_CONSUMERS) {
       const fn = create(consumer.handler, Duration.seconds(consumer.timeoutSeconds));
       fn.function.addEventSource(
@@ -280,21 +279,6 @@ export class HeraldStatelessStack extends Stack {
       Validations.of(fn.role).acknowledge(
         { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
         { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
-      );
-    }
-
-      }
-    }
-
-    for (const worker of WORKERS) {
-      const fn = create(worker.handler, Duration.seconds(worker.timeoutSeconds));
-      const maxConcurrency = concurrency[worker.handler]?.maxConcurrency;
-      fn.function.addEventSource(
-        new SqsEventSource(props.bus.queueFor(worker.handler).queue, {
-          batchSize: worker.batchSize,
-          reportBatchItemFailures: true,
-          ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
-        }),
       );
     }
 

@@ -4,13 +4,13 @@
  * dead-letter queue, each polled by the same handler Lambda runs, with real SQSEvent shapes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { lambdaContext } from './lambda-context.ts';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 export type MessageAttributes = Record<string, { DataType: string; StringValue: string }>;
 /** SNS filter policy, the subset Herald uses: attribute → allowed string values. */
 export type FilterPolicy = Record<string, string[]>;
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+/** Invokes the queue's function with a batch (its runtime makes the Lambda context). */
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 interface QueuedMessage {
   messageId: string;
@@ -26,8 +26,6 @@ export interface QueueOptions {
   name: string;
   batchSize: number;
   visibilityTimeoutMs: number;
-  /** The handler's time limit (its Lambda timeout); shorter than the visibility timeout. */
-  timeoutMs: number;
   maxReceiveCount: number;
   /** Concurrent handler invocations, like a Lambda's reserved concurrency. */
   concurrency: number;
@@ -134,10 +132,7 @@ export class LocalQueue {
   private async invoke(batch: QueuedMessage[]): Promise<void> {
     let failed: Set<string>;
     try {
-      const response = await this.handler(
-        { Records: batch.map((message) => this.toRecord(message)) },
-        lambdaContext(this.options.name, this.options.timeoutMs),
-      );
+      const response = await this.handler({ Records: batch.map((message) => this.toRecord(message)) });
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       this.onError(error);

@@ -1,5 +1,6 @@
 /** The local stack's settings (contract.md, "Local stack"), read from the environment once. */
 import { z } from 'zod';
+import { LAMBDA_CODE, LAMBDA_RUNTIMES } from './runtime/local-lambda.ts';
 import { parseLatencyProfile } from './sandboxes/faults.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
@@ -15,6 +16,10 @@ const LocalSettings = z.object({
   /** Customers of the demo airline: 90 to read every row; thousands to watch a large broadcast. */
   HERALD_DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(100_000).default(90),
   HERALD_USERS_FILE: z.string().min(1).optional(),
+  /** How functions run: `faithful`, isolated instances as in Lambda, or `in-process`, in the stack's thread. */
+  HERALD_LAMBDA_RUNTIME: z.enum(LAMBDA_RUNTIMES).default('faithful'),
+  /** What functions run: the TypeScript `source`, or the `bundle`s cdk synth builds. */
+  HERALD_LAMBDA_CODE: z.enum(LAMBDA_CODE).default('source'),
   /** Read here only to size the SMS queue's concurrency as CDK sizes the SMS Lambda's; the worker reads it too. */
   HERALD_SMS_MPS: z.coerce.number().positive().default(1),
   /** Point at provider sandboxes that outlive this stack (tests that restart it); its own ones still start. */

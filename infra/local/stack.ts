@@ -1,25 +1,43 @@
 /**
  * The whole of Herald on one machine: DynamoDB Local, the provider sandboxes, the in-process
  * SNS/SQS bus with its AWS endpoint, the sweeper's timer and the HTTP front door, wired to the
- * same handlers Lambda runs. Handlers read their configuration from the environment at import,
- * so this module sets the environment first and imports them afterwards; one stack per process.
+ * same handlers Lambda runs, each function in instances of its own (runtime/local-lambda.ts).
+ * Handlers read their configuration from the environment at import, so this module sets the
+ * environment before the first invocation; one stack per process.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Context, ScheduledEvent } from 'aws-lambda';
-import { API_ROUTES, handlerEntry, SCHEDULES, smsWorkerConcurrency, WORKERS } from '#functions/manifest.ts';
+import type { ScheduledEvent, SQSBatchResponse } from 'aws-lambda';
+import {
+  API_ROUTES,
+  API_TIMEOUT_SECONDS,
+  FUNCTION_MEMORY_MB,
+  handlerEntry,
+  SCHEDULES,
+  STREAM_CONSUMERS,
+  smsWorkerConcurrency,
+  WORKERS,
+  workerConcurrency,
+} from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
-import { LocalQueue, LocalTopic, type SqsHandler } from './bus.ts';
+import { LocalQueue, LocalTopic } from './bus.ts';
+import { stackCapacity } from './capacity-endpoint.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type ApiHandler, startHttpServer } from './http-server.ts';
-import { lambdaContext } from './lambda-context.ts';
 import { LocalObjectStore } from './object-store.ts';
+import { lambdaBundles } from './runtime/lambda-bundles.ts';
+import {
+  createLocalLambda,
+  type LambdaDefinition,
+  type LocalLambda,
+  sourceModuleUrl,
+} from './runtime/local-lambda.ts';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from './sandboxes/credentials.ts';
 import { sandboxesOptions, startSandboxes } from './sandboxes/index.ts';
 import type { LocalSettings } from './settings.ts';
+import { startStreamSource } from './stream-source.ts';
 import { type LocalUser, loadUsers } from './users.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -27,11 +45,11 @@ const STATUS_BUCKET = 'herald-status-local';
 /** Locally the sweeper runs often and calls a broadcast stalled sooner than in AWS. */
 const LOCAL_SWEEP_INTERVAL_MS = 5_000;
 const LOCAL_SWEEP_STALL_SECONDS = '15';
-
-type ScheduledHandler = (
-  event: ScheduledEvent<{ stalledBefore?: string }>,
-  context: Context,
-) => Promise<unknown>;
+/**
+ * Instances of a function without reserved concurrency at once: in AWS the account's unreserved
+ * pool (1,000 by default), here a number one machine's threads can hold.
+ */
+const LOCAL_UNRESERVED_CONCURRENCY = 10;
 
 export interface LocalStack {
   apiUrl: string;
@@ -43,9 +61,17 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-async function importHandler<T>(name: string): Promise<T> {
-  const module = (await import(pathToFileURL(join(REPO_ROOT, handlerEntry(name))).href)) as { handler: T };
-  return module.handler;
+/** Each function's module URL, by handler name: the TypeScript sources, or the bundles cdk synth builds. */
+async function functionModules(
+  code: LocalSettings['HERALD_LAMBDA_CODE'],
+): Promise<(handler: string) => string> {
+  if (code === 'source') return (handler) => sourceModuleUrl(join(REPO_ROOT, handlerEntry(handler)));
+  const bundles = await lambdaBundles();
+  return (handler) => {
+    const bundle = bundles.get(handler);
+    if (!bundle) throw new Error(`cdk synth built no bundle for ${handler}`);
+    return bundle;
+  };
 }
 
 function scheduledEvent(detail: { stalledBefore?: string }): ScheduledEvent<{ stalledBefore?: string }> {
@@ -104,10 +130,32 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const http = await startHttpServer({ port: settings.HERALD_PORT, handlers: apiHandlers, users, site });
     cleanups.push(() => new Promise<void>((done) => http.server.close(() => done())));
 
+    const moduleOf = await functionModules(settings.HERALD_LAMBDA_CODE);
+    const reserved = workerConcurrency(smsWorkerConcurrency(settings.HERALD_SMS_MPS));
+    const lambdas: LocalLambda[] = [];
+    const lambda = (handler: string, timeoutSeconds: number): LocalLambda => {
+      const definition: LambdaDefinition = {
+        name: handler,
+        moduleUrl: moduleOf(handler),
+        timeoutMs: timeoutSeconds * 1000,
+        concurrency: reserved[handler]?.reserved ?? LOCAL_UNRESERVED_CONCURRENCY,
+        memoryMb: FUNCTION_MEMORY_MB,
+      };
+      const created = createLocalLambda(definition, settings.HERALD_LAMBDA_RUNTIME, (events) => {
+        for (const event of events) stackCapacity.add(event);
+      });
+      lambdas.push(created);
+      return created;
+    };
+    for (const route of API_ROUTES) {
+      const api = lambda(route.handler, API_TIMEOUT_SECONDS);
+      apiHandlers.set(route.handler, (event) => api.invoke(event) as ReturnType<ApiHandler>);
+    }
+
     const topic = new LocalTopic('herald-broadcast');
-    const workerHandlers = new Map<string, SqsHandler>();
     const queues = new Map<string, LocalQueue>();
     for (const worker of WORKERS) {
+      const workerLambda = lambda(worker.handler, worker.timeoutSeconds);
       const queue = new LocalQueue(
         {
           name: `herald-${worker.handler}`,
@@ -115,22 +163,19 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
           // The manifest's timeouts, as CDK deploys them: a failed message returns as late as in AWS;
           // the sweeper, which runs more often here, brings its records back sooner.
           visibilityTimeoutMs: worker.visibilityTimeoutSeconds * 1000,
-          timeoutMs: worker.timeoutSeconds * 1000,
           maxReceiveCount: worker.maxReceiveCount,
-          // As in AWS: the SMS worker scaled to its rate, every other worker two at a time.
-          concurrency: worker.handler === 'send-sms' ? smsWorkerConcurrency(settings.HERALD_SMS_MPS) : 2,
+          // The event source's maximum concurrency, as CDK sets it.
+          concurrency: reserved[worker.handler]?.maxConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY,
         },
-        (event, context) => {
-          const handler = workerHandlers.get(worker.handler);
-          if (!handler) throw new Error(`Worker ${worker.handler} is not loaded yet`);
-          return handler(event, context);
-        },
+        (event) => workerLambda.invoke(event) as Promise<SQSBatchResponse | undefined>,
         (error) => console.error(`[${worker.handler}]`, error),
       );
       topic.subscribe(queue, { target: [worker.target] });
       queues.set(worker.handler, queue);
       cleanups.push(() => queue.stop());
     }
+    // Closed before the queues stop, so their invocations in flight end at once instead of running on.
+    cleanups.push(async () => void (await Promise.all(lambdas.map((created) => created.close()))));
     const awsEndpoint = await startAwsEndpoint([topic], { [STATUS_BUCKET]: site });
     cleanups.push(() => new Promise<void>((done) => awsEndpoint.server.close(() => done())));
 
@@ -161,10 +206,18 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       HERALD_SWEEP_STALL_SECONDS: process.env.HERALD_SWEEP_STALL_SECONDS ?? LOCAL_SWEEP_STALL_SECONDS,
     });
 
-    for (const worker of WORKERS)
-      workerHandlers.set(worker.handler, await importHandler<SqsHandler>(worker.handler));
-    for (const route of API_ROUTES)
-      apiHandlers.set(route.handler, await importHandler<ApiHandler>(route.handler));
+    for (const consumer of STREAM_CONSUMERS) {
+      const consumerLambda = lambda(consumer.handler, consumer.timeoutSeconds);
+      const source = await startStreamSource({
+        endpoint: dynamoDb.endpoint,
+        tableName: TABLES.find((table) => table.key === consumer.table)?.name ?? consumer.table,
+        handler: (event) => consumerLambda.invoke(event),
+        batchSize: consumer.batchSize,
+        batchingWindowMs: consumer.batchingWindowSeconds * 1000,
+        onError: (error) => console.error(`[${consumer.handler}]`, error),
+      });
+      cleanups.push(source.stop);
+    }
 
     if (settings.HERALD_SEED === 'demo') {
       const { seedDemo } = await import('./seed/seed-demo.ts');
@@ -174,12 +227,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     await publishInitialStatusSite();
 
     for (const schedule of SCHEDULES) {
-      const handler = await importHandler<ScheduledHandler>(schedule.handler);
+      const scheduled = lambda(schedule.handler, schedule.timeoutSeconds);
       const run = (detail: { stalledBefore?: string }) =>
-        handler(
-          scheduledEvent(detail),
-          lambdaContext(schedule.handler, schedule.timeoutSeconds * 1000),
-        ).catch((error: unknown) => console.error(`[${schedule.handler}]`, error));
+        scheduled
+          .invoke(scheduledEvent(detail))
+          .catch((error: unknown) => console.error(`[${schedule.handler}]`, error));
       // Every queue of an earlier run died with its process: whatever it left unfinished is stalled now.
       await run({ stalledBefore: new Date().toISOString() });
       const timer = setInterval(

@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '#infra/tables.ts';
-import { consumedCapacity, recordConsumedCapacity } from './consumed-capacity.ts';
+import { capacityChannelSink, recordConsumedCapacity } from './consumed-capacity.ts';
 
 type SdkLogger = NonNullable<DynamoDBClientConfig['logger']>;
 const ignore = () => undefined;
@@ -37,7 +37,7 @@ function keyAttributesOf(tableName: string): readonly string[] | undefined {
 
 const dynamoDbClient = new DynamoDBClient({ logger });
 // Every request asks what it consumed: units per recipient and the hottest item, for the benchmark.
-recordConsumedCapacity(dynamoDbClient, consumedCapacity, keyAttributesOf);
+recordConsumedCapacity(dynamoDbClient, capacityChannelSink, keyAttributesOf);
 
 export const dynamoDb = DynamoDBDocumentClient.from(dynamoDbClient, {
   marshallOptions: { removeUndefinedValues: true },

@@ -1,15 +1,17 @@
 /**
  * Capacity accounting for the DynamoDB client: a middleware makes every request that can ask for
- * it ask for `ReturnConsumedCapacity: 'TOTAL'`, and adds what DynamoDB answers to an in-process
- * accumulator: read and write units, requests, and the writes of each item a request names (Put,
- * Update, Delete, each TransactWrite and BatchWrite item). The local stack serves the accumulator
- * to the benchmark; in Lambda it only costs the response's few extra bytes.
+ * it ask for `ReturnConsumedCapacity: 'TOTAL'`, and reports what DynamoDB answers to a sink: read
+ * and write units, requests, and the writes of each item a request names (Put, Update, Delete,
+ * each TransactWrite and BatchWrite item). The process's client reports to a diagnostics channel,
+ * which costs nothing while nobody listens (in Lambda); the local stack listens in every function
+ * instance and adds it all up in one accumulator for the benchmark.
  *
  * DynamoDB Local answers TransactWriteItems with 2 units per table whatever the number of items
  * (10 Puts: 2; DynamoDB charges 20). A transaction's write units are therefore taken as at least
  * 2 per item written (DynamoDB's price of a transactional write of up to 1 KB): exact for Herald's
  * small items, and never below what DynamoDB itself reports.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** What the accumulator has seen since it started or was last reset. */
@@ -84,8 +86,36 @@ class WriteCounts {
   }
 }
 
-/** Sums what the middleware reports; one per process, like the client. */
-export class CapacityAccumulator {
+/** Where the middleware reports: an accumulator, or the channel that carries its reports to one. */
+export interface CapacitySink {
+  countRequest(): void;
+  addUnits(units: Units, amount: number): void;
+  /** One write of one item; `partitionKey` when the table's key schema is known. */
+  addItemWrite(itemKey: string, partitionKey: string | undefined): void;
+}
+
+/** One report on the channel; an item write carries its time, as it may be added up later elsewhere. */
+export type CapacityEvent =
+  | { kind: 'request' }
+  | { kind: 'units'; units: Units; amount: number }
+  | { kind: 'item'; itemKey: string; partitionKey: string | undefined; at: number };
+
+/** The diagnostics channel the process's DynamoDB client reports its consumed capacity on. */
+export const capacityChannel = channel('herald:dynamodb-consumed-capacity');
+
+/** A sink publishing each report on `capacityChannel`, or doing nothing when nobody subscribes. */
+export const capacityChannelSink: CapacitySink = {
+  countRequest: () => publish({ kind: 'request' }),
+  addUnits: (units, amount) => publish({ kind: 'units', units, amount }),
+  addItemWrite: (itemKey, partitionKey) => publish({ kind: 'item', itemKey, partitionKey, at: Date.now() }),
+};
+
+function publish(event: CapacityEvent): void {
+  if (capacityChannel.hasSubscribers) capacityChannel.publish(event);
+}
+
+/** Sums what the middleware reports, directly or as events from the channel. */
+export class CapacityAccumulator implements CapacitySink {
   readonly #now: () => number;
   #readUnits = 0;
   #writeUnits = 0;
@@ -110,11 +140,11 @@ export class CapacityAccumulator {
     else this.#writeUnits += amount;
   }
 
-  /** One write of one item; `partitionKey` when the table's key schema is known. */
-  addItemWrite(itemKey: string, partitionKey: string | undefined): void {
+  /** One write of one item; `partitionKey` when the table's key schema is known; `at` when it was written. */
+  addItemWrite(itemKey: string, partitionKey: string | undefined, at = this.#now()): void {
     this.#items.add(itemKey);
     if (partitionKey !== undefined) this.#partitions.add(partitionKey);
-    const second = Math.floor(this.#now() / 1000);
+    const second = Math.floor(at / 1000);
     if (second !== this.#second) {
       this.#second = second;
       this.#writesThisSecond.clear();
@@ -122,6 +152,13 @@ export class CapacityAccumulator {
     const writes = (this.#writesThisSecond.get(itemKey) ?? 0) + 1;
     this.#writesThisSecond.set(itemKey, writes);
     if (writes > this.#peak) this.#peak = writes;
+  }
+
+  /** Adds one report from the channel. */
+  add(event: CapacityEvent): void {
+    if (event.kind === 'request') this.countRequest();
+    else if (event.kind === 'units') this.addUnits(event.units, event.amount);
+    else this.addItemWrite(event.itemKey, event.partitionKey, event.at);
   }
 
   report(): CapacityReport {
@@ -147,9 +184,6 @@ export class CapacityAccumulator {
     this.#peak = 0;
   }
 }
-
-/** The process's accumulator, fed by the DynamoDB client of `aws.ts`. */
-export const consumedCapacity = new CapacityAccumulator();
 
 type Attributes = Record<string, unknown>;
 interface ConsumedCapacityEntry {
@@ -298,7 +332,7 @@ function transactionFloor(command: string, input: Attributes): Map<string, numbe
 }
 
 function addConsumedCapacity(
-  accumulator: CapacityAccumulator,
+  sink: CapacitySink,
   units: Units,
   consumed: unknown,
   writeFloor: Map<string, number>,
@@ -312,14 +346,14 @@ function addConsumedCapacity(
     const floor = (TableName !== undefined && floorLeft.get(TableName)) || 0;
     if (TableName !== undefined) floorLeft.delete(TableName);
     if (ReadCapacityUnits !== undefined || WriteCapacityUnits !== undefined) {
-      accumulator.addUnits('read', ReadCapacityUnits ?? 0);
-      accumulator.addUnits('write', Math.max(WriteCapacityUnits ?? 0, floor));
+      sink.addUnits('read', ReadCapacityUnits ?? 0);
+      sink.addUnits('write', Math.max(WriteCapacityUnits ?? 0, floor));
     } else if (CapacityUnits !== undefined) {
-      accumulator.addUnits(units, units === 'write' ? Math.max(CapacityUnits, floor) : CapacityUnits);
+      sink.addUnits(units, units === 'write' ? Math.max(CapacityUnits, floor) : CapacityUnits);
     }
   }
   // A table written in the transaction that the answer left out.
-  for (const floor of floorLeft.values()) accumulator.addUnits('write', floor);
+  for (const floor of floorLeft.values()) sink.addUnits('write', floor);
 }
 
 /**
@@ -333,12 +367,12 @@ function addConsumedCapacity(
  */
 export function recordConsumedCapacity(
   client: DynamoDBClient,
-  accumulator: CapacityAccumulator,
+  sink: CapacitySink,
   keyAttributesOf: KeyAttributesOf,
 ): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      accumulator.countRequest();
+      sink.countRequest();
       const kind = COMMANDS[context.commandName ?? ''];
       if (!kind) return next(args);
       const given = args.input as Attributes;
@@ -348,14 +382,14 @@ export function recordConsumedCapacity(
       const output: Attributes = isObject(result.output) ? result.output : {};
       const command = context.commandName ?? '';
       addConsumedCapacity(
-        accumulator,
+        sink,
         unitsOf(kind, input),
         output.ConsumedCapacity,
         transactionFloor(command, input),
       );
       for (const item of writtenItems(command, input, output, keyAttributesOf)) {
         const keys = itemKeys(item, keyAttributesOf);
-        if (keys) accumulator.addItemWrite(keys.item, keys.partition);
+        if (keys) sink.addItemWrite(keys.item, keys.partition);
       }
       return result;
     },

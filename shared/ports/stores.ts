@@ -1,12 +1,12 @@
 /** Persistence and messaging ports. The DynamoDB, SNS and S3 adapters implement them. */
 
 import type { BusTarget } from '#functions/manifest.ts';
+import type { CounterDeltas } from '#shared/domain/channel-counts.ts';
 import type {
   Booking,
   Broadcast,
   BroadcastStatus,
   Channel,
-  ChannelCounts,
   Customer,
   Delivery,
   DeliveryStatus,
@@ -134,10 +134,29 @@ export interface AuditStore {
   list(query: AuditQuery): Promise<Page<AuditEntry>>;
 }
 
-/** Stored counters; `queued` and `notSent` are derived from them. */
-export type CountField = Exclude<keyof ChannelCounts, 'queued' | 'notSent'>;
+export type { CountField } from '#shared/domain/channel-counts.ts';
+
+/**
+ * Counts folded from a run of the ledger's change stream for one broadcast: on which stream shard,
+ * between which of its sequence numbers (zero-padded, so they compare as strings).
+ */
+export interface StreamedCounts {
+  shard: string;
+  first: string;
+  last: string;
+  deltas: CounterDeltas;
+}
+
+/**
+ * What adding streamed counts did: `added`; `overlap` when the shard's counts already reach
+ * `first` (a retried batch), changing nothing; `unknown-broadcast` when there is no such broadcast.
+ */
+export type StreamedCountsOutcome = 'added' | 'overlap' | 'unknown-broadcast';
 export type BroadcastMilestones = Partial<
-  Pick<Broadcast, 'startedAt' | 'plannedAt' | 'completedAt' | 'cancelledAt' | 'lastActivityAt'>
+  Pick<
+    Broadcast,
+    'startedAt' | 'plannedAt' | 'completedAt' | 'cancelledAt' | 'lastActivityAt' | 'countsFinalAt'
+  >
 >;
 export type StatusChange = BroadcastMilestones & { from?: BroadcastStatus[] };
 
@@ -167,12 +186,23 @@ export interface BroadcastStore {
   listByIncident(incidentId: string, page: PageRequest): Promise<Page<Broadcast>>;
   /** Sets the status (and milestones); with `from`, only if the status is one of those. True when set. */
   setStatus(id: string, status: BroadcastStatus, change?: StatusChange): Promise<boolean>;
-  /** Broadcasts still queued or sending. */
+  /**
+   * Broadcasts still queued or sending, and cancelled ones whose counts are not final yet
+   * (without `countsFinalAt`).
+   */
   listActive(): AsyncIterable<Broadcast>;
-  /** Sets the recipient total of a channel, counted from the ledger. */
+  /**
+   * Sets the recipient total of a channel, counted from the ledger once planning ended: from then
+   * on it is the channel's `recipients`, whatever the stream has counted so far.
+   */
   setRecipients(id: string, channel: Channel, recipients: number): Promise<void>;
-  /** Adds to counters that move without a ledger record (a duplicate found after the fact). */
-  addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void>;
+  /**
+   * Adds counts folded from the ledger's change stream, unless the shard's counts already reach
+   * `first` (exactly once, however often a stream batch is retried).
+   */
+  addStreamedCounts(id: string, counts: StreamedCounts): Promise<StreamedCountsOutcome>;
+  /** The last sequence number of `shard` counted for the broadcast (strongly consistent). */
+  streamedThrough(id: string, shard: string): Promise<string | undefined>;
 }
 
 export interface FlightCatalog {
@@ -251,13 +281,10 @@ export interface TransitionOptions {
   uncertain?: boolean;
   providerId?: string;
   lastError?: string;
-  counts?: Partial<Record<CountField, number>>;
-}
-
-/** One record's move, as `transition` takes it, for moving many at once. */
-export interface DeliveryChange extends TransitionOptions {
-  key: DeliveryKey;
-  to: DeliveryStatus;
+  /** Provider calls this attempt made, added to the record's `calls`. */
+  calls?: number;
+  /** Messages the provider holds beyond the one recorded, added to the record's `duplicatesSuspected`. */
+  duplicatesSuspected?: number;
 }
 
 /** A claim on a record (or on a named job) for one holder until a time. */
@@ -294,9 +321,12 @@ export interface DeliveryStore {
   unsettled(broadcastId: string): AsyncIterable<Delivery & { payload?: Record<string, string> }>;
   /** How many records a broadcast has on a channel. */
   count(broadcastId: string, channel: Channel): Promise<number>;
+  /** A broadcast's stored counts summed from its records (a read of its whole partition). */
+  tally(broadcastId: string): Promise<CounterDeltas>;
   /**
-   * Writes each record unless one exists for the same broadcast, channel and recipient, and
-   * counts those written as the broadcast's recipients in the same transaction; returns them.
+   * Writes each record unless one exists for the same broadcast, channel and recipient (one
+   * conditional put each, nothing else); returns those written. The broadcast's counters follow
+   * from the ledger's change stream.
    */
   createMany(
     deliveries: (Delivery & { payload?: Record<string, string> })[],
@@ -307,9 +337,8 @@ export interface DeliveryStore {
     recipientId: string,
   ): Promise<(Delivery & { payload?: Record<string, string> }) | undefined>;
   /**
-   * Moves a record to a new status; with `from`, only if it is currently in one of those
-   * statuses (false otherwise); with `counts`, the broadcast's counters change in the same
-   * transaction.
+   * Moves a record to a new status (one conditional write); with `from`, only if it is currently
+   * in one of those statuses (false otherwise).
    */
   transition(key: DeliveryKey, to: DeliveryStatus, options?: TransitionOptions): Promise<boolean>;
   /**
@@ -318,11 +347,8 @@ export interface DeliveryStore {
    * (settled, or another holder's lease is live).
    */
   claim(key: DeliveryKey, lease: Lease): Promise<Claim | undefined>;
-  /**
-   * Many moves at once, as `transition` makes one, grouped into transactions with their summed
-   * counter changes; returns the moves applied (those whose `from` held).
-   */
-  transitionMany(changes: DeliveryChange[]): Promise<DeliveryChange[]>;
+  /** Adds a duplicate found after the record was settled (a send that outlived its lease). */
+  noteDuplicate(key: DeliveryKey): Promise<void>;
 }
 
 /** Puts work on the broadcast topic; the `target` attribute routes it to one worker's queue. */

@@ -6,8 +6,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '#infra/cdk/constructs/herald-function.ts';
-import { buildHerald, CONSOLE_DIST_CONTEXT_KEY } from '#infra/cdk/herald-app.ts';
-import { cdkJsonContext, TEST_ENVIRONMENT } from './synth-herald.ts';
+import { buildHerald, CONSOLE_DIST_CONTEXT_KEY, cdkJsonContext } from '#infra/cdk/herald-app.ts';
+import { TEST_ENVIRONMENT } from './synth-herald.ts';
 
 let work: string;
 let stateful: Template;
@@ -122,7 +122,9 @@ describe('the operations console in AWS', () => {
 
   it('lets the console origin call the API across origins', () => {
     stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: Match.objectLike({ AllowHeaders: ['authorization', 'content-type'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      }),
     });
   });
 });

@@ -8,10 +8,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smsWorkerConcurrency } from '#functions/manifest.ts';
 import { REPO_ROOT } from '#infra/cdk/constructs/herald-function.ts';
-import { buildHerald } from '#infra/cdk/herald-app.ts';
+import { buildHerald, cdkJsonContext } from '#infra/cdk/herald-app.ts';
 import { HeraldContextError } from '#infra/cdk/herald-config.ts';
 import {
-  cdkJsonContext,
   environmentOf,
   heraldApp,
   lambdaOf,

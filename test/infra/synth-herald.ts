@@ -1,18 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { REPO_ROOT } from '#infra/cdk/constructs/herald-function.ts';
-import { buildHerald, type HeraldStacks } from '#infra/cdk/herald-app.ts';
-
-/** The context of cdk.json: feature flags and the committed environments. */
-export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  };
-  return cdkJson.context;
-}
+import { buildHerald, cdkJsonContext, type HeraldStacks } from '#infra/cdk/herald-app.ts';
 
 /** A complete environment block, as an operator would write it for a test deployment. */
 export const TEST_ENVIRONMENT = {

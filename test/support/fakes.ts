@@ -3,8 +3,13 @@
  * DynamoDB adapters write), for fast tests of the use cases.
  */
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
-import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
-import { BroadcastClosedError } from '#shared/domain/errors.ts';
+import {
+  addDeltas,
+  type CounterDeltas,
+  deriveCounts,
+  emptyCounts,
+  recordCounts,
+} from '#shared/domain/channel-counts.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type {
   Broadcast,
@@ -33,7 +38,6 @@ import type {
   CountField,
   CreateOutcome,
   CustomerDirectory,
-  DeliveryChange,
   DeliveryKey,
   DeliveryQuery,
   DeliveryStore,
@@ -51,10 +55,13 @@ import type {
   PublicPostChannel,
   RateLimiter,
   StatusChange,
+  StreamedCounts,
+  StreamedCountsOutcome,
   TemplateStore,
   TemplateSummary,
   TransitionOptions,
 } from '#shared/ports/stores.ts';
+import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
 
 type Stored = Delivery & { payload?: Record<string, string> };
 
@@ -72,9 +79,15 @@ function pageOf<T>(items: T[], request: PageRequest, idOf: (item: T) => string):
 const recordKey = ({ broadcastId, channel, recipientId }: DeliveryKey) =>
   `${broadcastId}#${channel}#${recipientId}`;
 
-/** Broadcasts with counters that move with the ledger, `queued` and `notSent` derived as stored ones are. */
+/**
+ * Broadcasts whose counters only the ledger's change stream moves (exactly once per shard and
+ * sequence number, as the adapter's condition holds), `queued` and `notSent` derived as stored
+ * ones are, and a channel's recipient total, once set, standing for its recipients.
+ */
 export class FakeBroadcastStore implements BroadcastStore {
   readonly items = new Map<string, Broadcast>();
+  private readonly recipientTotals = new Map<string, number>();
+  private readonly streamed = new Map<string, string>();
 
   add(broadcast: Partial<Broadcast> & Pick<Broadcast, 'id'>): Broadcast {
     const full: Broadcast = {
@@ -114,7 +127,10 @@ export class FakeBroadcastStore implements BroadcastStore {
     const broadcast = this.items.get(id);
     if (!broadcast) return undefined;
     const copy = structuredClone(broadcast);
-    for (const counts of Object.values(copy.counts)) deriveCounts(counts, copy.status);
+    for (const [channel, counts] of Object.entries(copy.counts)) {
+      counts.recipients = this.recipientTotals.get(`${id}#${channel}`) ?? counts.recipients;
+      deriveCounts(counts, copy.status);
+    }
     return copy;
   }
 
@@ -134,21 +150,36 @@ export class FakeBroadcastStore implements BroadcastStore {
   }
 
   async *listActive(): AsyncIterable<Broadcast> {
-    for (const { id, status } of this.items.values()) {
-      const broadcast = status === 'queued' || status === 'sending' ? await this.get(id) : undefined;
+    for (const { id, status, countsFinalAt } of this.items.values()) {
+      const listed =
+        status === 'queued' || status === 'sending' || (status === 'cancelled' && !countsFinalAt);
+      const broadcast = listed ? await this.get(id) : undefined;
       if (broadcast) yield broadcast;
     }
   }
 
   async setRecipients(id: string, channel: Channel, recipients: number): Promise<void> {
-    this.countsOf(id, channel).recipients = recipients;
+    if (!this.items.has(id)) throw new Error(`No broadcast ${id}`);
+    this.recipientTotals.set(`${id}#${channel}`, recipients);
   }
 
-  async addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void> {
-    const counts = this.countsOf(id, channel);
-    for (const [field, delta] of Object.entries(deltas) as [CountField, number][]) counts[field] += delta;
+  async addStreamedCounts(id: string, counts: StreamedCounts): Promise<StreamedCountsOutcome> {
     const broadcast = this.items.get(id);
-    if (broadcast) broadcast.lastActivityAt = new Date().toISOString();
+    if (!broadcast) return 'unknown-broadcast';
+    const through = this.streamed.get(`${id}#${counts.shard}`);
+    if (through !== undefined && through >= counts.first) return 'overlap';
+    for (const [channel, fields] of Object.entries(counts.deltas) as [Channel, CounterDeltas[Channel]][]) {
+      const stored = this.countsOf(id, channel);
+      for (const [field, delta] of Object.entries(fields ?? {}) as [CountField, number][])
+        stored[field] += delta;
+    }
+    this.streamed.set(`${id}#${counts.shard}`, counts.last);
+    broadcast.lastActivityAt = new Date().toISOString();
+    return 'added';
+  }
+
+  async streamedThrough(id: string, shard: string): Promise<string | undefined> {
+    return this.streamed.get(`${id}#${shard}`);
   }
 
   private countsOf(id: string, channel: Channel): ChannelCounts {
@@ -159,11 +190,50 @@ export class FakeBroadcastStore implements BroadcastStore {
   }
 }
 
-/** The delivery ledger in a Map, with the DynamoDB adapter's conditions. */
-export class FakeDeliveryStore implements DeliveryStore {
-  readonly records = new Map<string, Stored>();
+/**
+ * The ledger's change stream: every write of a fake record, with its images before and after,
+ * counted by the stream consumer's use case on one shard, at once or, while `lagging`, when
+ * `flush` delivers what waits (as a batch, which may be delivered again: `redeliver`).
+ */
+export class FakeLedgerStream {
+  lagging = false;
+  private waiting: LedgerChange[] = [];
+  private delivered: LedgerChange[] = [];
+  private sequence = 0;
 
   constructor(private readonly broadcasts: FakeBroadcastStore) {}
+
+  async write(before: Stored | undefined, after: Stored | undefined): Promise<void> {
+    this.waiting.push({
+      sequence: paddedSequence(String(++this.sequence)),
+      ...(before ? { before: structuredClone(before) } : {}),
+      ...(after ? { after: structuredClone(after) } : {}),
+    });
+    if (!this.lagging) await this.flush();
+  }
+
+  /** Counts every change waiting, as one batch. */
+  async flush(): Promise<void> {
+    this.delivered = this.waiting;
+    this.waiting = [];
+    if (this.delivered.length > 0)
+      await countDeliveries('fake-shard', this.delivered, { broadcasts: this.broadcasts });
+  }
+
+  /** Delivers the last batch again, as Lambda retries one whose invocation failed. */
+  async redeliver(): Promise<void> {
+    await countDeliveries('fake-shard', this.delivered, { broadcasts: this.broadcasts });
+  }
+}
+
+/** The delivery ledger in a Map, with the DynamoDB adapter's conditions, feeding its change stream. */
+export class FakeDeliveryStore implements DeliveryStore {
+  readonly records = new Map<string, Stored>();
+  readonly stream: FakeLedgerStream;
+
+  constructor(broadcasts: FakeBroadcastStore) {
+    this.stream = new FakeLedgerStream(broadcasts);
+  }
 
   record(key: DeliveryKey): Stored | undefined {
     return this.records.get(recordKey(key));
@@ -199,18 +269,18 @@ export class FakeDeliveryStore implements DeliveryStore {
     ).length;
   }
 
+  async tally(broadcastId: string): Promise<CounterDeltas> {
+    const sums: CounterDeltas = {};
+    for (const record of this.records.values())
+      if (record.broadcastId === broadcastId) addDeltas(sums, record.channel, recordCounts(record));
+    return sums;
+  }
+
   async createMany(deliveries: Stored[]): Promise<Stored[]> {
     const created = deliveries.filter((delivery) => !this.records.has(recordKey(delivery)));
     for (const delivery of created) {
-      const broadcast = this.broadcasts.items.get(delivery.broadcastId);
-      if (!broadcast || broadcast.status === 'cancelled')
-        throw new BroadcastClosedError(
-          'The broadcast of these delivery records does not exist or is cancelled',
-        );
-    }
-    for (const delivery of created) {
       this.records.set(recordKey(delivery), structuredClone(delivery));
-      await this.broadcasts.addCounts(delivery.broadcastId, delivery.channel, { recipients: 1 });
+      await this.stream.write(undefined, delivery);
     }
     return created;
   }
@@ -226,6 +296,7 @@ export class FakeDeliveryStore implements DeliveryStore {
     if (!record || !isClaimable(record, now.getTime())) return undefined;
     const uncertainSince =
       record.uncertainSince ?? (record.status === 'sending' ? record.updatedAt : undefined);
+    const before = structuredClone(record);
     Object.assign(record, {
       status: 'sending',
       leaseOwner: lease.owner,
@@ -234,6 +305,7 @@ export class FakeDeliveryStore implements DeliveryStore {
       uncertainSince: record.uncertainSince ?? now.toISOString(),
       attempts: record.attempts + 1,
     });
+    await this.stream.write(before, record);
     return uncertainSince === undefined ? {} : { uncertainSince };
   }
 
@@ -242,28 +314,31 @@ export class FakeDeliveryStore implements DeliveryStore {
     to: Delivery['status'],
     options: TransitionOptions = {},
   ): Promise<boolean> {
-    return (await this.transitionMany([{ ...options, key, to }])).length === 1;
+    const record = this.record(key);
+    if (!record) return false;
+    if (options.from && !options.from.includes(record.status)) return false;
+    if (options.owner !== undefined && record.leaseOwner !== options.owner) return false;
+    const before = structuredClone(record);
+    record.status = to;
+    record.updatedAt = new Date().toISOString();
+    if (options.providerId !== undefined) record.providerId = options.providerId;
+    if (options.lastError !== undefined) record.lastError = options.lastError;
+    if (options.calls) record.calls = (record.calls ?? 0) + options.calls;
+    if (options.duplicatesSuspected)
+      record.duplicatesSuspected = (record.duplicatesSuspected ?? 0) + options.duplicatesSuspected;
+    delete record.leaseOwner;
+    delete record.leaseExpiresAt;
+    if (!options.uncertain) delete record.uncertainSince;
+    await this.stream.write(before, record);
+    return true;
   }
 
-  async transitionMany(changes: DeliveryChange[]): Promise<DeliveryChange[]> {
-    const applied: DeliveryChange[] = [];
-    for (const change of changes) {
-      const record = this.record(change.key);
-      if (!record) continue;
-      if (change.from && !change.from.includes(record.status)) continue;
-      if (change.owner !== undefined && record.leaseOwner !== change.owner) continue;
-      record.status = change.to;
-      record.updatedAt = new Date().toISOString();
-      if (change.providerId !== undefined) record.providerId = change.providerId;
-      if (change.lastError !== undefined) record.lastError = change.lastError;
-      delete record.leaseOwner;
-      delete record.leaseExpiresAt;
-      if (!change.uncertain) delete record.uncertainSince;
-      if (change.counts)
-        await this.broadcasts.addCounts(change.key.broadcastId, change.key.channel, change.counts);
-      applied.push(change);
-    }
-    return applied;
+  async noteDuplicate(key: DeliveryKey): Promise<void> {
+    const record = this.record(key);
+    if (!record) throw new Error(`No record ${recordKey(key)}`);
+    const before = structuredClone(record);
+    record.duplicatesSuspected = (record.duplicatesSuspected ?? 0) + 1;
+    await this.stream.write(before, record);
   }
 }
 

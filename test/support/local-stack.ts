@@ -18,6 +18,8 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
       HERALD_SANDBOX_X_PORT: '0',
       HERALD_SANDBOX_FACEBOOK_PORT: '0',
       HERALD_SEED: 'demo',
+      // Most tests check behaviour, not isolation: they skip the instances' cold starts.
+      HERALD_LAMBDA_RUNTIME: 'in-process',
       ...overrides,
     }),
   );

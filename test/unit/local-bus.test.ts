@@ -9,7 +9,6 @@ function queue(handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefine
       name: 'q',
       batchSize: 10,
       visibilityTimeoutMs: 50,
-      timeoutMs: 25,
       maxReceiveCount: 3,
       concurrency: 1,
       ...overrides,

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { handlerEntry } from '#functions/manifest.ts';
+import { FUNCTION_MEMORY_MB, handlerEntry } from '#functions/manifest.ts';
 
 /** The repository root: handler entries, the lock file and tsconfig.json are resolved from it. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -23,7 +23,7 @@ export interface HeraldFunctionProps {
   readonly description?: string;
   /** @default 10 seconds, well inside the HTTP API's 30 s integration limit */
   readonly timeout?: Duration;
-  /** @default 1024 MB: more memory is more CPU, which shortens SDK cold starts */
+  /** @default FUNCTION_MEMORY_MB */
   readonly memorySize?: number;
   readonly environment?: Readonly<Record<string, string>>;
   /** @default three months */
@@ -68,7 +68,7 @@ export class HeraldFunction extends Construct implements iam.IGrantable {
       description: props.description ?? `Herald ${props.handler}`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       ...(props.reservedConcurrentExecutions === undefined
         ? {}

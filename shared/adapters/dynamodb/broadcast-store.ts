@@ -17,6 +17,8 @@ import type {
   Page,
   PageRequest,
   StatusChange,
+  StreamedCounts,
+  StreamedCountsOutcome,
 } from '#shared/ports/stores.ts';
 import { applied } from './conditional.ts';
 import { queryPage, queryPages } from './paginate.ts';
@@ -32,70 +34,44 @@ const epochSeconds = (time: Date) => Math.floor(time.getTime() / 1000);
 const incidentPk = (id: string) => `INCIDENT#${id}`;
 
 const COUNT_ATTRIBUTE = /^counts_([a-z]+)_([A-Za-z]+)$/;
+/** A channel's recipient total, counted from the ledger when planning ended (see setRecipients). */
+const RECIPIENT_TOTAL = 'recipientTotal_';
+/** The last sequence number of a stream shard counted (see addStreamedCounts). */
+const STREAMED = 'streamed_';
 
-/** Folds the flat counter attributes back into `counts.<channel>.<field>`. */
+/**
+ * Folds the flat counter attributes back into `counts.<channel>.<field>`; a channel's recipient
+ * total, once planning set it, stands for its recipients.
+ */
 function toBroadcast(item: Record<string, unknown>): Broadcast {
   const { pk: _pk, sk: _sk, gsi1pk: _active, gsi1sk: _since, ...rest } = item;
-  const broadcast = { ...rest, counts: {} } as unknown as Broadcast;
+  const broadcast = { counts: {} } as unknown as Broadcast;
+  const totals = new Map<string, number>();
+  for (const [attribute, value] of Object.entries(rest)) {
+    if (attribute.startsWith(STREAMED)) continue;
+    if (attribute.startsWith(RECIPIENT_TOTAL))
+      totals.set(attribute.slice(RECIPIENT_TOTAL.length), Number(value));
+    else if (!COUNT_ATTRIBUTE.test(attribute))
+      (broadcast as unknown as Record<string, unknown>)[attribute] = value;
+  }
   for (const channel of broadcast.channels) broadcast.counts[channel] = emptyCounts();
   for (const [attribute, value] of Object.entries(rest)) {
     const match = COUNT_ATTRIBUTE.exec(attribute);
-    if (!match) continue;
-    delete (broadcast as unknown as Record<string, unknown>)[attribute];
-    const counts = broadcast.counts[match[1] as Channel];
+    const counts = match && broadcast.counts[match[1] as Channel];
     if (counts && match[2] && match[2] in counts) counts[match[2] as CountField] = Number(value);
   }
-  for (const counts of Object.values(broadcast.counts)) deriveCounts(counts, broadcast.status);
+  for (const [channel, counts] of Object.entries(broadcast.counts)) {
+    counts.recipients = totals.get(channel) ?? counts.recipients;
+    deriveCounts(counts, broadcast.status);
+  }
   return broadcast;
 }
 
-/** Changes to a broadcast's counters, per channel and field. */
-export type CounterDeltas = Partial<Record<Channel, Partial<Record<CountField, number>>>>;
-
 /**
- * The one update that adds `deltas` to a broadcast's counters, or undefined when all are zero.
- * Counters live as flat attributes ("counts_sms_sent") so ADD works without first creating
- * nested maps. Exported so delivery moves can apply it in the same transaction; with
- * `unlessCancelled` its condition also fails once the broadcast is cancelled, so new records
- * (the planner's) cannot be added to a cancelled broadcast.
+ * Broadcasts in the herald table. Their per-channel counters are flat attributes
+ * ("counts_sms_sent", so ADD works without first creating nested maps) that only the ledger's
+ * change stream moves, once per stream batch (see addStreamedCounts).
  */
-export function counterUpdate(
-  table: string,
-  broadcastId: string,
-  deltas: CounterDeltas,
-  { unlessCancelled = false } = {},
-) {
-  const entries = Object.entries(deltas).flatMap(([channel, fields]) =>
-    Object.entries(fields ?? {}).flatMap(([field, delta]) =>
-      delta ? [{ attribute: `counts_${channel}_${field}`, delta }] : [],
-    ),
-  );
-  if (entries.length === 0) return undefined;
-  const names: Record<string, string> = {};
-  const values: Record<string, number> = {};
-  const adds = entries.map(({ attribute, delta }, index) => {
-    names[`#c${index}`] = attribute;
-    values[`:d${index}`] = delta;
-    return `#c${index} :d${index}`;
-  });
-  return {
-    TableName: table,
-    Key: { pk: broadcastPk(broadcastId), sk: 'META' },
-    // lastActivityAt tells the sweeper a broadcast is still moving.
-    UpdateExpression: `SET lastActivityAt = :now ADD ${adds.join(', ')}`,
-    ConditionExpression: unlessCancelled
-      ? 'attribute_exists(pk) AND #status <> :cancelled'
-      : 'attribute_exists(pk)',
-    ExpressionAttributeNames: unlessCancelled ? { ...names, '#status': 'status' } : names,
-    ExpressionAttributeValues: {
-      ...values,
-      ':now': new Date().toISOString(),
-      ...(unlessCancelled ? { ':cancelled': 'cancelled' } : {}),
-    },
-  };
-}
-
-/** Broadcasts in the herald table; their per-channel counters move with the ledger (see counterUpdate). */
 export class DynamoBroadcastStore implements BroadcastStore {
   private readonly table = tablesConfig().herald;
 
@@ -216,7 +192,8 @@ export class DynamoBroadcastStore implements BroadcastStore {
       values[`:${field}`] = value;
       sets.push(`#${field} = :${field}`);
     }
-    const active = isActive(status);
+    // A cancelled broadcast stays listed for the sweeper until its counts are final.
+    const active = isActive(status) || (status === 'cancelled' && !milestones.countsFinalAt);
     if (active) {
       values[':active'] = ACTIVE;
       values[':now'] = new Date().toISOString();
@@ -250,15 +227,70 @@ export class DynamoBroadcastStore implements BroadcastStore {
         Key: { pk: broadcastPk(id), sk: 'META' },
         UpdateExpression: 'SET #recipients = :recipients',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#recipients': `counts_${channel}_recipients` },
+        ExpressionAttributeNames: { '#recipients': `${RECIPIENT_TOTAL}${channel}` },
         ExpressionAttributeValues: { ':recipients': recipients },
       }),
     );
   }
 
-  async addCounts(id: string, channel: Channel, deltas: Partial<Record<CountField, number>>): Promise<void> {
-    const update = counterUpdate(this.table, id, { [channel]: deltas });
-    if (update) await dynamoDb.send(new UpdateCommand(update));
+  async addStreamedCounts(id: string, counts: StreamedCounts): Promise<StreamedCountsOutcome> {
+    const names: Record<string, string> = { '#through': `${STREAMED}${counts.shard}` };
+    const values: Record<string, unknown> = {
+      ':first': counts.first,
+      ':last': counts.last,
+      ':now': new Date().toISOString(),
+    };
+    const adds = Object.entries(counts.deltas).flatMap(([channel, fields]) =>
+      Object.entries(fields ?? {}).flatMap(([field, delta]) => {
+        if (!delta) return [];
+        const index = Object.keys(values).length;
+        names[`#c${index}`] = `counts_${channel}_${field}`;
+        values[`:d${index}`] = delta;
+        return [`#c${index} :d${index}`];
+      }),
+    );
+    const added = await applied(() =>
+      dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: broadcastPk(id), sk: 'META' },
+          // lastActivityAt tells the sweeper a broadcast is still moving.
+          UpdateExpression: `SET #through = :last, lastActivityAt = :now${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(#through) OR #through < :first)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    if (added) return 'added';
+    return (await this.exists(id)) ? 'overlap' : 'unknown-broadcast';
+  }
+
+  async streamedThrough(id: string, shard: string): Promise<string | undefined> {
+    const { Item } = await dynamoDb.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: broadcastPk(id), sk: 'META' },
+        ProjectionExpression: '#through',
+        ExpressionAttributeNames: { '#through': `${STREAMED}${shard}` },
+        ConsistentRead: true,
+      }),
+    );
+    const through = Item?.[`${STREAMED}${shard}`];
+    return typeof through === 'string' ? through : undefined;
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    const { Item } = await dynamoDb.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: broadcastPk(id), sk: 'META' },
+        ProjectionExpression: 'pk',
+        ConsistentRead: true,
+      }),
+    );
+    return Item !== undefined;
   }
 
   async *listActive(): AsyncIterable<Broadcast> {

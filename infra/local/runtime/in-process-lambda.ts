@@ -1,0 +1,32 @@
+import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../lambda-context.ts';
+import { type LambdaDefinition, LambdaTimeoutError, type LocalLambda } from './local-lambda.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * A function run in the stack's own thread: the module is imported once, at the first invocation,
+ * and shared by all of them. A timeout fails the invocation but cannot stop its work, which runs on.
+ */
+export class InProcessLambda implements LocalLambda {
+  private handler: Promise<Handler> | undefined;
+
+  constructor(private readonly definition: LambdaDefinition) {}
+
+  async invoke(event: unknown): Promise<unknown> {
+    const { name, moduleUrl, timeoutMs } = this.definition;
+    this.handler ??= import(moduleUrl).then((module: { handler: Handler }) => module.handler);
+    const handler = await this.handler;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LambdaTimeoutError(name, timeoutMs)), timeoutMs);
+    });
+    try {
+      return await Promise.race([handler(event, lambdaContext(name, timeoutMs)), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {}
+}

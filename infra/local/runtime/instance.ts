@@ -1,0 +1,59 @@
+/**
+ * One function instance: the entry of a worker thread, as a Lambda execution environment is
+ * for one function. It imports the function's module (its cold start), says it is ready, then
+ * runs the invocations the stack sends it, one at a time, and answers each with the handler's
+ * result or error. What its DynamoDB client reports on the consumed-capacity channel goes to
+ * the stack, which adds up every instance's.
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
+import { type CapacityEvent, capacityChannel } from '#shared/clients/consumed-capacity.ts';
+import { lambdaContext } from '../lambda-context.ts';
+import {
+  type InstanceData,
+  type InstanceMessage,
+  type InvokeMessage,
+  toThrownError,
+} from './instance-protocol.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const CAPACITY_FLUSH_MS = 250;
+
+if (!parentPort) throw new Error('instance.ts runs as a worker thread of the local stack');
+const stack = parentPort;
+const { functionName, moduleUrl } = workerData as InstanceData;
+const post = (message: InstanceMessage) => stack.postMessage(message);
+
+let capacity: CapacityEvent[] = [];
+const flushCapacity = () => {
+  if (capacity.length === 0) return;
+  post({ type: 'capacity', events: capacity });
+  capacity = [];
+};
+subscribe(capacityChannel.name, (event) => capacity.push(event as CapacityEvent));
+setInterval(flushCapacity, CAPACITY_FLUSH_MS).unref();
+
+let handler: Handler;
+try {
+  ({ handler } = (await import(moduleUrl)) as { handler: Handler });
+  post({ type: 'ready' });
+} catch (error) {
+  // The stack stops this instance on reading it; exiting here could lose the message.
+  post({ type: 'init-error', error: toThrownError(error) });
+}
+
+stack.on('message', async ({ event, deadline }: InvokeMessage) => {
+  let answer: InstanceMessage;
+  try {
+    answer = {
+      type: 'result',
+      result: await handler(event, lambdaContext(functionName, deadline - Date.now())),
+    };
+  } catch (error) {
+    answer = { type: 'error', error: toThrownError(error) };
+  }
+  flushCapacity();
+  post(answer);
+});

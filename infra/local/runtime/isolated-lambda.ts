@@ -1,0 +1,163 @@
+import { Worker } from 'node:worker_threads';
+import type { CapacityEvent } from '#shared/clients/consumed-capacity.ts';
+import {
+  fromThrownError,
+  type InstanceData,
+  type InstanceMessage,
+  type InvokeMessage,
+} from './instance-protocol.ts';
+import { type LambdaDefinition, LambdaTimeoutError, type LocalLambda } from './local-lambda.ts';
+
+/** An instance left idle this long is stopped, as Lambda reclaims idle execution environments. */
+const IDLE_LIFETIME_MS = 10 * 60_000;
+/** Instance entries in TypeScript need a loader; the handler's module may be a source too. */
+const TYPESCRIPT_LOADER = ['--import', 'tsx'];
+
+/** Receives what an instance's DynamoDB client reported on the consumed-capacity channel. */
+export type CapacityListener = (events: CapacityEvent[]) => void;
+
+/** A worker thread running one function's module, one invocation at a time. */
+class Instance {
+  private readonly worker: Worker;
+  /** Settles once the module is imported; rejects if it could not be. */
+  readonly ready: Promise<void>;
+  private answer: ((message: InstanceMessage) => void) | undefined;
+  private ended: ((error: Error) => void) | undefined;
+  private stopped = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(definition: LambdaDefinition, onCapacity: CapacityListener, onExit: () => void) {
+    const isSource = definition.moduleUrl.endsWith('.ts');
+    this.worker = new Worker(new URL('./instance.ts', import.meta.url), {
+      workerData: { functionName: definition.name, moduleUrl: definition.moduleUrl } satisfies InstanceData,
+      execArgv: [...(isSource ? TYPESCRIPT_LOADER : []), '--enable-source-maps'],
+      resourceLimits: { maxOldGenerationSizeMb: definition.memoryMb },
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.answer = (message) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'init-error') reject(fromThrownError(message.error));
+      };
+      this.ended = reject;
+    });
+    this.worker.on('message', (message: InstanceMessage) => {
+      if (message.type === 'capacity') onCapacity(message.events);
+      else this.answer?.(message);
+    });
+    this.worker.on('error', (error) => this.ended?.(error));
+    this.worker.on('exit', (code) => {
+      this.stopped = true;
+      clearTimeout(this.idleTimer);
+      this.ended?.(new Error(`${definition.name}: the instance exited (code ${code})`));
+      onExit();
+    });
+  }
+
+  get alive(): boolean {
+    return !this.stopped;
+  }
+
+  /** Runs one invocation; past `timeoutMs` the instance is stopped and the invocation fails. */
+  invoke(event: unknown, name: string, timeoutMs: number): Promise<unknown> {
+    clearTimeout(this.idleTimer);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        settle();
+        reject(new LambdaTimeoutError(name, timeoutMs));
+        void this.stop();
+      }, timeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        this.answer = undefined;
+        this.ended = undefined;
+      };
+      this.answer = (message) => {
+        settle();
+        if (message.type === 'result') resolve(message.result);
+        else if (message.type === 'error') reject(fromThrownError(message.error));
+      };
+      this.ended = (error) => {
+        settle();
+        reject(error);
+      };
+      this.worker.postMessage({ event, deadline: Date.now() + timeoutMs } satisfies InvokeMessage);
+    });
+  }
+
+  /** Keeps the instance warm for a while, then stops it. */
+  idle(): void {
+    this.idleTimer = setTimeout(() => void this.stop(), IDLE_LIFETIME_MS);
+    this.idleTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * A function whose invocations run in instances of their own (worker threads), as in Lambda:
+ * module state is per instance, an instance runs one invocation at a time, at most `concurrency`
+ * run at once (later invocations wait), a new one starts cold (imports the module), the warm one
+ * used last is reused first, and one that times out is stopped, not left running.
+ * Not modelled: Lambda freezes an instance between invocations; here its timers keep running.
+ */
+export class IsolatedLambda implements LocalLambda {
+  private readonly instances = new Set<Instance>();
+  private readonly idle: Instance[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly definition: LambdaDefinition,
+    private readonly onCapacity: CapacityListener,
+  ) {}
+
+  async invoke(event: unknown): Promise<unknown> {
+    const instance = await this.acquire();
+    try {
+      return await instance.invoke(event, this.definition.name, this.definition.timeoutMs);
+    } finally {
+      this.release(instance);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.instances].map((instance) => instance.stop()));
+  }
+
+  private async acquire(): Promise<Instance> {
+    for (;;) {
+      if (this.closed) throw new Error(`${this.definition.name}: the local stack is closing`);
+      const warm = this.idle.pop();
+      if (warm?.alive) return warm;
+      if (warm) continue;
+      if (this.instances.size < this.definition.concurrency) return this.start();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private async start(): Promise<Instance> {
+    const instance = new Instance(this.definition, this.onCapacity, () => {
+      this.instances.delete(instance);
+      this.waiting.shift()?.();
+    });
+    this.instances.add(instance);
+    try {
+      await instance.ready;
+      return instance;
+    } catch (error) {
+      await instance.stop();
+      throw error;
+    }
+  }
+
+  private release(instance: Instance): void {
+    if (!instance.alive) return;
+    instance.idle();
+    this.idle.push(instance);
+    this.waiting.shift()?.();
+  }
+}

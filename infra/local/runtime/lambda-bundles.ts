@@ -1,0 +1,74 @@
+/**
+ * The esbuild bundles `cdk synth` builds for Herald's functions, for the local stack to run
+ * (`HERALD_LAMBDA_CODE=bundle`). A synth with bundling takes about a minute, so its output is
+ * kept under node_modules/.cache, keyed by a fingerprint of everything that goes into a bundle,
+ * and built again only when that changes.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, globSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'herald', 'lambda-bundles');
+/** Written by synth-bundles.ts beside the cloud assembly: handler name → bundle, relative to it. */
+export const BUNDLES_FILE = 'bundles.json';
+/** Everything a bundle is built from: the code, the CDK app that bundles it, the locked dependencies. */
+const INPUTS = [
+  'functions/**/*.ts',
+  'shared/**/*.ts',
+  'infra/cdk/**/*.ts',
+  'infra/tables.ts',
+  'package-lock.json',
+  'tsconfig.json',
+  'cdk.json',
+];
+
+function fingerprint(): string {
+  const hash = createHash('sha256');
+  for (const file of globSync(INPUTS, { cwd: REPO_ROOT }).sort()) {
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(path.join(REPO_ROOT, file)))
+      .update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Synthesizes into a scratch folder and moves it into place whole, so a half-built one is never used. */
+async function synthesize(target: string): Promise<void> {
+  const scratch = `${target}.building-${process.pid}`;
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(path.dirname(scratch), { recursive: true });
+  console.log('Building the Lambda bundles with cdk synth (about a minute; cached afterwards)…');
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'synth-bundles.ts'), scratch],
+    { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
+  );
+  // Another stack may have built the same bundles meanwhile: theirs are as good.
+  await rename(scratch, target).catch(() => rm(scratch, { recursive: true, force: true }));
+  // Bundles of earlier sources are never used again; each build is about 100 MB.
+  for (const entry of await readdir(CACHE)) {
+    const folder = path.join(CACHE, entry);
+    if (folder !== target && !entry.includes('.building-'))
+      await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** Each function's bundle as a module URL, by handler name; built first if not cached. */
+export async function lambdaBundles(): Promise<Map<string, string>> {
+  const target = path.join(CACHE, fingerprint());
+  if (!existsSync(path.join(target, BUNDLES_FILE))) await synthesize(target);
+  const bundles = JSON.parse(await readFile(path.join(target, BUNDLES_FILE), 'utf8')) as Record<
+    string,
+    string
+  >;
+  return new Map(
+    Object.entries(bundles).map(([handler, file]) => [handler, pathToFileURL(path.join(target, file)).href]),
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * The local stack's faithful Lambda runtime: instances in worker threads with their own module
+ * state, one invocation each at a time up to the function's concurrency, cold starts, timeouts
+ * that stop the work, errors and consumed capacity carried back to the stack.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createLocalLambda,
+  type LambdaDefinition,
+  type LambdaRuntime,
+  LambdaTimeoutError,
+  type LocalLambda,
+  sourceModuleUrl,
+} from '#infra/local/runtime/local-lambda.ts';
+import type { CapacityEvent } from '#shared/clients/consumed-capacity.ts';
+import type { ProbeEvent } from '#test/support/lambda-fixtures/probe-handler.ts';
+
+const FIXTURES = join(import.meta.dirname, '../support/lambda-fixtures');
+
+let lambdas: LocalLambda[] = [];
+let capacity: CapacityEvent[] = [];
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'herald-lambda-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await Promise.all(lambdas.map((lambda) => lambda.close()));
+  lambdas = [];
+  capacity = [];
+});
+
+function probe(overrides: Partial<LambdaDefinition> = {}, runtime: LambdaRuntime = 'faithful') {
+  const lambda = createLocalLambda(
+    {
+      name: 'probe',
+      moduleUrl: sourceModuleUrl(join(FIXTURES, 'probe-handler.ts')),
+      timeoutMs: 10_000,
+      concurrency: 2,
+      memoryMb: 256,
+      ...overrides,
+    },
+    runtime,
+    (events) => capacity.push(...events),
+  );
+  lambdas.push(lambda);
+  return (event: ProbeEvent) => lambda.invoke(event);
+}
+
+describe('the faithful runtime', () => {
+  it('gives each instance its own module state and reuses a warm instance', async () => {
+    const invoke = probe();
+
+    // Two at once: two instances, each counting its first invocation.
+    expect(await Promise.all([invoke({ action: 'count' }), invoke({ action: 'count' })])).toEqual([1, 1]);
+    // One after the other: a warm instance again, counting on.
+    expect(await invoke({ action: 'count' })).toBe(2);
+  });
+
+  it('runs no more invocations at once than the concurrency; the others wait for an instance', async () => {
+    const invoke = probe({ concurrency: 1 });
+
+    const runs = (await Promise.all([
+      invoke({ action: 'wait', ms: 300 }),
+      invoke({ action: 'wait', ms: 300 }),
+    ])) as { startedAt: number; endedAt: number }[];
+
+    const [first, second] = runs.sort((a, b) => a.startedAt - b.startedAt);
+    expect(second?.startedAt).toBeGreaterThanOrEqual(first?.endedAt ?? Number.POSITIVE_INFINITY);
+    expect(await invoke({ action: 'count' })).toBe(3);
+  });
+
+  it('stops an instance that runs past its timeout: its work does not go on, the next invocation starts cold', async () => {
+    const invoke = probe({ timeoutMs: 500 });
+    const file = join(scratch, 'late-write');
+    expect(await invoke({ action: 'count' })).toBe(1);
+
+    await expect(invoke({ action: 'write-after', ms: 1_000, file })).rejects.toThrow(LambdaTimeoutError);
+    await sleep(1_000);
+
+    expect(existsSync(file)).toBe(false);
+    expect(await invoke({ action: 'count' })).toBe(1);
+  });
+
+  it('starts the timeout with the invocation, not the cold start, and tells the handler the time left', async () => {
+    const invoke = probe({ timeoutMs: 3_000 });
+
+    const first = (await invoke({ action: 'context' })) as { requestId: string; remainingMs: number };
+    const second = (await invoke({ action: 'context' })) as { requestId: string; remainingMs: number };
+
+    expect(first.remainingMs).toBeGreaterThan(2_500);
+    expect(first.remainingMs).toBeLessThanOrEqual(3_000);
+    expect(second.requestId).not.toBe(first.requestId);
+  });
+
+  it("rejects with the handler's error, and the instance serves the next invocation", async () => {
+    const invoke = probe();
+
+    await expect(invoke({ action: 'fail' })).rejects.toMatchObject({
+      name: 'RangeError',
+      message: 'the probe failed on purpose',
+    });
+    expect(await invoke({ action: 'count' })).toBe(2);
+  });
+
+  it('rejects with the error a module throws while it loads', async () => {
+    const lambda = createLocalLambda(
+      {
+        name: 'failing-init',
+        moduleUrl: sourceModuleUrl(join(FIXTURES, 'failing-init-handler.ts')),
+        timeoutMs: 10_000,
+        concurrency: 1,
+        memoryMb: 256,
+      },
+      'faithful',
+      () => undefined,
+    );
+    lambdas.push(lambda);
+
+    await expect(lambda.invoke({})).rejects.toThrow('FLIGHTS_TABLE is not set');
+  });
+
+  it("carries an instance's consumed-capacity reports back to the stack", async () => {
+    const invoke = probe();
+
+    await invoke({ action: 'report-capacity' });
+
+    expect(capacity).toEqual([
+      { kind: 'units', units: 'write', amount: 2 },
+      {
+        kind: 'item',
+        itemKey: 'deliveries broadcastId=B1',
+        partitionKey: 'deliveries B1',
+        at: expect.any(Number),
+      },
+    ]);
+  });
+});
+
+describe('the in-process runtime', () => {
+  it('shares module state between invocations, however many run at once', async () => {
+    const invoke = probe({}, 'in-process');
+
+    expect((await Promise.all([invoke({ action: 'count' }), invoke({ action: 'count' })])).sort()).toEqual([
+      1, 2,
+    ]);
+  });
+});
