@@ -24,6 +24,7 @@ import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute } from '#functions/manif
 import { LOCAL_API_REQUESTS_IN_FLIGHT, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '#shared/domain/limits.ts';
 import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
 import { serveCapacity } from './capacity-endpoint.ts';
+import { applyCors } from './cors.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { LocalObjectStore } from './object-store.ts';
 import type { LocalUser } from './users.ts';
@@ -334,6 +335,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       const url = requestUrl(request);
+      if (applyCors(request, response)) return;
       if (serveCapacity(request, response, url)) return;
       if (await serveApi(request, response, url)) return;
       if (request.method === 'GET' && (await serveConsole(response, url, options.consoleDir ?? CONSOLE_DIR)))

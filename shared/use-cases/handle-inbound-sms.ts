@@ -18,6 +18,12 @@ const HELP = new Set(['HELP', 'INFO']);
  */
 export const INBOUND_MESSAGE_RETENTION_DAYS = 400;
 
+/**
+ * Twilio's From of an SMS is an E.164 number. Any other value names no customer, and is never
+ * looked up: an empty or overlong one is a key the phone index cannot hold.
+ */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 const firstWord = (body: string) => body.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
 
 export type InboundOutcome = 'opted_out' | 'opted_in' | 'help' | 'ignored';
@@ -56,7 +62,8 @@ export interface InboundResult {
  *    anything else but an opt keyword gets no reply and changes nothing;
  * 2. looks the MessageSid up in the ledger of inbound messages: a message seen before keeps the
  *    time it first arrived, a new one is recorded with this request's time;
- * 3. STOP and its synonyms opt every customer with that number out, START opts them back in,
+ * 3. STOP and its synonyms opt every customer with that number (E.164; any other From names
+ *    nobody) out, START opts them back in,
  *    each unless that customer's last opt change arrived at or after the message: a replayed
  *    START cannot undo a later STOP, and of two messages handled at once the later one wins;
  *    the SMS worker checks opt-outs before each send, so the next text is already held back;
@@ -83,7 +90,8 @@ export async function handleInboundSms(
   );
   const keyword = firstWord(message.body);
   const result: InboundResult = { outcome, customerIds: [], unchangedIds: [], repeated };
-  for (const customer of await deps.customers.findByPhone(message.from)) {
+  const customers = E164.test(message.from) ? await deps.customers.findByPhone(message.from) : [];
+  for (const customer of customers) {
     if (!(await deps.customers.recordOptChange(customer.customerId, outcome === 'opted_out', arrivedAt))) {
       result.unchangedIds.push(customer.customerId);
       continue;

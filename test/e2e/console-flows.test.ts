@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
@@ -9,6 +9,11 @@ import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The console's POST of a new broadcast (not its preview). */
+const isBroadcastCreation = (request: Request) =>
+  request.method() === 'POST' && /\/incidents\/[^/]+\/broadcasts$/.test(new URL(request.url()).pathname);
 
 /** "yyyy-mm-ddThh:mm" in the browser's (and this process's) local time, for datetime-local inputs. */
 function localInput(date: Date): string {
@@ -125,7 +130,10 @@ describe('operations console in Chromium', () => {
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain(`An SMS goes to ${smsRecipients} recipients`);
     await shot(page, '04-confirm');
+    const created = page.waitForRequest(isBroadcastCreation);
     await dialog.getByRole('button', { name: sendLabel }).click();
+    const firstKey = (await created).headers()['idempotency-key'];
+    expect(firstKey).toMatch(UUID);
 
     await page.getByRole('heading', { level: 1, name: /Broadcast: initial/ }).waitFor();
     await page.getByText(/^Completed at/).waitFor({ timeout: 30_000 });
@@ -147,10 +155,14 @@ describe('operations console in Chromium', () => {
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.locator('section.preview').waitFor();
     await page.getByRole('button', { name: /^Send to .*…$/ }).click();
+    const resolution = page.waitForRequest(isBroadcastCreation);
     await page
       .getByRole('dialog')
       .getByRole('button', { name: /^Send to/ })
       .click();
+    // Another submission, another key: a key names one request, not the form.
+    expect((await resolution).headers()['idempotency-key']).toMatch(UUID);
+    expect((await resolution).headers()['idempotency-key']).not.toBe(firstKey);
     await page.getByText(/^Completed at/).waitFor({ timeout: 30_000 });
     await page.getByRole('link', { name: '← Incident' }).click();
     await page.getByText('resolved', { exact: true }).first().waitFor({ timeout: 15_000 });

@@ -266,10 +266,162 @@ describe('hostile requests against the local stack', () => {
     ]);
   });
 
+  it('answers a signed STOP from an empty or overlong From with 200, looking nobody up (it was a 400 from DynamoDB’s index)', async () => {
+    for (const [index, from] of ['', `+${'1'.repeat(2_100)}`].entries()) {
+      const response = await twilioPost('/webhooks/twilio/inbound', {
+        From: from,
+        Body: 'STOP',
+        MessageSid: `SM000000000000000000000000000nofrom${index}`,
+      });
+      expect(response.status, `From of ${from.length} characters`).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/xml');
+    }
+    await expectStillAnswering();
+  });
+
   it('refuses a signed inbound message without a MessageSid with a 400 problem', async () => {
     const response = await twilioPost('/webhooks/twilio/inbound', { From: '+358401234567', Body: 'START' });
 
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  describe('Idempotency-Key', () => {
+    const strike = () => ({
+      type: 'strike',
+      title: 'Strike',
+      severity: 'minor',
+      window: demoWindow(),
+      scope: { airports: ['HEL'] },
+    });
+    const smsOnly = { templateId: 'strike-disruption', channels: ['sms'] };
+
+    async function openIncident(): Promise<string> {
+      return (await apiClient(stack, 'operator')<Incident>('POST', '/incidents', strike())).body.id;
+    }
+    const send = (role: 'operator' | 'admin', incidentId: string, body: object, key: string) =>
+      apiClient(stack, role)<{ id: string; status: string; errors?: { path: string }[] }>(
+        'POST',
+        `/incidents/${incidentId}/broadcasts`,
+        body,
+        { 'idempotency-key': key },
+      );
+
+    it('answers a retry with the same body with the first broadcast, and another body with a 422', async () => {
+      const incidentId = await openIncident();
+      const key = crypto.randomUUID();
+
+      const first = await send('operator', incidentId, smsOnly, key);
+      const retried = await send('operator', incidentId, smsOnly, key);
+      const changed = await send('operator', incidentId, { ...smsOnly, channels: ['sms', 'status'] }, key);
+
+      expect(first.status).toBe(202);
+      expect(retried).toMatchObject({ status: 202, body: { id: first.body.id } });
+      expect(changed.status).toBe(422);
+      expect(changed.contentType).toBe('application/problem+json');
+      expect(changed.body.errors?.[0]?.path).toBe('Idempotency-Key');
+      const listed = await apiClient(stack, 'operator')<{ items: unknown[] }>(
+        'GET',
+        `/incidents/${incidentId}/broadcasts`,
+      );
+      expect(listed.body.items).toHaveLength(1);
+    });
+
+    it('scopes a key to the caller and the incident (it was global: another incident got the first broadcast back)', async () => {
+      const [incidentA, incidentB] = [await openIncident(), await openIncident()];
+      const key = crypto.randomUUID();
+
+      const first = await send('operator', incidentA, smsOnly, key);
+      const otherIncident = await send('operator', incidentB, smsOnly, key);
+      const otherCaller = await send('admin', incidentA, smsOnly, key);
+
+      expect([first.status, otherIncident.status, otherCaller.status]).toEqual([202, 202, 202]);
+      expect(new Set([first.body.id, otherIncident.body.id, otherCaller.body.id]).size).toBe(3);
+    });
+
+    it('answers requests racing with one key with one broadcast', async () => {
+      const incidentId = await openIncident();
+      const key = crypto.randomUUID();
+
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => send('operator', incidentId, smsOnly, key)),
+      );
+
+      expect(answers.map(({ status }) => status)).toEqual([202, 202, 202, 202, 202]);
+      expect(new Set(answers.map(({ body }) => body.id)).size).toBe(1);
+    });
+
+    it('refuses a key that is not printable ASCII with a 422 naming the header', async () => {
+      const response = await send('operator', await openIncident(), smsOnly, 'caf\u00e9');
+
+      expect(response.status).toBe(422);
+      expect(response.body.errors?.[0]?.path).toBe('Idempotency-Key');
+    });
+
+    it('lets a console on another local origin send it (CORS preflight)', async () => {
+      const preflight = await fetch(`${stack.apiUrl}/incidents/x/broadcasts`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'http://localhost:5173',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, idempotency-key',
+        },
+      });
+
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+      expect(preflight.headers.get('access-control-allow-headers')?.split(/,\s*/)).toContain(
+        'idempotency-key',
+      );
+      const elsewhere = await fetch(`${stack.apiUrl}/incidents`, {
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe('personal data on public channels', () => {
+    it('refuses a broadcast whose public note holds a phone number with a 422 naming it masked, and warns in the preview', async () => {
+      const operator = apiClient(stack, 'operator');
+      const incident = await operator<Incident>('POST', '/incidents', {
+        type: 'strike',
+        title: 'Strike',
+        severity: 'minor',
+        window: demoWindow(),
+        scope: { airports: ['HEL'] },
+      });
+      const body = {
+        templateId: 'strike-disruption',
+        variables: { note: 'Questions? Call Olli on +358401234567' },
+        channels: ['sms', 'status'],
+      };
+
+      const preview = await operator<Preview>('POST', `/incidents/${incident.body.id}/preview`, body);
+      const refused = await operator<{ errors?: { path: string; message: string }[] }>(
+        'POST',
+        `/incidents/${incident.body.id}/broadcasts`,
+        body,
+      );
+      const smsOnly = await operator<{ status: string }>(
+        'POST',
+        `/incidents/${incident.body.id}/broadcasts`,
+        {
+          ...body,
+          channels: ['sms'],
+        },
+      );
+
+      expect(preview.body.warnings).toContainEqual(
+        expect.stringMatching(/^variables\.note: .*\+35840•••••67/),
+      );
+      expect(refused.status).toBe(422);
+      expect(refused.contentType).toBe('application/problem+json');
+      expect(refused.body.errors).toEqual([
+        { path: 'variables.note', message: expect.stringContaining('a phone number (+35840•••••67)') },
+      ]);
+      expect(JSON.stringify(refused.body)).not.toContain('+358401234567');
+      // The demo template shows the note on the status page only; by SMS it goes nowhere public.
+      expect(smsOnly.status).toBe(202);
+    });
   });
 });

@@ -39,6 +39,31 @@ describe('handling an inbound SMS', () => {
     expect(optActions()).toEqual(['customer.opted_in', 'customer.opted_out']);
   });
 
+  it('looks up no customer for a From that is not an E.164 number, and changes nothing', async () => {
+    const { deps, optActions } = setUp([aCustomer('C1', { phone: PHONE }), aCustomer('C2', { phone: '' })]);
+    const lookups: string[] = [];
+    const findByPhone = deps.customers.findByPhone.bind(deps.customers);
+    deps.customers.findByPhone = async (phone) => {
+      lookups.push(phone);
+      return findByPhone(phone);
+    };
+
+    for (const from of ['', '358401234567', `+${'1'.repeat(3_000)}`, 'Herald']) {
+      const result = await handleInboundSms(
+        { messageSid: `SM-${from.length}`, from, body: 'STOP', receivedAt: '2026-11-23T09:00:00.000Z' },
+        deps,
+      );
+      expect(result, from.slice(0, 20)).toMatchObject({
+        outcome: 'opted_out',
+        customerIds: [],
+        unchangedIds: [],
+      });
+    }
+    expect(lookups).toEqual([]);
+    expect(deps.customers.items.get('C2')?.optedOut ?? false).toBe(false);
+    expect(optActions()).toEqual([]);
+  });
+
   it('changes nothing when Twilio retries the same STOP', async () => {
     const { reply, optedOut, optActions } = setUp();
     await reply('SM-stop', 'STOP', '2026-11-23T09:00:00.000Z');
