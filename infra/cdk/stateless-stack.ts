@@ -18,13 +18,9 @@ import {
   API_TIMEOUT_SECONDS,
   type ApiRoute,
   SCHEDULES,
-<<<<<<< ours
   STREAM_CONSUMERS,
   WORKERS,
   workerConcurrency,
-=======
-  WORKERS,
->>>>>>> theirs
 } from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
