@@ -31,6 +31,7 @@ import { lambdaBundles } from './runtime/lambda-bundles.ts';
 import {
   createLocalLambda,
   type LambdaDefinition,
+  LambdaStoppedError,
   type LocalLambda,
   sourceModuleUrl,
 } from './runtime/local-lambda.ts';
@@ -59,6 +60,11 @@ export interface LocalStack {
   users: LocalUser[];
   queues: Map<string, LocalQueue>;
   close(): Promise<void>;
+}
+
+/** A function's failure, as its logs in CloudWatch would show it; not the ones the closing stack caused. */
+function logFunctionError(handler: string, error: unknown): void {
+  if (!(error instanceof LambdaStoppedError)) console.error(`[${handler}]`, error);
 }
 
 /** Each function's module URL, by handler name: the TypeScript sources, or the bundles cdk synth builds. */
@@ -168,7 +174,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
           concurrency: reserved[worker.handler]?.maxConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY,
         },
         (event) => workerLambda.invoke(event) as Promise<SQSBatchResponse | undefined>,
-        (error) => console.error(`[${worker.handler}]`, error),
+        (error) => logFunctionError(worker.handler, error),
       );
       topic.subscribe(queue, { target: [worker.target] });
       queues.set(worker.handler, queue);
@@ -214,7 +220,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         handler: (event) => consumerLambda.invoke(event),
         batchSize: consumer.batchSize,
         batchingWindowMs: consumer.batchingWindowSeconds * 1000,
-        onError: (error) => console.error(`[${consumer.handler}]`, error),
+        onError: (error) => logFunctionError(consumer.handler, error),
       });
       cleanups.push(source.stop);
     }
@@ -231,7 +237,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       const run = (detail: { stalledBefore?: string }) =>
         scheduled
           .invoke(scheduledEvent(detail))
-          .catch((error: unknown) => console.error(`[${schedule.handler}]`, error));
+          .catch((error: unknown) => logFunctionError(schedule.handler, error));
       // Every queue of an earlier run died with its process: whatever it left unfinished is stalled now.
       await run({ stalledBefore: new Date().toISOString() });
       const timer = setInterval(

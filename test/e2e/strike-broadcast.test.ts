@@ -95,9 +95,9 @@ describe('a strike broadcast through the local stack', () => {
       const page = await fetch(`${stack.apiUrl}/status`);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       // The approved update's title, not the operator's own label for the incident (never reviewed).
-    const html = await page.text();
-    expect(html).toContain('Strike: flights disrupted at OSL');
-    expect(html).not.toContain('Ground handling strike at Oslo Airport');
+      const html = await page.text();
+      expect(html).toContain('Strike: flights disrupted at OSL');
+      expect(html).not.toContain('Ground handling strike at Oslo Airport');
     },
     COLD_STARTS_MS,
   );

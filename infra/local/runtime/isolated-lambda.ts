@@ -6,7 +6,12 @@ import {
   type InstanceMessage,
   type InvokeMessage,
 } from './instance-protocol.ts';
-import { type LambdaDefinition, LambdaTimeoutError, type LocalLambda } from './local-lambda.ts';
+import {
+  type LambdaDefinition,
+  LambdaStoppedError,
+  LambdaTimeoutError,
+  type LocalLambda,
+} from './local-lambda.ts';
 
 /** An instance left idle this long is stopped, as Lambda reclaims idle execution environments. */
 const IDLE_LIFETIME_MS = 10 * 60_000;
@@ -23,7 +28,10 @@ class Instance {
   readonly ready: Promise<void>;
   private answer: ((message: InstanceMessage) => void) | undefined;
   private ended: ((error: Error) => void) | undefined;
+  /** Exited, or being stopped: takes no more invocations. */
   private stopped = false;
+  /** Stopped on purpose (timeout, idle, the stack closing), not crashed. */
+  private terminated = false;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(definition: LambdaDefinition, onCapacity: CapacityListener, onExit: () => void) {
@@ -48,7 +56,11 @@ class Instance {
     this.worker.on('exit', (code) => {
       this.stopped = true;
       clearTimeout(this.idleTimer);
-      this.ended?.(new Error(`${definition.name}: the instance exited (code ${code})`));
+      this.ended?.(
+        this.terminated
+          ? new LambdaStoppedError(definition.name)
+          : new Error(`${definition.name}: the instance exited (code ${code})`),
+      );
       onExit();
     });
   }
@@ -92,6 +104,7 @@ class Instance {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.terminated = true;
     await this.worker.terminate();
   }
 }
@@ -130,7 +143,7 @@ export class IsolatedLambda implements LocalLambda {
 
   private async acquire(): Promise<Instance> {
     for (;;) {
-      if (this.closed) throw new Error(`${this.definition.name}: the local stack is closing`);
+      if (this.closed) throw new LambdaStoppedError(this.definition.name);
       const warm = this.idle.pop();
       if (warm?.alive) return warm;
       if (warm) continue;

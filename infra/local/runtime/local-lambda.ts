@@ -49,6 +49,14 @@ export class LambdaTimeoutError extends Error {
  * The function `definition` in `runtime`. An isolated instance's consumed-capacity reports go to
  * `onCapacity`; in process they are on this thread's channel already.
  */
+/** An invocation cut short because the local stack is closing. */
+export class LambdaStoppedError extends Error {
+  override name = 'LambdaStoppedError';
+  constructor(functionName: string) {
+    super(`${functionName}: the local stack stopped the function`);
+  }
+}
+
 export function createLocalLambda(
   definition: LambdaDefinition,
   runtime: LambdaRuntime,
