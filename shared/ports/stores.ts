@@ -170,10 +170,16 @@ export interface IdempotencyClaim {
   expiresAt: Date;
 }
 
-/** A new broadcast, or the one stored earlier under the same live key with the hash of its request. */
+/** A broadcast stored under a live idempotency key, with the hash of the request that created it. */
+export interface KeyedBroadcast {
+  broadcast: Broadcast;
+  requestHash: string;
+}
+
+/** A new broadcast, or the one stored earlier under the same live key. */
 export type CreateOutcome =
-  | { created: true; broadcast: Broadcast }
-  | { created: false; broadcast: Broadcast; requestHash: string };
+  | ({ created: true } & Pick<KeyedBroadcast, 'broadcast'>)
+  | ({ created: false } & KeyedBroadcast);
 
 export interface BroadcastStore {
   /**
@@ -181,6 +187,10 @@ export interface BroadcastStore {
    * live already, stores nothing and returns what was stored under it (read consistently).
    */
   create(broadcast: Broadcast, idempotency?: IdempotencyClaim): Promise<CreateOutcome>;
+  /** The broadcast stored under the claim's key while it is live (read consistently), if any. */
+  findByIdempotencyKey(
+    idempotency: Pick<IdempotencyClaim, 'user' | 'incidentId' | 'key'>,
+  ): Promise<KeyedBroadcast | undefined>;
   get(id: string): Promise<Broadcast | undefined>;
   /** An incident's broadcasts, newest first, a page at a time (a Query on the incident's partition). */
   listByIncident(incidentId: string, page: PageRequest): Promise<Page<Broadcast>>;

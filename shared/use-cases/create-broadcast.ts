@@ -15,6 +15,7 @@ import type {
   Fanout,
   IdempotencyClaim,
   IncidentStore,
+  KeyedBroadcast,
   TemplateStore,
 } from '#shared/ports/stores.ts';
 import { findTemplate } from './find-template.ts';
@@ -37,7 +38,12 @@ export interface CreateBroadcastDeps {
 }
 
 /** The key as stored: this caller's, on this incident, with the request's hash, for 24 hours. */
-function claim(key: string, incidentId: string, input: CreateBroadcastInput, user: string): IdempotencyClaim {
+function claimOf(
+  key: string,
+  incidentId: string,
+  input: CreateBroadcastInput,
+  user: string,
+): IdempotencyClaim {
   return {
     user,
     incidentId,
@@ -47,19 +53,27 @@ function claim(key: string, incidentId: string, input: CreateBroadcastInput, use
   };
 }
 
+/** What a live key answers: the broadcast it made, for the same request only. */
+function replay(earlier: KeyedBroadcast, claim: IdempotencyClaim): Broadcast {
+  if (earlier.requestHash !== claim.requestHash) throw new IdempotencyKeyReusedError();
+  return earlier.broadcast;
+}
+
 /**
  * Accepts a broadcast for an incident and hands it to the planner.
- * 1. the incident must exist and be open;
- * 2. the template version must exist and be approved (the latest approved one unless named);
+ * 1. an Idempotency-Key (printable ASCII, 422 otherwise) is the caller's, on this incident, for
+ *    24 hours: while it is live, the same request answers the broadcast it made, checked before
+ *    anything else (a retry after the incident was resolved, or after a new template version,
+ *    still gets its broadcast), and another request is refused (422);
+ * 2. the incident must exist and be open;
+ * 3. the template version must exist and be approved (the latest approved one unless named);
  *    no variable may be longer than the template was approved for (422), and nothing unfit for
  *    the public channels may reach them: the unreviewed incident title, or a value holding a
  *    phone number, an e-mail address or a booking reference (422, see publicTextErrors);
- * 3. stores the broadcast, once per idempotency key (the caller's, on this incident, for 24 hours;
- *    printable ASCII, 422 otherwise): queued, or pending_approval when a variable carries free
- *    text (any name outside the template's allowedVariables); records `broadcast.created`. A key
- *    live already answers the broadcast stored under it when the request is the same, and is
- *    refused (422) when it is not;
- * 4. publishes the planning message for a queued broadcast; audience resolution happens off the
+ * 4. stores the broadcast with its key in one write (of requests racing with one key, one
+ *    stores and the others answer as in 1): queued, or pending_approval when a variable carries
+ *    free text (any name outside the template's allowedVariables); records `broadcast.created`;
+ * 5. publishes the planning message for a queued broadcast; audience resolution happens off the
  *    request path. A pending one is published by approveBroadcast.
  */
 export async function createBroadcast(
@@ -71,6 +85,24 @@ export async function createBroadcast(
 ): Promise<Broadcast> {
   const badKey = idempotencyKey === undefined ? [] : idempotencyKeyErrors(idempotencyKey);
   if (badKey.length > 0) throw new ValidationError('The Idempotency-Key is not valid.', badKey);
+  const claim =
+    idempotencyKey === undefined ? undefined : claimOf(idempotencyKey, incidentId, input, createdBy);
+  const earlier = claim && (await deps.broadcasts.findByIdempotencyKey(claim));
+  const broadcast =
+    earlier && claim ? replay(earlier, claim) : await storeNew(incidentId, input, createdBy, deps, claim);
+  // Publishing again for a replayed key is harmless: planning is idempotent per broadcast.
+  if (broadcast.status === 'queued') await deps.fanout.publish('planner', { broadcastId: broadcast.id });
+  return broadcast;
+}
+
+/** Steps 2 to 4 of createBroadcast. */
+async function storeNew(
+  incidentId: string,
+  input: CreateBroadcastInput,
+  createdBy: string,
+  deps: CreateBroadcastDeps,
+  claim: IdempotencyClaim | undefined,
+): Promise<Broadcast> {
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new NotFoundError('Incident', incidentId);
   if (incident.status !== 'open') throw new ConflictError(`Incident '${incidentId}' is resolved.`);
@@ -109,26 +141,20 @@ export async function createBroadcast(
       createdBy,
       counts: {},
     },
-    idempotencyKey === undefined ? undefined : claim(idempotencyKey, incidentId, input, createdBy),
+    claim,
   );
-  const { broadcast } = outcome;
-  if (outcome.created) {
-    await recordAudit(deps.audit, {
-      actor: createdBy,
-      action: 'broadcast.created',
-      resource: { type: 'broadcast', id },
-      details: {
-        incidentId,
-        templateId: template.id,
-        templateVersion: template.version,
-        status: broadcast.status,
-        ...(freeText.length > 0 ? { freeTextVariables: freeText } : {}),
-      },
-    });
-  } else if (outcome.requestHash !== requestHash(input)) {
-    throw new IdempotencyKeyReusedError();
-  }
-  // Publishing again for a replayed key is harmless: planning is idempotent per broadcast.
-  if (broadcast.status === 'queued') await deps.fanout.publish('planner', { broadcastId: broadcast.id });
-  return broadcast;
+  if (!outcome.created) return claim ? replay(outcome, claim) : outcome.broadcast;
+  await recordAudit(deps.audit, {
+    actor: createdBy,
+    action: 'broadcast.created',
+    resource: { type: 'broadcast', id },
+    details: {
+      incidentId,
+      templateId: template.id,
+      templateVersion: template.version,
+      status: outcome.broadcast.status,
+      ...(freeText.length > 0 ? { freeTextVariables: freeText } : {}),
+    },
+  });
+  return outcome.broadcast;
 }

@@ -339,6 +339,19 @@ describe('hostile requests against the local stack', () => {
       expect(new Set([first.body.id, otherIncident.body.id, otherCaller.body.id]).size).toBe(3);
     });
 
+    it('answers a retry after the incident was resolved with its broadcast, not a 409', async () => {
+      const incidentId = await openIncident();
+      const key = crypto.randomUUID();
+      const first = await send('operator', incidentId, smsOnly, key);
+      expect((await apiClient(stack, 'operator')('POST', `/incidents/${incidentId}/resolve`)).status).toBe(
+        200,
+      );
+
+      const retried = await send('operator', incidentId, smsOnly, key);
+
+      expect(retried).toMatchObject({ status: 202, body: { id: first.body.id } });
+    });
+
     it('answers requests racing with one key with one broadcast', async () => {
       const incidentId = await openIncident();
       const key = crypto.randomUUID();

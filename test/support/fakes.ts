@@ -47,6 +47,7 @@ import type {
   InboundMessageLedger,
   IncidentStore,
   IncidentSummary,
+  KeyedBroadcast,
   Lease,
   LeaseStore,
   OptChangeRecorder,
@@ -78,6 +79,9 @@ function pageOf<T>(items: T[], request: PageRequest, idOf: (item: T) => string):
 
 const recordKey = ({ broadcastId, channel, recipientId }: DeliveryKey) =>
   `${broadcastId}#${channel}#${recipientId}`;
+
+const scopedKey = ({ user, incidentId, key }: Pick<IdempotencyClaim, 'user' | 'incidentId' | 'key'>) =>
+  `${user}#${incidentId}#${key}`;
 
 /**
  * Broadcasts whose counters only the ledger's change stream moves (exactly once per shard and
@@ -113,14 +117,20 @@ export class FakeBroadcastStore implements BroadcastStore {
 
   async create(broadcast: Broadcast, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
     if (idempotency === undefined) return { created: true, broadcast: this.add(broadcast) };
-    const scoped = `${idempotency.user}#${idempotency.incidentId}#${idempotency.key}`;
-    const earlier = this.idempotencyKeys.get(scoped);
-    // An expired key counts as absent, as the adapter's condition treats one DynamoDB has not deleted yet.
-    const stored =
-      earlier && earlier.expiresAt > new Date() ? await this.get(earlier.broadcastId) : undefined;
-    if (earlier && stored) return { created: false, broadcast: stored, requestHash: earlier.requestHash };
-    this.idempotencyKeys.set(scoped, { ...idempotency, broadcastId: broadcast.id });
+    const earlier = await this.findByIdempotencyKey(idempotency);
+    if (earlier) return { created: false, ...earlier };
+    this.idempotencyKeys.set(scopedKey(idempotency), { ...idempotency, broadcastId: broadcast.id });
     return { created: true, broadcast: this.add(broadcast) };
+  }
+
+  async findByIdempotencyKey(
+    idempotency: Pick<IdempotencyClaim, 'user' | 'incidentId' | 'key'>,
+  ): Promise<KeyedBroadcast | undefined> {
+    const earlier = this.idempotencyKeys.get(scopedKey(idempotency));
+    // An expired key counts as absent, as the adapter's condition treats one DynamoDB has not deleted yet.
+    const broadcast =
+      earlier && earlier.expiresAt > new Date() ? await this.get(earlier.broadcastId) : undefined;
+    return earlier && broadcast && { broadcast, requestHash: earlier.requestHash };
   }
 
   async get(id: string): Promise<Broadcast | undefined> {

@@ -126,6 +126,20 @@ describe('createBroadcast', () => {
     expect(plannerMessages(fanout)).toHaveLength(1);
   });
 
+  it('answers a retry with its broadcast even after the incident was resolved (a resolution broadcast resolves it)', async () => {
+    const { incidents, fanout, deps } = await setUp();
+    const first = await createBroadcast('incident-1', input, 'olli.operator', deps, 'retry-1');
+    await incidents.resolve('incident-1', new Date().toISOString());
+
+    const retried = await createBroadcast('incident-1', input, 'olli.operator', deps, 'retry-1');
+
+    expect(retried.id).toBe(first.id);
+    expect(plannerMessages(fanout)).toHaveLength(2);
+    await expect(createBroadcast('incident-1', input, 'olli.operator', deps, 'another')).rejects.toThrow(
+      ConflictError,
+    );
+  });
+
   it('scopes a key to its caller and its incident: the same key elsewhere is another request', async () => {
     const { incidents, broadcasts, deps } = await setUp();
     await incidents.create(anIncident({ id: 'incident-2' }));

@@ -14,6 +14,7 @@ import type {
   CountField,
   CreateOutcome,
   IdempotencyClaim,
+  KeyedBroadcast,
   Page,
   PageRequest,
   StatusChange,
@@ -28,7 +29,7 @@ const broadcastPk = (id: string) => `BROADCAST#${id}`;
 const ACTIVE = 'ACTIVE_BROADCAST';
 const isActive = (status: BroadcastStatus) => status === 'queued' || status === 'sending';
 /** Scoped to the caller and the incident: another user's or incident's request never meets this key. */
-const idempotencyPk = ({ user, incidentId, key }: IdempotencyClaim) =>
+const idempotencyPk = ({ user, incidentId, key }: Pick<IdempotencyClaim, 'user' | 'incidentId' | 'key'>) =>
   `IDEMPOTENCY#${user}#${incidentId}#${key}`;
 const epochSeconds = (time: Date) => Math.floor(time.getTime() / 1000);
 const incidentPk = (id: string) => `INCIDENT#${id}`;
@@ -133,9 +134,9 @@ export class DynamoBroadcastStore implements BroadcastStore {
       return { created: true, broadcast };
     } catch (error) {
       const earlier = await this.underKey(idempotency);
-      if (!earlier) throw error;
-      if (earlier.expiresAt <= epochSeconds(new Date())) {
-        // Expired between the write and the read: the key is free now, so writing again can succeed.
+      // No live key: it expired between the write and the read, or the write lost a race with a
+      // transaction still committing it (TransactionConflict). Writing once more settles either.
+      if (!earlier || earlier.expiresAt <= epochSeconds(new Date())) {
         if (retried) throw error;
         return this.insert(broadcast, idempotency, { retried: true });
       }
@@ -143,6 +144,15 @@ export class DynamoBroadcastStore implements BroadcastStore {
       if (!stored) throw error;
       return { created: false, broadcast: stored, requestHash: earlier.requestHash };
     }
+  }
+
+  async findByIdempotencyKey(
+    idempotency: Pick<IdempotencyClaim, 'user' | 'incidentId' | 'key'>,
+  ): Promise<KeyedBroadcast | undefined> {
+    const earlier = await this.underKey(idempotency);
+    if (!earlier || earlier.expiresAt <= epochSeconds(new Date())) return undefined;
+    const broadcast = await this.get(earlier.broadcastId);
+    return broadcast && { broadcast, requestHash: earlier.requestHash };
   }
 
   async listByIncident(incidentId: string, request: PageRequest): Promise<Page<Broadcast>> {
@@ -307,7 +317,7 @@ export class DynamoBroadcastStore implements BroadcastStore {
 
   /** The live or expired key item, read consistently: a retry must see the write it follows. */
   private async underKey(
-    idempotency: IdempotencyClaim,
+    idempotency: Pick<IdempotencyClaim, 'user' | 'incidentId' | 'key'>,
   ): Promise<{ broadcastId: string; requestHash: string; expiresAt: number } | undefined> {
     const { Item } = await dynamoDb.send(
       new GetCommand({
