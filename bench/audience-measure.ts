@@ -98,9 +98,10 @@ export async function measureAudience(
   const rssRatio = small && large ? large.heraldPeakRssMb / small.heraldPeakRssMb : Number.NaN;
   const percent = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
   const ratios = (pick: (row: AudienceRow) => number) => rows.map((row) => percent(pick(row))).join(', ');
-  console.log(
-    `Peak RSS, ${large?.recipients} vs ${small?.recipients} recipients: ${rssRatio.toFixed(2)}× (target ≤ 1.3×)`,
-  );
+  if (small && large)
+    console.log(
+      `Peak RSS, ${large.recipients} vs ${small.recipients} recipients: ${rssRatio.toFixed(2)}× (target ≤ 1.3×)`,
+    );
   console.log(`Herald / bare sequential Query loop: ${ratios((row) => row.ratio)} (target ≥ 70%)`);
   console.log(`Herald / the same Queries 6 at a time: ${ratios((row) => row.ratioToParallel)}`);
   console.log(

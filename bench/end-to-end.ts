@@ -79,12 +79,21 @@ const stackEnv = (smsPerSecond: number, dynamoDbPort = 0) => ({
   MALLOC_ARENA_MAX: '2',
 });
 
+/** Calls the API as a client would: a 429 is retried after its Retry-After. */
 async function api<T>(herald: HeraldProcess, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${herald.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response: Response;
+  for (;;) {
+    response = await fetch(`${herald.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status !== 429) break;
+    await response.arrayBuffer();
+    await new Promise((resolve) =>
+      setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000),
+    );
+  }
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

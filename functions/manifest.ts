@@ -76,6 +76,21 @@ export const API_CORS_HEADERS = ['authorization', 'content-type', 'idempotency-k
 /** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */
 export type BusTarget = 'planner' | Channel;
 
+/** API Gateway's stage throttle: what operators, comms leads and the console need, with room. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+/** Status callbacks Twilio posts per SMS: sent, then delivered (or undelivered). */
+const STATUS_CALLBACKS_PER_SMS = 2;
+
+/**
+ * The throttle of the routes Twilio calls (roles `public`): its status callbacks at the SMS rate,
+ * with as much again for bursts, and never below the stage's. Under the stage's 50/s, receipts of
+ * a broadcast at 300 SMS/s would be refused, and Twilio does not retry a refused status callback.
+ */
+export function webhookThrottle(smsPerSecond: number): { rateLimit: number; burstLimit: number } {
+  const rateLimit = Math.max(API_THROTTLE.rateLimit, 2 * STATUS_CALLBACKS_PER_SMS * smsPerSecond);
+  return { rateLimit, burstLimit: 2 * rateLimit };
+}
+
 /** The time limit of every API route's Lambda (API Gateway's own limit is 30 s). */
 export const API_TIMEOUT_SECONDS = 10;
 

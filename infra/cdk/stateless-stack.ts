@@ -15,11 +15,13 @@ import type { Construct } from 'constructs';
 import {
   API_CORS_HEADERS,
   API_ROUTES,
+  API_THROTTLE,
   API_TIMEOUT_SECONDS,
   type ApiRoute,
   SCHEDULES,
   STREAM_CONSUMERS,
   WORKERS,
+  webhookThrottle,
   workerConcurrency,
 } from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
@@ -213,7 +215,7 @@ export class HeraldStatelessStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       ...(domainName ? { domainMapping: { domainName } } : {}),
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: API_THROTTLE,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.jsonWithStandardFields({
@@ -229,6 +231,17 @@ export class HeraldStatelessStack extends Stack {
         }),
       },
     });
+
+    const webhooks = webhookThrottle(config.smsPerSecond);
+    (stage.node.defaultChild as apigw.CfnStage).addPropertyOverride(
+      'RouteSettings',
+      Object.fromEntries(
+        API_ROUTES.filter((route) => route.roles === 'public').map((route) => [
+          route.routeKey,
+          { ThrottlingRateLimit: webhooks.rateLimit, ThrottlingBurstLimit: webhooks.burstLimit },
+        ]),
+      ),
+    );
 
     for (const route of API_ROUTES) {
       const fn = create(route.handler, Duration.seconds(API_TIMEOUT_SECONDS));

@@ -21,7 +21,12 @@ import type {
   Context,
 } from 'aws-lambda';
 import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute } from '#functions/manifest.ts';
-import { LOCAL_API_REQUESTS_IN_FLIGHT, MAX_BODY_BYTES, MAX_HEADER_BYTES } from '#shared/domain/limits.ts';
+import {
+  LOCAL_API_REQUESTS_IN_FLIGHT,
+  LOCAL_WEBHOOK_REQUESTS_IN_FLIGHT,
+  MAX_BODY_BYTES,
+  MAX_HEADER_BYTES,
+} from '#shared/domain/limits.ts';
 import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
 import { serveCapacity } from './capacity-endpoint.ts';
 import { applyCors } from './cors.ts';
@@ -269,7 +274,9 @@ async function serveConsole(response: ServerResponse, url: URL, root: string): P
 export async function startHttpServer(options: HttpServerOptions): Promise<{ url: string; server: Server }> {
   const routes = API_ROUTES.map(compile);
   const usersByKey = new Map(options.users.map((user) => [user.key, user]));
-  let apiRequestsInFlight = 0;
+  // Two budgets, as API Gateway throttles the routes Twilio calls apart from the stage (see webhookThrottle).
+  const inFlight = { api: 0, webhooks: 0 };
+  const budget = { api: LOCAL_API_REQUESTS_IN_FLIGHT, webhooks: LOCAL_WEBHOOK_REQUESTS_IN_FLIGHT };
 
   async function serveApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
     for (const candidate of routes) {
@@ -293,18 +300,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
         );
         return true;
       }
-      if (apiRequestsInFlight >= LOCAL_API_REQUESTS_IN_FLIGHT) {
+      const group = candidate.route.roles === 'public' ? 'webhooks' : 'api';
+      if (inFlight[group] >= budget[group]) {
         // Shed load at once, as API Gateway's stage throttling does, rather than queue into timeouts.
         const result = problemResponse({
           type: 'https://herald.example/problems/429',
           title: 'Too Many Requests',
           status: 429,
-          detail: `${LOCAL_API_REQUESTS_IN_FLIGHT} API requests are in progress already; try again shortly.`,
+          detail: `${budget[group]} API requests are in progress already; try again shortly.`,
         });
         send(response, { ...result, headers: { ...result.headers, 'retry-after': '1' } });
         return true;
       }
-      apiRequestsInFlight++;
+      inFlight[group]++;
       try {
         const handler = options.handlers.get(candidate.route.handler);
         if (!handler) throw new Error(`No handler loaded for ${candidate.route.routeKey}`);
@@ -314,7 +322,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
           await handler(event, lambdaContext(candidate.route.handler, API_TIMEOUT_SECONDS * 1000)),
         );
       } finally {
-        apiRequestsInFlight--;
+        inFlight[group]--;
       }
       return true;
     }

@@ -40,6 +40,11 @@ export const MAX_ITEMS_READ_PER_PAGE = 2_000;
  * as API Gateway's stage throttling answers in AWS, rather than queueing until every one times out.
  */
 export const LOCAL_API_REQUESTS_IN_FLIGHT = 64;
+/**
+ * The same for the routes Twilio calls, apart: its delivery receipts come at twice the SMS rate
+ * (sent, then delivered) and must not crowd out the operators, nor be shed because of them.
+ */
+export const LOCAL_WEBHOOK_REQUESTS_IN_FLIGHT = 512;
 
 const DAY_MS = 86_400_000;
 

@@ -321,6 +321,18 @@ describe('HeraldStateless', () => {
     });
   });
 
+  it("throttles the stage for people and the routes Twilio calls for its receipts at the environment's SMS rate", () => {
+    // TEST_ENVIRONMENT sends 300 SMS/s: up to 600 status callbacks a second, twice over for bursts.
+    const webhookLimits = { ThrottlingRateLimit: 1_200, ThrottlingBurstLimit: 2_400 };
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      RouteSettings: {
+        'POST /webhooks/twilio/status': webhookLimits,
+        'POST /webhooks/twilio/inbound': webhookLimits,
+      },
+    });
+  });
+
   // The webhooks check X-Twilio-Signature with the auth token.
   const TWILIO_SECRET_READERS = ['send-sms', 'twilio-status-webhook', 'twilio-inbound-webhook'];
 
