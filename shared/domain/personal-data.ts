@@ -53,7 +53,10 @@ function looksDialable(candidate: string): boolean {
 const BOOKING_TOKEN = /\b[A-Z0-9]{6}\b/g;
 /** A flight number: carrier (two characters, or three letters ICAO) and 1–4 digits, a suffix letter allowed. */
 const FLIGHT_NUMBER = /^(?:[A-Z][A-Z0-9]|[0-9][A-Z]|[A-Z]{3})\d{1,4}[A-Z]?$/;
-/** Words that announce a booking reference; after one, any six letters and digits count. */
+/**
+ * Words that announce a booking reference; after one, six letters and digits count when they hold
+ * a digit or are written in capitals as references are ("booking QWERTY", not "booking portal").
+ */
 const BOOKING_LABEL =
   /\b(?:booking(?:\s+(?:ref(?:erence)?|code|number))?|pnr|reservation(?:\s+(?:code|number))?|varaus(?:tunnus|numero)?|bokning(?:snummer|skod)?)\b[\s:#.-]*([A-Za-z0-9]{6})\b/giu;
 
@@ -85,7 +88,7 @@ function phoneNumbers(text: string): PersonalDataFinding[] {
 
 function bookingReferences(text: string): PersonalDataFinding[] {
   const labelled = [...text.matchAll(BOOKING_LABEL)].flatMap(([, reference]) =>
-    reference ? [reference] : [],
+    reference && (/\d/.test(reference) || reference === reference.toUpperCase()) ? [reference] : [],
   );
   // Unlabelled, only a mix of letters and digits that is no flight number: "STRIKE" or "AY1234" are not.
   const bare = [...text.matchAll(BOOKING_TOKEN)]

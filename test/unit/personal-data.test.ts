@@ -29,7 +29,8 @@ describe('findPersonalData', () => {
     ]);
     expect(kinds('X7KQ2M')).toEqual(['booking reference']);
     expect(kinds('PNR: QWERTY')).toEqual(['booking reference']);
-    expect(kinds('varaustunnus kxtrpq')).toEqual(['booking reference']);
+    expect(kinds('varaustunnus KXTRPQ')).toEqual(['booking reference']);
+    expect(kinds('booking ref: abc123')).toEqual(['booking reference']);
     expect(kinds('bokning QWERTY')).toEqual(['booking reference']);
   });
 
@@ -47,6 +48,8 @@ describe('findPersonalData', () => {
       'buses 101 102 103 leave every 20 minutes',
       'Airbus A320 and Boeing 737-800',
       'Lakko 23.–24.11. klo 04–16',
+      'Use the booking portal or manage your booking online',
+      'Varaus peruttu? Katso varaus sovelluksesta',
     ]) {
       expect(findPersonalData(text), text).toEqual([]);
     }
