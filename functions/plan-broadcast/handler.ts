@@ -21,7 +21,10 @@ const deps = {
   smsBatchSize: deliveryConfig().smsBatchSize,
 };
 
-/** Planner queue: resolves a broadcast's audience and fans the work out to the channel queues. */
-export const handler = sqsWorker('plan-broadcast', PlanBroadcastMessage, ({ broadcastId }) =>
-  planBroadcast(broadcastId, deps),
+/**
+ * Planner queue: resolves a broadcast's audience and fans the work out to the channel queues, a
+ * chunk per invocation (a continuation message carries the rest on).
+ */
+export const handler = sqsWorker('plan-broadcast', PlanBroadcastMessage, (message, invocation) =>
+  planBroadcast(message, deps, invocation),
 );

@@ -1,7 +1,7 @@
 /**
- * A loopback HTTP endpoint answering the two AWS calls the handlers make besides DynamoDB:
- * SNS Publish (AWS Query protocol) into the local topic, and S3 PutObject (path style) into
- * the local object store. The local stack points `AWS_ENDPOINT_URL_SNS` and
+ * A loopback HTTP endpoint answering the AWS calls the handlers make besides DynamoDB:
+ * SNS Publish and PublishBatch (AWS Query protocol) into the local topic, and S3 PutObject
+ * (path style) into the local object store. The local stack points `AWS_ENDPOINT_URL_SNS` and
  * `AWS_ENDPOINT_URL_S3` here, so the handlers run the real SDK adapters unchanged.
  */
 import { randomUUID } from 'node:crypto';
@@ -20,36 +20,83 @@ function xml(response: ServerResponse, status: number, body: string): void {
   response.writeHead(status, { 'content-type': 'text/xml' }).end(`<?xml version="1.0"?>\n${body}`);
 }
 
-/** MessageAttributes.entry.N.{Name,Value.DataType,Value.StringValue} → attributes. */
-function messageAttributes(form: URLSearchParams): MessageAttributes {
+/** `<prefix>MessageAttributes.entry.N.{Name,Value.DataType,Value.StringValue}` → attributes. */
+function messageAttributes(form: URLSearchParams, prefix = ''): MessageAttributes {
   const attributes: MessageAttributes = {};
-  for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n++) {
-    const name = form.get(`MessageAttributes.entry.${n}.Name`) ?? '';
-    attributes[name] = {
-      DataType: form.get(`MessageAttributes.entry.${n}.Value.DataType`) ?? 'String',
-      StringValue: form.get(`MessageAttributes.entry.${n}.Value.StringValue`) ?? '',
+  for (let n = 1; form.has(`${prefix}MessageAttributes.entry.${n}.Name`); n++) {
+    const entry = `${prefix}MessageAttributes.entry.${n}`;
+    attributes[form.get(`${entry}.Name`) ?? ''] = {
+      DataType: form.get(`${entry}.Value.DataType`) ?? 'String',
+      StringValue: form.get(`${entry}.Value.StringValue`) ?? '',
     };
   }
   return attributes;
 }
 
-function handleSns(form: URLSearchParams, topics: Map<string, LocalTopic>, response: ServerResponse): void {
-  const action = form.get('Action');
-  const topic = topics.get(form.get('TopicArn') ?? '');
-  if (action !== 'Publish' || !topic) {
-    xml(
-      response,
-      400,
-      `<ErrorResponse><Error><Type>Sender</Type><Code>${topic ? 'InvalidAction' : 'NotFound'}</Code><Message>Unsupported: ${action}</Message></Error></ErrorResponse>`,
-    );
-    return;
-  }
-  const messageId = topic.publish(form.get('Message') ?? '', messageAttributes(form));
+const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+/** SNS refuses a PublishBatch of more entries than this. */
+const PUBLISH_BATCH_LIMIT = 10;
+
+function snsError(response: ServerResponse, code: string, message: string): void {
+  xml(
+    response,
+    400,
+    `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error></ErrorResponse>`,
+  );
+}
+
+function snsResult(response: ServerResponse, action: string, result: string): void {
   xml(
     response,
     200,
-    `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+    `<${action}Response xmlns="${SNS_NAMESPACE}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
   );
+}
+
+/** What SNS accepts as a batch entry's Id (so it can be echoed in the answer as it is). */
+const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** Why SNS would refuse the whole batch, or undefined. */
+function batchRefusal(ids: string[]): [code: string, message: string] | undefined {
+  if (ids.length === 0) return ['EmptyBatchRequest', 'No entries'];
+  if (ids.length > PUBLISH_BATCH_LIMIT)
+    return ['TooManyEntriesInBatchRequest', `More than ${PUBLISH_BATCH_LIMIT} entries`];
+  if (!ids.every((id) => BATCH_ENTRY_ID.test(id))) return ['InvalidBatchEntryId', 'An entry Id is malformed'];
+  if (new Set(ids).size < ids.length) return ['BatchEntryIdsNotDistinct', 'Two entries share an Id'];
+  return undefined;
+}
+
+/** PublishBatchRequestEntries.member.N: each entry published in order, as SNS would, answered together. */
+function publishBatch(form: URLSearchParams, topic: LocalTopic, response: ServerResponse): void {
+  const prefixes: string[] = [];
+  for (let n = 1; form.has(`PublishBatchRequestEntries.member.${n}.Id`); n++)
+    prefixes.push(`PublishBatchRequestEntries.member.${n}.`);
+  const ids = prefixes.map((prefix) => form.get(`${prefix}Id`) ?? '');
+  const refusal = batchRefusal(ids);
+  if (refusal) {
+    snsError(response, ...refusal);
+    return;
+  }
+  const successful = prefixes.map((prefix, index) => {
+    const messageId = topic.publish(form.get(`${prefix}Message`) ?? '', messageAttributes(form, prefix));
+    return `<member><Id>${ids[index]}</Id><MessageId>${messageId}</MessageId></member>`;
+  });
+  snsResult(response, 'PublishBatch', `<Successful>${successful.join('')}</Successful><Failed/>`);
+}
+
+function handleSns(form: URLSearchParams, topics: Map<string, LocalTopic>, response: ServerResponse): void {
+  const action = form.get('Action');
+  const topic = topics.get(form.get('TopicArn') ?? '');
+  if (!topic) {
+    snsError(response, 'NotFound', 'No such topic');
+  } else if (action === 'Publish') {
+    const messageId = topic.publish(form.get('Message') ?? '', messageAttributes(form));
+    snsResult(response, 'Publish', `<MessageId>${messageId}</MessageId>`);
+  } else if (action === 'PublishBatch') {
+    publishBatch(form, topic, response);
+  } else {
+    snsError(response, 'InvalidAction', 'Unsupported action');
+  }
 }
 
 export async function startAwsEndpoint(

@@ -11,7 +11,8 @@ import type { TimeBudget } from './time-budget.ts';
 /** Longer than any scheduled flight: an overflight can have departed this long before the window. */
 export const MAX_FLIGHT_DURATION_MS = 20 * 60 * 60 * 1000;
 
-const keyOf = (flight: Flight) => `${flight.flightNumber}#${flight.date}`;
+/** A flight's identity: its number and date. */
+export const flightKeyOf = (flight: Flight) => `${flight.flightNumber}#${flight.date}`;
 
 /**
  * Every affected flight once, soonest departure first.
@@ -33,7 +34,7 @@ export async function findAffectedFlights(
   const found = new Map<string, Flight>();
   const add = (flight: Flight | undefined) => {
     budget?.check();
-    if (flight) found.set(keyOf(flight), flight);
+    if (flight) found.set(flightKeyOf(flight), flight);
   };
 
   for (const ref of scope.flights ?? []) add(await catalog.get(ref));

@@ -364,6 +364,8 @@ export interface DeliveryStore {
 /** Puts work on the broadcast topic; the `target` attribute routes it to one worker's queue. */
 export interface Fanout {
   publish(target: BusTarget, message: object): Promise<void>;
+  /** Several messages for one target, in as few requests as the topic allows; throws unless all were published. */
+  publishMany(target: BusTarget, messages: object[]): Promise<void>;
 }
 
 /** A provider's send rate, shared by every worker that sends through it. */

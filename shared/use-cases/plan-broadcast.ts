@@ -1,7 +1,10 @@
-import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
+import { findAffectedFlights, flightKeyOf } from '#shared/domain/affected-flights.ts';
+import type { AudienceCursor, PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import { type Broadcast, type Channel, type Delivery, type Flight, LANGUAGES } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
+import { PublishQueue } from '#shared/messaging/publish-queue.ts';
+import type { Invocation } from '#shared/ports/invocation.ts';
 import type {
   BookingIndex,
   BroadcastStore,
@@ -11,7 +14,7 @@ import type {
   FlightCatalog,
   IncidentStore,
 } from '#shared/ports/stores.ts';
-import { resolveAudience } from './resolve-audience.ts';
+import { type AudiencePosition, resolveAudience } from './resolve-audience.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
 
 export interface PlanBroadcastDeps {
@@ -25,32 +28,58 @@ export interface PlanBroadcastDeps {
   smsBatchSize: number;
 }
 
+/**
+ * The longest one planner invocation plans before it hands the rest on, from its first recipient
+ * (after it found its place in the audience again): no chunk runs long.
+ */
+export const PLANNING_CHUNK_MS = 60_000;
+/** Kept from an invocation's time for what follows its last batch: public posts, the recount, a hand-on. */
+const WRAP_UP_MS = 30_000;
+
 /** Public posts per channel: X and Facebook carry one post per language, the status site one entry in all. */
 function publicRecipients(channel: Broadcast['channels'][number]): string[] {
   return channel === 'status' ? ['site'] : [...LANGUAGES];
 }
 
 /**
- * Resolves the audience of a queued broadcast and fans the work out.
- * 1. marks the broadcast sending;
+ * Resolves the audience of a queued broadcast and fans the work out, in chunks of at most
+ * PLANNING_CHUNK_MS of planning, each in an invocation of its own.
+ * 1. marks the broadcast sending (the first chunk);
  * 2. finds the affected flights by index queries, soonest departure first;
- * 3. streams the audience (one entry per customer, soonest flight first), keeps the eligible ones
- *    and writes one delivery record each, a batch at a time after reading the broadcast
- *    (strongly consistent) to see it is not cancelled (conditional puts, so a re-run writes
- *    nothing twice);
- * 4. publishes each SMS batch once written, so the first passenger is reached before planning ends;
- * 5. writes and publishes one record per public post;
- * 6. recounts the recipients from the ledger, marks the totals final and settles the broadcast
+ * 3. streams the audience (one entry per customer, soonest flight first) from the message's
+ *    cursor, keeps the eligible ones and writes one delivery record each, a batch at a time after
+ *    reading the broadcast (strongly consistent) to see it is not cancelled (conditional puts, so
+ *    a re-run writes nothing twice);
+ * 4. publishes each SMS batch once written, so the first passenger is reached before planning
+ *    ends (batches written while a publish is out go together in one PublishBatch);
+ * 5. when the chunk's time is spent, publishes a continuation to the planner carrying the cursor
+ *    of the first recipient not planned, and stops; the continuation resumes at step 1;
+ * 6. otherwise writes and publishes one record per public post;
+ * 7. recounts the recipients from the ledger, marks the totals final and settles the broadcast
  *    if nothing is left to send.
  * A cancel stops it at the next batch of records: a batch is written only after a read found the
  * broadcast open, so at most the batch being written when the cancel came joins it (as not sent:
  * workers check for a cancel before every claim). The ledger's change stream counts the records.
- * Safe to run again for the same broadcast: existing records are neither rewritten nor recounted.
+ * Safe to run again for the same broadcast or cursor: existing records are neither rewritten nor
+ * recounted, and a broadcast planned already is left alone.
  */
-export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps): Promise<void> {
+export async function planBroadcast(
+  { broadcastId, resume }: PlanBroadcastMessage,
+  deps: PlanBroadcastDeps,
+  invocation: Pick<Invocation, 'remainingMs'>,
+): Promise<void> {
+  const mustStopAt = Date.now() + invocation.remainingMs() - WRAP_UP_MS;
   const broadcast = await deps.broadcasts.get(broadcastId);
-  if (!broadcast || (broadcast.status !== 'queued' && broadcast.status !== 'sending')) {
-    logger.info('Broadcast not plannable', { broadcastId, status: broadcast?.status });
+  if (
+    !broadcast ||
+    broadcast.plannedAt ||
+    (broadcast.status !== 'queued' && broadcast.status !== 'sending')
+  ) {
+    logger.info('Broadcast not plannable', {
+      broadcastId,
+      status: broadcast?.status,
+      plannedAt: broadcast?.plannedAt,
+    });
     return;
   }
   const incident = await deps.incidents.get(broadcast.incidentId);
@@ -64,14 +93,22 @@ export async function planBroadcast(broadcastId: string, deps: PlanBroadcastDeps
   try {
     if (broadcast.channels.includes('sms')) {
       const flights = await findAffectedFlights(incident, deps.flights);
-      await planSms(broadcast, flights, deps);
+      const rest = await planSms(broadcast, flights, resume, deps, mustStopAt);
+      if (rest) {
+        await deps.fanout.publish('planner', { broadcastId, resume: rest } satisfies PlanBroadcastMessage);
+        logger.info('Planning continues in another invocation', { broadcastId, resume: rest });
+        return;
+      }
     }
     for (const channel of broadcast.channels.filter((candidate) => candidate !== 'sms')) {
       const created = await createWhileOpen(
         publicRecipients(channel).map((recipientId) => queuedDelivery(broadcastId, channel, recipientId)),
         deps,
       );
-      for (const { recipientId } of created) await deps.fanout.publish(channel, { broadcastId, recipientId });
+      await deps.fanout.publishMany(
+        channel,
+        created.map(({ recipientId }) => ({ broadcastId, recipientId })),
+      );
     }
   } catch (error) {
     if (!(error instanceof BroadcastClosedError)) throw error;
@@ -124,34 +161,76 @@ export function queuedDelivery(
   };
 }
 
-async function planSms(broadcast: Broadcast, flights: Flight[], deps: PlanBroadcastDeps): Promise<void> {
+/**
+ * Where to resume in this invocation's list of flights: the cursor's position while the flight
+ * there is still the one it names; from the start otherwise (the catalog changed between chunks:
+ * the records written already are not written again).
+ */
+function resumePosition(cursor: AudienceCursor | undefined, flights: Flight[]): AudiencePosition {
+  if (!cursor) return { flight: 0, passenger: 0 };
+  const flight = flights[cursor.flight];
+  if (flight && flightKeyOf(flight) === cursor.flightKey) return cursor;
+  logger.warn('The affected flights changed since the last chunk; planning resumes from the start', {
+    cursor,
+  });
+  return { flight: 0, passenger: 0 };
+}
+
+/**
+ * Writes and publishes the SMS records from `resume` on, a batch at a time, until the audience
+ * ends (undefined), or PLANNING_CHUNK_MS after its first recipient or `mustStopAt` passes: then
+ * the cursor of the first recipient not planned. The chunk's time starts at its first recipient,
+ * so finding its place again (reading the flights before the cursor) never eats it up; each
+ * invocation plans at least one batch, so planning always moves on.
+ */
+async function planSms(
+  broadcast: Broadcast,
+  flights: Flight[],
+  resume: AudienceCursor | undefined,
+  deps: PlanBroadcastDeps,
+  mustStopAt: number,
+): Promise<AudienceCursor | undefined> {
+  const published = new PublishQueue(deps.fanout, 'sms');
   let batch: ReturnType<typeof queuedDelivery>[] = [];
+  let batchesWritten = 0;
+  let chunkEndsAt: number | undefined;
   const flush = async () => {
     if (batch.length === 0) return;
     // Written a batch at a time (the stream counts them, for live progress); the total is recounted at the end.
     const created = await createWhileOpen(batch, deps);
     batch = [];
+    batchesWritten++;
     if (created.length === 0) return;
-    await deps.fanout.publish('sms', {
+    await published.add({
       broadcastId: broadcast.id,
       customerIds: created.map(({ recipientId }) => recipientId),
     });
   };
 
-  for await (const { customer, flight, segment, language, exclusion } of resolveAudience(flights, deps)) {
-    if (exclusion) continue;
-    // What the SMS names, fixed at planning time: the soonest affected segment.
-    batch.push(
-      queuedDelivery(broadcast.id, 'sms', customer.customerId, {
-        bookingRef: segment.bookingRef,
-        flightNumber: flight.flightNumber,
-        date: flight.date,
-        origin: flight.origin,
-        departure: flight.departure,
-        language,
-      }),
-    );
-    if (batch.length >= deps.smsBatchSize) await flush();
+  try {
+    const audience = resolveAudience(flights, deps, resumePosition(resume, flights));
+    for await (const { customer, flight, segment, language, exclusion, position } of audience) {
+      chunkEndsAt ??= Math.min(Date.now() + PLANNING_CHUNK_MS, mustStopAt);
+      if (exclusion) continue;
+      if (batch.length === 0 && batchesWritten > 0 && Date.now() >= chunkEndsAt)
+        return { ...position, flightKey: flightKeyOf(flight) };
+      // What the SMS names, fixed at planning time: the soonest affected segment.
+      batch.push(
+        queuedDelivery(broadcast.id, 'sms', customer.customerId, {
+          bookingRef: segment.bookingRef,
+          flightNumber: flight.flightNumber,
+          date: flight.date,
+          origin: flight.origin,
+          departure: flight.departure,
+          language,
+        }),
+      );
+      if (batch.length >= deps.smsBatchSize) await flush();
+    }
+    await flush();
+    return undefined;
+  } finally {
+    // Every batch written is published before the chunk ends, hands on or fails.
+    await published.drain();
   }
-  await flush();
 }

@@ -2,6 +2,15 @@ import { type Exclusion, messageLanguage, smsExclusion } from '#shared/domain/el
 import type { Customer, Flight, Language, PassengerSegment } from '#shared/domain/model.ts';
 import type { BookingIndex, CustomerDirectory } from '#shared/ports/stores.ts';
 
+/**
+ * A place in the audience stream: the affected flight's index in the list given (soonest first)
+ * and the segment's index among that flight's passengers, in the booking index's order.
+ */
+export interface AudiencePosition {
+  flight: number;
+  passenger: number;
+}
+
 /** One affected customer, at their soonest affected segment. */
 export interface AudienceMember {
   customer: Customer;
@@ -10,6 +19,15 @@ export interface AudienceMember {
   language: Language;
   /** Why they get no SMS, or undefined when they get one. */
   exclusion?: Exclusion;
+  /** Where their segment stands: a stream resumed from here yields them first. */
+  position: AudiencePosition;
+}
+
+/** One passenger segment of an affected flight, where it stands in the stream. */
+interface Sighting {
+  flight: Flight;
+  segment: PassengerSegment;
+  position: AudiencePosition;
 }
 
 export interface AudienceDeps {
@@ -44,24 +62,33 @@ async function* inOrder<T, U>(
   for (const result of pending) yield await result;
 }
 
-async function passengersOf(flight: Flight, bookings: BookingIndex) {
-  const passengers: { flight: Flight; segment: PassengerSegment }[] = [];
+async function passengersOf(flight: Flight, index: number, bookings: BookingIndex) {
+  const passengers: Sighting[] = [];
   for await (const page of bookings.passengersOn(flight)) {
-    for (const segment of page) passengers.push({ flight, segment });
+    for (const segment of page)
+      passengers.push({ flight, segment, position: { flight: index, passenger: passengers.length } });
   }
   return passengers;
 }
 
-/** First sightings only, in flight order, cut into lookups of up to 100 customers. */
+const isBefore = (a: AudiencePosition, b: AudiencePosition) =>
+  a.flight < b.flight || (a.flight === b.flight && a.passenger < b.passenger);
+
+/**
+ * First sightings only, in flight order, cut into lookups of up to 100 customers. Those before
+ * `from` are only remembered as seen: a customer first seen there is not yielded again later.
+ */
 async function* firstSightings(
-  perFlight: AsyncIterable<{ flight: Flight; segment: PassengerSegment }[]>,
-): AsyncIterable<{ flight: Flight; segment: PassengerSegment }[]> {
+  perFlight: AsyncIterable<Sighting[]>,
+  from: AudiencePosition,
+): AsyncIterable<Sighting[]> {
   const seen = new Set<string>();
-  let chunk: { flight: Flight; segment: PassengerSegment }[] = [];
+  let chunk: Sighting[] = [];
   for await (const passengers of perFlight) {
     for (const passenger of passengers) {
       if (seen.has(passenger.segment.customerId)) continue;
       seen.add(passenger.segment.customerId);
+      if (isBefore(passenger.position, from)) continue;
       chunk.push(passenger);
       if (chunk.length === CUSTOMERS_PER_LOOKUP) {
         yield chunk;
@@ -72,14 +99,14 @@ async function* firstSightings(
   if (chunk.length > 0) yield chunk;
 }
 
-async function lookUp(chunk: { flight: Flight; segment: PassengerSegment }[], customers: CustomerDirectory) {
+async function lookUp(chunk: Sighting[], customers: CustomerDirectory) {
   const found = new Map(
     (await customers.getMany(chunk.map(({ segment }) => segment.customerId))).map((customer) => [
       customer.customerId,
       customer,
     ]),
   );
-  return chunk.flatMap(({ flight, segment }): AudienceMember[] => {
+  return chunk.flatMap(({ flight, segment, position }): AudienceMember[] => {
     const customer = found.get(segment.customerId);
     if (!customer) return [];
     return [
@@ -89,6 +116,7 @@ async function lookUp(chunk: { flight: Flight; segment: PassengerSegment }[], cu
         segment,
         language: messageLanguage(customer.language),
         exclusion: smsExclusion(customer),
+        position,
       },
     ];
   });
@@ -102,11 +130,21 @@ async function lookUp(chunk: { flight: Flight; segment: PassengerSegment }[], cu
  * 3. looks customers up 100 to a BatchGetItem, several at a time, across flight boundaries;
  * 4. yields in that same order. Memory holds the requests in flight and the ids seen so far
  *    (a few bytes a customer), never the audience.
+ * Resumed `from` a member's position, it yields what the whole stream yields from that member on:
+ * the flights before are queried again only to know whom they saw (no customer lookups).
  */
-export async function* resolveAudience(flights: Flight[], deps: AudienceDeps): AsyncIterable<AudienceMember> {
+export async function* resolveAudience(
+  flights: Flight[],
+  deps: AudienceDeps,
+  from: AudiencePosition = { flight: 0, passenger: 0 },
+): AsyncIterable<AudienceMember> {
   const concurrency = Math.max(1, deps.concurrency ?? DEFAULT_CONCURRENCY);
-  const perFlight = inOrder(flights, concurrency, (flight) => passengersOf(flight, deps.bookings));
-  for await (const members of inOrder(firstSightings(perFlight), concurrency, (chunk) =>
+  const perFlight = inOrder(
+    flights.map((flight, index) => ({ flight, index })),
+    concurrency,
+    ({ flight, index }) => passengersOf(flight, index, deps.bookings),
+  );
+  for await (const members of inOrder(firstSightings(perFlight, from), concurrency, (chunk) =>
     lookUp(chunk, deps.customers),
   )) {
     yield* members;

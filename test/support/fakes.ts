@@ -359,6 +359,10 @@ export class FakeFanout implements Fanout {
   async publish(target: string, message: object): Promise<void> {
     this.published.push({ target, message });
   }
+
+  async publishMany(target: string, messages: object[]): Promise<void> {
+    for (const message of messages) this.published.push({ target, message });
+  }
 }
 
 export class FakeLeaseStore implements LeaseStore {

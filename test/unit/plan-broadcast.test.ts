@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import type { Broadcast, PassengerSegment } from '#shared/domain/model.ts';
 import type { Fanout } from '#shared/ports/stores.ts';
-import { type PlanBroadcastDeps, planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
+import {
+  PLANNING_CHUNK_MS,
+  type PlanBroadcastDeps,
+  planBroadcast,
+} from '#shared/use-cases/plan-broadcast.ts';
 import { aCustomer, aFlight, anIncident } from '#test/support/builders.ts';
 import {
   FakeBookingIndex,
@@ -12,6 +17,11 @@ import {
   FakeFlightCatalog,
   FakeIncidentStore,
 } from '#test/support/fakes.ts';
+
+/** An invocation with its whole time ahead of it, and one whose time is spent. */
+const ample = { remainingMs: () => 450_000 };
+const spent = { remainingMs: () => 0 };
+const plan = { broadcastId: 'b1' };
 
 const segment = (customerId: string, flightNumber: string): PassengerSegment => ({
   bookingRef: `BK-${customerId}`,
@@ -67,14 +77,26 @@ async function strike(broadcast: Partial<Broadcast> = {}) {
   };
   const recordsOf = (channel: string) =>
     [...deliveries.records.values()].filter((record) => record.channel === channel);
-  return { broadcasts, deliveries, fanout, deps, recordsOf };
+  const smsPublished = () =>
+    fanout.published
+      .filter(({ target }) => target === 'sms')
+      .flatMap(({ message }) => (message as { customerIds: string[] }).customerIds);
+  const continuations = () =>
+    fanout.published
+      .filter(({ target }) => target === 'planner')
+      .map(({ message }) => message as PlanBroadcastMessage);
+  return { broadcasts, deliveries, fanout, deps, recordsOf, smsPublished, continuations };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('planBroadcast', () => {
   it('writes one SMS record per eligible customer at their soonest flight, in their language, and publishes them in batches', async () => {
     const { broadcasts, fanout, deps, recordsOf } = await strike();
 
-    await planBroadcast('b1', deps);
+    await planBroadcast(plan, deps, ample);
 
     expect(
       recordsOf('sms').map(({ recipientId, status, payload }) => ({ recipientId, status, payload })),
@@ -121,11 +143,11 @@ describe('planBroadcast', () => {
 
   it('run twice, writes, publishes and counts nothing twice', async () => {
     const { broadcasts, deliveries, fanout, deps } = await strike();
-    await planBroadcast('b1', deps);
+    await planBroadcast(plan, deps, ample);
     const records = structuredClone([...deliveries.records.values()]);
     const published = fanout.published.length;
 
-    await planBroadcast('b1', deps);
+    await planBroadcast(plan, deps, ample);
 
     expect([...deliveries.records.values()]).toEqual(records);
     expect(fanout.published).toHaveLength(published);
@@ -138,14 +160,17 @@ describe('planBroadcast', () => {
     const { broadcasts, fanout, deps, recordsOf } = await strike();
     let publishes = 0;
     const crashingFanout: Fanout = {
-      async publish(target, message) {
+      publish: (target, message) => fanout.publish(target, message),
+      async publishMany(target, messages) {
         if (++publishes === 2) throw new Error('SNS unavailable');
-        await fanout.publish(target, message);
+        await fanout.publishMany(target, messages);
       },
     };
-    await expect(planBroadcast('b1', { ...deps, fanout: crashingFanout })).rejects.toThrow('SNS unavailable');
+    await expect(planBroadcast(plan, { ...deps, fanout: crashingFanout }, ample)).rejects.toThrow(
+      'SNS unavailable',
+    );
 
-    await planBroadcast('b1', deps);
+    await planBroadcast(plan, deps, ample);
 
     expect(recordsOf('sms').map(({ recipientId }) => recipientId)).toEqual(['c1', 'c2', 'c6']);
     // c6 was written before the crash: the sweeper, not the planner, publishes it again.
@@ -161,14 +186,16 @@ describe('planBroadcast', () => {
   it('a cancel during planning stops it at the next batch, and the recipients stay what they were', async () => {
     const { broadcasts, fanout, deps, recordsOf } = await strike();
     const cancellingFanout: Fanout = {
-      async publish(target, message) {
-        await fanout.publish(target, message);
+      publish: (target, message) => fanout.publish(target, message),
+      async publishMany(target, messages) {
         // The comms lead cancels as the first batch goes out.
-        await broadcasts.setStatus('b1', 'cancelled', { cancelledAt: new Date().toISOString() });
+        const cancelled = broadcasts.setStatus('b1', 'cancelled', { cancelledAt: new Date().toISOString() });
+        await fanout.publishMany(target, messages);
+        await cancelled;
       },
     };
 
-    await planBroadcast('b1', { ...deps, smsBatchSize: 1, fanout: cancellingFanout });
+    await planBroadcast(plan, { ...deps, smsBatchSize: 1, fanout: cancellingFanout }, ample);
 
     expect(recordsOf('sms').map(({ recipientId }) => recipientId)).toEqual(['c1']);
     expect(recordsOf('x')).toEqual([]);
@@ -181,11 +208,128 @@ describe('planBroadcast', () => {
     expect(cancelled?.counts.sms).toMatchObject({ recipients: 1, notSent: 1 });
   });
 
+  it('publishes the first batch as soon as it is written, before writing the next', async () => {
+    const { fanout, deps, recordsOf } = await strike();
+    const recordsAtFirstPublish: number[] = [];
+    const watchingFanout: Fanout = {
+      publish: (target, message) => fanout.publish(target, message),
+      async publishMany(target, messages) {
+        if (target === 'sms') recordsAtFirstPublish.push(recordsOf('sms').length);
+        await fanout.publishMany(target, messages);
+      },
+    };
+
+    await planBroadcast(plan, { ...deps, fanout: watchingFanout }, ample);
+
+    expect(recordsAtFirstPublish[0]).toBe(2);
+  });
+
+  it('hands the rest on when its invocation runs out of time, and the continuations plan the whole audience once', async () => {
+    const { broadcasts, deps, recordsOf, smsPublished, continuations } = await strike();
+    const chunked = { ...deps, smsBatchSize: 1 };
+
+    await planBroadcast(plan, chunked, spent);
+    for (let handedOn = 0; handedOn < continuations().length; handedOn++) {
+      await planBroadcast(continuations()[handedOn] as PlanBroadcastMessage, chunked, spent);
+    }
+
+    // One batch per invocation, then a continuation naming the first recipient not planned.
+    expect(continuations()).toEqual([
+      { broadcastId: 'b1', resume: { flight: 0, flightKey: 'AY123#2026-12-01', passenger: 1 } },
+      { broadcastId: 'b1', resume: { flight: 1, flightKey: 'AY456#2026-12-01', passenger: 0 } },
+    ]);
+    expect(smsPublished()).toEqual(['c1', 'c2', 'c6']);
+    expect(
+      recordsOf('sms').map(({ recipientId, payload }) => `${recipientId}@${payload?.flightNumber}`),
+    ).toEqual(['c1@AY123', 'c2@AY123', 'c6@AY456']);
+    const planned = await broadcasts.get('b1');
+    expect(planned?.plannedAt).toBeDefined();
+    expect(planned?.counts.sms).toMatchObject({ recipients: 3, queued: 3 });
+    expect(planned?.counts.x).toMatchObject({ recipients: 3, queued: 3 });
+  });
+
+  it('hands on after a chunk of at most PLANNING_CHUNK_MS however long its invocation may run', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { fanout, deps, smsPublished, continuations } = await strike();
+    const slowFanout: Fanout = {
+      publish: (target, message) => fanout.publish(target, message),
+      async publishMany(target, messages) {
+        await fanout.publishMany(target, messages);
+        vi.setSystemTime(Date.now() + PLANNING_CHUNK_MS);
+      },
+    };
+
+    await planBroadcast(plan, { ...deps, smsBatchSize: 1, fanout: slowFanout }, ample);
+
+    expect(smsPublished()).toEqual(['c1']);
+    expect(continuations()).toHaveLength(1);
+  });
+
+  it("counts a chunk's time from its first recipient, not while it reads the flights before its cursor", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { deps, smsPublished, continuations } = await strike();
+    const bookings = deps.bookings;
+    // Reading AY123 again, to know whom it saw before the cursor, takes a whole chunk's time.
+    const slowIndex: typeof bookings = {
+      putSegments: (segments) => bookings.putSegments(segments),
+      async *passengersOn(ref) {
+        if (ref.flightNumber === 'AY123') vi.setSystemTime(Date.now() + PLANNING_CHUNK_MS);
+        yield* bookings.passengersOn(ref);
+      },
+    };
+    const resume = { flight: 0, flightKey: 'AY123#2026-12-01', passenger: 1 };
+
+    await planBroadcast(
+      { broadcastId: 'b1', resume },
+      { ...deps, bookings: slowIndex, smsBatchSize: 1 },
+      ample,
+    );
+
+    expect(smsPublished()).toEqual(['c2', 'c6']);
+    expect(continuations()).toEqual([]);
+  });
+
+  it('starts again from the first recipient when the flight at its cursor is no longer the one it names', async () => {
+    const { deps, smsPublished, recordsOf } = await strike();
+    const stale = { flight: 1, flightKey: 'AY999#2026-12-01', passenger: 0 };
+
+    await planBroadcast({ broadcastId: 'b1', resume: stale }, deps, ample);
+
+    expect(smsPublished()).toEqual(['c1', 'c2', 'c6']);
+    expect(recordsOf('sms').map(({ recipientId }) => recipientId)).toEqual(['c1', 'c2', 'c6']);
+  });
+
+  it('a continuation delivered twice writes, publishes and counts nothing twice', async () => {
+    const { broadcasts, deliveries, deps, smsPublished, continuations } = await strike();
+    const chunked = { ...deps, smsBatchSize: 1 };
+    await planBroadcast(plan, chunked, spent);
+    const [continuation] = continuations();
+    if (!continuation) throw new Error('No continuation');
+
+    // Delivered twice while planning goes on (SQS delivers at least once), then once more after it ended.
+    await planBroadcast(continuation, chunked, spent);
+    await planBroadcast(continuation, chunked, spent);
+    for (const next of continuations().slice(1)) await planBroadcast(next, chunked, ample);
+    const records = structuredClone([...deliveries.records.values()]);
+    await planBroadcast(continuation, chunked, ample);
+
+    expect(smsPublished()).toEqual(['c1', 'c2', 'c6']);
+    expect([...deliveries.records.values()]).toEqual(records);
+    expect(records.filter(({ channel }) => channel === 'sms').map(({ recipientId }) => recipientId)).toEqual([
+      'c1',
+      'c2',
+      'c6',
+    ]);
+    const counts = (await broadcasts.get('b1'))?.counts;
+    expect(counts?.sms).toMatchObject({ recipients: 3, queued: 3 });
+    expect(counts?.x).toMatchObject({ recipients: 3, queued: 3 });
+  });
+
   it('plans nothing for a broadcast still awaiting approval or already cancelled', async () => {
     for (const status of ['pending_approval', 'cancelled'] as const) {
       const { broadcasts, deliveries, fanout, deps } = await strike({ status });
 
-      await planBroadcast('b1', deps);
+      await planBroadcast(plan, deps, ample);
 
       expect(deliveries.records.size).toBe(0);
       expect(fanout.published).toEqual([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, Flight, FlightRef, PassengerSegment } from '#shared/domain/model.ts';
 import type { BookingIndex, CustomerDirectory } from '#shared/ports/stores.ts';
-import { resolveAudience } from '#shared/use-cases/resolve-audience.ts';
+import { type AudienceMember, resolveAudience } from '#shared/use-cases/resolve-audience.ts';
 
 const flight = (flightNumber: string, departure: string): Flight => ({
   flightNumber,
@@ -76,6 +76,30 @@ describe('resolveAudience', () => {
       'C4@AY2',
       'C5@AY3',
     ]);
+  });
+
+  it('gives each member its position: the flight index and the passenger index on that flight', async () => {
+    const deps = fakes({ AY1: ['C1', 'C2'], AY2: ['C2', 'C4'], AY3: ['C1', 'C5'] }, people);
+    const members = await collect(resolveAudience(flights, deps));
+    expect(members.map((m) => [m.customer.customerId, m.position])).toEqual([
+      ['C1', { flight: 0, passenger: 0 }],
+      ['C2', { flight: 0, passenger: 1 }],
+      ['C4', { flight: 1, passenger: 1 }],
+      ['C5', { flight: 2, passenger: 1 }],
+    ]);
+  });
+
+  it('resumed from any member, yields what the whole stream yields from that member on', async () => {
+    const deps = fakes({ AY1: ['C1', 'C2', 'C3'], AY2: ['C2', 'C4'], AY3: ['C1', 'C5', 'C3'] }, people);
+    const whole = await collect(resolveAudience(flights, { ...deps, concurrency: 2 }));
+    const idsOf = (members: AudienceMember[]) =>
+      members.map((m) => `${m.customer.customerId}@${m.flight.flightNumber}`);
+
+    for (const [index, member] of whole.entries()) {
+      const resumed = await collect(resolveAudience(flights, { ...deps, concurrency: 2 }, member.position));
+      // Customers seen before the position (C1 and C3 on AY3) are not yielded again.
+      expect(idsOf(resumed)).toEqual(idsOf(whole.slice(index)));
+    }
   });
 
   it('marks who gets no SMS and why, and falls back to English for other languages', async () => {
