@@ -26,7 +26,7 @@ describe('a strike broadcast through the local stack', () => {
   // after a change builds the bundles (about a minute; cached in node_modules/.cache).
   beforeAll(async () => {
     stack = await startTestStack({ HERALD_LAMBDA_RUNTIME: 'faithful', HERALD_LAMBDA_CODE: 'bundle' });
-  }, 300_000);
+  }, 600_000);
   afterAll(async () => {
     await stack?.close();
   });
