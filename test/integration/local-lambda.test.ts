@@ -37,11 +37,12 @@ afterEach(async () => {
   capacity = [];
 });
 
-function probe(overrides: Partial<LambdaDefinition> = {}, runtime: LambdaRuntime = 'faithful') {
+/** A local function running `fixture` (a module in lambda-fixtures/) in `runtime`. */
+function localFunction(fixture: string, overrides: Partial<LambdaDefinition>, runtime: LambdaRuntime) {
   const lambda = createLocalLambda(
     {
-      name: 'probe',
-      moduleUrl: sourceModuleUrl(join(FIXTURES, 'probe-handler.ts')),
+      name: fixture,
+      moduleUrl: sourceModuleUrl(join(FIXTURES, `${fixture}.ts`)),
       timeoutMs: 10_000,
       concurrency: 2,
       memoryMb: 256,
@@ -51,6 +52,11 @@ function probe(overrides: Partial<LambdaDefinition> = {}, runtime: LambdaRuntime
     (events) => capacity.push(...events),
   );
   lambdas.push(lambda);
+  return lambda;
+}
+
+function probe(overrides: Partial<LambdaDefinition> = {}, runtime: LambdaRuntime = 'faithful') {
+  const lambda = localFunction('probe-handler', overrides, runtime);
   return (event: ProbeEvent) => lambda.invoke(event);
 }
 
@@ -111,18 +117,7 @@ describe('the faithful runtime', () => {
   });
 
   it('rejects with the error a module throws while it loads', async () => {
-    const lambda = createLocalLambda(
-      {
-        name: 'failing-init',
-        moduleUrl: sourceModuleUrl(join(FIXTURES, 'failing-init-handler.ts')),
-        timeoutMs: 10_000,
-        concurrency: 1,
-        memoryMb: 256,
-      },
-      'faithful',
-      () => undefined,
-    );
-    lambdas.push(lambda);
+    const lambda = localFunction('failing-init-handler', { concurrency: 1 }, 'faithful');
 
     await expect(lambda.invoke({})).rejects.toThrow('FLIGHTS_TABLE is not set');
   });
