@@ -15,7 +15,14 @@ export class InProcessLambda implements LocalLambda {
 
   async invoke(event: unknown): Promise<unknown> {
     const { name, moduleUrl, timeoutMs } = this.definition;
-    this.handler ??= import(moduleUrl).then((module: { handler: Handler }) => module.handler);
+    // A module that failed to load is loaded again next time, as Lambda starts a new instance.
+    this.handler ??= import(moduleUrl).then(
+      (module: { handler: Handler }) => module.handler,
+      (error: unknown) => {
+        this.handler = undefined;
+        throw error;
+      },
+    );
     const handler = await this.handler;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
