@@ -227,9 +227,11 @@ describe('bounded requests against the local stack', () => {
     const incident = await operator<Incident>('POST', '/incidents', incidentBody({ title: 'Deliveries' }));
     const ids: string[] = [];
     for (const kind of ['initial', 'update', 'update']) {
+      // X refuses a post that repeats an earlier one word for word: only the first goes to X, or
+      // whichever of the three posted first would leave the others partial.
       const accepted = await operator<{ id: string }>('POST', `/incidents/${incident.body.id}/broadcasts`, {
         templateId: 'strike-disruption',
-        channels: ['sms', 'x'],
+        channels: kind === 'initial' ? ['sms', 'x'] : ['sms'],
         kind,
       });
       expect(accepted.status).toBe(202);
