@@ -15,12 +15,8 @@ import {
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
-import { API_ROUTES, API_TIMEOUT_SECONDS, type ApiRoute } from '#functions/manifest.ts';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { API_ROUTES, type ApiRoute } from '#functions/manifest.ts';
 import {
   LOCAL_API_REQUESTS_IN_FLIGHT,
   LOCAL_WEBHOOK_REQUESTS_IN_FLIGHT,
@@ -30,13 +26,12 @@ import {
 import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
 import { serveCapacity } from './capacity-endpoint.ts';
 import { applyCors } from './cors.ts';
-import { lambdaContext } from './lambda-context.ts';
 import type { LocalObjectStore } from './object-store.ts';
 import type { LocalUser } from './users.ts';
 
+/** Invokes a route's function with API Gateway's event (its runtime makes the Lambda context). */
 export type ApiHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 interface CompiledRoute {
@@ -317,10 +312,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
         const handler = options.handlers.get(candidate.route.handler);
         if (!handler) throw new Error(`No handler loaded for ${candidate.route.routeKey}`);
         const event = apiEvent(request, url, candidate, pathParameters, user, await readBody(request));
-        send(
-          response,
-          await handler(event, lambdaContext(candidate.route.handler, API_TIMEOUT_SECONDS * 1000)),
-        );
+        send(response, await handler(event));
       } finally {
         inFlight[group]--;
       }

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '../lambda-context.ts';
+import { lambdaContext } from './lambda-context.ts';
 import { type LambdaDefinition, LambdaTimeoutError, type LocalLambda } from './local-lambda.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;

@@ -9,13 +9,13 @@ import { subscribe } from 'node:diagnostics_channel';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { type CapacityEvent, capacityChannel } from '#shared/clients/consumed-capacity.ts';
-import { lambdaContext } from '../lambda-context.ts';
 import {
   type InstanceData,
   type InstanceMessage,
   type InvokeMessage,
   toThrownError,
 } from './instance-protocol.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
