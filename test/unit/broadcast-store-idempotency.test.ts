@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import type { Broadcast } from '#shared/domain/model.ts';
 import type { IdempotencyClaim } from '#shared/ports/stores.ts';
+import { stubTableEnvironment } from '#test/support/table-env.ts';
 
 const NOW = Date.parse('2026-12-01T06:00:00.000Z');
 const KEY_PK = 'IDEMPOTENCY#olli.operator#incident-1#retry-1';
@@ -63,14 +64,7 @@ describe('DynamoBroadcastStore with an idempotency key', () => {
   let table: ReturnType<typeof heraldTable>;
 
   beforeEach(() => {
-    for (const name of [
-      'FLIGHTS_TABLE',
-      'CUSTOMERS_TABLE',
-      'BOOKINGS_TABLE',
-      'HERALD_TABLE',
-      'DELIVERIES_TABLE',
-    ])
-      vi.stubEnv(name, name.toLowerCase());
+    stubTableEnvironment();
     vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
     table = heraldTable();
   });

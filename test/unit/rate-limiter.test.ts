@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { stubTableEnvironment } from '#test/support/table-env.ts';
 
 // The limiter waits with node:timers/promises, which vitest's fake timers leave alone: route it
 // through the global setTimeout they replace, so waits run on the fake clock.
@@ -86,14 +87,7 @@ describe('DynamoRateLimiter on a fake clock', () => {
   let dynamoDb: ReturnType<typeof rateTable>;
 
   beforeEach(() => {
-    for (const name of [
-      'FLIGHTS_TABLE',
-      'CUSTOMERS_TABLE',
-      'BOOKINGS_TABLE',
-      'HERALD_TABLE',
-      'DELIVERIES_TABLE',
-    ])
-      vi.stubEnv(name, name.toLowerCase());
+    stubTableEnvironment();
     vi.useFakeTimers({ now: T0 });
     dynamoDb = rateTable();
   });
