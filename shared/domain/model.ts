@@ -187,6 +187,22 @@ export interface Broadcast {
   /** A cancelled broadcast's counts were found equal to its ledger once no send could move them. */
   countsFinalAt?: string;
   counts: Partial<Record<Channel, ChannelCounts>>;
+  /** The comms lead who released a broadcast that waited for approval, and when. */
+  approvedBy?: string;
+  approvedAt?: string;
+  /** Who it would reach, counted when it was requested: set on one that waits for approval (no ledger yet). */
+  audienceEstimate?: AudienceEstimate;
+}
+
+/** Who a broadcast would reach, counted from the bookings when it was requested, as the preview counts. */
+export interface AudienceEstimate {
+  /** Per channel: SMS passengers; one post per language on X and Facebook; the status site. */
+  recipients: Partial<Record<Channel, number>>;
+  /** The SMS recipients by language. */
+  smsByLanguage: Record<Language, number>;
+  countedAt: string;
+  /** False when counting stopped at its time budget: the SMS figures are then lower bounds. */
+  complete: boolean;
 }
 
 /** GET /broadcasts/{id}: the broadcast with what its readers need to follow it. */
