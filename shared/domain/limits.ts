@@ -26,6 +26,11 @@ export const MAX_HEADER_BYTES = 10_240;
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 /** What a preview may spend finding flights and counting the audience: 2 s below the API Lambda's limit. */
 export const PREVIEW_TIME_BUDGET_MS = (API_TIMEOUT_SECONDS - 2) * 1000;
+/**
+ * What counting the audience of a broadcast that waits for approval may add to its creation:
+ * past it the count so far is stored as a lower bound, leaving the request time to store it.
+ */
+export const AUDIENCE_ESTIMATE_BUDGET_MS = 5_000;
 /** Items a list page holds (`?limit=`) unless said otherwise, and at most. */
 export const LIST_PAGE_SIZE = { default: 50, max: 100 } as const;
 /** The audit log's page, larger since its entries are small and an admin reads them in bulk. */

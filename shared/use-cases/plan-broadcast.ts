@@ -37,7 +37,7 @@ export const PLANNING_CHUNK_MS = 60_000;
 const WRAP_UP_MS = 30_000;
 
 /** Public posts per channel: X and Facebook carry one post per language, the status site one entry in all. */
-function publicRecipients(channel: Broadcast['channels'][number]): string[] {
+export function publicRecipients(channel: Broadcast['channels'][number]): string[] {
   return channel === 'status' ? ['site'] : [...LANGUAGES];
 }
 
