@@ -106,6 +106,12 @@ export interface Worker {
    * visible again once the invocation that holds it has certainly ended.
    */
   visibilityTimeoutSeconds: number;
+  /**
+   * A failed message comes back after this many seconds, doubling with each receive up to the
+   * visibility timeout (`redeliveryDelaySeconds`): a transient failure is retried in seconds, while
+   * `maxReceiveCount` still spreads the receives over as long an outage as before.
+   */
+  firstRetryDelaySeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
 }
@@ -117,7 +123,9 @@ export const WORKERS: readonly Worker[] = [
     batchSize: 1,
     timeoutSeconds: 450,
     visibilityTimeoutSeconds: 900,
-    maxReceiveCount: 3,
+    // 60–120, 120–240, 240–480, 450–900 s: about half an hour, as three full timeouts were.
+    firstRetryDelaySeconds: 120,
+    maxReceiveCount: 5,
   },
   {
     handler: 'send-sms',
@@ -125,7 +133,9 @@ export const WORKERS: readonly Worker[] = [
     batchSize: 1,
     timeoutSeconds: 150,
     visibilityTimeoutSeconds: 300,
-    maxReceiveCount: 5,
+    // 3–5, 5–10, 10–20 … 150–300 s: a Twilio outage of 10–20 minutes, as four full timeouts (20) were.
+    firstRetryDelaySeconds: 5,
+    maxReceiveCount: 10,
   },
   {
     handler: 'post-to-x',
@@ -133,7 +143,8 @@ export const WORKERS: readonly Worker[] = [
     batchSize: 1,
     timeoutSeconds: 30,
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 5,
+    firstRetryDelaySeconds: 5,
+    maxReceiveCount: 8,
   },
   {
     handler: 'post-to-facebook',
@@ -141,7 +152,8 @@ export const WORKERS: readonly Worker[] = [
     batchSize: 1,
     timeoutSeconds: 30,
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 5,
+    firstRetryDelaySeconds: 5,
+    maxReceiveCount: 8,
   },
   {
     handler: 'publish-status',
@@ -149,7 +161,8 @@ export const WORKERS: readonly Worker[] = [
     batchSize: 1,
     timeoutSeconds: 30,
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 5,
+    firstRetryDelaySeconds: 5,
+    maxReceiveCount: 8,
   },
 ];
 

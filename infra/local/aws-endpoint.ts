@@ -1,13 +1,14 @@
 /**
  * A loopback HTTP endpoint answering the AWS calls the handlers make besides DynamoDB:
- * SNS Publish and PublishBatch (AWS Query protocol) into the local topic, and S3 PutObject
- * (path style) into the local object store. The local stack points `AWS_ENDPOINT_URL_SNS` and
- * `AWS_ENDPOINT_URL_S3` here, so the handlers run the real SDK adapters unchanged.
+ * SNS Publish and PublishBatch (AWS Query protocol) into the local topic, SQS
+ * ChangeMessageVisibility (AWS JSON protocol) on the local queues, and S3 PutObject (path style)
+ * into the local object store. The local stack points `AWS_ENDPOINT_URL_SNS`, `_SQS` and `_S3`
+ * here, so the handlers run the real SDK adapters unchanged.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LocalTopic, MessageAttributes } from './bus.ts';
+import type { LocalQueue, LocalTopic, MessageAttributes } from './bus.ts';
 import type { LocalObjectStore } from './object-store.ts';
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -99,14 +100,57 @@ function handleSns(form: URLSearchParams, topics: Map<string, LocalTopic>, respo
   }
 }
 
+function sqsError(response: ServerResponse, code: string, message: string): void {
+  response
+    .writeHead(400, {
+      'content-type': 'application/x-amz-json-1.0',
+      // SQS answers its old Query error codes here too, and the SDK reads them.
+      'x-amzn-query-error': `${code};Sender`,
+    })
+    .end(JSON.stringify({ __type: `com.amazonaws.sqs#${code}`, message }));
+}
+
+/** The one SQS action the handlers call: a failed message returns after its backoff, not its visibility timeout. */
+function handleSqs(
+  action: string,
+  input: { QueueUrl?: string; ReceiptHandle?: string; VisibilityTimeout?: number },
+  queues: Map<string, LocalQueue>,
+  response: ServerResponse,
+): void {
+  const queue = queues.get(input.QueueUrl?.split('/').at(-1) ?? '');
+  if (action !== 'ChangeMessageVisibility') {
+    sqsError(response, 'UnsupportedOperation', `Unsupported action ${action}`);
+  } else if (!queue) {
+    sqsError(response, 'QueueDoesNotExist', 'No such queue');
+  } else if (!queue.changeVisibility(input.ReceiptHandle ?? '', input.VisibilityTimeout ?? 0)) {
+    sqsError(response, 'ReceiptHandleIsInvalid', 'The receipt handle is not the latest receive');
+  } else {
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+  }
+}
+
+const SQS_TARGET_PREFIX = 'AmazonSQS.';
+
 export async function startAwsEndpoint(
   topics: LocalTopic[],
+  queues: LocalQueue[],
   buckets: Record<string, LocalObjectStore>,
 ): Promise<{ url: string; server: Server }> {
   const topicsByArn = new Map(topics.map((topic) => [topic.arn, topic]));
+  const queuesByName = new Map(queues.map((queue) => [queue.options.name, queue]));
   const server = createServer(async (request, response) => {
     try {
       const body = await readBody(request);
+      const target = request.headers['x-amz-target'];
+      if (request.method === 'POST' && typeof target === 'string' && target.startsWith(SQS_TARGET_PREFIX)) {
+        handleSqs(
+          target.slice(SQS_TARGET_PREFIX.length),
+          JSON.parse(body.toString('utf8')),
+          queuesByName,
+          response,
+        );
+        return;
+      }
       if (request.method === 'POST' && request.url === '/') {
         handleSns(new URLSearchParams(body.toString('utf8')), topicsByArn, response);
         return;

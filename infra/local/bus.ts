@@ -1,7 +1,8 @@
 /**
  * The in-process stand-in for SNS → SQS → Lambda: a topic whose subscriptions filter on
- * message attributes, feeding queues with batches, visibility timeouts and redrive to a
- * dead-letter queue, each polled by the same handler Lambda runs, with real SQSEvent shapes.
+ * message attributes, feeding queues with batches, visibility timeouts (changeable through a
+ * receipt handle, as SQS's ChangeMessageVisibility) and redrive to a dead-letter queue, each polled
+ * by the same handler Lambda runs, with real SQSEvent shapes.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -41,6 +42,11 @@ function matches(policy: FilterPolicy, attributes: MessageAttributes): boolean {
   });
 }
 
+/** A handle valid until the message is received again, as in SQS. */
+function receiptHandleOf(message: QueuedMessage): string {
+  return `${message.messageId}#${message.receiveCount}`;
+}
+
 export class LocalQueue {
   readonly arn: string;
   readonly deadLetters: QueuedMessage[] = [];
@@ -73,6 +79,18 @@ export class LocalQueue {
       visibleAt: 0,
     });
     this.poll();
+  }
+
+  /**
+   * Makes a received message visible again `seconds` from now, as SQS's ChangeMessageVisibility:
+   * false if the receipt handle is not the message's latest receive (or it has left the queue).
+   */
+  changeVisibility(receiptHandle: string, seconds: number): boolean {
+    const message = this.messages.find((candidate) => receiptHandleOf(candidate) === receiptHandle);
+    if (!message) return false;
+    message.visibleAt = Date.now() + seconds * 1000;
+    this.scheduleWake();
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -148,7 +166,7 @@ export class LocalQueue {
   private toRecord(message: QueuedMessage): SQSRecord {
     return {
       messageId: message.messageId,
-      receiptHandle: `${message.messageId}#${message.receiveCount}`,
+      receiptHandle: receiptHandleOf(message),
       body: message.body,
       attributes: {
         ApproximateReceiveCount: String(message.receiveCount),

@@ -182,7 +182,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     }
     // Closed before the queues stop, so their invocations in flight end at once instead of running on.
     cleanups.push(async () => void (await Promise.all(lambdas.map((created) => created.close()))));
-    const awsEndpoint = await startAwsEndpoint([topic], { [STATUS_BUCKET]: site });
+    const awsEndpoint = await startAwsEndpoint([topic], [...queues.values()], { [STATUS_BUCKET]: site });
     cleanups.push(() => new Promise<void>((done) => awsEndpoint.server.close(() => done())));
 
     Object.assign(process.env, {
@@ -191,6 +191,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SNS: awsEndpoint.url,
+      AWS_ENDPOINT_URL_SQS: awsEndpoint.url,
       AWS_ENDPOINT_URL_S3: awsEndpoint.url,
       ...Object.fromEntries(TABLES.map((table) => [table.envVar, table.name])),
       BROADCAST_TOPIC_ARN: topic.arn,

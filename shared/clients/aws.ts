@@ -6,6 +6,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '#infra/tables.ts';
 import { capacityChannelSink, recordConsumedCapacity } from './consumed-capacity.ts';
@@ -44,5 +45,9 @@ export const dynamoDb = DynamoDBDocumentClient.from(dynamoDbClient, {
 });
 
 export const sns = new SNSClient({ logger });
+
+// Requests go to the configured endpoint (the regional one, or the local stack's), not to the
+// host a queue URL names.
+export const sqs = new SQSClient({ logger, useQueueUrlAsEndpoint: false });
 
 export const s3 = new S3Client({ logger });

@@ -57,3 +57,17 @@ export async function withRetry<T>(
     }
   }
 }
+
+/**
+ * How long a queue message that failed its `receiveCount`-th receive waits before the next:
+ * doubling from `firstSeconds` up to `maxSeconds`, with equal jitter (half fixed, half random) so
+ * the batches a provider outage failed together do not all come back at once.
+ */
+export function redeliveryDelaySeconds(
+  receiveCount: number,
+  { firstSeconds, maxSeconds }: { firstSeconds: number; maxSeconds: number },
+  random = Math.random,
+): number {
+  const ceiling = Math.min(maxSeconds, firstSeconds * 2 ** (Math.max(1, receiveCount) - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

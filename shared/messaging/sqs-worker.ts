@@ -1,13 +1,18 @@
 /**
  * The middy stack every queue worker shares: parse each record with the message schema, run
- * the work, and report partial batch failures so one bad record never fails its batch. A
- * record that cannot be parsed fails every receive and ends in the dead-letter queue.
+ * the work, and report partial batch failures so one bad record never fails its batch. A failed
+ * record comes back after a growing backoff (the manifest's `firstRetryDelaySeconds`), not after
+ * the whole visibility timeout. A record that cannot be parsed fails every receive and ends in
+ * the dead-letter queue.
  */
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import { WORKERS } from '#functions/manifest.ts';
+import { redeliverAfter } from '#shared/adapters/sqs-redelivery.ts';
+import { redeliveryDelaySeconds } from '#shared/domain/retry-policy.ts';
+import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { logger } from '#shared/logger.ts';
+import { countForWorker, METRIC } from '#shared/metrics.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 
 /**
@@ -35,15 +40,16 @@ export function sqsWorker<S extends z.ZodType>(
 ) {
   const worker = WORKERS.find((candidate) => candidate.handler === name);
   if (!worker) throw new Error(`No worker '${name}' in functions/manifest.ts`);
-  return middy<SQSEvent, SQSBatchResponse, Error, Context>().handler(async (event, context) => {
+  return withLambdaDefaults<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      const lastChance = receiveCount >= worker.maxReceiveCount;
       try {
         const message = schema.parse(JSON.parse(record.body));
         const broadcastId = (message as { broadcastId?: unknown }).broadcastId;
-        if (typeof broadcastId === 'string') logger.appendKeys({ correlationId: broadcastId });
-        await work(message, invocationOf(context, receiveCount >= worker.maxReceiveCount));
+        if (typeof broadcastId === 'string') logger.appendKeys({ broadcastId });
+        await work(message, invocationOf(context, lastChance));
       } catch (error) {
         logger.warn('Message failed; the queue will deliver it again or dead-letter it', {
           worker: name,
@@ -51,7 +57,19 @@ export function sqsWorker<S extends z.ZodType>(
           receiveCount,
           error,
         });
+        countForWorker(lastChance ? METRIC.messagesDeadLettered : METRIC.messagesRetried, name);
+        const delaySeconds = redeliveryDelaySeconds(receiveCount, {
+          firstSeconds: worker.firstRetryDelaySeconds,
+          maxSeconds: worker.visibilityTimeoutSeconds,
+        });
+        // Not shortened, the message comes back after the visibility timeout: later, never lost.
+        await redeliverAfter(record, delaySeconds).catch((changeError: unknown) =>
+          logger.warn('Could not shorten the wait before the next receive', { worker: name, changeError }),
+        );
         batchItemFailures.push({ itemIdentifier: record.messageId });
+      } finally {
+        // The next record may belong to another broadcast, or to none.
+        logger.removeKeys(['broadcastId']);
       }
     }
     return { batchItemFailures };

@@ -251,6 +251,8 @@ describe('HeraldStateless', () => {
       // The manifest's timeouts, which the local stack runs with too; a message returns only after its invocation ended.
       expect(fn.Properties.Timeout).toBe(worker.timeoutSeconds);
       expect(2 * worker.timeoutSeconds).toBeLessThanOrEqual(worker.visibilityTimeoutSeconds);
+      // A failed message's backoff is set through its receipt handle (sqs-worker.ts).
+      expect(policiesOf(worker.handler), worker.handler).toContain('sqs:ChangeMessageVisibility');
     }
     for (const schedule of SCHEDULES)
       expect(functionOf(schedule.handler)[1].Properties.Timeout).toBe(schedule.timeoutSeconds);

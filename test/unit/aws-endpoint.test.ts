@@ -1,26 +1,46 @@
 import type { Server } from 'node:http';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startAwsEndpoint } from '#infra/local/aws-endpoint.ts';
-import { LocalTopic } from '#infra/local/bus.ts';
+import { LocalQueue, LocalTopic } from '#infra/local/bus.ts';
+import { queueUrlOf } from '#shared/adapters/sqs-redelivery.ts';
 
 const topic = new LocalTopic('broadcasts');
+/** Holds every message it receives (reported failed) until a test lets it go. */
+const received: SQSRecord[] = [];
+let release = false;
+const queue = new LocalQueue(
+  { name: 'herald-send-sms', batchSize: 1, visibilityTimeoutMs: 60_000, maxReceiveCount: 5, concurrency: 1 },
+  async ({ Records }) => {
+    received.push(...Records);
+    return {
+      batchItemFailures: release ? [] : Records.map(({ messageId }) => ({ itemIdentifier: messageId })),
+    };
+  },
+  () => undefined,
+);
 let server: Server;
 let sns: SNSClient;
+let sqs: SQSClient;
 const published = vi.spyOn(topic, 'publish');
 
 beforeAll(async () => {
-  const endpoint = await startAwsEndpoint([topic], {});
+  const endpoint = await startAwsEndpoint([topic], [queue], {});
   server = endpoint.server;
-  sns = new SNSClient({
+  const client = {
     endpoint: endpoint.url,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
-  });
+  };
+  sns = new SNSClient(client);
+  sqs = new SQSClient({ ...client, useQueueUrlAsEndpoint: false });
 });
-afterAll(() => {
+afterAll(async () => {
   server.close();
+  await queue.stop();
 });
 beforeEach(() => {
   published.mockClear();
@@ -88,5 +108,35 @@ describe('the local AWS endpoint, SNS', () => {
     ).rejects.toMatchObject({ name: 'NotFoundException' });
 
     expect(published).not.toHaveBeenCalled();
+  });
+});
+
+describe('the local AWS endpoint, SQS', () => {
+  const changeVisibility = (record: SQSRecord | undefined, seconds: number, queueArn = queue.arn) =>
+    sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrlOf(queueArn),
+        ReceiptHandle: record?.receiptHandle,
+        VisibilityTimeout: seconds,
+      }),
+    );
+  const receivedCount = async (count: number) => {
+    await vi.waitFor(() => expect(received).toHaveLength(count), { timeout: 2_000 });
+  };
+
+  it('answers ChangeMessageVisibility on the queue the URL names, through the latest receipt handle only', async () => {
+    queue.send('{"n":1}', {});
+    await receivedCount(1);
+    const first = received[0];
+    await changeVisibility(first, 0);
+    await receivedCount(2);
+    release = true;
+    await changeVisibility(received[1], 0);
+    await receivedCount(3);
+
+    await expect(changeVisibility(first, 0)).rejects.toMatchObject({ name: 'ReceiptHandleIsInvalid' });
+    await expect(changeVisibility(first, 0, `${queue.arn}-other`)).rejects.toMatchObject({
+      name: 'QueueDoesNotExist',
+    });
   });
 });

@@ -79,6 +79,29 @@ describe('LocalQueue', () => {
     expect(q.depth).toBe(0);
   });
 
+  it('brings a failed message back when its visibility was changed, and only through its latest receipt handle', async () => {
+    const receives: { at: number; receiptHandle: string }[] = [];
+    let q: LocalQueue;
+    q = queue(
+      async (event) => {
+        const record = event.Records[0];
+        if (!record) return undefined;
+        receives.push({ at: Date.now(), receiptHandle: record.receiptHandle });
+        if (receives.length > 1) return undefined;
+        expect(q.changeVisibility(record.receiptHandle, 0.1)).toBe(true);
+        return { batchItemFailures: [{ itemIdentifier: record.messageId }] };
+      },
+      { visibilityTimeoutMs: 60_000 },
+    );
+    q.send('retried', {});
+    await settle();
+    const [first, second] = receives;
+    expect(receives).toHaveLength(2);
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(90);
+    // The first receive's handle is stale once the message is received again.
+    expect(q.changeVisibility(first?.receiptHandle ?? '', 0)).toBe(false);
+  });
+
   it('hands the handler batches no larger than the batch size, in SQSEvent shape', async () => {
     const sizes: number[] = [];
     const q = queue(

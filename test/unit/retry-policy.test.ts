@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
-import { backoffMs, type RetryPolicy, withRetry } from '#shared/domain/retry-policy.ts';
+import {
+  backoffMs,
+  type RetryPolicy,
+  redeliveryDelaySeconds,
+  withRetry,
+} from '#shared/domain/retry-policy.ts';
 
 const fast: RetryPolicy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 4, maxWaitMs: 50 };
 
@@ -26,6 +31,20 @@ describe('backoffMs', () => {
   it('waits at least what the provider asked for', () => {
     const policy: RetryPolicy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, maxWaitMs: 5_000 };
     expect(backoffMs(1, policy, 3_000, () => 1)).toBe(3_000);
+  });
+});
+
+describe('redeliveryDelaySeconds', () => {
+  const schedule = { firstSeconds: 5, maxSeconds: 300 };
+
+  it('doubles with each receive up to the cap, between half and all of it', () => {
+    const least = (receive: number) => redeliveryDelaySeconds(receive, schedule, () => 0);
+    const most = (receive: number) => redeliveryDelaySeconds(receive, schedule, () => 1);
+    expect([1, 2, 3, 4].map(most)).toEqual([5, 10, 20, 40]);
+    expect([1, 2, 3, 4].map(least)).toEqual([3, 5, 10, 20]);
+    expect(most(7)).toBe(300);
+    expect(most(9)).toBe(300);
+    expect(least(9)).toBe(150);
   });
 });
 
