@@ -63,9 +63,7 @@ export const webhookConfig = once(() =>
 export const busConfig = once(() => read({ BROADCAST_TOPIC_ARN: required }));
 
 /** Where approval notices go (the approvals topic) and the console they link to. */
-export const approvalsConfig = once(() =>
-  read({ APPROVALS_TOPIC_ARN: required, HERALD_CONSOLE_URL: url }),
-);
+export const approvalsConfig = once(() => read({ APPROVALS_TOPIC_ARN: required, HERALD_CONSOLE_URL: url }));
 
 export const statusSiteConfig = once(() =>
   read({
