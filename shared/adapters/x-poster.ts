@@ -48,15 +48,28 @@ function requestSettingsPlugin(apiBaseUrl: string | undefined, timeoutMs: number
   };
 }
 
-/** X's own duplicate signal: v2's 403 detail, or v1.1's error 187 on older paths. */
-function isDuplicate(error: ApiResponseError): boolean {
+/** X's v2 problem `detail` ("You are not allowed to create a Tweet with duplicate content."), if any. */
+function problemDetail(error: ApiResponseError): string | undefined {
   // `data` is typed as X's error JSON but is whatever the body parsed to (text, or nothing).
   const data: unknown = error.data;
   const detail = typeof data === 'object' && data !== null && 'detail' in data ? data.detail : undefined;
+  return typeof detail === 'string' ? detail : undefined;
+}
+
+/** X's own duplicate signal: v2's 403 detail, or v1.1's error 187 on older paths. */
+function isDuplicate(error: ApiResponseError): boolean {
   return (
-    error.code === 403 &&
-    ((typeof detail === 'string' && detail.includes('duplicate content')) || error.hasErrorCode(187))
+    error.code === 403 && (problemDetail(error)?.includes('duplicate content') || error.hasErrorCode(187))
   );
+}
+
+/**
+ * The library's message names X's v1.1 errors but not a v2 problem's detail: added, so the
+ * record's last error says why (shared/domain/delivery-problems.ts reads it).
+ */
+function refusal(error: ApiResponseError): string {
+  const detail = problemDetail(error);
+  return detail === undefined ? error.message : `${error.message}: ${detail}`;
 }
 
 /** `x-rate-limit-reset` is the epoch second when the window reopens. */
@@ -83,10 +96,10 @@ function toDeliveryError(error: unknown, request: 'post' | 'query'): unknown {
     if (error.code === 429)
       return new TransientDeliveryError(error.message, retryAfterMs(error), { cause: error });
     if (error.code >= 500) return new TransientDeliveryError(error.message, undefined, { cause: error });
-    if (isDuplicate(error)) return new PermanentDeliveryError(error.message, 'duplicate', { cause: error });
+    if (isDuplicate(error)) return new PermanentDeliveryError(refusal(error), 'duplicate', { cause: error });
     if (error.code === 401)
-      return new PermanentDeliveryError(error.message, 'unauthorized', { cause: error });
-    return new PermanentDeliveryError(error.message, 'rejected', { cause: error });
+      return new PermanentDeliveryError(refusal(error), 'unauthorized', { cause: error });
+    return new PermanentDeliveryError(refusal(error), 'rejected', { cause: error });
   }
   if (error instanceof ApiRequestError) {
     // The connection failed or timed out: unless it never connected, X may have posted.

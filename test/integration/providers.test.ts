@@ -13,6 +13,7 @@ import { type RecordedMessage, type Sandboxes, startSandboxes } from '#infra/loc
 import { FacebookPoster } from '#shared/adapters/facebook-poster.ts';
 import { TwilioSmsSender } from '#shared/adapters/twilio-sms-sender.ts';
 import { XPoster } from '#shared/adapters/x-poster.ts';
+import { deliveryProblem } from '#shared/domain/delivery-problems.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
 import { startSandboxProcess, stopSandboxProcess } from '#test/support/sandbox-process.ts';
 
@@ -209,6 +210,13 @@ describe('Twilio SMS through the twilio SDK', () => {
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect(error).toMatchObject({ code: 'invalid_phone' });
     expect((error as Error).message).toContain('21211');
+    // What the record keeps reads back as Twilio's code and a reason (delivery listings, lookups).
+    expect(
+      deliveryProblem({ channel: 'sms', status: 'failed', lastError: (error as Error).message }),
+    ).toEqual({
+      code: '21211',
+      reason: expect.stringMatching(/^Invalid phone number/),
+    });
     expect((error as Error).message).not.toContain('0401234567');
     expect((error as Error).cause).toBeUndefined();
     expect(await recorded(sandboxes.twilio.url)).toEqual([]);
@@ -331,6 +339,10 @@ describe('X posts through twitter-api-v2', () => {
 
     expect(error).toBeInstanceOf(PermanentDeliveryError);
     expect(error).toMatchObject({ code: 'duplicate' });
+    expect(deliveryProblem({ channel: 'x', status: 'failed', lastError: (error as Error).message })).toEqual({
+      code: '403',
+      reason: expect.stringMatching(/^Duplicate post/),
+    });
     expect(await recorded(sandboxes.x.url)).toHaveLength(1);
   });
 
