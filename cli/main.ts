@@ -103,7 +103,8 @@ function program(): Command {
     .description('Herald: one approved message to every affected passenger and every public channel.')
     .addHelpText(
       'after',
-      '\nSettings: HERALD_API_URL (default http://127.0.0.1:3000), HERALD_API_KEY.\n' +
+      '\nSettings: HERALD_API_URL (default http://127.0.0.1:3000), HERALD_API_KEY, HERALD_TIME_ZONE\n' +
+        '(times are printed 24-hour in this IANA zone; default UTC).\n' +
         'Exit codes: 0 done; 1 some lines rejected, or a watched broadcast ended failed, partial or\n' +
         "cancelled; 2 the command failed (the API's problem title and detail are printed).",
     )

@@ -2,7 +2,9 @@
  * What the operational commands print: with `--json` the API's answer as it came (one JSON
  * document on stdout, for scripts and jq), otherwise a few readable lines.
  */
+import { displayTime } from '#shared/domain/display-time.ts';
 import type { Broadcast, ChannelCounts } from '#shared/domain/model.ts';
+import { displayZone } from './settings.ts';
 
 export interface OutputOptions {
   json?: boolean;
@@ -16,6 +18,11 @@ export function print(options: OutputOptions, value: unknown, text: () => string
   }
   const lines = text();
   process.stdout.write(`${Array.isArray(lines) ? lines.join('\n') : lines}\n`);
+}
+
+/** A time for people: 24-hour, in the ops room's zone, which it names ("2026-11-23 14:05 UTC"). */
+export function time(iso: string | undefined | null, options: { dateless?: boolean } = {}): string {
+  return displayTime(iso, displayZone(), options);
 }
 
 /** A plain table: columns padded to their widest cell. */
@@ -56,8 +63,10 @@ export function broadcastLines(broadcast: BroadcastView): string[] {
   return [
     `Broadcast ${broadcast.id}: ${broadcast.status} (${broadcast.kind}, template ${broadcast.templateId} v${broadcast.templateVersion})`,
     ...table([...heads, 'opted out', 'attempts', 'duplicates suspected'], rows),
-    ...(broadcast.estimatedCompletion ? [`Estimated completion: ${broadcast.estimatedCompletion}`] : []),
-    ...(broadcast.completedAt ? [`Completed at: ${broadcast.completedAt}`] : []),
-    ...(broadcast.cancelledAt ? [`Cancelled at: ${broadcast.cancelledAt}`] : []),
+    ...(broadcast.estimatedCompletion
+      ? [`Estimated completion: ${time(broadcast.estimatedCompletion)}`]
+      : []),
+    ...(broadcast.completedAt ? [`Completed at: ${time(broadcast.completedAt)}`] : []),
+    ...(broadcast.cancelledAt ? [`Cancelled at: ${time(broadcast.cancelledAt)}`] : []),
   ];
 }

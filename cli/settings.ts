@@ -1,5 +1,6 @@
 /** The CLI's settings (contract.md, "Command line"), read from the environment once. */
 import { z } from 'zod';
+import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { CliError } from './errors.ts';
 
 const CliSettings = z.object({
@@ -22,4 +23,14 @@ export function apiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
   if (!result.data.HERALD_API_KEY)
     throw new CliError('Set HERALD_API_KEY to an API key (npm start prints the demo keys).');
   return { apiUrl: result.data.HERALD_API_URL.replace(/\/+$/, ''), apiKey: result.data.HERALD_API_KEY };
+}
+
+/** The zone times are printed in: `HERALD_TIME_ZONE` (an IANA name), else UTC, as the ops room reads them. */
+export function displayZone(env: NodeJS.ProcessEnv = process.env): string {
+  const zone = env.HERALD_TIME_ZONE?.trim() || DEFAULT_DISPLAY_ZONE;
+  if (!isTimeZone(zone))
+    throw new CliError(
+      `Invalid settings: HERALD_TIME_ZONE: '${zone}' is not a time zone (e.g. UTC, Europe/Helsinki).`,
+    );
+  return zone;
 }

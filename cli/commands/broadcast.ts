@@ -1,7 +1,7 @@
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ApiClient } from '#cli/api-client.ts';
 import { EXIT } from '#cli/errors.ts';
-import { type BroadcastView, broadcastLines, type OutputOptions, print, settled } from '#cli/output.ts';
+import { type BroadcastView, broadcastLines, type OutputOptions, print, settled, time } from '#cli/output.ts';
 import type { BroadcastDetail, BroadcastStatus, ChannelCounts } from '#shared/domain/model.ts';
 import { type BroadcastRequestOptions, broadcastBody } from './preview.ts';
 
@@ -16,14 +16,31 @@ export interface BroadcastSendOptions extends BroadcastRequestOptions, OutputOpt
 
 const path = (id: string) => `/broadcasts/${encodeURIComponent(id)}`;
 
-function channelPayload(counts: ChannelCounts, eta: string) {
+/**
+ * One channel's bar. cli-progress fills its own tokens (`{eta}`, `{value}`, `{total}`, `{duration}`…)
+ * over the payload's, so the payload's names must not be theirs: the estimated completion is
+ * `{finish}` (an `{eta}` here printed cli-progress's seconds, "queued 3719" for 37 queued).
+ */
+export const WATCH_BAR_FORMAT =
+  '{channel} |{bar}| {value}/{total} | sent {sent} delivered {delivered} failed {failed} queued {queued}{finish}';
+
+/** The payload of one channel's bar; `finish` is the estimated completion, or empty. */
+export function channelPayload(channel: string, counts: ChannelCounts, finish: string) {
   return {
+    channel: channel.padEnd(8),
     sent: counts.sent,
     delivered: counts.delivered,
     failed: counts.failed,
     queued: counts.queued,
-    eta,
+    finish,
   };
+}
+
+/** " | ETA 14:05 UTC" when the API estimates the completion, else nothing. */
+export function finishOf(broadcast: BroadcastView): string {
+  return broadcast.estimatedCompletion
+    ? ` | ETA ${time(broadcast.estimatedCompletion, { dateless: true })}`
+    : '';
 }
 
 /** How a watch shows progress: a bar per channel on a terminal, a line per change otherwise (logs, CI). */
@@ -31,8 +48,7 @@ class WatchProgress {
   private readonly bars = process.stderr.isTTY
     ? new MultiBar({
         stream: process.stderr,
-        format:
-          '{channel} |{bar}| {value}/{total} | sent {sent} delivered {delivered} failed {failed} queued {queued}{eta}',
+        format: WATCH_BAR_FORMAT,
         hideCursor: true,
         barsize: 30,
       })
@@ -41,22 +57,20 @@ class WatchProgress {
   private lastLine = '';
 
   update(broadcast: BroadcastView): void {
-    const eta = broadcast.estimatedCompletion
-      ? ` | ETA ${new Date(broadcast.estimatedCompletion).toLocaleTimeString('en-GB')}`
-      : '';
+    const finish = finishOf(broadcast);
     if (!this.bars) {
       const line = `${broadcast.status}: ${Object.entries(broadcast.counts)
         .map(
           ([channel, counts]) =>
             `${channel} ${settled(counts)}/${counts.recipients} (failed ${counts.failed})`,
         )
-        .join(', ')}${eta}`;
+        .join(', ')}${finish}`;
       if (line !== this.lastLine) process.stderr.write(`${line}\n`);
       this.lastLine = line;
       return;
     }
     for (const [channel, counts] of Object.entries(broadcast.counts)) {
-      const payload = { channel: channel.padEnd(8), ...channelPayload(counts, eta) };
+      const payload = channelPayload(channel, counts, finish);
       const total = Math.max(counts.recipients, 1);
       const bar = this.channelBars.get(channel);
       if (!bar) {

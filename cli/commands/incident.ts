@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
-import { type BroadcastView, broadcastLines, type OutputOptions, print, table } from '#cli/output.ts';
+import { type BroadcastView, broadcastLines, type OutputOptions, print, table, time } from '#cli/output.ts';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import type { IncidentSummary } from '#shared/ports/stores.ts';
@@ -19,7 +19,7 @@ export interface IncidentCreateOptions extends OutputOptions {
   carriers?: string[];
 }
 
-function time(option: string, value: string): string {
+function typedTime(option: string, value: string): string {
   const iso = toIsoWithOffset(value);
   if (!iso)
     throw new CliError(
@@ -59,8 +59,8 @@ function incidentLines(incident: Incident): string[] {
   const scope = incident.scope;
   return [
     `Incident ${incident.id}: ${incident.title}`,
-    `  ${incident.type}, ${incident.severity}, ${incident.status}${incident.resolvedAt ? ` at ${incident.resolvedAt}` : ''}`,
-    `  window ${incident.window.start} – ${incident.window.end}`,
+    `  ${incident.type}, ${incident.severity}, ${incident.status}${incident.resolvedAt ? ` at ${time(incident.resolvedAt)}` : ''}`,
+    `  window ${time(incident.window.start)} – ${time(incident.window.end)}`,
     ...(scope.airports?.length ? [`  airports ${scope.airports.join(', ')}`] : []),
     ...(scope.area
       ? [`  area ${scope.area.type}${scope.includeOverflights ? ' with overflights' : ''}`]
@@ -69,7 +69,7 @@ function incidentLines(incident: Incident): string[] {
       ? [`  flights ${scope.flights.map((flight) => `${flight.flightNumber}@${flight.date}`).join(', ')}`]
       : []),
     ...(scope.carriers?.length ? [`  carriers ${scope.carriers.join(', ')}`] : []),
-    `  opened by ${incident.createdBy} at ${incident.createdAt}`,
+    `  opened by ${incident.createdBy} at ${time(incident.createdAt)}`,
   ];
 }
 
@@ -79,7 +79,7 @@ export async function incidentCreate(client: ApiClient, options: IncidentCreateO
     type: options.type,
     title: options.title,
     severity: options.severity,
-    window: { start: time('--start', options.start), end: time('--end', options.end) },
+    window: { start: typedTime('--start', options.start), end: typedTime('--end', options.end) },
     scope: {
       ...(options.airports?.length ? { airports: options.airports.map((code) => code.toUpperCase()) } : {}),
       ...(options.area ? { area: await area(options.area) } : {}),
@@ -105,7 +105,7 @@ export async function incidentList(client: ApiClient, options: OutputOptions): P
             incident.status,
             incident.severity,
             incident.type,
-            incident.window.start,
+            time(incident.window.start),
             incident.title,
           ]),
         ),
@@ -129,5 +129,5 @@ export async function incidentShow(client: ApiClient, id: string, options: Outpu
 /** `herald incident resolve <id>`. */
 export async function incidentResolve(client: ApiClient, id: string, options: OutputOptions): Promise<void> {
   const incident = await client.post<Incident>(`/incidents/${encodeURIComponent(id)}/resolve`);
-  print(options, incident, () => `Incident ${incident.id} resolved at ${incident.resolvedAt ?? 'now'}.`);
+  print(options, incident, () => `Incident ${incident.id} resolved at ${time(incident.resolvedAt)}.`);
 }

@@ -1,6 +1,6 @@
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
-import { type OutputOptions, print, table } from '#cli/output.ts';
+import { type OutputOptions, print, table, time } from '#cli/output.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 
 export interface BroadcastRequestOptions {
@@ -39,7 +39,7 @@ function previewLines(preview: Preview): string[] {
         flight.date,
         flight.origin,
         flight.destination,
-        flight.departure,
+        time(flight.departure),
       ]),
     ),
   ];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
-import { type OutputOptions, print, table } from '#cli/output.ts';
+import { type OutputOptions, print, table, time } from '#cli/output.ts';
 import type { TemplateDetail, TemplateVersion } from '#shared/domain/model.ts';
 import type { TemplateSummary } from '#shared/ports/stores.ts';
 
@@ -41,7 +41,7 @@ export async function templatesList(client: ApiClient, options: OutputOptions): 
         `v${template.latestVersion}`,
         template.status,
         template.approvedVersion ? `v${template.approvedVersion}` : '-',
-        template.updatedAt,
+        time(template.updatedAt),
         template.name,
       ]),
     ),
@@ -50,9 +50,9 @@ export async function templatesList(client: ApiClient, options: OutputOptions): 
 
 function versionLines(version: TemplateVersion): string[] {
   const lines = [
-    `${version.id} v${version.version} (${version.status}) "${version.name}" by ${version.createdBy} at ${version.createdAt}`,
+    `${version.id} v${version.version} (${version.status}) "${version.name}" by ${version.createdBy} at ${time(version.createdAt)}`,
   ];
-  if (version.approvedBy) lines.push(`  approved by ${version.approvedBy} at ${version.approvedAt ?? ''}`);
+  if (version.approvedBy) lines.push(`  approved by ${version.approvedBy} at ${time(version.approvedAt)}`);
   if (version.rejectedBy) lines.push(`  rejected by ${version.rejectedBy}: ${version.rejectionReason ?? ''}`);
   for (const [language, content] of Object.entries(version.content)) {
     if (!content) continue;
