@@ -6,7 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER, HeraldFunction } from '#infra/cdk/constructs/herald-function.ts';
 
-const HANDLER = 'get-incident';
+// Posts to X: its bundle holds twitter-text, the one dependency importing a deprecated built-in.
+const HANDLER = 'post-to-x';
 
 let outdir: string;
 let template: Template;
@@ -42,5 +43,10 @@ describe('HeraldFunction bundling', () => {
     expect(existsSync(path.join(bundleDir, 'index.mjs.map'))).toBe(true);
     expect(bundle).toContain('sourceMappingURL=index.mjs.map');
     expect(bundle).toContain('DynamoDBClient');
+  });
+
+  it('bundles the npm punycode twitter-text asks for, not the deprecated Node built-in', () => {
+    expect(bundle.match(/from\s*"(node:)?punycode"|require\("(node:)?punycode"\)/)?.[0]).toBeUndefined();
+    expect(bundle.includes('toASCII')).toBe(true);
   });
 });

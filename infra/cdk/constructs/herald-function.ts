@@ -87,6 +87,9 @@ export class HeraldFunction extends Construct implements iam.IGrantable {
         target: 'node24',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
+        // twitter-text imports 'punycode', which Node resolves to its deprecated built-in (a
+        // DEP0040 warning at every cold start); the trailing slash bundles the npm package it names.
+        esbuildArgs: { '--alias:punycode': 'punycode/' },
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
