@@ -3,7 +3,7 @@ import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { LIST_PAGE_SIZE } from '#shared/domain/limits.ts';
-import { DELIVERY_STATUSES } from '#shared/domain/model.ts';
+import { CHANNELS, DELIVERY_STATUSES } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { pageQuery } from '#shared/http/page-query.ts';
 import { listDeliveries } from '#shared/use-cases/list-deliveries.ts';
@@ -14,9 +14,15 @@ const deps = {
   customers: new DynamoCustomerDirectory(),
 };
 
-const DeliveriesQuery = pageQuery(LIST_PAGE_SIZE).extend({ status: z.enum(DELIVERY_STATUSES).optional() });
+const DeliveriesQuery = pageQuery(LIST_PAGE_SIZE).extend({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+});
 
-/** GET /broadcasts/{id}/deliveries?status=&limit=&next=: the broadcast's records, phone numbers masked. */
+/**
+ * GET /broadcasts/{id}/deliveries?status=&channel=&limit=&next=: the broadcast's records, phone
+ * numbers masked, each problem with its code and reason.
+ */
 export const handler = apiHandler(async ({ pathParameters, query }) => ({
   status: 200,
   body: await listDeliveries(pathParameters.id ?? '', DeliveriesQuery.parse(query), deps),

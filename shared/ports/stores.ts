@@ -310,9 +310,10 @@ export interface Claim {
   uncertainSince?: string;
 }
 
-/** A page of a broadcast's delivery records, only those in `status` if given. */
+/** A page of a broadcast's delivery records, only those in `status` and on `channel` if given. */
 export interface DeliveryQuery extends PageRequest {
   status?: DeliveryStatus;
+  channel?: Channel;
 }
 
 export interface DeliveryStore {

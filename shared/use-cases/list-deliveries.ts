@@ -1,3 +1,4 @@
+import { deliveryProblem } from '#shared/domain/delivery-problems.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
 import type { Channel, DeliveryStatus } from '#shared/domain/model.ts';
@@ -25,6 +26,10 @@ export interface DeliveryLine {
   status: DeliveryStatus;
   attempts: number;
   lastError?: string;
+  /** Why it has not reached its recipient: the provider's code or Herald's own (delivery-problems.ts)… */
+  errorCode?: string;
+  /** …and a short reason staff can read. */
+  reason?: string;
   updatedAt: string;
 }
 
@@ -34,16 +39,18 @@ const UNKNOWN_NUMBER = 'unknown';
 /**
  * A broadcast's delivery records, a page at a time, for the staff following it up.
  * 1. checks the broadcast exists (404 otherwise, rather than an empty list for a typo);
- * 2. reads a page of its ledger records, only those in `status` if given;
+ * 2. reads a page of its ledger records, only those in `status` and on `channel` if given;
  * 3. looks up the page's SMS recipients (one BatchGet) and shows each number masked, as it
- *    masks any number a provider's error message quotes.
+ *    masks any number a provider's error message quotes;
+ * 4. names each problem: the provider's code and a readable reason.
  */
 export async function listDeliveries(
   broadcastId: string,
   query: DeliveryQuery,
   deps: ListDeliveriesDeps,
 ): Promise<Page<DeliveryLine>> {
-  if (!(await deps.broadcasts.get(broadcastId))) throw new NotFoundError('Broadcast', broadcastId);
+  const broadcast = await deps.broadcasts.get(broadcastId);
+  if (!broadcast) throw new NotFoundError('Broadcast', broadcastId);
   const page = await deps.deliveries.list(broadcastId, query);
   const smsRecipients = page.items
     .filter((record) => record.channel === 'sms')
@@ -53,18 +60,22 @@ export async function listDeliveries(
   );
   return {
     ...page,
-    items: page.items.map((record) => ({
-      channel: record.channel,
-      ...(record.channel === 'sms'
-        ? {
-            recipient: maskPhone(phones.get(record.recipientId) ?? UNKNOWN_NUMBER),
-            customerId: record.recipientId,
-          }
-        : { recipient: record.recipientId }),
-      status: record.status,
-      attempts: record.attempts,
-      ...(record.lastError === undefined ? {} : { lastError: maskPhonesIn(record.lastError) }),
-      updatedAt: record.updatedAt,
-    })),
+    items: page.items.map((record) => {
+      const problem = deliveryProblem(record, broadcast.status);
+      return {
+        channel: record.channel,
+        ...(record.channel === 'sms'
+          ? {
+              recipient: maskPhone(phones.get(record.recipientId) ?? UNKNOWN_NUMBER),
+              customerId: record.recipientId,
+            }
+          : { recipient: record.recipientId }),
+        status: record.status,
+        attempts: record.attempts,
+        ...(record.lastError === undefined ? {} : { lastError: maskPhonesIn(record.lastError) }),
+        ...(problem ? { errorCode: problem.code, reason: problem.reason } : {}),
+        updatedAt: record.updatedAt,
+      };
+    }),
   };
 }

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
 import { startStreamSource } from '#infra/local/stream-source.ts';
+import { InvalidCursorError } from '#shared/domain/errors.ts';
 import type { Broadcast, Channel } from '#shared/domain/model.ts';
 import type { BroadcastStore, DeliveryStore, RateLimiter } from '#shared/ports/stores.ts';
 import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
@@ -124,6 +125,26 @@ describe('the delivery ledger', () => {
       attempts: 7,
       duplicatesSuspected: 1,
     });
+  });
+
+  it('lists one channel’s records a page at a time, and refuses another channel’s cursor', async () => {
+    await newBroadcast('b-channels', ['sms', 'x']);
+    await deliveries.createMany([
+      ...ids(3).map((id) => queuedDelivery('b-channels', 'sms', id)),
+      queuedDelivery('b-channels', 'x', 'en'),
+      queuedDelivery('b-channels', 'x', 'fi'),
+    ]);
+
+    const first = await deliveries.list('b-channels', { limit: 1, channel: 'x' });
+    const second = await deliveries.list('b-channels', { limit: 1, channel: 'x', next: first.next });
+    const sms = await deliveries.list('b-channels', { limit: 10, channel: 'sms' });
+
+    expect([...first.items, ...second.items].map((record) => record.recipientId)).toEqual(['en', 'fi']);
+    expect(second.next).toBeUndefined();
+    expect(sms.items.map((record) => record.recipientId)).toEqual(['C0', 'C1', 'C2']);
+    await expect(
+      deliveries.list('b-channels', { limit: 1, channel: 'sms', next: first.next }),
+    ).rejects.toThrow(InvalidCursorError);
   });
 
   it('counts a retried stream batch once, and of an overlapping one only what is new', async () => {

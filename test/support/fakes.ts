@@ -259,7 +259,10 @@ export class FakeDeliveryStore implements DeliveryStore {
   async list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>> {
     const records = [...this.records.values()]
       .filter(
-        (record) => record.broadcastId === broadcastId && (!query.status || record.status === query.status),
+        (record) =>
+          record.broadcastId === broadcastId &&
+          (!query.status || record.status === query.status) &&
+          (!query.channel || record.channel === query.channel),
       )
       .sort((a, b) => recordKey(a).localeCompare(recordKey(b)))
       .map(({ payload: _payload, ...record }) => structuredClone(record));

@@ -30,6 +30,14 @@ describe('list cursors', () => {
 
   it('give back the key they were made of', () => {
     expect(decodeCursor(cursor, shape)).toEqual({ broadcastId: 'b1', sk: 'sms#C7' });
+    expect(decodeCursor(cursor, { ...shape, prefixes: { sk: 'sms#' } })).toEqual({
+      broadcastId: 'b1',
+      sk: 'sms#C7',
+    });
+  });
+
+  it('of one channel are refused for another channel’s list', () => {
+    expect(() => decodeCursor(cursor, { ...shape, prefixes: { sk: 'x#' } })).toThrow(InvalidCursorError);
   });
 
   it.each([
@@ -63,10 +71,17 @@ describe('listDeliveries', () => {
       attempts: 2,
       lastError: 'Twilio refused the message: +46701234599 is unreachable',
     });
+    const refused = deliveries.record({ broadcastId: 'b1', channel: 'x', recipientId: 'en' });
+    Object.assign(refused ?? {}, {
+      status: 'failed',
+      attempts: 1,
+      lastError:
+        'Request failed with code 403: You are not allowed to create a Tweet with duplicate content.',
+    });
     return { broadcasts, deliveries, customers };
   }
 
-  it('lists each record’s channel, masked recipient, status, attempts, last error and time, never its payload', async () => {
+  it('lists each record’s channel, masked recipient, status, attempts, last error with its code and reason, and time, never its payload', async () => {
     const deps = await broadcastWithRecords();
 
     const page = await listDeliveries('b1', { limit: 10 }, deps);
@@ -88,9 +103,21 @@ describe('listDeliveries', () => {
         status: 'failed',
         attempts: 2,
         lastError: 'Twilio refused the message: +46701••••99 is unreachable',
+        errorCode: 'unknown',
+        reason: 'Twilio refused the message: +46701••••99 is unreachable',
         updatedAt: expect.any(String),
       },
-      { channel: 'x', recipient: 'en', status: 'queued', attempts: 0, updatedAt: expect.any(String) },
+      {
+        channel: 'x',
+        recipient: 'en',
+        status: 'failed',
+        attempts: 1,
+        lastError:
+          'Request failed with code 403: You are not allowed to create a Tweet with duplicate content.',
+        errorCode: '403',
+        reason: expect.stringMatching(/^Duplicate post/),
+        updatedAt: expect.any(String),
+      },
     ]);
     expect(JSON.stringify(page)).not.toMatch(/ABC123|1234567|payload/);
   });
@@ -98,7 +125,32 @@ describe('listDeliveries', () => {
   it('lists only the records in the status asked for', async () => {
     const page = await listDeliveries('b1', { limit: 10, status: 'failed' }, await broadcastWithRecords());
 
-    expect(page.items.map((line) => line.customerId)).toEqual(['C2']);
+    expect(page.items.map((line) => line.recipient)).toEqual(['+46701••••99', 'en']);
+  });
+
+  it('lists only the records on the channel asked for, with the status too', async () => {
+    const deps = await broadcastWithRecords();
+
+    const sms = await listDeliveries('b1', { limit: 10, channel: 'sms' }, deps);
+    const failedSms = await listDeliveries('b1', { limit: 10, channel: 'sms', status: 'failed' }, deps);
+
+    expect(sms.items.map((line) => line.customerId)).toEqual(['C1', 'C2']);
+    expect(failedSms.items.map((line) => line.customerId)).toEqual(['C2']);
+  });
+
+  it('says why a record still queued in a cancelled broadcast was never sent', async () => {
+    const deps = await broadcastWithRecords();
+    await deps.broadcasts.setStatus('b1', 'cancelled');
+
+    const page = await listDeliveries('b1', { limit: 10, status: 'queued' }, deps);
+
+    expect(page.items).toEqual([
+      expect.objectContaining({
+        customerId: 'C1',
+        errorCode: 'cancelled',
+        reason: expect.stringMatching(/cancelled/),
+      }),
+    ]);
   });
 
   it('pages through the records with `next`, each once', async () => {

@@ -11,6 +11,8 @@ export type CursorKey = Record<string, string | number>;
 export interface CursorShape {
   attributes: readonly string[];
   partition: Record<string, string>;
+  /** Attributes that must begin with a value: a list narrowed to a sort key prefix (one channel). */
+  prefixes?: Record<string, string>;
 }
 
 /**
@@ -45,7 +47,10 @@ export function decodeCursor(cursor: string, shape: CursorShape): CursorKey {
     key !== null &&
     Object.keys(key).sort().join() === [...shape.attributes].sort().join() &&
     Object.values(key).every((value) => typeof value === 'string' || typeof value === 'number') &&
-    Object.entries(shape.partition).every(([name, value]) => (key as CursorKey)[name] === value);
+    Object.entries(shape.partition).every(([name, value]) => (key as CursorKey)[name] === value) &&
+    Object.entries(shape.prefixes ?? {}).every(([name, prefix]) =>
+      String((key as CursorKey)[name]).startsWith(prefix),
+    );
   if (!fits) throw new InvalidCursorError('The `next` cursor belongs to another list.');
   return key as CursorKey;
 }

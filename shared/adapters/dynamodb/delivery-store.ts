@@ -139,22 +139,28 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>> {
+    // A channel is a prefix of the sort key: its records are read alone, not filtered out of all.
+    const channel = query.channel === undefined ? undefined : `${query.channel}#`;
     const page = await queryPage(
       {
         TableName: this.table,
-        KeyConditionExpression: 'broadcastId = :broadcast',
-        ...(query.status
-          ? {
-              FilterExpression: '#status = :status',
-              ExpressionAttributeValues: { ':broadcast': broadcastId, ':status': query.status },
-            }
-          : { ExpressionAttributeValues: { ':broadcast': broadcastId } }),
+        KeyConditionExpression: `broadcastId = :broadcast${channel ? ' AND begins_with(sk, :channel)' : ''}`,
+        ...(query.status ? { FilterExpression: '#status = :status' } : {}),
+        ExpressionAttributeValues: {
+          ':broadcast': broadcastId,
+          ...(channel ? { ':channel': channel } : {}),
+          ...(query.status ? { ':status': query.status } : {}),
+        },
         // Not the payload: what the SMS names (booking, flight) is no business of a listing.
         ProjectionExpression:
           'broadcastId, sk, channel, recipientId, #status, attempts, lastError, updatedAt',
         ExpressionAttributeNames: { '#status': 'status' },
       },
-      { attributes: ['broadcastId', 'sk'], partition: { broadcastId } },
+      {
+        attributes: ['broadcastId', 'sk'],
+        partition: { broadcastId },
+        ...(channel ? { prefixes: { sk: channel } } : {}),
+      },
       query,
     );
     return { ...page, items: page.items.map(toDelivery) };
