@@ -15,7 +15,7 @@ import { NewIncidentPage } from './pages/new-incident.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { TemplatePage } from './pages/template.tsx';
 import { TemplatesPage } from './pages/templates.tsx';
-import { Loading } from './ui.tsx';
+import { displayZoneName, Loading } from './ui.tsx';
 
 /** What a user may do, from their roles (the API enforces the same: functions/manifest.ts). */
 export interface Abilities {
@@ -127,6 +127,7 @@ export function App({ config, signInError }: { config?: ConsoleConfig; signInErr
           <span>
             Signed in as <strong>{me.user}</strong> ({me.roles.join(', ').replace(/_/g, ' ')})
           </span>
+          <span>Times in {displayZoneName()}</span>
           <button type="button" class="secondary" onClick={signOut}>
             Sign out
           </button>

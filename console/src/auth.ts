@@ -25,17 +25,26 @@ function origin(domain: string): string {
   return domain.startsWith('https://') ? domain : `https://${domain}`;
 }
 
-/** The Cognito settings from config.json, or undefined for API-key sign-in (local) or no config. */
-export async function loadConfig(): Promise<ConsoleConfig | undefined> {
+/** What config.json says: Cognito sign-in (absent for API keys, locally) and the ops room's time zone. */
+export interface ConsoleSettings {
+  cognito?: ConsoleConfig;
+  timeZone?: string;
+}
+
+/** Reads config.json; without one (or unreadable), API-key sign-in and UTC. */
+export async function loadConfig(): Promise<ConsoleSettings> {
   try {
     const response = await fetch('/console/config.json', { cache: 'no-store' });
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as Partial<ConsoleConfig>;
-    return typeof body.apiUrl === 'string' && body.auth?.kind === 'cognito'
-      ? (body as ConsoleConfig)
-      : undefined;
+    if (!response.ok) return {};
+    const body = (await response.json()) as Partial<ConsoleConfig> & { timeZone?: unknown };
+    return {
+      ...(typeof body.apiUrl === 'string' && body.auth?.kind === 'cognito'
+        ? { cognito: body as ConsoleConfig }
+        : {}),
+      ...(typeof body.timeZone === 'string' ? { timeZone: body.timeZone } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

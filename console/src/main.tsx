@@ -1,12 +1,17 @@
 import { render } from 'preact';
 import { setApiBase, storeKey } from './api.ts';
 import { App } from './app.tsx';
-import { type ConsoleConfig, finishSignIn, loadConfig } from './auth.ts';
+import { finishSignIn, loadConfig } from './auth.ts';
 import './styles.css';
+import { setDisplayZone } from './ui.tsx';
 
-/** In AWS, config.json names the API and the hosted UI; a callback from it brings an ID token. */
+/**
+ * config.json names the ops room's time zone and, in AWS, the API and the hosted UI; a callback from
+ * the hosted UI brings an ID token.
+ */
 async function start(): Promise<void> {
-  const config: ConsoleConfig | undefined = await loadConfig();
+  const { cognito: config, timeZone } = await loadConfig();
+  setDisplayZone(timeZone);
   let signInError: unknown;
   if (config) {
     setApiBase(config.apiUrl);

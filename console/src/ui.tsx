@@ -1,6 +1,7 @@
 /** Small shared pieces: loading data, showing a problem, form fields, formatting times and counts. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { DEFAULT_DISPLAY_ZONE, displayTime, isTimeZone } from '#shared/domain/display-time.ts';
 import { ApiProblem } from './api.ts';
 
 export interface Loaded<T> {
@@ -132,16 +133,22 @@ export function Panel({ title, children, id }: { title: string; children: Compon
   );
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-});
+/** The ops room's zone (config.json's `timeZone`, else UTC): every operator reads the same clock. */
+let displayZone = DEFAULT_DISPLAY_ZONE;
 
-/** An ISO time in the reader's own time zone. */
+/** Sets the zone times are shown in; one this browser does not know leaves UTC. */
+export function setDisplayZone(zone: string | undefined): void {
+  displayZone = zone && isTimeZone(zone) ? zone : DEFAULT_DISPLAY_ZONE;
+}
+
+/** The zone times are shown in, named: "UTC" or "Europe/Helsinki". */
+export function displayZoneName(): string {
+  return displayZone;
+}
+
+/** An ISO time as the ops room reads it: 24-hour, in its zone, which it names ("2026-11-23 14:05 UTC"). */
 export function localTime(iso: string | undefined | null): string {
-  if (!iso) return '–';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+  return displayTime(iso, displayZone);
 }
 
 /** The browser's time zone and its current offset, e.g. "Europe/Helsinki (UTC+02:00)". */

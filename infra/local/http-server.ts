@@ -17,6 +17,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_ROUTES, type ApiRoute } from '#functions/manifest.ts';
+import { DEFAULT_DISPLAY_ZONE } from '#shared/domain/display-time.ts';
 import {
   LOCAL_API_REQUESTS_IN_FLIGHT,
   LOCAL_WEBHOOK_REQUESTS_IN_FLIGHT,
@@ -214,6 +215,8 @@ export interface HttpServerOptions {
   site: LocalObjectStore;
   /** The built operations console (`npm run build:console`), served at /console/. */
   consoleDir?: string;
+  /** The zone the console shows times in (config.json's `timeZone`); default UTC. */
+  timeZone?: string;
 }
 
 const CONSOLE_DIR = resolve(import.meta.dirname, '../../console/dist');
@@ -227,13 +230,16 @@ const CONSOLE_TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-const LOCAL_CONSOLE_CONFIG = { apiUrl: '', auth: { kind: 'api-key' } };
-
 /**
  * The console's static files, as S3/CloudFront would serve them: /console → /console/, hashed
  * assets cached for good, index.html never (so a rebuild shows at once).
  */
-async function serveConsole(response: ServerResponse, url: URL, root: string): Promise<boolean> {
+async function serveConsole(
+  response: ServerResponse,
+  url: URL,
+  root: string,
+  timeZone: string,
+): Promise<boolean> {
   if (url.pathname === '/console') {
     response.writeHead(301, { location: '/console/' }).end();
     return true;
@@ -244,7 +250,7 @@ async function serveConsole(response: ServerResponse, url: URL, root: string): P
     // What the CDK deployment writes for Cognito, said for the local stack: same-origin API, API keys.
     response
       .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' })
-      .end(JSON.stringify(LOCAL_CONSOLE_CONFIG));
+      .end(JSON.stringify({ apiUrl: '', auth: { kind: 'api-key' }, timeZone }));
     return true;
   }
   const path = resolve(join(root, relative));
@@ -338,7 +344,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
       if (applyCors(request, response)) return;
       if (serveCapacity(request, response, url)) return;
       if (await serveApi(request, response, url)) return;
-      if (request.method === 'GET' && (await serveConsole(response, url, options.consoleDir ?? CONSOLE_DIR)))
+      if (
+        request.method === 'GET' &&
+        (await serveConsole(
+          response,
+          url,
+          options.consoleDir ?? CONSOLE_DIR,
+          options.timeZone ?? DEFAULT_DISPLAY_ZONE,
+        ))
+      )
         return;
       if (request.method === 'GET' && (await serveStatic(response, url))) return;
       throw new HttpProblemError(404, 'Not found', `Nothing at ${request.method} ${url.pathname}.`);

@@ -1,5 +1,6 @@
 /** The local stack's settings (contract.md, "Local stack"), read from the environment once. */
 import { z } from 'zod';
+import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { LAMBDA_CODE, LAMBDA_RUNTIMES } from './runtime/local-lambda.ts';
 import { parseLatencyProfile } from './sandboxes/faults.ts';
 
@@ -26,6 +27,11 @@ const LocalSettings = z.object({
   HERALD_TWILIO_URL: z.url().optional(),
   HERALD_X_URL: z.url().optional(),
   HERALD_FACEBOOK_URL: z.url().optional(),
+  /** The ops room's zone, in which the console shows every time (an IANA name; default UTC). */
+  HERALD_TIME_ZONE: z
+    .string()
+    .default(DEFAULT_DISPLAY_ZONE)
+    .refine(isTimeZone, { message: 'not a time zone (e.g. UTC, Europe/Helsinki)' }),
   /** Latency of the sandboxes' provider APIs, e.g. `twilio=150-300,x=100-200,facebook=100-250` (ms). */
   HERALD_SANDBOX_LATENCY: z
     .string()

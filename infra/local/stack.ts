@@ -133,7 +133,13 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
 
     const users = await loadUsers(settings.HERALD_USERS_FILE);
     const apiHandlers = new Map<string, ApiHandler>();
-    const http = await startHttpServer({ port: settings.HERALD_PORT, handlers: apiHandlers, users, site });
+    const http = await startHttpServer({
+      port: settings.HERALD_PORT,
+      handlers: apiHandlers,
+      users,
+      site,
+      timeZone: settings.HERALD_TIME_ZONE,
+    });
     cleanups.push(() => new Promise<void>((done) => http.server.close(() => done())));
 
     const moduleOf = await functionModules(settings.HERALD_LAMBDA_CODE);
