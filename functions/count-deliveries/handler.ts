@@ -1,10 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import middy from '@middy/core';
-import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { CHANNELS, DELIVERY_STATUSES } from '#shared/domain/model.ts';
+import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
 
 const deps = { broadcasts: new DynamoBroadcastStore() };
@@ -44,6 +44,6 @@ function toChange(record: DynamoDBRecord): LedgerChange {
  * one batch of ledger writes, once per broadcast, exactly once. A failure fails the batch; the
  * event source retries it in halves and sets aside what still fails (see the manifest).
  */
-export const handler = middy<LedgerStreamEvent, void, Error, Context>().handler(async (event) => {
+export const handler = withLambdaDefaults<LedgerStreamEvent, void>().handler(async (event) => {
   await countDeliveries(event.shardId, event.Records.map(toChange), deps);
 });

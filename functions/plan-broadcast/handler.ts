@@ -8,6 +8,7 @@ import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
+import { duration, METRIC } from '#shared/metrics.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
 
 const deps = {
@@ -25,6 +26,11 @@ const deps = {
  * Planner queue: resolves a broadcast's audience and fans the work out to the channel queues, a
  * chunk per invocation (a continuation message carries the rest on).
  */
-export const handler = sqsWorker('plan-broadcast', PlanBroadcastMessage, (message, invocation) =>
-  planBroadcast(message, deps, invocation),
-);
+export const handler = sqsWorker('plan-broadcast', PlanBroadcastMessage, async (message, invocation) => {
+  const started = performance.now();
+  try {
+    await planBroadcast(message, deps, invocation);
+  } finally {
+    duration(METRIC.plannerDuration, performance.now() - started);
+  }
+});

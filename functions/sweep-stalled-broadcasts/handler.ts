@@ -1,10 +1,10 @@
-import middy from '@middy/core';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent } from 'aws-lambda';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoLeaseStore } from '#shared/adapters/dynamodb/lease-store.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { deliveryConfig } from '#shared/config.ts';
+import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { type SweepResult, sweepStalledBroadcasts } from '#shared/use-cases/sweep-stalled-broadcasts.ts';
 
 const config = deliveryConfig();
@@ -23,17 +23,14 @@ const deps = {
  * `stalledBefore` sweeps everything older than that (the local stack does so after a restart,
  * when every in-memory queue is gone).
  */
-export const handler = middy<
-  ScheduledEvent<{ stalledBefore?: string }>,
-  SweepResult,
-  Error,
-  Context
->().handler((event, context) => {
-  const stalledBefore = event.detail?.stalledBefore
-    ? new Date(event.detail.stalledBefore)
-    : new Date(Date.now() - config.sweepStallSeconds * 1000);
-  return sweepStalledBroadcasts(stalledBefore, deps, {
-    id: context.awsRequestId,
-    remainingMs: () => context.getRemainingTimeInMillis(),
-  });
-});
+export const handler = withLambdaDefaults<ScheduledEvent<{ stalledBefore?: string }>, SweepResult>().handler(
+  (event, context) => {
+    const stalledBefore = event.detail?.stalledBefore
+      ? new Date(event.detail.stalledBefore)
+      : new Date(Date.now() - config.sweepStallSeconds * 1000);
+    return sweepStalledBroadcasts(stalledBefore, deps, {
+      id: context.awsRequestId,
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    });
+  },
+);

@@ -3,15 +3,11 @@
  * JSON body parsing, and the one problem+json error mapper. A handler only says how to
  * turn a parsed request into a result.
  */
-import middy from '@middy/core';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_ROUTES, ROLES, type Role } from '#functions/manifest.ts';
 import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
 import { MAX_ID_LENGTH } from '#shared/domain/limits.ts';
+import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { errorResponse, HttpProblemError } from './problem.ts';
 
 export interface Caller {
@@ -100,7 +96,7 @@ function idLengthErrors(event: ApiEvent): FieldError[] {
 
 /** Wraps an API action in the shared middleware. */
 export function apiHandler(action: (request: ApiRequest) => Promise<ApiResult>) {
-  return middy<ApiEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
+  return withLambdaDefaults<ApiEvent, APIGatewayProxyStructuredResultV2>()
     .onError((request) => {
       request.response = errorResponse(request.error, { routeKey: request.event.routeKey });
     })

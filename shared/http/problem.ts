@@ -48,17 +48,6 @@ export function fieldErrorsFromZod(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({ path: zodPath(issue.path) || '(body)', message: issue.message }));
 }
 
-/** Middy's own HTTP errors (e.g. from the JSON body parser) carry a statusCode. */
-function isExposedHttpError(error: unknown): error is Error & { statusCode: number } {
-  return (
-    error instanceof Error &&
-    'statusCode' in error &&
-    typeof error.statusCode === 'number' &&
-    error.statusCode >= 400 &&
-    error.statusCode < 500
-  );
-}
-
 /**
  * DynamoDB refusing a value the caller sent: an id or key over its 2,048-byte key limit, a record
  * over 400 KB, an empty key. Bad input, not a fault of Herald: a 4xx, never a 500.
@@ -139,9 +128,6 @@ export function toProblem(error: unknown): Problem {
           status: 400,
           detail: 'The request holds a value that cannot be stored (an empty id, for one).',
         };
-  }
-  if (isExposedHttpError(error)) {
-    return { type: `${TYPE_BASE}${error.statusCode}`, title: error.message, status: error.statusCode };
   }
   return { type: `${TYPE_BASE}internal`, title: 'Internal Server Error', status: 500 };
 }

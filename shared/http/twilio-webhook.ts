@@ -2,9 +2,9 @@
  * The middy stack for Twilio's webhooks: the form body parsed, the X-Twilio-Signature checked
  * against the full public URL with the twilio library (403 otherwise), and a TwiML reply.
  */
-import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import twilio from 'twilio';
+import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { errorResponse, HttpProblemError } from './problem.ts';
 
 export interface TwilioRequest {
@@ -14,25 +14,18 @@ export interface TwilioRequest {
   receivedAt: string;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
 /** A TwiML response, with a reply message when there is one. */
 function twiml(reply?: string): APIGatewayProxyStructuredResultV2 {
-  const body = reply ? `<Message>${escapeXml(reply)}</Message>` : '';
-  return {
-    statusCode: 200,
-    headers: { 'content-type': 'text/xml' },
-    body: `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`,
-  };
+  const response = new twilio.twiml.MessagingResponse();
+  if (reply) response.message(reply);
+  return { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: response.toString() };
 }
 
 export function twilioWebhook(
   settings: () => Promise<{ authToken: string; publicApiUrl: string }>,
   action: (request: TwilioRequest) => Promise<string | undefined>,
 ) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  return withLambdaDefaults<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .onError((request) => {
       request.response = errorResponse(request.error, { routeKey: request.event.routeKey });
     })

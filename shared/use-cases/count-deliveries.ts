@@ -5,7 +5,9 @@ import {
   type CountField,
   countsMoved,
 } from '#shared/domain/channel-counts.ts';
+import type { DeliveryStatus } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
+import { count, METRIC } from '#shared/metrics.ts';
 import type { BroadcastStore } from '#shared/ports/stores.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
 
@@ -37,6 +39,25 @@ export function foldChanges(changes: LedgerChange[]): CounterDeltas {
   return deltas;
 }
 
+/** Statuses of a delivery that failed for good. */
+const FAILED: ReadonlySet<DeliveryStatus> = new Set(['failed', 'undelivered']);
+
+/** What counted changes tell the on-call engineer: SMS accepted and failed for good, and suspected duplicates. */
+export function deliveryEvents(changes: LedgerChange[]) {
+  const events = { smsSent: 0, smsFailed: 0, duplicatesSuspected: 0 };
+  for (const { before, after } of changes) {
+    if (!after) continue;
+    events.duplicatesSuspected += Math.max(
+      0,
+      (after.duplicatesSuspected ?? 0) - (before?.duplicatesSuspected ?? 0),
+    );
+    if (after.channel !== 'sms') continue;
+    if (after.status === 'sent' && before?.status !== 'sent') events.smsSent++;
+    if (FAILED.has(after.status) && !(before && FAILED.has(before.status))) events.smsFailed++;
+  }
+  return events;
+}
+
 /**
  * Moves the broadcasts' counters by a batch of the ledger's change stream (one shard's records,
  * in order), exactly once however often the batch is delivered:
@@ -48,6 +69,8 @@ export function foldChanges(changes: LedgerChange[]): CounterDeltas {
  *    shard's counts end and adds only the changes after it;
  * 4. settles each broadcast whose counts moved: its counters, not the workers, know when the
  *    last delivery settled.
+ * What it counted is also counted in metrics (SMS sent and failed, duplicates suspected): here
+ * each change is counted once, whoever wrote it and however often the batch comes.
  */
 export async function countDeliveries(
   shard: string,
@@ -84,7 +107,13 @@ async function countOnce(
       last: last.sequence,
       deltas: foldChanges(pending),
     });
-    if (outcome === 'added') return true;
+    if (outcome === 'added') {
+      const events = deliveryEvents(pending);
+      count(METRIC.smsSent, events.smsSent);
+      count(METRIC.smsFailed, events.smsFailed);
+      count(METRIC.duplicatesSuspected, events.duplicatesSuspected);
+      return true;
+    }
     if (outcome === 'unknown-broadcast') {
       logger.warn('Ledger changes of an unknown broadcast not counted', {
         broadcastId,

@@ -2,6 +2,7 @@ import { COUNT_FIELDS } from '#shared/domain/channel-counts.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type { Broadcast, Delivery } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
+import { count, METRIC } from '#shared/metrics.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { BroadcastStore, DeliveryStore, Fanout, LeaseStore } from '#shared/ports/stores.ts';
 import { sendsHaveStopped, settleBroadcast } from './settle-broadcast.ts';
@@ -100,6 +101,7 @@ export async function sweepStalledBroadcasts(
     await lease.release();
   }
   if (result.stalled > 0 || result.countsFinal > 0) logger.info('Swept stalled broadcasts', { ...result });
+  count(METRIC.stalledBroadcasts, result.stalled);
   return result;
 }
 
