@@ -8,6 +8,7 @@ import type {
 } from '#shared/domain/model.ts';
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
+import { ConfirmButton } from '../confirm-button.tsx';
 import { Badge, ColumnHeads, Loading, localTime, Panel, ProblemBox, useInterval, useLoad } from '../ui.tsx';
 
 export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
@@ -38,11 +39,6 @@ function Actions({
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const act = async (action: 'approve' | 'cancel') => {
-    if (
-      action === 'cancel' &&
-      !window.confirm('Cancel this broadcast? Nothing more is sent; what was sent stays.')
-    )
-      return;
     setBusy(true);
     setError(undefined);
     try {
@@ -67,9 +63,16 @@ function Actions({
           </button>
         ))}
       {canCancel && (
-        <button type="button" class="danger" disabled={busy} onClick={() => act('cancel')}>
-          Cancel broadcast
-        </button>
+        <ConfirmButton
+          label="Cancel broadcast"
+          question="Cancel this broadcast?"
+          consequence="Nothing more is sent; what was sent stays sent."
+          confirmLabel="Cancel broadcast"
+          keepLabel="Keep sending"
+          danger
+          busy={busy}
+          onConfirm={() => act('cancel')}
+        />
       )}
       <ProblemBox error={error} />
     </>

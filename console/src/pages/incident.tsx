@@ -11,6 +11,7 @@ import type { TemplateSummary } from '#shared/ports/stores.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { api, apiList, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
+import { ConfirmButton } from '../confirm-button.tsx';
 import {
   Badge,
   ChoiceField,
@@ -187,6 +188,47 @@ function PreviewView({ preview, channels }: { preview: Preview; channels: Channe
   );
 }
 
+/**
+ * One broadcast variable. Nothing typed is cut off: the count against the template's limit shows
+ * as the operator types, and a value over it is marked here and refused by the preview and the
+ * broadcast alike (the API's one rule, `variableValueErrors`).
+ */
+function VariableField({
+  name,
+  freeText,
+  limit,
+  value,
+  onInput,
+}: {
+  name: string;
+  freeText: boolean;
+  limit: number;
+  value: string;
+  onInput: (value: string) => void;
+}) {
+  const id = `var-${name}`;
+  const over = value.length > limit;
+  return (
+    <div>
+      <label for={id}>
+        {name}
+        {freeText ? ' (free text: a comms lead must approve the broadcast)' : ''}
+      </label>
+      <input
+        id={id}
+        value={value}
+        aria-invalid={over}
+        aria-describedby={`${id}-count`}
+        onInput={(event) => onInput(event.currentTarget.value)}
+      />
+      <p id={`${id}-count`} class={over ? 'field-error' : 'hint'}>
+        {value.length}/{limit} characters
+        {over ? `: ${value.length - limit} too many, the template allows ${limit}.` : ''}
+      </p>
+    </div>
+  );
+}
+
 /** Choose an approved template, preview, then send after an explicit confirmation. */
 function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcasts: boolean }) {
   const templates = useLoad(() => apiList<TemplateSummary>('/templates'), []);
@@ -329,18 +371,14 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
           <fieldset>
             <legend>Variables</legend>
             {[...allowed, ...freeText].map((name) => (
-              <div key={name}>
-                <label for={`var-${name}`}>
-                  {name}
-                  {freeText.includes(name) ? ' (free text: a comms lead must approve the broadcast)' : ''}
-                </label>
-                <input
-                  id={`var-${name}`}
-                  maxLength={version?.maxVariableLength ?? 60}
-                  value={variables[name] ?? ''}
-                  onInput={(event) => setVariables({ ...variables, [name]: event.currentTarget.value })}
-                />
-              </div>
+              <VariableField
+                key={name}
+                name={name}
+                freeText={freeText.includes(name)}
+                limit={version?.maxVariableLength ?? 60}
+                value={variables[name] ?? ''}
+                onInput={(value) => setVariables({ ...variables, [name]: value })}
+              />
             ))}
           </fieldset>
         )}
@@ -392,7 +430,6 @@ export function IncidentPage({ id, me, can }: { id: string; me: Me; can: Abiliti
   const broadcasts = useLoad(() => apiList<BroadcastView>(`/incidents/${seg(id)}/broadcasts`), [id]);
   const [error, setError] = useState<unknown>();
   const resolve = async () => {
-    if (!window.confirm('Resolve this incident? It takes no more broadcasts afterwards.')) return;
     try {
       await api('POST', `/incidents/${seg(id)}/resolve`);
       incident.reload();
@@ -439,9 +476,14 @@ export function IncidentPage({ id, me, can }: { id: string; me: Me; can: Abiliti
               When the disruption is over, send a <em>resolution</em> broadcast above (it resolves the
               incident), or resolve it without a message.
             </p>
-            <button type="button" class="secondary" onClick={resolve}>
-              Resolve incident
-            </button>
+            <ConfirmButton
+              label="Resolve incident"
+              question="Resolve this incident?"
+              consequence="It takes no more broadcasts afterwards."
+              confirmLabel="Resolve incident"
+              keepLabel="Keep it open"
+              onConfirm={resolve}
+            />
           </Panel>
         </>
       )}
