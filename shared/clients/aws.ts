@@ -1,5 +1,6 @@
 /**
- * AWS clients, created once per process at module load. Endpoints come from the SDK's
+ * AWS clients, created once per process at module load and captured by the tracer (each call a
+ * subsegment of the invocation's X-Ray trace in Lambda). Endpoints come from the SDK's
  * own configuration (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_SNS`…), which is how the
  * local stack points the same code at DynamoDB Local and the in-process bus.
  */
@@ -9,6 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '#infra/tables.ts';
+import { tracer } from '#shared/tracer.ts';
 import { capacityChannelSink, recordConsumedCapacity } from './consumed-capacity.ts';
 
 type SdkLogger = NonNullable<DynamoDBClientConfig['logger']>;
@@ -36,7 +38,7 @@ function keyAttributesOf(tableName: string): readonly string[] | undefined {
   return names;
 }
 
-const dynamoDbClient = new DynamoDBClient({ logger });
+const dynamoDbClient = tracer.captureAWSv3Client(new DynamoDBClient({ logger }));
 // Every request asks what it consumed: units per recipient and the hottest item, for the benchmark.
 recordConsumedCapacity(dynamoDbClient, capacityChannelSink, keyAttributesOf);
 
@@ -44,10 +46,10 @@ export const dynamoDb = DynamoDBDocumentClient.from(dynamoDbClient, {
   marshallOptions: { removeUndefinedValues: true },
 });
 
-export const sns = new SNSClient({ logger });
+export const sns = tracer.captureAWSv3Client(new SNSClient({ logger }));
 
 // Requests go to the configured endpoint (the regional one, or the local stack's), not to the
 // host a queue URL names.
-export const sqs = new SQSClient({ logger, useQueueUrlAsEndpoint: false });
+export const sqs = tracer.captureAWSv3Client(new SQSClient({ logger, useQueueUrlAsEndpoint: false }));
 
-export const s3 = new S3Client({ logger });
+export const s3 = tracer.captureAWSv3Client(new S3Client({ logger }));
