@@ -52,7 +52,10 @@ function versionLines(version: TemplateVersion): string[] {
   const lines = [
     `${version.id} v${version.version} (${version.status}) "${version.name}" by ${version.createdBy} at ${time(version.createdAt)}`,
   ];
-  if (version.approvedBy) lines.push(`  approved by ${version.approvedBy} at ${time(version.approvedAt)}`);
+  if (version.approvedBy)
+    lines.push(
+      `  approved by ${version.approvedBy}${version.approvedAt ? ` at ${time(version.approvedAt)}` : ''}`,
+    );
   if (version.rejectedBy) lines.push(`  rejected by ${version.rejectedBy}: ${version.rejectionReason ?? ''}`);
   for (const [language, content] of Object.entries(version.content)) {
     if (!content) continue;

@@ -195,7 +195,12 @@ function VersionActions({
 }
 
 /** A template: its versions and their review, and for writers an editor with a live preview. */
-export function TemplatePage({ id, me, can }: { id: string; me: Me; can: Abilities }) {
+export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can: Abilities }) {
+  // A new template exists from its first save, even when the submit after it failed (a 422):
+  // from then on this page edits it, and saving again makes its next version (a second
+  // POST /templates would be a 409, the id being taken by the draft just saved).
+  const [createdId, setCreatedId] = useState<string>();
+  const id = createdId ?? routeId;
   const isNew = id === 'new';
   const detail = useLoad(
     () => (isNew ? Promise.resolve(undefined) : api<TemplateDetail>('GET', `/templates/${seg(id)}`)),
@@ -236,8 +241,16 @@ export function TemplatePage({ id, me, can }: { id: string; me: Me; can: Abiliti
   /** Saves the editor as a new draft version (or the template's first); returns its id and version. */
   const save = async (): Promise<{ id: string; version: number }> => {
     const settings = { allowedVariables: names(allowed), freeTextVariables: names(freeText) };
-    if (isNew) return api('POST', '/templates', { id: newId.trim(), name, content, ...settings });
-    return api('PUT', `/templates/${seg(id)}`, { name, content, ...settings });
+    if (!isNew) return api('PUT', `/templates/${seg(id)}`, { name, content, ...settings });
+    const created = await api<{ id: string; version: number }>('POST', '/templates', {
+      id: newId.trim(),
+      name,
+      content,
+      ...settings,
+    });
+    setCreatedId(created.id);
+    go(`/templates/${created.id}`);
+    return created;
   };
   const run = async (andSubmit: boolean) => {
     setBusy(true);
@@ -249,8 +262,7 @@ export function TemplatePage({ id, me, can }: { id: string; me: Me; can: Abiliti
       if (andSubmit) await api('POST', `/templates/${seg(target.id)}/versions/${target.version}/submit`);
       setSaved(`Saved v${target.version}${andSubmit ? ' and submitted it for review' : ' as a draft'}.`);
       setDirty(false);
-      if (isNew) go(`/templates/${target.id}`);
-      else detail.reload();
+      detail.reload();
     } catch (error) {
       setProblem(error);
       detail.reload();
@@ -286,7 +298,9 @@ export function TemplatePage({ id, me, can }: { id: string; me: Me; can: Abiliti
                   <Badge value={version.status} />
                   <span class="muted">
                     by {version.createdBy}, {localTime(version.createdAt)}
-                    {version.approvedBy ? ` · approved by ${version.approvedBy}` : ''}
+                    {version.approvedBy
+                      ? ` · approved by ${version.approvedBy}${version.approvedAt ? ` at ${localTime(version.approvedAt)}` : ''}`
+                      : ''}
                     {version.rejectedBy
                       ? ` · rejected by ${version.rejectedBy}: “${version.rejectionReason ?? ''}”`
                       : ''}

@@ -14,6 +14,7 @@ export function demoTemplates(now: string): TemplateVersion[] {
       createdBy: 'cecilia.comms',
       approvedBy: 'kalle.comms',
       createdAt: now,
+      approvedAt: now,
       // No pre-approved variables: a `note` (shown on the status page) is free text, so a
       // broadcast that fills it waits for a comms lead's approval.
       allowedVariables: [],
@@ -56,6 +57,7 @@ export function demoTemplates(now: string): TemplateVersion[] {
       createdBy: 'kalle.comms',
       approvedBy: 'cecilia.comms',
       createdAt: now,
+      approvedAt: now,
       // The reopening estimate is pre-approved: an operator fills it in without another review.
       allowedVariables: ['reopenEstimate'],
       freeTextVariables: [],
