@@ -60,6 +60,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     roles: ['comms_lead'],
   },
   { routeKey: 'POST /broadcasts/{id}/approve', handler: 'approve-broadcast', roles: ['comms_lead'] },
+  // The comms leads' queue (and the console's badge): broadcasts and template versions waiting.
+  { routeKey: 'GET /approvals', handler: 'list-pending-approvals', roles: ['comms_lead', 'admin'] },
   { routeKey: 'GET /audit', handler: 'list-audit', roles: ['admin'] },
   // For the operations console: who am I, an incident's broadcasts, the airports picker.
   { routeKey: 'GET /me', handler: 'get-me', roles: everyone },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import {
   MAX_AREA_POSITIONS,
@@ -79,10 +80,10 @@ const CreateIncidentBody = z.object({
   }),
 });
 
-const incidents = new DynamoIncidentStore();
+const deps = { incidents: new DynamoIncidentStore(), audit: new DynamoAuditStore() };
 
 /** POST /incidents */
 export const handler = apiHandler(async ({ body, caller }) => {
-  const incident = await createIncident(CreateIncidentBody.parse(body), caller.user, incidents);
+  const incident = await createIncident(CreateIncidentBody.parse(body), caller.user, deps);
   return { status: 201, body: incident };
 });

@@ -1,10 +1,15 @@
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { snsApproverNotices } from '#shared/adapters/sns-approval-notifier.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { submitTemplate } from '#shared/use-cases/templates/review-template.ts';
 import { VersionParams, versionRef } from '#shared/use-cases/templates/version-params.ts';
 
-const deps = { templates: new DynamoTemplateStore(), audit: new DynamoAuditStore() };
+const deps = {
+  templates: new DynamoTemplateStore(),
+  audit: new DynamoAuditStore(),
+  approvers: snsApproverNotices(),
+};
 
 /** POST /templates/{id}/versions/{version}/submit: 200 with the version's new status. */
 export const handler = apiHandler(async ({ caller, pathParameters }) => {

@@ -54,6 +54,8 @@ export function buildHerald(app: App): HeraldStacks {
     ...(config.statusDomain ? { statusDomain: config.statusDomain } : {}),
     envName: config.envName,
     ...(config.authDomainPrefix ? { authDomainPrefix: config.authDomainPrefix } : {}),
+    approvalEmails: config.approvalEmails,
+    approvalPhones: config.approvalPhones,
   });
   const stateless = new HeraldStatelessStack(app, 'HeraldStateless', {
     stackName: `herald-${config.envName}-stateless`,
@@ -61,6 +63,7 @@ export function buildHerald(app: App): HeraldStacks {
     env,
     tables: stateful.tables,
     bus: stateful.bus,
+    approvals: stateful.approvals,
     statusSite: stateful.statusSite,
     secrets: stateful.secrets,
     userPool: stateful.userPool,

@@ -60,6 +60,10 @@ const environmentSchema = z.strictObject({
     })
     .default(90),
   alarmEmail: z.email().optional(),
+  /** Told by e-mail whenever a broadcast or a template version waits for a comms lead. */
+  approvalEmails: z.array(z.email()).default([]),
+  /** Texted (SNS SMS) whenever a broadcast or a template version waits for a comms lead. */
+  approvalPhones: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +358401234567')).default([]),
   /**
    * The Cognito hosted UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique
    * per region; default `herald-<env>-<account id>`.
@@ -103,6 +107,9 @@ export interface HeraldConfig {
   readonly statusDomain?: CustomDomain;
   readonly logRetention: logs.RetentionDays;
   readonly alarmEmail?: string;
+  /** Subscribed to the approvals topic: e-mail addresses and E.164 numbers of the comms leads. */
+  readonly approvalEmails: readonly string[];
+  readonly approvalPhones: readonly string[];
   /** The Cognito hosted UI's domain prefix, when set (else the stateful stack derives one). */
   readonly authDomainPrefix?: string;
 }
@@ -217,6 +224,8 @@ export function loadHeraldConfig(node: Node): HeraldConfig {
       : {}),
     logRetention: env.logRetentionDays as logs.RetentionDays,
     ...(env.alarmEmail ? { alarmEmail: env.alarmEmail } : {}),
+    approvalEmails: env.approvalEmails,
+    approvalPhones: env.approvalPhones,
     ...(env.authDomainPrefix ? { authDomainPrefix: env.authDomainPrefix } : {}),
   };
 }

@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ROLES, STREAM_CONSUMERS, WORKERS } from '#functions/manifest.ts';
+import { ApprovalsTopic } from './constructs/approvals-topic.ts';
 import { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { HeraldTables } from './constructs/herald-tables.ts';
 import { consoleBucketName, StatusSite } from './constructs/status-site.ts';
@@ -27,6 +28,9 @@ export interface HeraldStatefulStackProps extends StackProps {
   readonly authDomainPrefix?: string;
   /** The environment's name, for the default domain prefix. */
   readonly envName?: string;
+  /** Subscribed to the approvals topic (context `approvalEmails`, `approvalPhones`). */
+  readonly approvalEmails?: readonly string[];
+  readonly approvalPhones?: readonly string[];
 }
 
 /**
@@ -36,6 +40,8 @@ export interface HeraldStatefulStackProps extends StackProps {
 export class HeraldStatefulStack extends Stack {
   readonly tables: HeraldTables;
   readonly bus: BroadcastBus;
+  /** Where approval notices go: the comms leads' e-mail and phones. */
+  readonly approvals: ApprovalsTopic;
   readonly statusSite: StatusSite;
   readonly secrets: Readonly<Record<Provider, secretsmanager.Secret>>;
   readonly userPool: cognito.UserPool;
@@ -48,6 +54,11 @@ export class HeraldStatefulStack extends Stack {
 
     this.tables = new HeraldTables(this, 'Tables');
     this.bus = new BroadcastBus(this, 'Bus', { workers: WORKERS, streamConsumers: STREAM_CONSUMERS });
+    this.approvals = new ApprovalsTopic(this, 'Approvals', {
+      envName: props.envName ?? 'dev',
+      emails: props.approvalEmails ?? [],
+      phones: props.approvalPhones ?? [],
+    });
     this.statusSite = new StatusSite(this, 'StatusSite', {
       ...(props.statusDomain ? { domain: props.statusDomain } : {}),
       consoleBucketName: consoleBucketName(props.envName ?? 'dev'),
@@ -132,6 +143,10 @@ export class HeraldStatefulStack extends Stack {
     new CfnOutput(this, 'StatusDistributionDomainName', {
       description: 'Where a custom status domain points (CNAME or Route 53 alias)',
       value: this.statusSite.distribution.distributionDomainName,
+    });
+    new CfnOutput(this, 'ApprovalsTopicArn', {
+      description: 'Approval notices (subscribe more comms leads here)',
+      value: this.approvals.topic.topicArn,
     });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     for (const [provider, secret] of Object.entries(this.secrets)) {

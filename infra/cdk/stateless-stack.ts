@@ -25,6 +25,7 @@ import {
   workerConcurrency,
 } from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
+import type { ApprovalsTopic } from './constructs/approvals-topic.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { ConsoleDeployment } from './constructs/console-deployment.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
@@ -40,6 +41,8 @@ export interface FunctionAccess {
   readonly publish?: boolean;
   readonly secret?: Provider;
   readonly statusSite?: boolean;
+  /** Publishes approval notices to the approvals topic, linking to the console. */
+  readonly notifyApprovers?: boolean;
 }
 
 /**
@@ -53,8 +56,14 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'get-incident': { tables: { herald: 'read' } },
   // Marks the incident resolved, then hands the site's regeneration to the status worker.
   'resolve-incident': { tables: { herald: 'readWrite' }, publish: true },
-  'create-broadcast': { tables: { herald: 'readWrite' }, publish: true },
+  // One waiting for approval counts its audience (as the preview does) and tells the comms leads.
+  'create-broadcast': {
+    tables: { herald: 'readWrite', flights: 'read', bookings: 'read', customers: 'read' },
+    publish: true,
+    notifyApprovers: true,
+  },
   'get-broadcast': { tables: { herald: 'read' } },
+  'list-pending-approvals': { tables: { herald: 'read' } },
   'cancel-broadcast': { tables: { herald: 'readWrite' } },
   // The broadcast, its ledger records and the SMS recipients' numbers (shown masked).
   'list-deliveries': { tables: { herald: 'read', deliveries: 'read', customers: 'read' } },
@@ -67,7 +76,7 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'update-template': { tables: { herald: 'readWrite' } },
   'list-templates': { tables: { herald: 'read' } },
   'get-template': { tables: { herald: 'read' } },
-  'submit-template': { tables: { herald: 'readWrite' } },
+  'submit-template': { tables: { herald: 'readWrite' }, notifyApprovers: true },
   'approve-template': { tables: { herald: 'readWrite' } },
   'reject-template': { tables: { herald: 'readWrite' } },
   'approve-broadcast': { tables: { herald: 'readWrite' }, publish: true },
@@ -123,6 +132,7 @@ const TWILIO_STATUS_HANDLER = 'twilio-status-webhook';
 export interface HeraldStatelessStackProps extends StackProps {
   readonly tables: HeraldTables;
   readonly bus: BroadcastBus;
+  readonly approvals: ApprovalsTopic;
   readonly statusSite: StatusSite;
   readonly secrets: Readonly<Record<Provider, secretsmanager.ISecret>>;
   readonly userPool: cognito.IUserPool;
@@ -367,6 +377,10 @@ export class HeraldStatelessStack extends Stack {
     if (access.tables) Object.assign(env, props.tables.environment());
     if (access.publish) env.BROADCAST_TOPIC_ARN = props.bus.topic.topicArn;
     if (access.statusSite) env.STATUS_BUCKET = props.statusSite.bucket.bucketName;
+    if (access.notifyApprovers) {
+      env.APPROVALS_TOPIC_ARN = props.approvals.topic.topicArn;
+      env.HERALD_CONSOLE_URL = props.statusSite.consoleUrl;
+    }
     if (access.secret === 'twilio') {
       env.TWILIO_SECRET_ARN = props.secrets.twilio.secretArn;
       this.fromContext(env, 'TWILIO_FROM', props.config.twilioFrom, 'twilioFrom');
@@ -402,5 +416,6 @@ export class HeraldStatelessStack extends Stack {
     if (access.publish) props.bus.grantPublish(fn);
     if (access.secret) props.secrets[access.secret].grantRead(fn);
     if (access.statusSite) props.statusSite.grantPublish(fn.role);
+    if (access.notifyApprovers) props.approvals.grantPublish(fn);
   }
 }

@@ -25,6 +25,7 @@ import {
   MAX_HEADER_BYTES,
 } from '#shared/domain/limits.ts';
 import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
+import type { ApprovalInbox } from './approval-inbox.ts';
 import { serveCapacity } from './capacity-endpoint.ts';
 import { applyCors } from './cors.ts';
 import type { LocalObjectStore } from './object-store.ts';
@@ -217,6 +218,8 @@ export interface HttpServerOptions {
   consoleDir?: string;
   /** The zone the console shows times in (config.json's `timeZone`); default UTC. */
   timeZone?: string;
+  /** Served at its path (`/__herald/approval-notices`), beside the capacity report. */
+  approvalInbox?: Pick<ApprovalInbox, 'serve'>;
 }
 
 const CONSOLE_DIR = resolve(import.meta.dirname, '../../console/dist');
@@ -343,6 +346,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
       const url = requestUrl(request);
       if (applyCors(request, response)) return;
       if (serveCapacity(request, response, url)) return;
+      if (options.approvalInbox?.serve(request, response, url)) return;
       if (await serveApi(request, response, url)) return;
       if (
         request.method === 'GET' &&

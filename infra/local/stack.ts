@@ -21,6 +21,7 @@ import {
   workerConcurrency,
 } from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
+import { ApprovalInbox, type InboxNotice } from './approval-inbox.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { LocalQueue, LocalTopic } from './bus.ts';
 import { stackCapacity } from './capacity-endpoint.ts';
@@ -59,6 +60,8 @@ export interface LocalStack {
   dynamoDbEndpoint: string;
   users: LocalUser[];
   queues: Map<string, LocalQueue>;
+  /** Approval notices published to the approvals topic, oldest first (also at /__herald/approval-notices). */
+  approvalNotices: InboxNotice[];
   close(): Promise<void>;
 }
 
@@ -133,12 +136,15 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
 
     const users = await loadUsers(settings.HERALD_USERS_FILE);
     const apiHandlers = new Map<string, ApiHandler>();
+    const approvalInbox = new ApprovalInbox();
+    cleanups.push(() => approvalInbox.stop());
     const http = await startHttpServer({
       port: settings.HERALD_PORT,
       handlers: apiHandlers,
       users,
       site,
       timeZone: settings.HERALD_TIME_ZONE,
+      approvalInbox,
     });
     cleanups.push(() => new Promise<void>((done) => http.server.close(() => done())));
 
@@ -188,7 +194,9 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     }
     // Closed before the queues stop, so their invocations in flight end at once instead of running on.
     cleanups.push(async () => void (await Promise.all(lambdas.map((created) => created.close()))));
-    const awsEndpoint = await startAwsEndpoint([topic], [...queues.values()], { [STATUS_BUCKET]: site });
+    const awsEndpoint = await startAwsEndpoint([topic, approvalInbox.topic], [...queues.values()], {
+      [STATUS_BUCKET]: site,
+    });
     cleanups.push(() => new Promise<void>((done) => awsEndpoint.server.close(() => done())));
 
     Object.assign(process.env, {
@@ -201,6 +209,8 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       AWS_ENDPOINT_URL_S3: awsEndpoint.url,
       ...Object.fromEntries(TABLES.map((table) => [table.envVar, table.name])),
       BROADCAST_TOPIC_ARN: topic.arn,
+      APPROVALS_TOPIC_ARN: approvalInbox.topic.arn,
+      HERALD_CONSOLE_URL: `${http.url}/console/`,
       STATUS_BUCKET,
       TWILIO_ACCOUNT_SID: LOCAL_TWILIO_ACCOUNT_SID,
       TWILIO_AUTH_TOKEN: LOCAL_TWILIO_AUTH_TOKEN,
@@ -262,6 +272,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       dynamoDbEndpoint: dynamoDb.endpoint,
       users,
       queues,
+      approvalNotices: approvalInbox.notices,
       close,
     };
   } catch (error) {

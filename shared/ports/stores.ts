@@ -155,7 +155,14 @@ export type StreamedCountsOutcome = 'added' | 'overlap' | 'unknown-broadcast';
 export type BroadcastMilestones = Partial<
   Pick<
     Broadcast,
-    'startedAt' | 'plannedAt' | 'completedAt' | 'cancelledAt' | 'lastActivityAt' | 'countsFinalAt'
+    | 'startedAt'
+    | 'plannedAt'
+    | 'completedAt'
+    | 'cancelledAt'
+    | 'lastActivityAt'
+    | 'countsFinalAt'
+    | 'approvedBy'
+    | 'approvedAt'
   >
 >;
 export type StatusChange = BroadcastMilestones & { from?: BroadcastStatus[] };
@@ -201,6 +208,8 @@ export interface BroadcastStore {
    * (without `countsFinalAt`).
    */
   listActive(): AsyncIterable<Broadcast>;
+  /** Broadcasts waiting for approval, oldest first (a sparse index: a handful at any time). */
+  listPendingApproval(): AsyncIterable<Broadcast>;
   /**
    * Sets the recipient total of a channel, counted from the ledger once planning ended: from then
    * on it is the channel's `recipients`, whatever the stream has counted so far.

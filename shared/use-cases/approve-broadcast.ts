@@ -19,8 +19,8 @@ export interface ApproveBroadcastDeps {
  * 2. four-eyes: whoever requested it may not approve it (409);
  * 3. nothing unfit for the public channels (publicTextErrors) may go out, whoever approves it:
  *    a broadcast held since before a rule was added is refused here (422) and stays held;
- * 4. moves it to queued and publishes the planning message, as createBroadcast does for one
- *    that needs no approval; records `broadcast.approved`.
+ * 4. moves it to queued with who approved it and when, and publishes the planning message, as
+ *    createBroadcast does for one that needs no approval; records `broadcast.approved`.
  * Two approvals racing both publish; the planner is idempotent per broadcast, so that is harmless.
  */
 export async function approveBroadcast(
@@ -48,7 +48,8 @@ export async function approveBroadcast(
       unfitForPublic,
     );
   // Conditional, so of two approvals racing only one sends the broadcast to the planner.
-  if (!(await deps.broadcasts.setStatus(broadcastId, 'queued', { from: ['pending_approval'] }))) {
+  const approval = { approvedBy: approver, approvedAt: new Date().toISOString() };
+  if (!(await deps.broadcasts.setStatus(broadcastId, 'queued', { from: ['pending_approval'], ...approval }))) {
     throw new ConflictError(`Broadcast '${broadcastId}' was approved or cancelled meanwhile.`);
   }
   await deps.fanout.publish('planner', { broadcastId });
@@ -63,5 +64,5 @@ export async function approveBroadcast(
       variables: broadcast.variables,
     },
   });
-  return { ...broadcast, status: 'queued' };
+  return { ...broadcast, ...approval, status: 'queued' };
 }

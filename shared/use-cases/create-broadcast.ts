@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { broadcastNotice } from '#shared/domain/approval-notice.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import {
   IDEMPOTENCY_KEY_TTL_MS,
@@ -18,7 +19,9 @@ import type {
   KeyedBroadcast,
   TemplateStore,
 } from '#shared/ports/stores.ts';
+import { type EstimateDeps, estimateAudience } from './estimate-audience.ts';
 import { findTemplate } from './find-template.ts';
+import { type ApproverNotices, notifyApprovers } from './notify-approvers.ts';
 import { recordAudit } from './record-audit.ts';
 
 export interface CreateBroadcastInput {
@@ -29,12 +32,13 @@ export interface CreateBroadcastInput {
   kind: BroadcastKind;
 }
 
-export interface CreateBroadcastDeps {
+export interface CreateBroadcastDeps extends EstimateDeps {
   incidents: IncidentStore;
   templates: TemplateStore;
   broadcasts: BroadcastStore;
   fanout: Fanout;
   audit: AuditStore;
+  approvers: ApproverNotices;
 }
 
 /** The key as stored: this caller's, on this incident, with the request's hash, for 24 hours. */
@@ -72,9 +76,11 @@ function replay(earlier: KeyedBroadcast, claim: IdempotencyClaim): Broadcast {
  *    phone number, an e-mail address or a booking reference (422, see publicTextErrors);
  * 4. stores the broadcast with its key in one write (of requests racing with one key, one
  *    stores and the others answer as in 1): queued, or pending_approval when a variable carries
- *    free text (any name outside the template's allowedVariables); records `broadcast.created`;
+ *    free text (any name outside the template's allowedVariables), with its audience counted
+ *    first (estimateAudience: the approver sees whom it would reach); records `broadcast.created`;
  * 5. publishes the planning message for a queued broadcast; audience resolution happens off the
- *    request path. A pending one is published by approveBroadcast.
+ *    request path. A pending one is published by approveBroadcast, and the comms leads are told
+ *    it waits (notifyApprovers).
  */
 export async function createBroadcast(
   incidentId: string,
@@ -125,6 +131,9 @@ async function storeNew(
       unfitForPublic,
     );
   const freeText = freeTextVariables(template, input.variables);
+  const channels = [...new Set(input.channels)];
+  const pending = freeText.length > 0;
+  const audienceEstimate = pending ? await estimateAudience(incident, channels, deps) : undefined;
 
   const id = randomUUID();
   const outcome = await deps.broadcasts.create(
@@ -134,12 +143,13 @@ async function storeNew(
       templateId: template.id,
       templateVersion: template.version,
       variables: input.variables,
-      channels: [...new Set(input.channels)],
+      channels,
       kind: input.kind,
-      status: freeText.length > 0 ? 'pending_approval' : 'queued',
+      status: pending ? 'pending_approval' : 'queued',
       createdAt: new Date().toISOString(),
       createdBy,
       counts: {},
+      ...(audienceEstimate ? { audienceEstimate } : {}),
     },
     claim,
   );
@@ -153,8 +163,10 @@ async function storeNew(
       templateId: template.id,
       templateVersion: template.version,
       status: outcome.broadcast.status,
-      ...(freeText.length > 0 ? { freeTextVariables: freeText } : {}),
+      ...(pending ? { freeTextVariables: freeText } : {}),
     },
   });
+  if (pending)
+    await notifyApprovers(deps.approvers, broadcastNotice(outcome.broadcast, incident, deps.approvers.consoleUrl));
   return outcome.broadcast;
 }

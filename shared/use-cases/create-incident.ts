@@ -4,7 +4,13 @@ import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
 import { windowErrors } from '#shared/domain/limits.ts';
 import type { Incident, IncidentType, Scope, Severity, TimeWindow } from '#shared/domain/model.ts';
 import { firstNonXmlChar } from '#shared/domain/xml-text.ts';
-import type { IncidentStore } from '#shared/ports/stores.ts';
+import type { AuditStore, IncidentStore } from '#shared/ports/stores.ts';
+import { recordAudit } from './record-audit.ts';
+
+export interface CreateIncidentDeps {
+  incidents: IncidentStore;
+  audit: AuditStore;
+}
 
 export interface CreateIncidentInput {
   type: IncidentType;
@@ -44,12 +50,12 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
  * 1. checks the rules the schema cannot: no character XML forbids in the title, a window in
  *    order, in sane years and at most 14 days long, known airports, a non-empty scope,
  *    overflights only with an area;
- * 2. stores it as open, recording who opened it.
+ * 2. stores it as open, recording who opened it; records `incident.created`.
  */
 export async function createIncident(
   input: CreateIncidentInput,
   createdBy: string,
-  incidents: IncidentStore,
+  deps: CreateIncidentDeps,
 ): Promise<Incident> {
   const errors = scopeErrors(input);
   if (errors.length > 0) throw new ValidationError('The incident is not valid.', errors);
@@ -61,6 +67,12 @@ export async function createIncident(
     createdAt: new Date().toISOString(),
     createdBy,
   };
-  await incidents.create(incident);
+  await deps.incidents.create(incident);
+  await recordAudit(deps.audit, {
+    actor: createdBy,
+    action: 'incident.created',
+    resource: { type: 'incident', id: incident.id },
+    details: { title: incident.title, type: incident.type, severity: incident.severity },
+  });
   return incident;
 }

@@ -27,6 +27,7 @@ import type {
   TimeWindow,
 } from '#shared/domain/model.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
+import type { ApprovalNotice, ApprovalNotifier } from '#shared/ports/notifications.ts';
 import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
   AuditEntry,
@@ -164,6 +165,13 @@ export class FakeBroadcastStore implements BroadcastStore {
       const listed =
         status === 'queued' || status === 'sending' || (status === 'cancelled' && !countsFinalAt);
       const broadcast = listed ? await this.get(id) : undefined;
+      if (broadcast) yield broadcast;
+    }
+  }
+
+  async *listPendingApproval(): AsyncIterable<Broadcast> {
+    for (const { id, status } of this.items.values()) {
+      const broadcast = status === 'pending_approval' ? await this.get(id) : undefined;
       if (broadcast) yield broadcast;
     }
   }
@@ -631,6 +639,17 @@ export class FakeInboundMessageLedger implements InboundMessageLedger {
     if (earlier) return { arrivedAt: earlier.arrivedAt, repeated: true };
     this.seen.set(messageSid, { arrivedAt, expiresAt });
     return { arrivedAt, repeated: false };
+  }
+}
+
+/** Approval notices, kept in the order published; `failing` makes every publish throw. */
+export class FakeApprovalNotifier implements ApprovalNotifier {
+  readonly notices: ApprovalNotice[] = [];
+  failing = false;
+
+  async notify(notice: ApprovalNotice): Promise<void> {
+    if (this.failing) throw new Error('SNS is unavailable');
+    this.notices.push(notice);
   }
 }
 

@@ -57,6 +57,17 @@ describe('approveBroadcast', () => {
     ]);
   });
 
+  it('records who approved it and when, for the broadcast page and the CLI', async () => {
+    const { broadcasts, deps } = await pendingBroadcast();
+    const before = new Date().toISOString();
+
+    const approved = await approveBroadcast('b1', 'pekka.lead', deps);
+
+    const stored = await broadcasts.get('b1');
+    expect(stored).toMatchObject({ approvedBy: 'pekka.lead', approvedAt: approved.approvedAt });
+    expect(stored?.approvedAt && stored.approvedAt >= before).toBe(true);
+  });
+
   it('of two comms leads approving at once, one hands it to the planner and the other is told it moved on', async () => {
     const { fanout, audit, deps } = await pendingBroadcast();
 

@@ -7,14 +7,25 @@ import {
   type CreateBroadcastInput,
   createBroadcast,
 } from '#shared/use-cases/create-broadcast.ts';
-import { anIncident, aTemplate } from '#test/support/builders.ts';
+import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
 import {
+  FakeApprovalNotifier,
   FakeAuditStore,
+  FakeBookingIndex,
   FakeBroadcastStore,
+  FakeCustomerDirectory,
   FakeFanout,
+  FakeFlightCatalog,
   FakeIncidentStore,
   FakeTemplateStore,
 } from '#test/support/fakes.ts';
+
+const onAY123 = (customerId: string) => ({
+  bookingRef: `REF${customerId}`,
+  customerId,
+  flightNumber: 'AY123',
+  date: '2026-12-01',
+});
 
 async function setUp() {
   const incidents = new FakeIncidentStore();
@@ -27,8 +38,28 @@ async function setUp() {
   const broadcasts = new FakeBroadcastStore();
   const fanout = new FakeFanout();
   const audit = new FakeAuditStore();
-  const deps: CreateBroadcastDeps = { incidents, templates, broadcasts, fanout, audit };
-  return { incidents, templates, broadcasts, fanout, audit, deps };
+  // A flight from HEL inside the incident's window: two Finnish passengers, one Swede, one without consent.
+  const flights = new FakeFlightCatalog([aFlight()]);
+  const bookings = new FakeBookingIndex(['c1', 'c2', 'c3', 'c4'].map(onAY123));
+  const customers = new FakeCustomerDirectory([
+    aCustomer('c1'),
+    aCustomer('c2'),
+    aCustomer('c3', { language: 'sv' }),
+    aCustomer('c4', { smsConsent: false }),
+  ]);
+  const notifier = new FakeApprovalNotifier();
+  const deps: CreateBroadcastDeps = {
+    incidents,
+    templates,
+    broadcasts,
+    fanout,
+    audit,
+    flights,
+    bookings,
+    customers,
+    approvers: { notifier, consoleUrl: 'https://status.example/console/' },
+  };
+  return { incidents, templates, broadcasts, fanout, audit, notifier, deps };
 }
 
 /** The template with its gate shown on X, Facebook and the status page, as well as in the SMS. */
@@ -196,6 +227,82 @@ describe('createBroadcast', () => {
     expect(broadcast.status).toBe('pending_approval');
     expect(plannerMessages(fanout)).toEqual([]);
     expect(audit.entries[0]?.details).toMatchObject({ freeTextVariables: ['note'] });
+  });
+
+  it('stores with a held broadcast whom it would reach, counted as the preview counts, for its approver', async () => {
+    const { broadcasts, deps } = await setUp();
+
+    const broadcast = await createBroadcast(
+      'incident-1',
+      { ...input, channels: ['sms', 'x', 'status'], variables: { note: 'Buses leave from door 3' } },
+      'olli.operator',
+      deps,
+    );
+
+    expect(broadcasts.items.get(broadcast.id)?.audienceEstimate).toEqual({
+      recipients: { sms: 3, x: 3, status: 1 },
+      smsByLanguage: { fi: 2, sv: 1, en: 0 },
+      countedAt: expect.any(String),
+      complete: true,
+    });
+  });
+
+  it('counts no audience for a broadcast that needs no approval: the planner counts it at once', async () => {
+    const { broadcasts, deps } = await setUp();
+
+    const broadcast = await createBroadcast('incident-1', input, 'olli.operator', deps);
+
+    expect(broadcasts.items.get(broadcast.id)?.audienceEstimate).toBeUndefined();
+  });
+
+  it('tells the comms leads a held broadcast waits: ids, the incident title, the requester and a console link', async () => {
+    const { notifier, deps } = await setUp();
+
+    const broadcast = await createBroadcast(
+      'incident-1',
+      { ...input, variables: { note: 'Buses leave from door 3' } },
+      'olli.operator',
+      deps,
+    );
+    await createBroadcast('incident-1', input, 'olli.operator', deps);
+
+    expect(notifier.notices).toEqual([
+      {
+        kind: 'broadcast',
+        id: broadcast.id,
+        subject: 'Herald: a broadcast waits for approval',
+        text: expect.stringContaining('"Strike at Helsinki Airport"'),
+        link: `https://status.example/console/#/broadcasts/${broadcast.id}`,
+      },
+    ]);
+    expect(notifier.notices[0]?.text).toContain('Requested by olli.operator');
+    // The free text itself (which may hold anything an operator typed) stays in Herald.
+    expect(notifier.notices[0]?.text).not.toContain('Buses leave from door 3');
+  });
+
+  it('keeps a held broadcast when its notice cannot be published: the console still lists it', async () => {
+    const { broadcasts, notifier, deps } = await setUp();
+    notifier.failing = true;
+
+    const broadcast = await createBroadcast(
+      'incident-1',
+      { ...input, variables: { note: 'Buses leave from door 3' } },
+      'olli.operator',
+      deps,
+    );
+
+    expect(broadcast.status).toBe('pending_approval');
+    expect(broadcasts.items.has(broadcast.id)).toBe(true);
+  });
+
+  it('tells nobody again when a held broadcast is asked for again with its idempotency key', async () => {
+    const { notifier, deps } = await setUp();
+    const held = { ...input, variables: { note: 'Buses leave from door 3' } };
+
+    await createBroadcast('incident-1', held, 'olli.operator', deps, 'retry-1');
+    await createBroadcast('incident-1', held, 'olli.operator', deps, 'retry-1');
+
+    expect(notifier.notices).toHaveLength(1);
   });
 
   it('refuses a variable shown on a public channel that holds personal data: 422 naming the variable, masked, nothing stored', async () => {

@@ -4,7 +4,7 @@ import { templateErrors, variableValueErrors } from '#shared/domain/template-rul
 import { firstNonXmlChar, stripNonXmlChars } from '#shared/domain/xml-text.ts';
 import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
 import { aTemplate } from '#test/support/builders.ts';
-import { FakeIncidentStore } from '#test/support/fakes.ts';
+import { FakeAuditStore, FakeIncidentStore } from '#test/support/fakes.ts';
 
 const strike = (title: string): CreateIncidentInput => ({
   type: 'strike',
@@ -36,7 +36,10 @@ describe('characters XML forbids', () => {
   it('refuses an incident title holding one with a 422 naming the field', async () => {
     const incidents = new FakeIncidentStore();
 
-    const refused = createIncident(strike('Strike\u0008 at Helsinki\u000B'), 'olli', incidents);
+    const refused = createIncident(strike('Strike\u0008 at Helsinki\u000B'), 'olli', {
+      incidents,
+      audit: new FakeAuditStore(),
+    });
 
     await expect(refused).rejects.toBeInstanceOf(ValidationError);
     await expect(refused).rejects.toMatchObject({
@@ -48,7 +51,10 @@ describe('characters XML forbids', () => {
   it('opens an incident whose title has none', async () => {
     const incidents = new FakeIncidentStore();
 
-    const incident = await createIncident(strike('Lakko – Helsinki ✈️'), 'olli', incidents);
+    const incident = await createIncident(strike('Lakko – Helsinki ✈️'), 'olli', {
+      incidents,
+      audit: new FakeAuditStore(),
+    });
 
     expect(incident.title).toBe('Lakko – Helsinki ✈️');
   });
@@ -65,7 +71,7 @@ describe('characters XML forbids', () => {
   });
 
   it('refuses a broadcast variable holding one, naming the variable', () => {
-    expect(variableValueErrors(aTemplate(), { note: 'Gate\u0008 5' })).toEqual([
+    expect(variableValueErrors(aTemplate(), { variables: { note: 'Gate\u0008 5' } })).toEqual([
       { path: 'variables.note', message: expect.stringContaining('U+0008') },
     ]);
   });

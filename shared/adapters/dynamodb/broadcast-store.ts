@@ -28,6 +28,11 @@ const broadcastPk = (id: string) => `BROADCAST#${id}`;
 /** Sparse index key of broadcasts still in progress: the sweeper's list. */
 const ACTIVE = 'ACTIVE_BROADCAST';
 const isActive = (status: BroadcastStatus) => status === 'queued' || status === 'sending';
+/**
+ * Sparse index key of broadcasts waiting for approval: the comms leads' queue. Any later status
+ * replaces it (setStatus sets ACTIVE or removes the key).
+ */
+const PENDING_APPROVAL = 'PENDING_APPROVAL_BROADCAST';
 /** Scoped to the caller and the incident: another user's or incident's request never meets this key. */
 const idempotencyPk = ({ user, incidentId, key }: Pick<IdempotencyClaim, 'user' | 'incidentId' | 'key'>) =>
   `IDEMPOTENCY#${user}#${incidentId}#${key}`;
@@ -91,6 +96,9 @@ export class DynamoBroadcastStore implements BroadcastStore {
       sk: 'META',
       ...fields,
       ...(isActive(broadcast.status) ? { gsi1pk: ACTIVE, gsi1sk: broadcast.createdAt } : {}),
+      ...(broadcast.status === 'pending_approval'
+        ? { gsi1pk: PENDING_APPROVAL, gsi1sk: broadcast.createdAt }
+        : {}),
     };
     // A link in the incident's partition lists its broadcasts with one Query.
     const link = {
@@ -303,12 +311,21 @@ export class DynamoBroadcastStore implements BroadcastStore {
     return Item !== undefined;
   }
 
-  async *listActive(): AsyncIterable<Broadcast> {
+  listActive(): AsyncIterable<Broadcast> {
+    return this.listed(ACTIVE);
+  }
+
+  listPendingApproval(): AsyncIterable<Broadcast> {
+    return this.listed(PENDING_APPROVAL);
+  }
+
+  /** The broadcasts under one key of the sparse `byType` index, oldest first. */
+  private async *listed(key: string): AsyncIterable<Broadcast> {
     const pages = queryPages({
       TableName: this.table,
       IndexName: 'byType',
-      KeyConditionExpression: 'gsi1pk = :active',
-      ExpressionAttributeValues: { ':active': ACTIVE },
+      KeyConditionExpression: 'gsi1pk = :key',
+      ExpressionAttributeValues: { ':key': key },
     });
     for await (const items of pages) {
       for (const item of items) yield toBroadcast(item);

@@ -1,7 +1,9 @@
+import { templateNotice } from '#shared/domain/approval-notice.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { TemplateVersion } from '#shared/domain/model.ts';
 import { SelfApprovalError, templateErrors } from '#shared/domain/template-rules.ts';
 import type { AuditStore, TemplateStore } from '#shared/ports/stores.ts';
+import { type ApproverNotices, notifyApprovers } from '../notify-approvers.ts';
 import { recordAudit } from '../record-audit.ts';
 
 export interface ReviewTemplateDeps {
@@ -51,13 +53,14 @@ async function move(
  * Submits a draft for approval.
  * 1. the version must exist (404) and be a draft (409);
  * 2. every template rule must pass: 422 with each offending field path;
- * 3. marks it submitted by the caller; records `template.submitted`.
+ * 3. marks it submitted by the caller; records `template.submitted`;
+ * 4. tells the comms leads it waits for review (notifyApprovers).
  */
 export async function submitTemplate(
   id: string,
   version: number,
   actor: string,
-  deps: ReviewTemplateDeps,
+  deps: ReviewTemplateDeps & { approvers: ApproverNotices },
 ): Promise<TemplateVersion> {
   const template = await versionIn(deps, id, version, 'draft', 'submitted');
   assertValid(template);
@@ -71,6 +74,7 @@ export async function submitTemplate(
     action: 'template.submitted',
     resource: { type: 'template', id, version },
   });
+  await notifyApprovers(deps.approvers, templateNotice(submitted, deps.approvers.consoleUrl));
   return submitted;
 }
 

@@ -1,0 +1,43 @@
+/**
+ * The notices that tell comms leads an approval is waiting. Each says what waits, who asked and
+ * where to approve it, and nothing about a passenger: the text goes out by e-mail and SMS.
+ */
+import type { ApprovalNotice } from '#shared/ports/notifications.ts';
+import type { Broadcast, Incident, TemplateVersion } from './model.ts';
+
+/** A console page's address: the console routes by hash (`#/broadcasts/<id>`). */
+export function consoleLink(consoleUrl: string, path: string): string {
+  return `${consoleUrl.replace(/\/?$/, '/')}#/${path}`;
+}
+
+/** A broadcast that carries free text waits for a comms lead who did not request it. */
+export function broadcastNotice(broadcast: Broadcast, incident: Incident, consoleUrl: string): ApprovalNotice {
+  const link = consoleLink(consoleUrl, `broadcasts/${encodeURIComponent(broadcast.id)}`);
+  return {
+    kind: 'broadcast',
+    id: broadcast.id,
+    subject: 'Herald: a broadcast waits for approval',
+    text: [
+      `A ${broadcast.kind} broadcast on "${incident.title}" carries free text and waits for a comms lead's approval.`,
+      `Requested by ${broadcast.createdBy} at ${broadcast.createdAt}; template ${broadcast.templateId} v${broadcast.templateVersion}; broadcast ${broadcast.id}.`,
+      `Read its texts and approve it (not its requester): ${link}`,
+    ].join('\n'),
+    link,
+  };
+}
+
+/** A submitted template version waits for a comms lead who did not write it. */
+export function templateNotice(template: TemplateVersion, consoleUrl: string): ApprovalNotice {
+  const link = consoleLink(consoleUrl, `templates/${encodeURIComponent(template.id)}`);
+  return {
+    kind: 'template',
+    id: `${template.id}@v${template.version}`,
+    subject: 'Herald: a template version waits for review',
+    text: [
+      `Version ${template.version} of template "${template.name}" (${template.id}) was submitted for review.`,
+      `Submitted by ${template.submittedBy ?? template.createdBy} at ${template.submittedAt ?? template.createdAt}.`,
+      `Review it (not its author): ${link}`,
+    ].join('\n'),
+    link,
+  };
+}
