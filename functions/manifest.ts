@@ -35,6 +35,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     handler: 'list-deliveries',
     roles: ['operator', 'comms_lead', 'admin'],
   },
+  // Every SMS to one passenger (numbers masked): the same staff, answering a passenger's question.
+  { routeKey: 'GET /passengers', handler: 'lookup-passenger', roles: ['operator', 'comms_lead', 'admin'] },
   // Twilio calls these; the X-Twilio-Signature check in the handler stands in for credentials.
   { routeKey: 'POST /webhooks/twilio/status', handler: 'twilio-status-webhook', roles: 'public' },
   { routeKey: 'POST /webhooks/twilio/inbound', handler: 'twilio-inbound-webhook', roles: 'public' },

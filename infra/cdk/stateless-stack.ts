@@ -67,6 +67,8 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'cancel-broadcast': { tables: { herald: 'readWrite' } },
   // The broadcast, its ledger records and the SMS recipients' numbers (shown masked).
   'list-deliveries': { tables: { herald: 'read', deliveries: 'read', customers: 'read' } },
+  // The passenger's customers and bookings, the incidents and broadcasts, their SMS records.
+  'lookup-passenger': { tables: { customers: 'read', bookings: 'read', herald: 'read', deliveries: 'read' } },
   'twilio-status-webhook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'twilio' },
   'twilio-inbound-webhook': { tables: { customers: 'readWrite', herald: 'readWrite' }, secret: 'twilio' },
   'sweep-stalled-broadcasts': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, publish: true },

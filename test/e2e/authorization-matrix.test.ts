@@ -40,7 +40,7 @@ describe('authorization matrix: every route × every role', () => {
     return response.status;
   }
 
-  it('covers the template, approval, audit and delivery-record routes', () => {
+  it('covers the template, approval, audit, delivery-record and passenger-lookup routes', () => {
     const keys = API_ROUTES.map((route) => route.routeKey);
     expect(keys).toEqual(
       expect.arrayContaining([
@@ -50,6 +50,7 @@ describe('authorization matrix: every route × every role', () => {
         'POST /broadcasts/{id}/approve',
         'GET /audit',
         'GET /broadcasts/{id}/deliveries',
+        'GET /passengers',
       ]),
     );
   });

@@ -28,6 +28,7 @@ import type {
 } from '#shared/domain/model.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { ApprovalNotice, ApprovalNotifier } from '#shared/ports/notifications.ts';
+import type { BookingLookup, SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
 import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
   AuditEntry,
@@ -245,7 +246,7 @@ export class FakeLedgerStream {
 }
 
 /** The delivery ledger in a Map, with the DynamoDB adapter's conditions, feeding its change stream. */
-export class FakeDeliveryStore implements DeliveryStore {
+export class FakeDeliveryStore implements DeliveryStore, SmsRecordReader {
   readonly records = new Map<string, Stored>();
   readonly stream: FakeLedgerStream;
 
@@ -262,6 +263,19 @@ export class FakeDeliveryStore implements DeliveryStore {
       const found = this.record({ broadcastId, channel, recipientId });
       return found ? [structuredClone(found)] : [];
     });
+  }
+
+  /** Keys read, as the adapter's BatchGets would name them: what a lookup costs. */
+  smsKeysRead = 0;
+
+  async smsRecords(broadcastIds: string[], customerIds: string[]): Promise<Stored[]> {
+    const broadcasts = [...new Set(broadcastIds)];
+    this.smsKeysRead += broadcasts.length * new Set(customerIds).size;
+    return (
+      await Promise.all(
+        broadcasts.map((broadcastId) => this.getMany(broadcastId, 'sms', [...new Set(customerIds)])),
+      )
+    ).flat();
   }
 
   async list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>> {
@@ -712,7 +726,7 @@ export class FakeFlightCatalog implements FlightCatalog {
 }
 
 /** Passenger segments, served per flight in pages of `pageSize` as the byFlight index pages them. */
-export class FakeBookingIndex implements BookingIndex {
+export class FakeBookingIndex implements BookingIndex, BookingLookup {
   readonly segments: PassengerSegment[] = [];
 
   constructor(
@@ -727,6 +741,10 @@ export class FakeBookingIndex implements BookingIndex {
       (segment) => segment.flightNumber === ref.flightNumber && segment.date === ref.date,
     );
     for (let at = 0; at < onFlight.length; at += this.pageSize) yield onFlight.slice(at, at + this.pageSize);
+  }
+
+  async segmentsOf(bookingRef: string): Promise<PassengerSegment[]> {
+    return this.segments.filter((segment) => segment.bookingRef === bookingRef);
   }
 
   async putSegments(segments: PassengerSegment[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { tablesConfig } from '#shared/config.ts';
 import type { Booking, FlightRef, PassengerSegment } from '#shared/domain/model.ts';
+import type { BookingLookup } from '#shared/ports/passenger-lookup.ts';
 import type { BookingIndex, BookingWriter } from '#shared/ports/stores.ts';
 import { deleteAll, writeAll } from './batch-write.ts';
 import { flightKey } from './keys.ts';
@@ -32,9 +33,26 @@ export function passengersQuery(table: string, ref: FlightRef): QueryCommandInpu
   };
 }
 
-/** Bookings table: one item per passenger per segment, found by flight through the byFlight GSI. */
-export class DynamoBookingIndex implements BookingIndex, BookingWriter {
+/**
+ * Bookings table: one item per passenger per segment, found by flight through the byFlight GSI,
+ * and by booking reference on its own partition.
+ */
+export class DynamoBookingIndex implements BookingIndex, BookingLookup, BookingWriter {
   private readonly table = tablesConfig().bookings;
+
+  async segmentsOf(bookingRef: string): Promise<PassengerSegment[]> {
+    const segments: PassengerSegment[] = [];
+    for await (const items of queryPages({
+      TableName: this.table,
+      KeyConditionExpression: 'bookingRef = :ref',
+      ExpressionAttributeValues: { ':ref': bookingRef },
+      ProjectionExpression: 'bookingRef, customerId, flightNumber, #date',
+      ExpressionAttributeNames: { '#date': 'date' },
+    })) {
+      segments.push(...(items as unknown as PassengerSegment[]));
+    }
+    return segments;
+  }
 
   async *passengersOn(ref: FlightRef): AsyncIterable<PassengerSegment[]> {
     for await (const items of queryPages(passengersQuery(this.table, ref))) {
