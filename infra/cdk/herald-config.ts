@@ -63,7 +63,9 @@ const environmentSchema = z.strictObject({
   /** Told by e-mail whenever a broadcast or a template version waits for a comms lead. */
   approvalEmails: z.array(z.email()).default([]),
   /** Texted (SNS SMS) whenever a broadcast or a template version waits for a comms lead. */
-  approvalPhones: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +358401234567')).default([]),
+  approvalPhones: z
+    .array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +358401234567'))
+    .default([]),
   /**
    * The Cognito hosted UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique
    * per region; default `herald-<env>-<account id>`.

@@ -11,7 +11,11 @@ export function consoleLink(consoleUrl: string, path: string): string {
 }
 
 /** A broadcast that carries free text waits for a comms lead who did not request it. */
-export function broadcastNotice(broadcast: Broadcast, incident: Incident, consoleUrl: string): ApprovalNotice {
+export function broadcastNotice(
+  broadcast: Broadcast,
+  incident: Incident,
+  consoleUrl: string,
+): ApprovalNotice {
   const link = consoleLink(consoleUrl, `broadcasts/${encodeURIComponent(broadcast.id)}`);
   return {
     kind: 'broadcast',

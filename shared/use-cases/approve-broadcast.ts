@@ -49,7 +49,9 @@ export async function approveBroadcast(
     );
   // Conditional, so of two approvals racing only one sends the broadcast to the planner.
   const approval = { approvedBy: approver, approvedAt: new Date().toISOString() };
-  if (!(await deps.broadcasts.setStatus(broadcastId, 'queued', { from: ['pending_approval'], ...approval }))) {
+  if (
+    !(await deps.broadcasts.setStatus(broadcastId, 'queued', { from: ['pending_approval'], ...approval }))
+  ) {
     throw new ConflictError(`Broadcast '${broadcastId}' was approved or cancelled meanwhile.`);
   }
   await deps.fanout.publish('planner', { broadcastId });

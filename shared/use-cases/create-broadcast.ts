@@ -167,6 +167,9 @@ async function storeNew(
     },
   });
   if (pending)
-    await notifyApprovers(deps.approvers, broadcastNotice(outcome.broadcast, incident, deps.approvers.consoleUrl));
+    await notifyApprovers(
+      deps.approvers,
+      broadcastNotice(outcome.broadcast, incident, deps.approvers.consoleUrl),
+    );
   return outcome.broadcast;
 }

@@ -14,10 +14,7 @@ export interface ApproverNotices {
  * cannot be published is logged as an error (which alarms) instead of failing a request that
  * succeeded: an operator told "failed" would ask for the broadcast a second time.
  */
-export async function notifyApprovers(
-  { notifier }: ApproverNotices,
-  notice: ApprovalNotice,
-): Promise<void> {
+export async function notifyApprovers({ notifier }: ApproverNotices, notice: ApprovalNotice): Promise<void> {
   try {
     await notifier.notify(notice);
     logger.info('Approval notice published', { kind: notice.kind, id: notice.id });
