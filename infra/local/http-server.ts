@@ -25,6 +25,7 @@ import {
   MAX_HEADER_BYTES,
 } from '#shared/domain/limits.ts';
 import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
+import { NOT_FOUND_KEY, statusRedirect } from '#shared/status-site/site-paths.ts';
 import type { ApprovalInbox } from './approval-inbox.ts';
 import { serveCapacity } from './capacity-endpoint.ts';
 import { applyCors } from './cors.ts';
@@ -330,13 +331,30 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
     return false;
   }
 
+  /**
+   * The status site's files, as CloudFront serves them (infra/cdk/constructs/status-site.ts): a
+   * page's other spellings redirected to it, and a missing page under /status/ or /cap/ answered
+   * with the site's "not found" page (elsewhere a problem, this origin being the API's too).
+   */
   async function serveStatic(response: ServerResponse, url: URL): Promise<boolean> {
+    const redirect = statusRedirect(url.pathname);
+    if (redirect) {
+      response.writeHead(301, { location: redirect }).end();
+      return true;
+    }
     const key = url.pathname === '/' ? 'status' : decodePath(url.pathname.slice(1));
     const object = await options.site.get(key);
-    if (!object) return false;
+    if (object) {
+      response
+        .writeHead(200, { 'content-type': object.contentType, 'cache-control': 'public, max-age=30' })
+        .end(object.body);
+      return true;
+    }
+    const notFound = /^\/(status|cap)\//.test(url.pathname) && (await options.site.get(NOT_FOUND_KEY));
+    if (!notFound) return false;
     response
-      .writeHead(200, { 'content-type': object.contentType, 'cache-control': 'public, max-age=30' })
-      .end(object.body);
+      .writeHead(404, { 'content-type': notFound.contentType, 'cache-control': 'public, max-age=30' })
+      .end(notFound.body);
     return true;
   }
 

@@ -28,6 +28,8 @@ export interface SiteLabels {
   kinds: Record<BroadcastKind, string>;
   /** The entry published when an incident is resolved by hand, without a resolution broadcast. */
   resolvedNotice: { title: string; body: string };
+  /** The heading of the page answering an address the site has no page for. */
+  notFound: string;
 }
 
 export const LABELS: Record<Language, SiteLabels> = {
@@ -62,6 +64,7 @@ export const LABELS: Record<Language, SiteLabels> = {
     },
     kinds: { initial: 'Disruption', update: 'Update', resolution: 'Resolved' },
     resolvedNotice: { title: 'Resolved', body: 'The disruption is over. Thank you for your patience.' },
+    notFound: 'Page not found',
   },
   fi: {
     locale: 'fi-FI',
@@ -94,6 +97,7 @@ export const LABELS: Record<Language, SiteLabels> = {
     },
     kinds: { initial: 'Häiriö', update: 'Päivitys', resolution: 'Päättynyt' },
     resolvedNotice: { title: 'Päättynyt', body: 'Häiriö on ohi. Kiitos kärsivällisyydestänne.' },
+    notFound: 'Sivua ei löytynyt',
   },
   sv: {
     locale: 'sv-FI',
@@ -126,5 +130,6 @@ export const LABELS: Record<Language, SiteLabels> = {
     },
     kinds: { initial: 'Störning', update: 'Uppdatering', resolution: 'Avslutad' },
     resolvedNotice: { title: 'Avslutad', body: 'Störningen är över. Tack för ert tålamod.' },
+    notFound: 'Sidan hittades inte',
   },
 };

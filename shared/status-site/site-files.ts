@@ -3,6 +3,8 @@ import { LANGUAGES } from '#shared/domain/model.ts';
 import { atomFeed, rssFeed } from './atom-rss.ts';
 import { capAlerts, capAlertXml, capPath } from './cap.ts';
 import { capIndex } from './cap-index.ts';
+import { notFoundPage } from './not-found-page.ts';
+import { NOT_FOUND_KEY } from './site-paths.ts';
 import type { StatusDocument } from './status-document.ts';
 import { statusPage, statusPagePath } from './status-page.ts';
 
@@ -46,6 +48,7 @@ export function siteFiles(document: StatusDocument, options: SiteOptions): SiteF
       body: statusPage(document, language),
       contentType: 'text/html; charset=utf-8',
     })),
+    { key: NOT_FOUND_KEY, body: notFoundPage(), contentType: 'text/html; charset=utf-8' },
     {
       key: 'status.json',
       body: JSON.stringify(document, null, 2),

@@ -14,7 +14,8 @@ export function statusPagePath(language: Language): string {
   return language === 'en' ? '/status' : `/status/${language}`;
 }
 
-const STYLE = `
+/** The site's one style sheet, inlined in each page (the site's other pages use it too). */
+export const STATUS_PAGE_STYLE = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:1rem;line-height:1.5;color:#1a1a1a;background:#f4f5f7}
@@ -140,7 +141,7 @@ export function statusPage(document: StatusDocument, language: Language): string
 ${LANGUAGES.filter((other) => other !== language)
   .map((other) => `<link rel="alternate" hreflang="${other}" href="${statusPagePath(other)}">`)
   .join('\n')}
-<style>${STYLE}</style>
+<style>${STATUS_PAGE_STYLE}</style>
 </head>
 <body>
 <a class="skip" href="#main">${e(labels.skip)}</a>

@@ -5,6 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { NOT_FOUND_KEY, STATUS_REDIRECTS } from '#shared/status-site/site-paths.ts';
 import type { CustomDomain } from '../herald-config.ts';
 
 export interface StatusSiteProps {
@@ -17,6 +18,20 @@ export interface StatusSiteProps {
 /** The console bucket's name: the stateless stack's deployment refers to it by name, no export needed. */
 export function consoleBucketName(envName: string): string {
   return `herald-${envName.toLowerCase()}-console-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/**
+ * A CloudFront viewer-request function (cloudfront-js-2.0) answering each path of `redirects`
+ * with a 301 to its page, and passing every other request on: the status site's other spellings
+ * of its pages (`STATUS_REDIRECTS`), redirected as the local front door does.
+ */
+export function redirectFunctionCode(redirects: Readonly<Record<string, string>>): string {
+  return `var REDIRECTS = ${JSON.stringify(redirects)};
+function handler(event) {
+  var target = Object.prototype.hasOwnProperty.call(REDIRECTS, event.request.uri) ? REDIRECTS[event.request.uri] : undefined;
+  if (!target) return event.request;
+  return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: target } } };
+}`;
 }
 
 /**
@@ -95,7 +110,8 @@ export class StatusSite extends Construct {
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Herald status site and feeds',
-      defaultRootObject: 'index.html',
+      // The site's root is the English page, as locally.
+      defaultRootObject: 'status',
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -104,7 +120,25 @@ export class StatusSite extends Construct {
         // The JSON, Atom/RSS and CAP feeds are meant to be read by other sites' scripts.
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS,
         compress: true,
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: new cloudfront.Function(this, 'StatusRedirects', {
+              comment: 'Herald status: /status/, /status/en and the like redirect to their page',
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+              code: cloudfront.FunctionCode.fromInline(redirectFunctionCode(STATUS_REDIRECTS)),
+            }),
+          },
+        ],
       },
+      // A missing object (S3 answers 403 through Origin Access Control, having no ListBucket
+      // grant to say 404) is the site's own "not found" page, with a 404.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 404,
+        responsePagePath: `/${NOT_FOUND_KEY}`,
+        ttl: Duration.seconds(30),
+      })),
       additionalBehaviors: {
         // The operations console: a static bundle that talks to the API with Cognito tokens.
         '/console/*': {
