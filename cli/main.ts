@@ -4,7 +4,13 @@
  * stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { BROADCAST_KINDS, CHANNELS, INCIDENT_TYPES, SEVERITIES } from '#shared/domain/model.ts';
+import {
+  BROADCAST_KINDS,
+  CHANNELS,
+  DELIVERY_STATUSES,
+  INCIDENT_TYPES,
+  SEVERITIES,
+} from '#shared/domain/model.ts';
 import { type ApiClient, createApiClient } from './api-client.ts';
 import {
   type BroadcastSendOptions,
@@ -21,6 +27,12 @@ import {
   incidentResolve,
   incidentShow,
 } from './commands/incident.ts';
+import {
+  type DeliveriesOptions,
+  deliveriesCommand,
+  type PassengerOptions,
+  passengerCommand,
+} from './commands/lookup.ts';
 import { type BroadcastRequestOptions, previewCommand } from './commands/preview.ts';
 import { seedCommand } from './commands/seed.ts';
 import { startCommand } from './commands/start.ts';
@@ -221,6 +233,25 @@ function program(): Command {
     .description('release a broadcast waiting for approval (comms lead, not its requester)')
     .action(async (id: string, _options, command: Command) => {
       await broadcastApprove(client(), id, outputOf(command));
+    });
+
+  herald
+    .command('deliveries <broadcastId>')
+    .description(
+      "a broadcast's delivery records, each problem with its code and reason (operator, comms lead)",
+    )
+    .addOption(new Option('--status <status>', 'only records in this status').choices(DELIVERY_STATUSES))
+    .addOption(new Option('--channel <channel>', 'only records on this channel').choices(CHANNELS))
+    .action(async (broadcastId: string, _options, command: Command) => {
+      await deliveriesCommand(client(), broadcastId, outputOf<DeliveriesOptions>(command));
+    });
+  herald
+    .command('passenger [bookingRef]')
+    .description('every SMS Herald sent a passenger, with its problem if any (operator, comms lead)')
+    .option('--phone <number>', 'the passenger by phone number, e.g. +358401234567')
+    .option('--customer <id>', 'the passenger by customer id')
+    .action(async (bookingRef: string | undefined, _options, command: Command) => {
+      await passengerCommand(client(), bookingRef, outputOf<PassengerOptions>(command));
     });
 
   const templates = herald.command('templates').description('message templates and their review');

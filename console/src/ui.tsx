@@ -81,6 +81,20 @@ export function Badge({ value }: { value: string }) {
   return <span class={`badge badge-${value.replace(/_/g, '-')}`}>{value.replace(/_/g, ' ')}</span>;
 }
 
+/**
+ * A table's own horizontal scroll: on a narrow screen (a phone, 390 px) a wide table scrolls
+ * inside it and the page does not. A named region a keyboard can focus, so it can be scrolled
+ * without a pointer.
+ */
+export function TableScroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to be scrolled by keyboard (WCAG 2.1.1).
+    <div class="table-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 /** A labelled select over fixed values, each shown as it is. */
 /** A table's header row: one column header per name, announced as such by screen readers. */
 export function ColumnHeads({ names }: { names: string[] }) {

@@ -41,7 +41,7 @@ export async function approveBroadcast(
     );
   }
   const template = await findTemplate(deps.templates, broadcast.templateId, broadcast.templateVersion);
-  const unfitForPublic = publicTextErrors(template, broadcast.channels, broadcast.variables);
+  const unfitForPublic = publicTextErrors(template, broadcast);
   if (unfitForPublic.length > 0)
     throw new ValidationError(
       'The broadcast would put text on a public channel that may not go there.',

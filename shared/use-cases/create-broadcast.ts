@@ -8,8 +8,10 @@ import {
   requestHash,
 } from '#shared/domain/idempotency.ts';
 import type { Broadcast, BroadcastKind, Channel } from '#shared/domain/model.ts';
+import type { OperatorText } from '#shared/domain/operator-text.ts';
 import { publicTextErrors } from '#shared/domain/public-text.ts';
 import { freeTextVariables, variableValueErrors } from '#shared/domain/template-rules.ts';
+import { missingWordingErrors } from '#shared/domain/wording.ts';
 import type {
   AuditStore,
   BroadcastStore,
@@ -24,10 +26,9 @@ import { findTemplate } from './find-template.ts';
 import { type ApproverNotices, notifyApprovers } from './notify-approvers.ts';
 import { recordAudit } from './record-audit.ts';
 
-export interface CreateBroadcastInput {
+export interface CreateBroadcastInput extends OperatorText {
   templateId: string;
   templateVersion?: number;
-  variables: Record<string, string>;
   channels: Channel[];
   kind: BroadcastKind;
 }
@@ -70,9 +71,11 @@ function replay(earlier: KeyedBroadcast, claim: IdempotencyClaim): Broadcast {
  *    anything else (a retry after the incident was resolved, or after a new template version,
  *    still gets its broadcast), and another request is refused (422);
  * 2. the incident must exist and be open;
- * 3. the template version must exist and be approved (the latest approved one unless named);
- *    no variable may be longer than the template was approved for (422), and nothing unfit for
- *    the public channels may reach them: the unreviewed incident title, or a value holding a
+ * 3. the template version must exist and be approved (the latest approved one unless named),
+ *    with a wording for the kind (a resolution never sends the disruption text: 422 on `kind`);
+ *    a translated variable needs its English value; no variable, in any language, may be longer
+ *    than the template was approved for (422), and nothing unfit for the public channels may
+ *    reach them: the unreviewed incident title, or a value holding a
  *    phone number, an e-mail address or a booking reference (422, see publicTextErrors);
  * 4. stores the broadcast with its key in one write (of requests racing with one key, one
  *    stores and the others answer as in 1): queued, or pending_approval when a variable carries
@@ -122,9 +125,11 @@ async function storeNew(
       },
     ]);
   }
-  const badValues = variableValueErrors(template, input.variables);
+  const noWording = missingWordingErrors(template, input.kind);
+  if (noWording.length > 0) throw new ValidationError('The template has no wording for this kind.', noWording);
+  const badValues = variableValueErrors(template, input);
   if (badValues.length > 0) throw new ValidationError('A variable does not fit the template.', badValues);
-  const unfitForPublic = publicTextErrors(template, input.channels, input.variables);
+  const unfitForPublic = publicTextErrors(template, input);
   if (unfitForPublic.length > 0)
     throw new ValidationError(
       'The broadcast would put text on a public channel that may not go there.',
@@ -143,6 +148,7 @@ async function storeNew(
       templateId: template.id,
       templateVersion: template.version,
       variables: input.variables,
+      ...(input.variablesByLanguage ? { variablesByLanguage: input.variablesByLanguage } : {}),
       channels,
       kind: input.kind,
       status: pending ? 'pending_approval' : 'queued',

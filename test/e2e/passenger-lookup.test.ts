@@ -4,71 +4,33 @@
  * looked up by booking reference, phone number and customer id, and the broadcast's failed SMS
  * listed: each shows the failure with Twilio's code and a readable reason, numbers masked.
  */
-import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAirline } from '#infra/local/seed/demo-airline.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { Customer, Incident } from '#shared/domain/model.ts';
 import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
-import type { PassengerLookup } from '#shared/use-cases/lookup-passenger.ts';
-import { affectedDemoCustomers, demoWindow } from '#test/support/demo-audience.ts';
-import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, startTestStack } from '#test/support/local-stack.ts';
+import {
+  broadcastWithUnreachablePassenger,
+  lookupOnceUndelivered,
+  type UnreachablePassenger,
+} from '#test/support/unreachable-passenger.ts';
 
 describe('passenger lookup', () => {
   let stack: LocalStack;
   let operator: ReturnType<typeof apiClient>;
-  let passenger: Customer;
-  let bookingRef: string;
-  let broadcastId: string;
-  const window = demoWindow();
-
-  /** The passenger's messages once the sandbox's undelivered receipt has been applied. */
-  const lookedUp = (query: string) =>
-    eventually(async () => {
-      const { status, body } = await operator<PassengerLookup>('GET', `/passengers?${query}`);
-      expect(status).toBe(200);
-      const failed = body.items.find((item) => item.broadcastId === broadcastId);
-      return failed?.status === 'undelivered' ? body : undefined;
-    });
+  let scene: UnreachablePassenger;
+  const lookedUp = (query: string) => lookupOnceUndelivered(stack, scene.broadcastId, query);
 
   beforeAll(async () => {
     stack = await startTestStack();
     operator = apiClient(stack, 'operator');
-    const [first] = affectedDemoCustomers('HEL', window.start, window.end).filter(
-      (customer) => customer.smsConsent && isValidPhoneNumber(customer.phone),
-    );
-    if (!first) throw new Error('The demo airline has no passenger to text at HEL');
-    passenger = first;
-    const booking = demoAirline(window.start.slice(0, 10)).bookings.find((candidate) =>
-      candidate.passengers.includes(passenger.customerId),
-    );
-    if (!booking) throw new Error(`No booking for ${passenger.customerId}`);
-    bookingRef = booking.bookingRef;
-    const registered = await fetch(`${stack.sandboxes.twilio}/__sandbox/undeliverable`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ numbers: [passenger.phone] }),
-    });
-    expect(registered.status).toBe(200);
-    const incident = await operator<Incident>('POST', '/incidents', {
-      type: 'strike',
-      title: 'Strike at Helsinki Airport',
-      severity: 'severe',
-      window,
-      scope: { airports: ['HEL'] },
-    });
-    const accepted = await operator<{ id: string }>('POST', `/incidents/${incident.body.id}/broadcasts`, {
-      templateId: 'strike-disruption',
-      channels: ['sms'],
-    });
-    expect(accepted.status).toBe(202);
-    broadcastId = accepted.body.id;
+    scene = await broadcastWithUnreachablePassenger(stack);
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
   });
 
   it('shows the passenger’s failed SMS with Twilio’s code and reason, by booking, phone and customer id alike', async () => {
+    const { passenger, bookingRef, broadcastId } = scene;
     const byBooking = await lookedUp(`bookingRef=${bookingRef}`);
     const byPhone = await lookedUp(`phone=${encodeURIComponent(passenger.phone)}`);
     const byCustomer = await lookedUp(`customerId=${passenger.customerId}`);
@@ -95,6 +57,7 @@ describe('passenger lookup', () => {
   });
 
   it('lists the broadcast’s undelivered SMS with the same code and reason, one channel at a time', async () => {
+    const { passenger, broadcastId } = scene;
     await lookedUp(`customerId=${passenger.customerId}`);
 
     const { status, body } = await operator<{ items: DeliveryLine[] }>(
@@ -119,6 +82,7 @@ describe('passenger lookup', () => {
   });
 
   it('answers 422 unless exactly one of bookingRef, phone and customerId is given, and 404 for an unknown booking', async () => {
+    const { passenger, bookingRef } = scene;
     const none = await operator<{ errors: { path: string }[] }>('GET', '/passengers');
     const two = await operator(
       'GET',

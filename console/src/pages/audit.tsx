@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry } from '#shared/ports/stores.ts';
 import { api } from '../api.ts';
-import { ColumnHeads, Loading, localTime, ProblemBox } from '../ui.tsx';
+import { ColumnHeads, Loading, localTime, ProblemBox, TableScroll } from '../ui.tsx';
 
 interface Page {
   items: AuditEntry[];
@@ -38,26 +38,28 @@ export function AuditPage() {
       <ProblemBox error={error} />
       {loading && entries.length === 0 && <Loading what="the audit log" />}
       {entries.length > 0 && (
-        <table>
-          <caption class="visually-hidden">Audit entries, newest first</caption>
-          <ColumnHeads names={['When', 'Who', 'Action', 'Resource', 'Details']} />
-          <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.id}>
-                <td>{localTime(entry.at)}</td>
-                <td>{entry.actor}</td>
-                <td>
-                  <code>{entry.action}</code>
-                </td>
-                <td>
-                  {entry.resource.type} {entry.resource.id}
-                  {entry.resource.version ? ` v${entry.resource.version}` : ''}
-                </td>
-                <td class="details">{entry.details ? JSON.stringify(entry.details) : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll label="Audit log">
+          <table>
+            <caption class="visually-hidden">Audit entries, newest first</caption>
+            <ColumnHeads names={['When', 'Who', 'Action', 'Resource', 'Details']} />
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.id}>
+                  <td>{localTime(entry.at)}</td>
+                  <td>{entry.actor}</td>
+                  <td>
+                    <code>{entry.action}</code>
+                  </td>
+                  <td>
+                    {entry.resource.type} {entry.resource.id}
+                    {entry.resource.version ? ` v${entry.resource.version}` : ''}
+                  </td>
+                  <td class="details">{entry.details ? JSON.stringify(entry.details) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {!loading && pages.length > 0 && entries.length === 0 && <p>The log is empty.</p>}
       {next && (

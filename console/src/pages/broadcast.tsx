@@ -9,7 +9,17 @@ import type {
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
-import { Badge, ColumnHeads, Loading, localTime, Panel, ProblemBox, useInterval, useLoad } from '../ui.tsx';
+import {
+  Badge,
+  ColumnHeads,
+  Loading,
+  localTime,
+  Panel,
+  ProblemBox,
+  TableScroll,
+  useInterval,
+  useLoad,
+} from '../ui.tsx';
 
 export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
 
@@ -93,35 +103,37 @@ export function BroadcastTable({
 }) {
   if (broadcasts.length === 0) return <p>No broadcasts yet.</p>;
   return (
-    <table>
-      <caption class="visually-hidden">Broadcasts, newest first</caption>
-      <ColumnHeads names={['Sent', 'Kind', 'Template', 'Status', 'SMS done', 'By', 'Actions']} />
-      <tbody>
-        {broadcasts.map((broadcast) => (
-          <tr key={broadcast.id}>
-            <td>
-              <a href={`#/broadcasts/${broadcast.id}`}>{localTime(broadcast.createdAt)}</a>
-            </td>
-            <td>{broadcast.kind}</td>
-            <td>
-              {broadcast.templateId} v{broadcast.templateVersion}
-            </td>
-            <td>
-              <Badge value={broadcast.status} />
-            </td>
-            <td>
-              {broadcast.counts.sms
-                ? `${settled(broadcast.counts.sms)}/${broadcast.counts.sms.recipients}`
-                : '–'}
-            </td>
-            <td>{broadcast.createdBy}</td>
-            <td class="actions">
-              <Actions broadcast={broadcast} me={me} can={can} onChange={onChange} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <TableScroll label="Broadcasts">
+      <table>
+        <caption class="visually-hidden">Broadcasts, newest first</caption>
+        <ColumnHeads names={['Sent', 'Kind', 'Template', 'Status', 'SMS done', 'By', 'Actions']} />
+        <tbody>
+          {broadcasts.map((broadcast) => (
+            <tr key={broadcast.id}>
+              <td>
+                <a href={`#/broadcasts/${broadcast.id}`}>{localTime(broadcast.createdAt)}</a>
+              </td>
+              <td>{broadcast.kind}</td>
+              <td>
+                {broadcast.templateId} v{broadcast.templateVersion}
+              </td>
+              <td>
+                <Badge value={broadcast.status} />
+              </td>
+              <td>
+                {broadcast.counts.sms
+                  ? `${settled(broadcast.counts.sms)}/${broadcast.counts.sms.recipients}`
+                  : '–'}
+              </td>
+              <td>{broadcast.createdBy}</td>
+              <td class="actions">
+                <Actions broadcast={broadcast} me={me} can={can} onChange={onChange} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 
@@ -210,32 +222,34 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
         {summaryOf(data)}
       </p>
       <Panel title="Progress by channel" id="progress-heading">
-        <table class="progress-table">
-          <ColumnHeads
-            names={[
-              'Channel',
-              'Done',
-              'Sent',
-              'Delivered',
-              'Failed',
-              'Opted out',
-              data.status === 'cancelled' ? 'Not sent' : 'Queued',
-            ]}
-          />
-          <tbody>
-            {data.channels.map((channel) => {
-              const counts = data.counts[channel];
-              return counts ? (
-                <ChannelProgress
-                  key={channel}
-                  channel={channel}
-                  counts={counts}
-                  cancelled={data.status === 'cancelled'}
-                />
-              ) : null;
-            })}
-          </tbody>
-        </table>
+        <TableScroll label="Progress by channel">
+          <table class="progress-table">
+            <ColumnHeads
+              names={[
+                'Channel',
+                'Done',
+                'Sent',
+                'Delivered',
+                'Failed',
+                'Opted out',
+                data.status === 'cancelled' ? 'Not sent' : 'Queued',
+              ]}
+            />
+            <tbody>
+              {data.channels.map((channel) => {
+                const counts = data.counts[channel];
+                return counts ? (
+                  <ChannelProgress
+                    key={channel}
+                    channel={channel}
+                    counts={counts}
+                    cancelled={data.status === 'cancelled'}
+                  />
+                ) : null;
+              })}
+            </tbody>
+          </table>
+        </TableScroll>
         <dl class="facts">
           <dt>Requested</dt>
           <dd>

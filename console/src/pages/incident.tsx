@@ -22,6 +22,7 @@ import {
   Panel,
   ProblemBox,
   plural,
+  TableScroll,
   useLoad,
 } from '../ui.tsx';
 import { BroadcastTable, type BroadcastView, CHANNEL_NAMES } from './broadcast.tsx';
@@ -118,20 +119,22 @@ function PreviewView({ preview, channels }: { preview: Preview; channels: Channe
       )}
       <details>
         <summary>Affected flights ({preview.affectedFlights.length})</summary>
-        <table>
-          <ColumnHeads names={['Flight', 'From', 'To', 'Departure', 'Arrival']} />
-          <tbody>
-            {preview.affectedFlights.map((flight) => (
-              <tr key={`${flight.flightNumber}${flight.date}`}>
-                <td>{flight.flightNumber}</td>
-                <td>{flight.origin}</td>
-                <td>{flight.destination}</td>
-                <td>{localTime(flight.departure)}</td>
-                <td>{localTime(flight.arrival)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll label="Affected flights">
+          <table>
+            <ColumnHeads names={['Flight', 'From', 'To', 'Departure', 'Arrival']} />
+            <tbody>
+              {preview.affectedFlights.map((flight) => (
+                <tr key={`${flight.flightNumber}${flight.date}`}>
+                  <td>{flight.flightNumber}</td>
+                  <td>{flight.origin}</td>
+                  <td>{flight.destination}</td>
+                  <td>{localTime(flight.departure)}</td>
+                  <td>{localTime(flight.arrival)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </details>
       <div class="messages">
         {channels.includes('sms') &&

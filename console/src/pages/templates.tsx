@@ -1,7 +1,7 @@
 import type { TemplateSummary } from '#shared/ports/stores.ts';
 import { apiList } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, ColumnHeads, Loading, localTime, ProblemBox, useLoad } from '../ui.tsx';
+import { Badge, ColumnHeads, Loading, localTime, ProblemBox, TableScroll, useLoad } from '../ui.tsx';
 
 /** Every template with the status of its latest version and the version broadcasts use. */
 export function TemplatesPage({ can }: { can: Abilities }) {
@@ -19,27 +19,29 @@ export function TemplatesPage({ can }: { can: Abilities }) {
       <ProblemBox error={templates.error} />
       {templates.loading && !templates.data && <Loading what="templates" />}
       {templates.data && (
-        <table>
-          <caption class="visually-hidden">Templates</caption>
-          <ColumnHeads names={['Name', 'Id', 'Latest version', 'Approved version', 'Updated']} />
-          <tbody>
-            {templates.data.items.map((template) => (
-              <tr key={template.id}>
-                <td>
-                  <a href={`#/templates/${template.id}`}>{template.name}</a>
-                </td>
-                <td>
-                  <code>{template.id}</code>
-                </td>
-                <td>
-                  v{template.latestVersion} <Badge value={template.status} />
-                </td>
-                <td>{template.approvedVersion ? `v${template.approvedVersion}` : '–'}</td>
-                <td>{localTime(template.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll label="Templates">
+          <table>
+            <caption class="visually-hidden">Templates</caption>
+            <ColumnHeads names={['Name', 'Id', 'Latest version', 'Approved version', 'Updated']} />
+            <tbody>
+              {templates.data.items.map((template) => (
+                <tr key={template.id}>
+                  <td>
+                    <a href={`#/templates/${template.id}`}>{template.name}</a>
+                  </td>
+                  <td>
+                    <code>{template.id}</code>
+                  </td>
+                  <td>
+                    v{template.latestVersion} <Badge value={template.status} />
+                  </td>
+                  <td>{template.approvedVersion ? `v${template.approvedVersion}` : '–'}</td>
+                  <td>{localTime(template.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

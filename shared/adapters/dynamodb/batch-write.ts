@@ -1,8 +1,9 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import { dynamoDb } from '#shared/clients/aws.ts';
+import { untilProcessed } from './unprocessed.ts';
 
 const BATCH_LIMIT = 25;
-const MAX_ROUNDS = 8;
 /** BatchWrites in flight at once: enough to hide latency, few enough not to draw throttling. */
 const CONCURRENCY = 4;
 
@@ -12,36 +13,28 @@ type WriteRequest =
 
 /** Sends one batch of at most 25 requests, retrying UnprocessedItems with backoff until all are done. */
 async function writeBatch(table: string, batch: WriteRequest[]): Promise<void> {
-  let requests = batch;
-  for (let round = 0; requests.length > 0; round++) {
-    if (round === MAX_ROUNDS)
-      throw new Error(`BatchWrite to ${table} left ${requests.length} items unprocessed`);
-    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-    const { UnprocessedItems } = await dynamoDb.send(
-      new BatchWriteCommand({ RequestItems: { [table]: requests } }),
-    );
-    requests = (UnprocessedItems?.[table] ?? []).flatMap((request): WriteRequest[] => {
-      if (request.PutRequest?.Item) return [{ PutRequest: { Item: request.PutRequest.Item } }];
-      if (request.DeleteRequest?.Key) return [{ DeleteRequest: { Key: request.DeleteRequest.Key } }];
-      return [];
-    });
-  }
+  await untilProcessed(
+    batch,
+    async (requests) => {
+      const { UnprocessedItems } = await dynamoDb.send(
+        new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+      );
+      return (UnprocessedItems?.[table] ?? []).flatMap((request): WriteRequest[] => {
+        if (request.PutRequest?.Item) return [{ PutRequest: { Item: request.PutRequest.Item } }];
+        if (request.DeleteRequest?.Key) return [{ DeleteRequest: { Key: request.DeleteRequest.Key } }];
+        return [];
+      });
+    },
+    (left) => `BatchWrite to ${table} left ${left} items unprocessed`,
+  );
 }
 
-/** Runs the requests in batches of 25, a few batches at a time; rejects once every started batch has settled. */
+/** Runs the requests in batches of 25, a few batches at a time; rejects once every batch has settled. */
 async function writeRequests(table: string, requests: WriteRequest[]): Promise<void> {
   const batches: WriteRequest[][] = [];
   for (let offset = 0; offset < requests.length; offset += BATCH_LIMIT)
     batches.push(requests.slice(offset, offset + BATCH_LIMIT));
-  let next = 0;
-  const lane = async () => {
-    for (let batch = batches[next++]; batch; batch = batches[next++]) await writeBatch(table, batch);
-  };
-  const results = await Promise.allSettled(
-    Array.from({ length: Math.min(CONCURRENCY, batches.length) }, lane),
-  );
-  const failure = results.find((result) => result.status === 'rejected');
-  if (failure) throw failure.reason;
+  await pMap(batches, (batch) => writeBatch(table, batch), { concurrency: CONCURRENCY, stopOnError: false });
 }
 
 /** Puts every item, 25 per BatchWrite, retrying UnprocessedItems with backoff until all are written. */

@@ -1,4 +1,5 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import { tablesConfig } from '#shared/config.ts';
 import type { Booking, FlightRef, PassengerSegment } from '#shared/domain/model.ts';
 import type { BookingLookup } from '#shared/ports/passenger-lookup.ts';
@@ -95,9 +96,9 @@ export class DynamoBookingIndex implements BookingIndex, BookingLookup, BookingW
   /** Keys of stored items that the given versions of their bookings no longer have (Query by bookingRef). */
   private async staleItems(bookings: Booking[]): Promise<Record<string, unknown>[]> {
     const stale: Record<string, unknown>[] = [];
-    let next = 0;
-    const lane = async () => {
-      for (let booking = bookings[next++]; booking; booking = bookings[next++]) {
+    await pMap(
+      bookings,
+      async (booking) => {
         // Items this import is writing right now may already show up here: they are current, so kept.
         const current = new Set(segmentsOf(booking).map(segmentSk));
         for await (const items of queryPages({
@@ -111,9 +112,9 @@ export class DynamoBookingIndex implements BookingIndex, BookingLookup, BookingW
               stale.push({ bookingRef: booking.bookingRef, sk: item.sk });
           }
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, bookings.length) }, lane));
+      },
+      { concurrency: QUERY_CONCURRENCY },
+    );
     return stale;
   }
 }

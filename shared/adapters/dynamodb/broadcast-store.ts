@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -21,6 +20,7 @@ import type {
   StreamedCounts,
   StreamedCountsOutcome,
 } from '#shared/ports/stores.ts';
+import { getAll } from './batch-get.ts';
 import { applied } from './conditional.ts';
 import { queryPage, queryPages } from './paginate.ts';
 
@@ -179,12 +179,11 @@ export class DynamoBroadcastStore implements BroadcastStore {
       typeof link.broadcastId === 'string' ? [link.broadcastId] : [],
     );
     if (ids.length === 0) return { items: [], next: links.next };
-    const { Responses } = await dynamoDb.send(
-      new BatchGetCommand({
-        RequestItems: { [this.table]: { Keys: ids.map((id) => ({ pk: broadcastPk(id), sk: 'META' })) } },
-      }),
+    const items = await getAll(
+      this.table,
+      ids.map((id) => ({ pk: broadcastPk(id), sk: 'META' })),
     );
-    const found = new Map((Responses?.[this.table] ?? []).map((found) => [found.id, toBroadcast(found)]));
+    const found = new Map(items.map((item) => [item.id, toBroadcast(item)]));
     return { items: ids.flatMap((id) => found.get(id) ?? []), next: links.next };
   }
 

@@ -1,33 +1,19 @@
-import { BatchGetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Customer } from '#shared/domain/model.ts';
 import type { CustomerDirectory, CustomerWriter, OptChangeRecorder } from '#shared/ports/stores.ts';
+import { getAll } from './batch-get.ts';
 import { writeAll } from './batch-write.ts';
 import { applied } from './conditional.ts';
-
-const BATCH_GET_LIMIT = 100;
 
 /** Customers table, read in BatchGetItem pages of 100. */
 export class DynamoCustomerDirectory implements CustomerDirectory, CustomerWriter, OptChangeRecorder {
   private readonly table = tablesConfig().customers;
 
   async getMany(customerIds: string[]): Promise<Customer[]> {
-    const found: Customer[] = [];
-    const unique = [...new Set(customerIds)];
-    for (let offset = 0; offset < unique.length; offset += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = unique
-        .slice(offset, offset + BATCH_GET_LIMIT)
-        .map((customerId) => ({ customerId }));
-      while (keys.length > 0) {
-        const { Responses, UnprocessedKeys } = await dynamoDb.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
-        );
-        found.push(...((Responses?.[this.table] ?? []) as Customer[]));
-        keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
-      }
-    }
-    return found;
+    const keys = [...new Set(customerIds)].map((customerId) => ({ customerId }));
+    return getAll<Customer>(this.table, keys);
   }
 
   async put(customer: Customer): Promise<void> {

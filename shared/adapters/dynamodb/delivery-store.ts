@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/clients/aws.ts';
 import { tablesConfig } from '#shared/config.ts';
 import {
@@ -18,12 +18,12 @@ import type {
   Page,
   TransitionOptions,
 } from '#shared/ports/stores.ts';
+import { getAll } from './batch-get.ts';
 import { applied } from './conditional.ts';
 import { queryPage, queryPages } from './paginate.ts';
 
 type StoredDelivery = Delivery & { payload?: Record<string, string> };
 
-const BATCH_GET_LIMIT = 100;
 /** Conditional puts a batch of new records has in flight at once. */
 const PUTS_IN_FLIGHT = 25;
 
@@ -182,21 +182,11 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async getMany(broadcastId: string, channel: Channel, recipientIds: string[]): Promise<StoredDelivery[]> {
-    const found: StoredDelivery[] = [];
-    const unique = [...new Set(recipientIds)];
-    for (let offset = 0; offset < unique.length; offset += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = unique
-        .slice(offset, offset + BATCH_GET_LIMIT)
-        .map((recipientId) => ({ broadcastId, sk: sortKey({ broadcastId, channel, recipientId }) }));
-      while (keys.length > 0) {
-        const { Responses, UnprocessedKeys } = await dynamoDb.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
-        );
-        found.push(...(Responses?.[this.table] ?? []).map(toDelivery));
-        keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
-      }
-    }
-    return found;
+    const keys = [...new Set(recipientIds)].map((recipientId) => ({
+      broadcastId,
+      sk: sortKey({ broadcastId, channel, recipientId }),
+    }));
+    return (await getAll(this.table, keys)).map(toDelivery);
   }
 
   async get(broadcastId: string, channel: Channel, recipientId: string): Promise<StoredDelivery | undefined> {

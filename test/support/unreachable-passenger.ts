@@ -1,0 +1,68 @@
+/**
+ * A broadcast in which one passenger cannot be reached: the first demo passenger texted at
+ * Helsinki has their number registered as undeliverable in the Twilio sandbox, so Twilio's
+ * receipt reports it undelivered with error 30003. For the lookup tests (API, CLI, console).
+ */
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { expect } from 'vitest';
+import { demoAirline } from '#infra/local/seed/demo-airline.ts';
+import type { LocalStack } from '#infra/local/stack.ts';
+import type { Customer, Incident } from '#shared/domain/model.ts';
+import type { PassengerLookup } from '#shared/use-cases/lookup-passenger.ts';
+import { affectedDemoCustomers, demoWindow } from './demo-audience.ts';
+import { apiClient, eventually } from './local-stack.ts';
+
+export interface UnreachablePassenger {
+  passenger: Customer;
+  bookingRef: string;
+  broadcastId: string;
+  incidentTitle: string;
+}
+
+export async function broadcastWithUnreachablePassenger(stack: LocalStack): Promise<UnreachablePassenger> {
+  const operator = apiClient(stack, 'operator');
+  const window = demoWindow();
+  const [passenger] = affectedDemoCustomers('HEL', window.start, window.end).filter(
+    (customer) => customer.smsConsent && isValidPhoneNumber(customer.phone),
+  );
+  if (!passenger) throw new Error('The demo airline has no passenger to text at HEL');
+  const booking = demoAirline(window.start.slice(0, 10)).bookings.find((candidate) =>
+    candidate.passengers.includes(passenger.customerId),
+  );
+  if (!booking) throw new Error(`No booking for ${passenger.customerId}`);
+  const registered = await fetch(`${stack.sandboxes.twilio}/__sandbox/undeliverable`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ numbers: [passenger.phone] }),
+  });
+  expect(registered.status).toBe(200);
+  const incidentTitle = 'Strike at Helsinki Airport';
+  const incident = await operator<Incident>('POST', '/incidents', {
+    type: 'strike',
+    title: incidentTitle,
+    severity: 'severe',
+    window,
+    scope: { airports: ['HEL'] },
+  });
+  const accepted = await operator<{ id: string }>('POST', `/incidents/${incident.body.id}/broadcasts`, {
+    templateId: 'strike-disruption',
+    channels: ['sms'],
+  });
+  expect(accepted.status).toBe(202);
+  return { passenger, bookingRef: booking.bookingRef, broadcastId: accepted.body.id, incidentTitle };
+}
+
+/** The lookup `query` answers once the sandbox's undelivered receipt for the broadcast has been applied. */
+export function lookupOnceUndelivered(
+  stack: LocalStack,
+  broadcastId: string,
+  query: string,
+): Promise<PassengerLookup> {
+  const operator = apiClient(stack, 'operator');
+  return eventually(async () => {
+    const { status, body } = await operator<PassengerLookup>('GET', `/passengers?${query}`);
+    expect(status).toBe(200);
+    const failed = body.items.find((item) => item.broadcastId === broadcastId);
+    return failed?.status === 'undelivered' ? body : undefined;
+  });
+}
