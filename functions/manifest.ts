@@ -129,6 +129,11 @@ export const WORKERS: readonly Worker[] = [
     visibilityTimeoutSeconds: 900,
     // 60–120, 120–240, 240–480, 450–900 s: about half an hour, as three full timeouts were.
     firstRetryDelaySeconds: 120,
+  /**
+   * Instances kept initialized (Lambda's provisioned concurrency): the planner and the SMS sender
+   * are on the way to a broadcast's first SMS, which must not wait for two cold starts.
+   */
+  provisionedConcurrency: number;
     maxReceiveCount: 5,
   },
   {
@@ -141,6 +146,7 @@ export const WORKERS: readonly Worker[] = [
     firstRetryDelaySeconds: 5,
     maxReceiveCount: 10,
   },
+    provisionedConcurrency: 1,
   {
     handler: 'post-to-x',
     target: 'x',
@@ -151,6 +157,7 @@ export const WORKERS: readonly Worker[] = [
     maxReceiveCount: 8,
   },
   {
+    provisionedConcurrency: 1,
     handler: 'post-to-facebook',
     target: 'facebook',
     batchSize: 1,
@@ -160,6 +167,7 @@ export const WORKERS: readonly Worker[] = [
     maxReceiveCount: 8,
   },
   {
+    provisionedConcurrency: 0,
     handler: 'publish-status',
     target: 'status',
     batchSize: 1,
@@ -169,6 +177,7 @@ export const WORKERS: readonly Worker[] = [
     maxReceiveCount: 8,
   },
 ];
+    provisionedConcurrency: 0,
 
 /** Sends one SMS worker invocation has in flight at once (up to its batch's size). */
 export const SMS_SENDS_IN_FLIGHT = 25;
@@ -178,6 +187,7 @@ export const SMS_SENDS_IN_FLIGHT = 25;
  * for each of the sends in flight; 50 leaves room for a slower provider.
  */
 export const SMS_SENDS_PER_INVOCATION_PER_SECOND = 50;
+    provisionedConcurrency: 0,
 /**
  * Lower bound of the SMS worker's concurrency: an SQS event source's maximum concurrency cannot
  * be below 2, and reserved concurrency below it would throttle the event source.

@@ -276,7 +276,16 @@ export class HeraldStatelessStack extends Stack {
     for (const worker of WORKERS) {
       const fn = create(worker.handler, Duration.seconds(worker.timeoutSeconds));
       const maxConcurrency = concurrency[worker.handler]?.maxConcurrency;
-      fn.function.addEventSource(
+      // Provisioned concurrency lives on an alias: the queue then invokes the alias.
+      const target =
+        worker.provisionedConcurrency > 0
+          ? new lambda.Alias(this, `${worker.handler}-live`, {
+              aliasName: 'live',
+              version: fn.function.currentVersion,
+              provisionedConcurrentExecutions: worker.provisionedConcurrency,
+            })
+          : fn.function;
+      target.addEventSource(
         new SqsEventSource(props.bus.queueFor(worker.handler).queue, {
           batchSize: worker.batchSize,
           reportBatchItemFailures: true,

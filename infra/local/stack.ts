@@ -151,13 +151,14 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const moduleOf = await functionModules(settings.HERALD_LAMBDA_CODE);
     const reserved = workerConcurrency(smsWorkerConcurrency(settings.HERALD_SMS_MPS));
     const lambdas: LocalLambda[] = [];
-    const lambda = (handler: string, timeoutSeconds: number): LocalLambda => {
+    const lambda = (handler: string, timeoutSeconds: number, provisioned = 0): LocalLambda => {
       const definition: LambdaDefinition = {
         name: handler,
         moduleUrl: moduleOf(handler),
         timeoutMs: timeoutSeconds * 1000,
         concurrency: reserved[handler]?.reserved ?? LOCAL_UNRESERVED_CONCURRENCY,
         memoryMb: FUNCTION_MEMORY_MB,
+        provisioned,
       };
       const created = createLocalLambda(definition, settings.HERALD_LAMBDA_RUNTIME, (events) => {
         for (const event of events) stackCapacity.add(event);
@@ -173,7 +174,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const topic = new LocalTopic('herald-broadcast');
     const queues = new Map<string, LocalQueue>();
     for (const worker of WORKERS) {
-      const workerLambda = lambda(worker.handler, worker.timeoutSeconds);
+      const workerLambda = lambda(worker.handler, worker.timeoutSeconds, worker.provisionedConcurrency);
       const queue = new LocalQueue(
         {
           name: `herald-${worker.handler}`,
@@ -265,6 +266,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       cleanups.push(async () => clearInterval(timer));
     }
 
+    await Promise.all(lambdas.map((created) => created.provision()));
     return {
       apiUrl: http.url,
       statusUrl: `${http.url}/status`,

@@ -47,6 +47,23 @@ function functionOf(handler: string): [string, Resource] {
   return only(matches, `function for ${handler}`);
 }
 
+/** The alias of the handler's function, if it has one (a worker with provisioned concurrency): [id, resource]. */
+function aliasOf(handler: string): [string, Resource] | undefined {
+  const functionRef = JSON.stringify({ Ref: functionOf(handler)[0] });
+  return Object.entries(resources(stateless, 'AWS::Lambda::Alias')).find(
+    ([, alias]) => JSON.stringify(alias.Properties.FunctionName) === functionRef,
+  );
+}
+
+/** The event source mapping invoking the handler: its function, or the alias holding its provisioned concurrency. */
+function eventSourceOf(handler: string): Resource {
+  const invokedRef = JSON.stringify({ Ref: (aliasOf(handler) ?? functionOf(handler))[0] });
+  const mappings = Object.values(resources(stateless, 'AWS::Lambda::EventSourceMapping')).filter((mapping) =>
+    JSON.stringify(mapping.Properties.FunctionName).includes(invokedRef),
+  );
+  return only(mappings, `event source of ${handler}`);
+}
+
 /** The JSON of every inline policy attached to the handler's role. */
 function policiesOf(handler: string): string {
   const [, fn] = functionOf(handler);
@@ -228,19 +245,20 @@ describe('HeraldStateless', () => {
     expect(Object.keys(resources(stateful, 'AWS::Lambda::Function'))).toEqual([]);
   });
 
-  it('feeds each worker from its queue with its batch size, partial batch failures, and every function its manifest timeout', () => {
+  it('feeds each worker from its queue (through an alias holding its provisioned concurrency, if any) with its batch size, partial batch failures, and every function its manifest timeout', () => {
     const mappings = Object.values(resources(stateless, 'AWS::Lambda::EventSourceMapping')).filter(
       (mapping) => !mapping.Properties.StartingPosition,
     );
     expect(mappings).toHaveLength(WORKERS.length);
     for (const worker of WORKERS) {
-      const [functionId, fn] = functionOf(worker.handler);
-      const mapping = only(
-        mappings.filter(
-          (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: functionId }),
-        ),
-        `event source of ${worker.handler}`,
+      const [, fn] = functionOf(worker.handler);
+      // A worker with provisioned concurrency is invoked through its alias, which holds it.
+      expect(aliasOf(worker.handler)?.[1].Properties.ProvisionedConcurrencyConfig, worker.handler).toEqual(
+        worker.provisionedConcurrency > 0
+          ? { ProvisionedConcurrentExecutions: worker.provisionedConcurrency }
+          : undefined,
       );
+      const mapping = eventSourceOf(worker.handler);
       expect(mapping.Properties).toMatchObject({
         BatchSize: worker.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -443,22 +461,16 @@ describe('HeraldStateless', () => {
   it('reserves SMS worker concurrency for the context rate and caps its event source to match', () => {
     const expected = smsWorkerConcurrency(TEST_ENVIRONMENT.smsPerSecond);
     expect(expected).toBe(6);
-    const [smsId, sms] = functionOf('send-sms');
+    const [, sms] = functionOf('send-sms');
     expect(sms.Properties.ReservedConcurrentExecutions).toBe(expected);
-    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: smsId },
-      ScalingConfig: { MaximumConcurrency: expected },
-    });
+    expect(eventSourceOf('send-sms').Properties.ScalingConfig).toEqual({ MaximumConcurrency: expected });
   });
 
   it('runs publish-status one invocation at a time, so rebuilds cannot finish out of order', () => {
-    const [statusId, status] = functionOf('publish-status');
+    const [, status] = functionOf('publish-status');
     expect(status.Properties.ReservedConcurrentExecutions).toBe(1);
-    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: statusId },
-      // The lowest maximum an SQS event source takes.
-      ScalingConfig: { MaximumConcurrency: 2 },
-    });
+    // The lowest maximum an SQS event source takes.
+    expect(eventSourceOf('publish-status').Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
   });
 });
 

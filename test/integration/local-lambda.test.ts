@@ -46,6 +46,7 @@ function localFunction(fixture: string, overrides: Partial<LambdaDefinition>, ru
       timeoutMs: 10_000,
       concurrency: 2,
       memoryMb: 256,
+      provisioned: 0,
       ...overrides,
     },
     runtime,
@@ -57,7 +58,7 @@ function localFunction(fixture: string, overrides: Partial<LambdaDefinition>, ru
 
 function probe(overrides: Partial<LambdaDefinition> = {}, runtime: LambdaRuntime = 'faithful') {
   const lambda = localFunction('probe-handler', overrides, runtime);
-  return (event: ProbeEvent) => lambda.invoke(event);
+  return Object.assign((event: ProbeEvent) => lambda.invoke(event), { provision: () => lambda.provision() });
 }
 
 describe('the faithful runtime', () => {
@@ -104,6 +105,17 @@ describe('the faithful runtime', () => {
     expect(first.remainingMs).toBeGreaterThan(2_500);
     expect(first.remainingMs).toBeLessThanOrEqual(3_000);
     expect(second.requestId).not.toBe(first.requestId);
+  });
+
+  it('initializes a provisioned instance before the first invocation, and only then', async () => {
+    const provisioned = probe({ provisioned: 1 });
+    const onDemand = probe();
+
+    await Promise.all([provisioned.provision(), onDemand.provision()]);
+    const invokedAt = Date.now();
+
+    expect(await provisioned({ action: 'loaded-at' })).toBeLessThan(invokedAt);
+    expect(await onDemand({ action: 'loaded-at' })).toBeGreaterThanOrEqual(invokedAt);
   });
 
   it("rejects with the handler's error, and the instance serves the next invocation", async () => {

@@ -34,7 +34,12 @@ class Instance {
   private terminated = false;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(definition: LambdaDefinition, onCapacity: CapacityListener, onExit: () => void) {
+  constructor(
+    definition: LambdaDefinition,
+    onCapacity: CapacityListener,
+    onExit: () => void,
+    private readonly provisioned: boolean,
+  ) {
     const isSource = definition.moduleUrl.endsWith('.ts');
     this.worker = new Worker(new URL('./instance.ts', import.meta.url), {
       workerData: { functionName: definition.name, moduleUrl: definition.moduleUrl } satisfies InstanceData,
@@ -96,8 +101,9 @@ class Instance {
     });
   }
 
-  /** Keeps the instance warm for a while, then stops it. */
+  /** Keeps the instance warm for a while, then stops it; a provisioned one stays warm. */
   idle(): void {
+    if (this.provisioned) return;
     this.idleTimer = setTimeout(() => void this.stop(), IDLE_LIFETIME_MS);
     this.idleTimer.unref();
   }
@@ -113,7 +119,9 @@ class Instance {
  * A function whose invocations run in instances of their own (worker threads), as in Lambda:
  * module state is per instance, an instance runs one invocation at a time, at most `concurrency`
  * run at once (later invocations wait), a new one starts cold (imports the module), the warm one
- * used last is reused first, and one that times out is stopped, not left running.
+ * used last is reused first, and one that times out is stopped, not left running. The
+ * provisioned instances start before any invocation and are never reclaimed for idleness (one
+ * that times out is replaced by a cold one, as Lambda spills over to on-demand instances).
  * Not modelled: Lambda freezes an instance between invocations; here its timers keep running.
  */
 export class IsolatedLambda implements LocalLambda {
@@ -126,6 +134,13 @@ export class IsolatedLambda implements LocalLambda {
     private readonly definition: LambdaDefinition,
     private readonly onCapacity: CapacityListener,
   ) {}
+
+  async provision(): Promise<void> {
+    const { provisioned, concurrency } = this.definition;
+    const starts = Array.from({ length: Math.min(provisioned, concurrency) }, () => this.start(true));
+    for (const started of await Promise.allSettled(starts))
+      if (started.status === 'fulfilled') this.release(started.value);
+  }
 
   async invoke(event: unknown): Promise<unknown> {
     const instance = await this.acquire();
@@ -147,16 +162,21 @@ export class IsolatedLambda implements LocalLambda {
       const warm = this.idle.pop();
       if (warm?.alive) return warm;
       if (warm) continue;
-      if (this.instances.size < this.definition.concurrency) return this.start();
+      if (this.instances.size < this.definition.concurrency) return this.start(false);
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }
 
-  private async start(): Promise<Instance> {
-    const instance = new Instance(this.definition, this.onCapacity, () => {
-      this.instances.delete(instance);
-      this.waiting.shift()?.();
-    });
+  private async start(provisioned: boolean): Promise<Instance> {
+    const instance = new Instance(
+      this.definition,
+      this.onCapacity,
+      () => {
+        this.instances.delete(instance);
+        this.waiting.shift()?.();
+      },
+      provisioned,
+    );
     this.instances.add(instance);
     try {
       await instance.ready;

@@ -28,9 +28,16 @@ export interface LambdaDefinition {
   concurrency: number;
   /** The function's memory size: the instance's heap limit. */
   memoryMb: number;
+  /** Instances initialized before the first invocation and kept warm (Lambda's provisioned concurrency). */
+  provisioned: number;
 }
 
 export interface LocalLambda {
+  /**
+   * Initializes the provisioned instances, as a deployment does before it completes: once the
+   * environment they read at start is set. A module that fails to load fails the first invocation.
+   */
+  provision(): Promise<void>;
   /** Runs one invocation; rejects with the handler's error, or a LambdaTimeoutError. */
   invoke(event: unknown): Promise<unknown>;
   /** Stops every instance; invocations still running reject. */
@@ -45,10 +52,6 @@ export class LambdaTimeoutError extends Error {
   }
 }
 
-/**
- * The function `definition` in `runtime`. An isolated instance's consumed-capacity reports go to
- * `onCapacity`; in process they are on this thread's channel already.
- */
 /** An invocation cut short because the local stack is closing. */
 export class LambdaStoppedError extends Error {
   override name = 'LambdaStoppedError';
@@ -57,6 +60,10 @@ export class LambdaStoppedError extends Error {
   }
 }
 
+/**
+ * The function `definition` in `runtime`. An isolated instance's consumed-capacity reports go to
+ * `onCapacity`; in process they are on this thread's channel already.
+ */
 export function createLocalLambda(
   definition: LambdaDefinition,
   runtime: LambdaRuntime,

@@ -13,9 +13,11 @@ export type ProbeEvent =
   | { action: 'write-after'; ms: number; file: string }
   | { action: 'fail' }
   | { action: 'context' }
-  | { action: 'report-capacity' };
+  | { action: 'report-capacity' }
+  | { action: 'loaded-at' };
 
 let invocations = 0;
+const loadedAt = Date.now();
 
 export async function handler(event: ProbeEvent, context: Context): Promise<unknown> {
   invocations += 1;
@@ -35,6 +37,8 @@ export async function handler(event: ProbeEvent, context: Context): Promise<unkn
       throw new RangeError('the probe failed on purpose');
     case 'context':
       return { requestId: context.awsRequestId, remainingMs: context.getRemainingTimeInMillis() };
+    case 'loaded-at':
+      return loadedAt;
     case 'report-capacity':
       capacityChannelSink.addUnits('write', 2);
       capacityChannelSink.addItemWrite('deliveries broadcastId=B1', 'deliveries B1');
