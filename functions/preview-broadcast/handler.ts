@@ -1,5 +1,7 @@
 import { DynamoBookingIndex } from '#shared/adapters/dynamodb/booking-index.ts';
+import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
+import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
@@ -13,6 +15,9 @@ const deps = {
   flights: new DynamoFlightCatalog(),
   bookings: new DynamoBookingIndex(),
   customers: new DynamoCustomerDirectory(),
+  // The incident's previous posts, which the preview compares X and Facebook texts with.
+  broadcasts: new DynamoBroadcastStore(),
+  deliveries: new DynamoDeliveryStore(),
 };
 
 /** POST /incidents/{id}/preview: who a broadcast would reach and what each channel would say; sends nothing. */

@@ -5,6 +5,12 @@ import type { MultiPolygon, Polygon } from 'geojson';
 export const LANGUAGES = ['fi', 'sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = 'en';
+/**
+ * The languages an operator may type their own text in beside English (an incident's title, a
+ * broadcast's variables). English is required and is what a language left empty shows.
+ */
+export const TRANSLATION_LANGUAGES = ['fi', 'sv'] as const satisfies readonly Language[];
+export type TranslationLanguage = (typeof TRANSLATION_LANGUAGES)[number];
 
 export const CHANNELS = ['sms', 'x', 'facebook', 'status'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -56,6 +62,8 @@ export interface Incident {
   createdAt: string;
   createdBy: string;
   resolvedAt?: string;
+  /** The title in Finnish and Swedish, for the SMS in those languages; `title` (English) where absent. */
+  titleByLanguage?: Partial<Record<TranslationLanguage, string>>;
 }
 
 export interface Flight extends FlightRef {
@@ -95,13 +103,26 @@ export interface Booking {
 export const TEMPLATE_FIELDS = ['sms', 'social', 'statusTitle', 'statusBody'] as const;
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 export type TemplateContent = Record<TemplateField, string>;
+/** One set of texts, every field per language: the wording of one broadcast kind. */
+export type TemplateWording = Partial<Record<Language, TemplateContent>>;
 
 export interface TemplateVersion {
   id: string;
   version: number;
   name: string;
   status: 'draft' | 'submitted' | 'approved' | 'rejected';
-  content: Partial<Record<Language, TemplateContent>>;
+  /**
+   * The first message's wording (kind `initial`). A version without `updateContent` sends it for
+   * updates too, as every version did before kinds had wordings of their own.
+   */
+  content: TemplateWording;
+  /** An update's own wording (kind `update`). */
+  updateContent?: TemplateWording;
+  /**
+   * The all-clear (kind `resolution`). Without it a resolution is refused (422): it never
+   * repeats the disruption wording.
+   */
+  resolutionContent?: TemplateWording;
   createdBy: string;
   createdAt: string;
   approvedBy?: string;
@@ -138,6 +159,13 @@ export interface TemplateDetail {
 
 export const BROADCAST_KINDS = ['initial', 'update', 'resolution'] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
+/** The field of a template version holding each kind's own wording. */
+export const WORDING_FIELDS = {
+  initial: 'content',
+  update: 'updateContent',
+  resolution: 'resolutionContent',
+} as const satisfies Record<BroadcastKind, keyof TemplateVersion>;
+export type WordingField = (typeof WORDING_FIELDS)[BroadcastKind];
 export type BroadcastStatus =
   | 'pending_approval'
   | 'queued'
@@ -171,7 +199,10 @@ export interface Broadcast {
   incidentId: string;
   templateId: string;
   templateVersion: number;
+  /** The operator's values, in English: what a language without its own value shows. */
   variables: Record<string, string>;
+  /** The same variables in Finnish and Swedish, where the operator wrote them. */
+  variablesByLanguage?: Partial<Record<TranslationLanguage, Record<string, string>>>;
   channels: Channel[];
   kind: BroadcastKind;
   status: BroadcastStatus;

@@ -5,10 +5,15 @@
  * when a comms lead approves one; the preview shows the same findings as warnings.
  */
 import type { FieldError } from './errors.ts';
-import type { Channel, TemplateField, TemplateVersion } from './model.ts';
+import type { Broadcast, Channel, TemplateField, TemplateVersion } from './model.ts';
+import { type OperatorText, operatorEntries } from './operator-text.ts';
 import { describeFindings, findPersonalData } from './personal-data.ts';
 import { templateVariables } from './render.ts';
 import { OPERATOR_TITLE } from './template-rules.ts';
+import { kindWording } from './wording.ts';
+
+/** What of a broadcast (or a request for one) decides what reaches the public channels. */
+export type PublicRequest = Pick<Broadcast, 'kind' | 'channels'> & OperatorText;
 
 /** The template fields each channel renders; SMS is private. */
 const PUBLIC_FIELDS: Record<Channel, readonly TemplateField[]> = {
@@ -22,11 +27,11 @@ function publicFieldsOf(channels: readonly Channel[]): TemplateField[] {
   return [...new Set(channels.flatMap((channel) => PUBLIC_FIELDS[channel]))];
 }
 
-/** Every variable name (`vars.gate`, `incident.title`) the template renders on the given channels. */
-function publicVariableNames(template: TemplateVersion, channels: readonly Channel[]): Set<string> {
-  const fields = publicFieldsOf(channels);
+/** Every variable name (`vars.gate`, `incident.title`) the kind's wording renders on the given channels. */
+function publicVariableNames(template: TemplateVersion, request: PublicRequest): Set<string> {
+  const fields = publicFieldsOf(request.channels);
   return new Set(
-    Object.values(template.content).flatMap((content) =>
+    Object.values(kindWording(template, request.kind) ?? {}).flatMap((content) =>
       fields.flatMap((field) => templateVariables(content?.[field] ?? '')),
     ),
   );
@@ -35,15 +40,11 @@ function publicVariableNames(template: TemplateVersion, channels: readonly Chann
 /**
  * The field errors that keep a broadcast off the public channels:
  * 1. a version approved before public fields lost `{{incident.title}}` that still renders it there;
- * 2. a variable rendered on a public channel whose value holds a phone number, an e-mail address
- *    or a booking reference (named masked).
+ * 2. a variable rendered on a public channel whose value, in any language, holds a phone number,
+ *    an e-mail address or a booking reference (named masked).
  */
-export function publicTextErrors(
-  template: TemplateVersion,
-  channels: readonly Channel[],
-  variables: Record<string, string>,
-): FieldError[] {
-  const rendered = publicVariableNames(template, channels);
+export function publicTextErrors(template: TemplateVersion, request: PublicRequest): FieldError[] {
+  const rendered = publicVariableNames(template, request);
   const errors: FieldError[] = [];
   if (rendered.has(OPERATOR_TITLE)) {
     errors.push({
@@ -51,12 +52,12 @@ export function publicTextErrors(
       message: `Version ${template.version} of '${template.id}' puts the unreviewed {{${OPERATOR_TITLE}}} on a public channel; approve a version without it, or send by SMS only.`,
     });
   }
-  for (const [name, value] of Object.entries(variables)) {
+  for (const { path, name, value } of operatorEntries(request)) {
     if (!rendered.has(`vars.${name}`)) continue;
     const findings = findPersonalData(value);
     if (findings.length > 0)
       errors.push({
-        path: `variables.${name}`,
+        path,
         message: `Contains ${describeFindings(findings)}; public channels never carry personal data.`,
       });
   }

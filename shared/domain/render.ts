@@ -6,12 +6,16 @@ import Mustache from 'mustache';
 import { findAirport } from './airports.ts';
 import { X_MAX_WEIGHTED_LENGTH, xWeightedLength } from './channel-limits.ts';
 import {
+  type Broadcast,
+  type BroadcastKind,
   FALLBACK_LANGUAGE,
   type Incident,
   type Language,
   type TemplateField,
   type TemplateVersion,
 } from './model.ts';
+import { incidentTitle, type OperatorText, operatorValues } from './operator-text.ts';
+import { kindWording } from './wording.ts';
 
 /** Variables every field may use: the incident and the broadcast's own `vars`. */
 export interface PublicContext {
@@ -38,43 +42,85 @@ export type RenderContext = PublicContext & Partial<PersonalContext>;
 /** Plain text output: SMS and social posts are not HTML, so nothing is escaped here. */
 const PLAIN_TEXT = { escape: (value: unknown) => String(value) };
 
-export function publicContext(incident: Incident, vars: Record<string, string>): PublicContext {
+/** The variables every field of a broadcast may use, in one language. */
+export function publicContext(incident: Incident, text: OperatorText, language: Language): PublicContext {
   return {
     incident: {
-      title: incident.title,
+      title: incidentTitle(incident, language),
       type: incident.type,
       severity: incident.severity,
       airports: (incident.scope.airports ?? []).join(', '),
       windowStart: incident.window.start,
       windowEnd: incident.window.end,
     },
-    vars,
+    vars: operatorValues(text, language),
   };
 }
+
+/**
+ * One formatter per time zone: making one costs about a millisecond, more than the rest of an
+ * SMS's rendering, and an SMS batch or an evidence page renders a thousand.
+ */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** "HH:MM" at the departure airport, the time a passenger reads on their boarding pass. */
 export function localTime(iso: string, airportCode: string): string {
   const timeZone = findAirport(airportCode)?.tz ?? 'UTC';
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    clockFormats.set(timeZone, format);
+  }
+  return format.format(new Date(iso));
 }
 
-/** Renders one field in the requested language, falling back to English when the template lacks it. */
+/**
+ * Renders one field of the wording `kind` sends (see wording.ts) in the requested language,
+ * falling back to English when the template lacks the language. Throws when the version has no
+ * wording for the kind: a broadcast is refused before that can happen (missingWordingErrors).
+ */
 export function renderField(
   template: TemplateVersion,
+  kind: BroadcastKind,
   language: Language,
   field: TemplateField,
   context: RenderContext,
 ): { language: Language; text: string } {
-  const content = template.content[language] ?? template.content[FALLBACK_LANGUAGE];
-  const used = template.content[language] ? language : FALLBACK_LANGUAGE;
+  const wording = kindWording(template, kind);
+  if (!wording) throw new Error(`Template ${template.id} v${template.version} has no ${kind} wording`);
+  const content = wording[language] ?? wording[FALLBACK_LANGUAGE];
+  const used = wording[language] ? language : FALLBACK_LANGUAGE;
   if (!content)
-    throw new Error(`Template ${template.id} v${template.version} has no ${FALLBACK_LANGUAGE} content`);
+    throw new Error(
+      `Template ${template.id} v${template.version} has no ${FALLBACK_LANGUAGE} ${kind} wording`,
+    );
   return { language: used, text: renderText(content[field], context) };
+}
+
+/** A broadcast (or a request for one) with what its texts are rendered from. */
+export interface BroadcastSource {
+  template: TemplateVersion;
+  incident: Incident;
+  broadcast: OperatorText & Pick<Broadcast, 'kind'>;
+}
+
+/**
+ * One field of a broadcast in one language: its kind's wording, the operator's text in that
+ * language, and for the SMS the recipient's personal variables.
+ */
+export function renderBroadcastField(
+  { template, incident, broadcast }: BroadcastSource,
+  language: Language,
+  field: TemplateField,
+  personal?: PersonalContext,
+): { language: Language; text: string } {
+  const context = { ...publicContext(incident, broadcast, language), ...personal };
+  return renderField(template, broadcast.kind, language, field, context);
 }
 
 /** Renders one template text as plain text: the core of {@link renderField}, for checks on a draft. */

@@ -14,7 +14,10 @@ import {
   type TemplateContent,
   type TemplateField,
   type TemplateVersion,
+  WORDING_FIELDS,
+  type WordingField,
 } from './model.ts';
+import { type OperatorText, operatorEntries, untranslatableErrors } from './operator-text.ts';
 import { type PersonalContext, type PublicContext, renderText, templateTags } from './render.ts';
 import { firstNonXmlChar } from './xml-text.ts';
 
@@ -30,11 +33,11 @@ export const WORST_CASE_FIRST_NAME_LENGTH = 20;
 /** Content as a caller may send it: any field may still be missing. */
 export type DraftContent = Partial<Record<Language, Partial<TemplateContent>>>;
 
-/** The template settings the rules read. */
+/** The template settings and wordings the rules read: `content` is required, the other kinds' optional. */
 export type TemplateRulesInput = Pick<
   TemplateVersion,
   'allowedVariables' | 'freeTextVariables' | 'maxVariableLength' | 'allowThread' | 'smsSegmentBudget'
-> & { content: DraftContent };
+> & { content: DraftContent } & Partial<Record<WordingField, DraftContent>>;
 
 /**
  * A filler that is one character wide on every channel: one GSM-7 septet, weight 1 on X. An
@@ -84,15 +87,29 @@ export const PERSONAL_VARIABLES = leafNames(WORST_CASE_PERSONAL);
 export const OPERATOR_TITLE = 'incident.title';
 const PERSONAL_ROOTS = ['customer.', 'booking.', 'flight.'];
 
-const contentPath = (language: Language, field: TemplateField) => `content.${language}.${field}`;
+const contentPath = (wording: WordingField, language: Language, field: TemplateField) =>
+  `${wording}.${language}.${field}`;
 
-/** Every language needs every field, non-blank. Checked when a draft is saved and again at submit. */
-export function missingFields(content: DraftContent): FieldError[] {
-  return LANGUAGES.flatMap((language) =>
-    TEMPLATE_FIELDS.filter((field) => !content[language]?.[field]?.trim()).map((field) => ({
-      path: contentPath(language, field),
-      message: `The ${language} ${field} text is missing: every language (${LANGUAGES.join(', ')}) needs ${TEMPLATE_FIELDS.join(', ')}.`,
-    })),
+/** The wordings a version carries: `content` always, an update's and a resolution's when given. */
+function wordingsOf(template: TemplateRulesInput): [WordingField, DraftContent][] {
+  return Object.values(WORDING_FIELDS).flatMap((wording) => {
+    const content = template[wording];
+    return content ? [[wording, content] as [WordingField, DraftContent]] : [];
+  });
+}
+
+/**
+ * Every wording a version carries needs every field in every language, non-blank. Checked when a
+ * draft is saved and again at submit.
+ */
+export function missingFields(template: TemplateRulesInput): FieldError[] {
+  return wordingsOf(template).flatMap(([wording, content]) =>
+    LANGUAGES.flatMap((language) =>
+      TEMPLATE_FIELDS.filter((field) => !content[language]?.[field]?.trim()).map((field) => ({
+        path: contentPath(wording, language, field),
+        message: `The ${language} ${field} text is missing: every language (${LANGUAGES.join(', ')}) needs ${TEMPLATE_FIELDS.join(', ')}.`,
+      })),
+    ),
   );
 }
 
@@ -150,20 +167,26 @@ function variableErrors(
   return messages;
 }
 
-/** The text of one field with every variable at its worst case, rendered by the one renderer. */
+/** The text of one field of a wording with every variable at its worst case, rendered by the one renderer. */
 export function worstCaseText(
   template: TemplateRulesInput,
   language: Language,
   field: TemplateField,
+  wording: WordingField = 'content',
 ): string {
   const context =
     field === 'sms' ? { ...worstCasePublic(template), ...WORST_CASE_PERSONAL } : worstCasePublic(template);
-  return renderText(template.content[language]?.[field] ?? '', context);
+  return renderText(template[wording]?.[language]?.[field] ?? '', context);
 }
 
-function lengthErrors(template: TemplateRulesInput, language: Language, field: TemplateField): string[] {
+function lengthErrors(
+  template: TemplateRulesInput,
+  wording: WordingField,
+  language: Language,
+  field: TemplateField,
+): string[] {
   if (field === 'social') {
-    const weighted = xWeightedLength(worstCaseText(template, language, field));
+    const weighted = xWeightedLength(worstCaseText(template, language, field, wording));
     if (weighted > X_MAX_WEIGHTED_LENGTH && !template.allowThread)
       return [
         `At worst the X post is ${weighted} weighted characters; X allows ${X_MAX_WEIGHTED_LENGTH}. Shorten it or set allowThread.`,
@@ -171,7 +194,7 @@ function lengthErrors(template: TemplateRulesInput, language: Language, field: T
   }
   if (field === 'sms') {
     const budget = template.smsSegmentBudget ?? DEFAULT_SMS_SEGMENT_BUDGET;
-    const { encoding, segments } = measureSms(worstCaseText(template, language, field));
+    const { encoding, segments } = measureSms(worstCaseText(template, language, field, wording));
     if (segments > budget)
       return [
         `At worst the SMS takes ${segments} segments (${encoding}); the budget is ${budget}.${
@@ -185,7 +208,8 @@ function lengthErrors(template: TemplateRulesInput, language: Language, field: T
 }
 
 /**
- * Every rule a version must pass at submit, as field errors:
+ * Every rule a version must pass at submit, as field errors, for each wording it carries (the
+ * first message's, and an update's and a resolution's when given: one approval covers them all):
  * 1. every language has every field;
  * 2. declarations: no name both allowed and free text;
  * 3. per field: valid Mustache, plain variables only, known names, personal names in sms only;
@@ -193,7 +217,7 @@ function lengthErrors(template: TemplateRulesInput, language: Language, field: T
  *    allowed) and the worst-case SMS segments against the budget.
  */
 export function templateErrors(template: TemplateRulesInput): FieldError[] {
-  const errors = missingFields(template.content);
+  const errors = missingFields(template);
   const freeText = new Set(template.freeTextVariables ?? []);
   for (const name of template.allowedVariables ?? []) {
     if (freeText.has(name))
@@ -202,16 +226,18 @@ export function templateErrors(template: TemplateRulesInput): FieldError[] {
         message: `'${name}' cannot be both an allowed and a free-text variable.`,
       });
   }
-  for (const language of LANGUAGES) {
-    for (const field of TEMPLATE_FIELDS) {
-      const text = template.content[language]?.[field];
-      if (!text?.trim()) continue;
-      const path = contentPath(language, field);
-      const forbidden = firstNonXmlChar(text);
-      if (forbidden) errors.push({ path, message: notXmlMessage(forbidden) });
-      const messages = variableErrors(text, field, path, template);
-      if (messages.length === 0) messages.push(...lengthErrors(template, language, field));
-      errors.push(...messages.map((message) => ({ path, message })));
+  for (const [wording, content] of wordingsOf(template)) {
+    for (const language of LANGUAGES) {
+      for (const field of TEMPLATE_FIELDS) {
+        const text = content[language]?.[field];
+        if (!text?.trim()) continue;
+        const path = contentPath(wording, language, field);
+        const forbidden = firstNonXmlChar(text);
+        if (forbidden) errors.push({ path, message: notXmlMessage(forbidden) });
+        const messages = variableErrors(text, field, path, template);
+        if (messages.length === 0) messages.push(...lengthErrors(template, wording, language, field));
+        errors.push(...messages.map((message) => ({ path, message })));
+      }
     }
   }
   return errors;
@@ -226,14 +252,13 @@ export function freeTextVariables(template: TemplateVersion, variables: Record<s
 /** Public texts reach CAP, Atom and RSS, where one such character makes the whole document invalid. */
 const notXmlMessage = (codePoint: string) => `Contains ${codePoint}, a control character XML cannot carry.`;
 
-/** Values longer than the worst case the approval measured, or holding a character XML forbids. */
-export function variableValueErrors(
-  template: TemplateVersion,
-  variables: Record<string, string>,
-): FieldError[] {
+/**
+ * Values, in any language, longer than the worst case the approval measured or holding a
+ * character XML forbids; a translated value without its English one.
+ */
+export function variableValueErrors(template: TemplateVersion, text: OperatorText): FieldError[] {
   const maxLength = template.maxVariableLength ?? DEFAULT_MAX_VARIABLE_LENGTH;
-  return Object.entries(variables).flatMap(([name, value]) => {
-    const path = `variables.${name}`;
+  const valueErrors = operatorEntries(text).flatMap(({ path, value }) => {
     const forbidden = firstNonXmlChar(value);
     return [
       ...(value.length > maxLength
@@ -247,6 +272,7 @@ export function variableValueErrors(
       ...(forbidden ? [{ path, message: notXmlMessage(forbidden) }] : []),
     ];
   });
+  return [...valueErrors, ...untranslatableErrors(text)];
 }
 
 /** Four-eyes: whoever wrote or requested something may not approve it themselves (409). */

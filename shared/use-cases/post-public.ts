@@ -1,5 +1,5 @@
 import type { Language } from '#shared/domain/model.ts';
-import { publicContext, renderField } from '#shared/domain/render.ts';
+import { renderBroadcastField } from '#shared/domain/render.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SocialPoster } from '#shared/ports/providers.ts';
 import type {
@@ -28,7 +28,8 @@ export interface PostPublicDeps {
 /**
  * Posts the broadcast's generic `social` text in one language to X or Facebook.
  * 1. loads the broadcast context; a cancelled broadcast posts nothing;
- * 2. renders only public variables, so no personal data can reach the post;
+ * 2. renders its kind's wording with only public variables (so no personal data can reach the
+ *    post), and the operator's text in that language;
  * 3. continues the incident's thread in that channel and language: an update or the
  *    resolution replies to (X) or comments on (Facebook) the incident's first post there;
  * 4. posts through the ledger once per broadcast, channel and language (`deliverOnce`), paced to
@@ -43,9 +44,10 @@ export async function postPublic(
   deps: PostPublicDeps,
   invocation: Invocation,
 ): Promise<void> {
-  const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
+  const source = await loadBroadcastContext(broadcastId, deps);
+  const { broadcast, incident } = source;
   if (broadcast.status === 'cancelled') return;
-  const { text } = renderField(template, language, 'social', publicContext(incident, broadcast.variables));
+  const { text } = renderBroadcastField(source, language, 'social');
   const root = await deps.incidents.threadRoot(incident.id, channel, language);
   const thread = root === undefined ? {} : { inReplyTo: root };
   await deliverOnlyOnce(

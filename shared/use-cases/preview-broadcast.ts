@@ -3,30 +3,44 @@ import { measureSms, X_MAX_WEIGHTED_LENGTH, xWeightedLength } from '#shared/doma
 import type { Exclusion } from '#shared/domain/eligibility.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { PREVIEW_TIME_BUDGET_MS } from '#shared/domain/limits.ts';
-import { type Channel, LANGUAGES, type Language } from '#shared/domain/model.ts';
+import {
+  type BroadcastKind,
+  type Channel,
+  LANGUAGES,
+  type Language,
+  type TemplateVersion,
+} from '#shared/domain/model.ts';
+import {
+  languagesFallingBack,
+  type OperatorText,
+  titleLanguagesFallingBack,
+  untranslatableErrors,
+} from '#shared/domain/operator-text.ts';
 import { publicTextErrors } from '#shared/domain/public-text.ts';
-import { localTime, type PersonalContext, publicContext, renderField } from '#shared/domain/render.ts';
+import {
+  type BroadcastSource,
+  localTime,
+  type PersonalContext,
+  renderBroadcastField,
+  templateVariables,
+} from '#shared/domain/render.ts';
+import { freeTextVariables, OPERATOR_TITLE } from '#shared/domain/template-rules.ts';
 import { TimeBudget } from '#shared/domain/time-budget.ts';
-import type {
-  BookingIndex,
-  CustomerDirectory,
-  FlightCatalog,
-  IncidentStore,
-  TemplateStore,
-} from '#shared/ports/stores.ts';
+import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
+import type { BookingIndex, CustomerDirectory, FlightCatalog, IncidentStore } from '#shared/ports/stores.ts';
 import { findTemplate } from './find-template.ts';
+import { type PostChannel, type PreviousPostsDeps, previousPosts } from './previous-posts.ts';
 import { type AudienceMember, resolveAudience } from './resolve-audience.ts';
 
-export interface PreviewInput {
+export interface PreviewInput extends OperatorText {
   templateId: string;
   templateVersion?: number;
-  variables: Record<string, string>;
   channels: Channel[];
+  kind: BroadcastKind;
 }
 
-export interface PreviewDeps {
+export interface PreviewDeps extends PreviousPostsDeps {
   incidents: IncidentStore;
-  templates: TemplateStore;
   flights: FlightCatalog;
   bookings: BookingIndex;
   customers: CustomerDirectory;
@@ -69,7 +83,16 @@ export interface Preview {
     facebook?: Partial<Record<Language, { text: string }>>;
     status?: Partial<Record<Language, { title: string; body: string }>>;
   };
+  /** Posts that would equal the incident's previous one there (X refuses them: error 187). */
+  duplicatePosts: DuplicatePost[];
   warnings: string[];
+}
+
+export interface DuplicatePost {
+  channel: PostChannel;
+  language: Language;
+  /** Another kind of this template whose own wording differs from the previous post: what to send instead. */
+  suggestion?: { kind: BroadcastKind; text: string };
 }
 
 /** The personal variables of one real recipient: the preview shows a real SMS, not a mock-up. */
@@ -88,16 +111,96 @@ export function personalContext(member: AudienceMember): PersonalContext {
 
 const zeroByLanguage = (): Record<Language, number> => ({ fi: 0, sv: 0, en: 0 });
 
+const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Finnish', sv: 'Swedish', en: 'English' };
+const names = (languages: readonly Language[]) =>
+  new Intl.ListFormat('en', { type: 'conjunction' }).format(languages.map((l) => LANGUAGE_NAMES[l]));
+
+/** The operator's text a language will show in English because it was left empty there. */
+function fallbackWarnings(source: BroadcastSource, input: PreviewInput): string[] {
+  const warnings = freeTextVariables(source.template, input.variables).flatMap((name) => {
+    const missing = languagesFallingBack(input, name);
+    return missing.length > 0
+      ? [`vars.${name} has no ${names(missing)} text: the ${names(missing)} messages show the English.`]
+      : [];
+  });
+  const sms = kindWording(source.template, input.kind)?.en?.sms ?? '';
+  const titleMissing = titleLanguagesFallingBack(source.incident);
+  if (
+    input.channels.includes('sms') &&
+    templateVariables(sms).includes(OPERATOR_TITLE) &&
+    titleMissing.length > 0
+  )
+    warnings.push(
+      `The incident title has no ${names(titleMissing)} text: the ${names(titleMissing)} SMS show the English title.`,
+    );
+  return warnings;
+}
+
+/**
+ * X and Facebook posts equal to the incident's previous post there, each with this template's
+ * wording of another kind when that reads differently (an initial sent again is an update).
+ */
+async function duplicatePosts(
+  source: BroadcastSource,
+  input: PreviewInput,
+  deps: PreviousPostsDeps,
+): Promise<DuplicatePost[]> {
+  const channels = (['x', 'facebook'] as const).filter((channel) => input.channels.includes(channel));
+  if (channels.length === 0) return [];
+  const previous = await previousPosts(source.incident, channels, deps);
+  const alternative: BroadcastKind | undefined =
+    input.kind === 'initial' && hasOwnWording(source.template, 'update') ? 'update' : undefined;
+  return channels.flatMap((channel) =>
+    LANGUAGES.flatMap((language) => {
+      const before = previous.get(`${channel}:${language}`);
+      if (before !== renderBroadcastField(source, language, 'social').text) return [];
+      const text =
+        alternative &&
+        renderBroadcastField(
+          { ...source, broadcast: { ...source.broadcast, kind: alternative } },
+          language,
+          'social',
+        ).text;
+      return [
+        {
+          channel,
+          language,
+          ...(alternative && text !== undefined && text !== before
+            ? { suggestion: { kind: alternative, text } }
+            : {}),
+        },
+      ];
+    }),
+  );
+}
+
+const CHANNEL_LABELS: Record<PostChannel, string> = { x: 'X', facebook: 'Facebook' };
+
+function duplicateWarning(duplicate: DuplicatePost, template: TemplateVersion): string {
+  const what = `The ${duplicate.language} ${CHANNEL_LABELS[duplicate.channel]} post equals the incident's previous ${CHANNEL_LABELS[duplicate.channel]} post`;
+  const refusal = duplicate.channel === 'x' ? '; X refuses a duplicate (error 187)' : '';
+  const instead = duplicate.suggestion
+    ? ` Send it as ${duplicate.suggestion.kind === 'update' ? 'an update' : `a ${duplicate.suggestion.kind}`}: "${duplicate.suggestion.text}"`
+    : hasOwnWording(template, 'update')
+      ? ' Change the free text, or leave this channel out.'
+      : ` Version ${template.version} of '${template.id}' has no update wording of its own: choose a template that has, change the free text, or leave this channel out.`;
+  return `${what}${refusal}.${instead}`;
+}
+
 /**
  * What a broadcast would do, without doing it.
  * 1. loads the incident and the template version (latest approved unless named; a draft may be
- *    previewed, with a warning);
+ *    previewed, with a warning); a kind the version has no wording for is refused (422 on
+ *    `kind`), as the broadcast would be;
  * 2. finds the affected flights and streams their audience, counting recipients by language and
  *    exclusions by reason; keeps the first recipient of each language as the SMS sample; all
  *    under a time budget, past which it answers 422 "narrow the incident";
- * 3. renders every requested channel in every language and measures it against its limits;
+ * 3. renders every requested channel in every language, in the kind's wording and the operator's
+ *    text in that language, and measures it against its limits;
  * 4. warns of what the broadcast would be refused for on the public channels (personal data in a
- *    variable shown there, the unreviewed incident title).
+ *    variable shown there, the unreviewed incident title), of operator text a language shows in
+ *    English because it was left empty, and of X and Facebook posts equal to the incident's
+ *    previous post there (offering the wording of another kind when one reads differently).
  * Writes nothing.
  */
 export async function previewBroadcast(
@@ -108,6 +211,8 @@ export async function previewBroadcast(
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new NotFoundError('Incident', incidentId);
   const template = await findTemplate(deps.templates, input.templateId, input.templateVersion);
+  const refused = [...missingWordingErrors(template, input.kind), ...untranslatableErrors(input)];
+  if (refused.length > 0) throw new ValidationError('The broadcast cannot be previewed.', refused);
   const warnings: string[] = [];
   if (template.status !== 'approved') {
     warnings.push(
@@ -132,7 +237,9 @@ export async function previewBroadcast(
     if (!samples.has(member.language)) samples.set(member.language, member);
   }
 
-  const shared = publicContext(incident, input.variables);
+  const source: BroadcastSource = { template, incident, broadcast: input };
+  const render = (language: Language, field: Parameters<typeof renderBroadcastField>[2]) =>
+    renderBroadcastField(source, language, field).text;
   const perLanguage = <T>(render: (language: Language) => T | undefined): Partial<Record<Language, T>> =>
     Object.fromEntries(
       LANGUAGES.flatMap((language) => {
@@ -145,7 +252,7 @@ export async function previewBroadcast(
     messages.sms = perLanguage((language) => {
       const sample = samples.get(language);
       if (!sample) return undefined;
-      const { text } = renderField(template, language, 'sms', { ...shared, ...personalContext(sample) });
+      const { text } = renderBroadcastField(source, language, 'sms', personalContext(sample));
       const measure = measureSms(text);
       if (measure.segments > 1)
         warnings.push(`The ${language} SMS takes ${measure.segments} segments (${measure.encoding}).`);
@@ -154,7 +261,7 @@ export async function previewBroadcast(
   }
   if (input.channels.includes('x')) {
     messages.x = perLanguage((language) => {
-      const { text } = renderField(template, language, 'social', shared);
+      const text = render(language, 'social');
       const weightedLength = xWeightedLength(text);
       if (weightedLength > X_MAX_WEIGHTED_LENGTH) {
         warnings.push(`The ${language} X post is ${weightedLength} long; X allows ${X_MAX_WEIGHTED_LENGTH}.`);
@@ -163,20 +270,20 @@ export async function previewBroadcast(
     });
   }
   if (input.channels.includes('facebook')) {
-    messages.facebook = perLanguage((language) => ({
-      text: renderField(template, language, 'social', shared).text,
-    }));
+    messages.facebook = perLanguage((language) => ({ text: render(language, 'social') }));
   }
   if (input.channels.includes('status')) {
     messages.status = perLanguage((language) => ({
-      title: renderField(template, language, 'statusTitle', shared).text,
-      body: renderField(template, language, 'statusBody', shared).text,
+      title: render(language, 'statusTitle'),
+      body: render(language, 'statusBody'),
     }));
   }
   if (flights.length === 0) warnings.push('No flight matches the incident scope.');
   // What a broadcast would refuse (422), said before the operator sends it.
-  for (const { path, message } of publicTextErrors(template, input.channels, input.variables))
-    warnings.push(`${path}: ${message}`);
+  for (const { path, message } of publicTextErrors(template, input)) warnings.push(`${path}: ${message}`);
+  warnings.push(...fallbackWarnings(source, input));
+  const duplicates = await duplicatePosts(source, input, deps);
+  warnings.push(...duplicates.map((duplicate) => duplicateWarning(duplicate, template)));
 
   return {
     affectedFlights: flights.map(({ flightNumber, date, origin, destination, departure, arrival }) => ({
@@ -191,6 +298,7 @@ export async function previewBroadcast(
     recipients: { sms: Object.values(byLanguage).reduce((sum, count) => sum + count, 0), byLanguage },
     excluded,
     messages,
+    duplicatePosts: duplicates,
     warnings,
   };
 }

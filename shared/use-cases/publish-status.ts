@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from '#shared/domain/model.ts';
-import { publicContext, renderField } from '#shared/domain/render.ts';
+import { renderBroadcastField } from '#shared/domain/render.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type {
   BroadcastStore,
@@ -72,7 +72,8 @@ export async function regenerateStatusSite(
 
 /**
  * Publishes a broadcast's status entry.
- * 1. renders the template's statusTitle and statusBody in every language (public variables only);
+ * 1. renders the statusTitle and statusBody of its kind's wording in every language, with the
+ *    operator's text in that language (public variables only): a resolution's all-clear;
  * 2. appends them to the incident's timeline through the ledger, once per broadcast: an uncertain
  *    earlier attempt is looked for in the timeline first;
  * 3. a `resolution` broadcast resolves the incident, at the time of its entry;
@@ -85,9 +86,9 @@ export async function publishStatus(
   deps: PublishStatusDeps,
   invocation: Invocation,
 ): Promise<void> {
-  const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
+  const source = await loadBroadcastContext(broadcastId, deps);
+  const { broadcast, incident } = source;
   if (broadcast.status === 'cancelled') return;
-  const context = publicContext(incident, broadcast.variables);
   const entryId = (publishedAt: string) => `status:${publishedAt}`;
   const publish = async (publishedAt: string) => {
     if (broadcast.kind === 'resolution') await deps.incidents.resolve(incident.id, publishedAt);
@@ -102,8 +103,8 @@ export async function publishStatus(
           LANGUAGES.map((language) => [
             language,
             {
-              title: renderField(template, language, 'statusTitle', context).text,
-              body: renderField(template, language, 'statusBody', context).text,
+              title: renderBroadcastField(source, language, 'statusTitle').text,
+              body: renderBroadcastField(source, language, 'statusBody').text,
             },
           ]),
         );

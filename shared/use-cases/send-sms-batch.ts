@@ -1,8 +1,8 @@
 import { smsExclusion } from '#shared/domain/eligibility.ts';
 import { PermanentDeliveryError } from '#shared/domain/errors.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
-import type { Customer, Language, TemplateVersion } from '#shared/domain/model.ts';
-import { localTime, publicContext, type RenderContext, renderField } from '#shared/domain/render.ts';
+import type { Customer, Language } from '#shared/domain/model.ts';
+import { type BroadcastSource, localTime, renderBroadcastField } from '#shared/domain/render.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
@@ -58,9 +58,9 @@ export async function sendSmsBatch(
   deps: SendSmsBatchDeps,
   invocation: Invocation,
 ): Promise<void> {
-  const { broadcast, incident, template } = await loadBroadcastContext(broadcastId, deps);
+  const source = await loadBroadcastContext(broadcastId, deps);
+  const { broadcast } = source;
   if (broadcast.status === 'cancelled') return;
-  const shared = publicContext(incident, broadcast.variables);
   const customers = new Map(
     (await deps.customers.getMany(customerIds)).map((customer) => [customer.customerId, customer]),
   );
@@ -86,7 +86,7 @@ export async function sendSmsBatch(
     const payload = records.get(customerId)?.payload ?? {};
     const message = customer && {
       to: customer.phone,
-      body: smsText(template, payload, { ...shared, customer: { firstName: customer.firstName } }),
+      body: smsText(source, payload, customer.firstName),
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, broadcastId, customerId),
     };
     const attempt = smsAttempt(customerId, customer, message, deps);
@@ -162,10 +162,13 @@ function statusCallbackFor(base: string | undefined, broadcastId: string, custom
   return url.toString();
 }
 
-/** The SMS in the recipient's language, naming the flight and booking fixed on their record at planning. */
-function smsText(template: TemplateVersion, payload: Record<string, string>, context: RenderContext): string {
-  return renderField(template, (payload.language ?? 'en') as Language, 'sms', {
-    ...context,
+/**
+ * The SMS in the broadcast kind's wording and the recipient's language, naming the flight and
+ * booking fixed on their record at planning.
+ */
+function smsText(source: BroadcastSource, payload: Record<string, string>, firstName: string): string {
+  return renderBroadcastField(source, (payload.language ?? 'en') as Language, 'sms', {
+    customer: { firstName },
     booking: { ref: payload.bookingRef ?? '' },
     flight: {
       number: payload.flightNumber ?? '',

@@ -14,7 +14,9 @@ import { previewBroadcast, previewBudget } from '#shared/use-cases/preview-broad
 import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
 import {
   FakeBookingIndex,
+  FakeBroadcastStore,
   FakeCustomerDirectory,
+  FakeDeliveryStore,
   FakeFlightCatalog,
   FakeIncidentStore,
   FakeTemplateStore,
@@ -142,12 +144,14 @@ describe('the time budget', () => {
       flights: new FakeFlightCatalog(flights),
       bookings: new FakeBookingIndex(),
       customers: new FakeCustomerDirectory([aCustomer('C1')]),
+      broadcasts: new FakeBroadcastStore(),
+      deliveries: new FakeDeliveryStore(new FakeBroadcastStore()),
       budget: () => previewBudget(steppingClock(1000)),
     };
 
     const preview = previewBroadcast(
       'incident-1',
-      { templateId: 'template-1', variables: {}, channels: ['sms'] },
+      { templateId: 'template-1', variables: {}, channels: ['sms'], kind: 'initial' },
       deps,
     );
 

@@ -23,8 +23,8 @@ const personal = {
 
 describe('renderField', () => {
   it('renders the SMS in the customer language with personal variables', () => {
-    const { language, text } = renderField(template, 'fi', 'sms', {
-      ...publicContext(incident, {}),
+    const { language, text } = renderField(template, 'initial', 'fi', 'sms', {
+      ...publicContext(incident, { variables: {} }, 'fi'),
       ...personal,
     });
     expect(language).toBe('fi');
@@ -35,12 +35,22 @@ describe('renderField', () => {
 
   it('does not HTML-escape plain-text channels', () => {
     const note = 'Buses <at> door 3 & 4';
-    expect(renderField(template, 'en', 'statusBody', publicContext(incident, { note })).text).toContain(note);
+    expect(
+      renderField(
+        template,
+        'initial',
+        'en',
+        'statusBody',
+        publicContext(incident, { variables: { note } }, 'en'),
+      ).text,
+    ).toContain(note);
   });
 
   it('falls back to English when the template lacks the language', () => {
     const englishOnly = { ...template, content: { en: template.content.en } } as TemplateVersion;
-    expect(renderField(englishOnly, 'sv', 'social', publicContext(incident, {}))).toMatchObject({
+    expect(
+      renderField(englishOnly, 'initial', 'sv', 'social', publicContext(incident, { variables: {} }, 'sv')),
+    ).toMatchObject({
       language: 'en',
     });
   });

@@ -1,7 +1,7 @@
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { demoTemplates } from '#infra/local/seed/demo-templates.ts';
-import { type Incident, LANGUAGES, type TemplateVersion } from '#shared/domain/model.ts';
+import { type Incident, LANGUAGES, type Language, type TemplateVersion } from '#shared/domain/model.ts';
 import {
   publicContext,
   renderField,
@@ -87,20 +87,29 @@ describe('rendering the demo templates in three languages', () => {
   ) as TemplateVersion;
 
   it('says the same thing in each language with the pre-approved variable filled in', () => {
-    const context = publicContext(incident, { reopenEstimate: '18:00' });
-    const titles = LANGUAGES.map((language) => renderField(ash, language, 'statusTitle', context).text);
+    const context = (language: Language) =>
+      publicContext(incident, { variables: { reopenEstimate: '18:00' } }, language);
+    const titles = LANGUAGES.map(
+      (language) => renderField(ash, 'initial', language, 'statusTitle', context(language)).text,
+    );
     expect(titles).toEqual([
       'Tuhkapilvi: ilmatila suljettu (HEL, OUL)',
       'Vulkanaska: luftrummet stängt (HEL, OUL)',
       'Volcanic ash: airspace closed (HEL, OUL)',
     ]);
     for (const language of LANGUAGES)
-      expect(renderField(ash, language, 'social', context).text).toContain('18:00');
+      expect(renderField(ash, 'initial', language, 'social', context(language)).text).toContain('18:00');
   });
 
   it('falls back to English for a language the template lacks', () => {
     const englishOnly = { ...ash, content: { en: ash.content.en } } as TemplateVersion;
-    const rendered = renderField(englishOnly, 'fi', 'statusTitle', publicContext(incident, {}));
+    const rendered = renderField(
+      englishOnly,
+      'initial',
+      'fi',
+      'statusTitle',
+      publicContext(incident, { variables: {} }, 'fi'),
+    );
     expect(rendered).toEqual({ language: 'en', text: 'Volcanic ash: airspace closed (HEL, OUL)' });
   });
 });

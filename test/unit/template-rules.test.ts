@@ -219,8 +219,8 @@ describe('broadcast variables', () => {
   });
 
   it('refuses a value longer than the template was approved for', () => {
-    expect(variableValueErrors(approved, { reopenEstimate: '18:00' })).toEqual([]);
-    expect(variableValueErrors(approved, { reopenEstimate: '18:00 CET' })).toEqual([
+    expect(variableValueErrors(approved, { variables: { reopenEstimate: '18:00' } })).toEqual([]);
+    expect(variableValueErrors(approved, { variables: { reopenEstimate: '18:00 CET' } })).toEqual([
       { path: 'variables.reopenEstimate', message: "9 characters; template 't' was approved for at most 5." },
     ]);
   });

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
-import type { TemplateVersion } from '#shared/domain/model.ts';
-import { missingFields } from '#shared/domain/template-rules.ts';
+import type { TemplateVersion, TemplateWording } from '#shared/domain/model.ts';
+import { type DraftContent, missingFields } from '#shared/domain/template-rules.ts';
 import type { AuditStore, TemplateStore } from '#shared/ports/stores.ts';
 import { recordAudit } from '../record-audit.ts';
 import type { CreateTemplateInput, UpdateTemplateInput } from './template-body.ts';
@@ -10,11 +10,29 @@ export interface SaveTemplateDeps {
   audit: AuditStore;
 }
 
-/** The content once every language has every field; a 422 naming each missing one otherwise. */
-function completeContent(content: UpdateTemplateInput['content']): TemplateVersion['content'] {
-  const missing = missingFields(content);
+type Wordings = Pick<TemplateVersion, 'content' | 'updateContent' | 'resolutionContent'>;
+
+/** A wording left out carries over from the earlier version; null removes it. */
+const carried = (given: DraftContent | null | undefined, before: DraftContent | undefined) =>
+  given === null ? undefined : (given ?? before);
+
+/**
+ * The version's wordings: the input's, with an update's or a resolution's left out carried over
+ * from the earlier version; a 422 naming each missing field unless every wording has every field
+ * in every language.
+ */
+function completeWordings(input: UpdateTemplateInput, earlier?: TemplateVersion): Wordings {
+  const updateContent = carried(input.updateContent, earlier?.updateContent);
+  const resolutionContent = carried(input.resolutionContent, earlier?.resolutionContent);
+  const missing = missingFields({ content: input.content, updateContent, resolutionContent });
   if (missing.length > 0) throw new ValidationError('The template is incomplete.', missing);
-  return content as TemplateVersion['content'];
+  // Complete now: every field of every language is there.
+  const complete = (wording: DraftContent) => wording as TemplateWording;
+  return {
+    content: complete(input.content),
+    ...(updateContent ? { updateContent: complete(updateContent) } : {}),
+    ...(resolutionContent ? { resolutionContent: complete(resolutionContent) } : {}),
+  };
 }
 
 function settingsOf(input: UpdateTemplateInput, earlier?: TemplateVersion) {
@@ -29,8 +47,8 @@ function settingsOf(input: UpdateTemplateInput, earlier?: TemplateVersion) {
 
 /**
  * Creates a template as its first draft version.
- * 1. every language must have every field (the other rules wait for submit, so a draft may be
- *    work in progress);
+ * 1. every wording given (the first message's, an update's, a resolution's) must have every field
+ *    in every language (the other rules wait for submit, so a draft may be work in progress);
  * 2. stores version 1 as a draft by the caller; 409 when the id is taken;
  * 3. records `template.created` in the audit log.
  */
@@ -44,7 +62,7 @@ export async function createTemplate(
     version: 1,
     name: input.name,
     status: 'draft',
-    content: completeContent(input.content),
+    ...completeWordings(input),
     ...settingsOf(input),
     createdBy: author,
     createdAt: new Date().toISOString(),
@@ -65,8 +83,9 @@ export async function createTemplate(
 
 /**
  * Adds a new draft version: an edit never changes a version that exists.
- * 1. loads the latest version (404 without one); settings left out carry over from it;
- * 2. every language must have every field;
+ * 1. loads the latest version (404 without one); settings and the update's and resolution's
+ *    wordings left out carry over from it;
+ * 2. every wording must have every field in every language;
  * 3. stores version latest + 1 as a draft by the caller; 409 if a concurrent edit took that number;
  * 4. records `template.updated`.
  */
@@ -83,7 +102,7 @@ export async function updateTemplate(
     version: latest.version + 1,
     name: input.name ?? latest.name,
     status: 'draft',
-    content: completeContent(input.content),
+    ...completeWordings(input, latest),
     ...settingsOf(input, latest),
     createdBy: author,
     createdAt: new Date().toISOString(),

@@ -18,6 +18,16 @@ const Content = z
   } satisfies Record<Language, unknown>)
   .strict();
 
+/**
+ * The other kinds' wordings beside `content` (the first message's): an update's and a
+ * resolution's. Left out of a PUT, they carry over from the latest version, as settings do;
+ * `null` removes one.
+ */
+const Wordings = {
+  updateContent: Content.nullable().optional(),
+  resolutionContent: Content.nullable().optional(),
+};
+
 const VariableName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'Use letters, digits and _, at most 40.');
@@ -35,6 +45,7 @@ export const CreateTemplateBody = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'Use lower-case letters, digits and -, 2 to 63.'),
   name: z.string().trim().min(1).max(200),
   content: Content,
+  ...Wordings,
   ...Settings,
 });
 
@@ -42,6 +53,7 @@ export const CreateTemplateBody = z.object({
 export const UpdateTemplateBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),
   content: Content,
+  ...Wordings,
   ...Settings,
 });
 
