@@ -3,7 +3,8 @@
  * one run on the local stack (sandboxes with a provider's latency (SANDBOX_LATENCY: Twilio
  * 150–300 ms a message) and no faults, Herald's SMS rate set above what the machine can do).
  * The stack runs its functions faithfully (each in instances of its own, as in Lambda) unless
- * BENCH_RUNTIME=in-process; every figure is labelled with the runtime it comes from.
+ * BENCH_RUNTIME=in-process, from the deployment bundles unless BENCH_CODE=source; every figure is
+ * labelled with the runtime and code it comes from.
  * `npm run bench:quick` (`--quick`) seeds a smaller airline and broadcasts to ~10,000 only.
  * 1. starts `npm start` as a child process (data in memory) and seeds ~200,000 bookings; the
  *    Twilio sandbox runs in this process instead, so the stack's CPU and memory are Herald's own;
@@ -24,7 +25,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { LambdaRuntime } from '#infra/local/runtime/local-lambda.ts';
+import type { LambdaCode, LambdaRuntime } from '#infra/local/runtime/local-lambda.ts';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import { parseLatencyProfile, startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
 import type { CapacityReport } from '#shared/clients/consumed-capacity.ts';
@@ -38,6 +39,11 @@ import { seedSynthetic } from './synthetic-seed.ts';
 const QUICK = process.argv.includes('--quick');
 /** The stack's runtime (HERALD_LAMBDA_RUNTIME): `faithful` unless BENCH_RUNTIME says `in-process`. */
 const MODE: LambdaRuntime = process.env.BENCH_RUNTIME === 'in-process' ? 'in-process' : 'faithful';
+/**
+ * The functions' code (HERALD_LAMBDA_CODE): the bundles `cdk synth` builds, whose cold starts are
+ * Lambda's, unless BENCH_CODE=source (no bundling step; slower cold starts through tsx).
+ */
+const CODE: LambdaCode = process.env.BENCH_CODE === 'source' ? 'source' : 'bundle';
 const TARGETS = QUICK ? [10_000] : [10_000, 100_000];
 /** Bookings of the quick run's airline: enough for its ~10,000 recipients. */
 const QUICK_BOOKINGS = 30_000;
@@ -71,6 +77,7 @@ const stackEnv = (smsPerSecond: number, dynamoDbPort = 0) => ({
   HERALD_USERS_FILE: join(work, 'users.json'),
   HERALD_SEED: 'demo',
   HERALD_LAMBDA_RUNTIME: MODE,
+  HERALD_LAMBDA_CODE: CODE,
   HERALD_SMS_MPS: String(smsPerSecond),
   HERALD_SMS_BATCH_SIZE: '50',
   // One heap ceiling at every size, as a Lambda's memory setting gives: RSS then shows what the
@@ -138,11 +145,12 @@ async function broadcast(herald: HeraldProcess, incident: Incident, channels: st
     window: incident.window,
     scope: incident.scope,
   });
-  const accepted = Date.now();
   const { id } = await api<{ id: string }>(herald, 'POST', `/incidents/${incidentId}/broadcasts`, {
     templateId: 'strike-disruption',
     channels,
   });
+  // The clock starts at the 202: what the operator waits for after Herald accepted the broadcast.
+  const accepted = Date.now();
   let done: Broadcast;
   for (;;) {
     done = await api<Broadcast>(herald, 'GET', `/broadcasts/${id}`);
@@ -281,7 +289,7 @@ try {
   console.table(table);
   const [run10k, run100k] = runs;
   const rssRatio = (run100k?.peakRssMb ?? Number.NaN) / (run10k?.peakRssMb ?? Number.NaN);
-  console.log(`Runtime: ${MODE}`);
+  console.log(`Runtime: ${MODE}, code: ${CODE}`);
   console.log(`Slowest raw primitive: ${slowest}/s (target: end to end ≥ 40% of it)`);
   if (run100k) console.log(`Peak RSS at 100k / at 10k: ${rssRatio.toFixed(2)}× (target ≤ 1.3×)`);
   for (const run of runs) {
@@ -300,6 +308,7 @@ try {
       {
         measuredAt: new Date().toISOString(),
         mode: MODE,
+        code: CODE,
         bookings: airline.counts.bookings,
         sandboxLatency: SANDBOX_LATENCY,
         seeded,
