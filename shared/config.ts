@@ -17,8 +17,11 @@ function once<T>(load: () => T): () => T {
   };
 }
 
-function read<S extends z.ZodRawShape>(shape: S): z.infer<z.ZodObject<S>> {
-  const result = z.object(shape).safeParse(process.env);
+function read<S extends z.ZodRawShape>(
+  shape: S,
+  source: Record<string, string | undefined> = process.env,
+): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -73,37 +76,70 @@ export const statusSiteConfig = once(() =>
   }),
 );
 
-export const twilioConfig = once(() =>
-  read({
-    TWILIO_ACCOUNT_SID: required,
-    TWILIO_AUTH_TOKEN: required,
-    TWILIO_FROM: required,
-    /** Only set against the local sandbox; the SDK's own hosts otherwise. */
-    TWILIO_API_BASE_URL: url.optional(),
-  }),
-);
+/** The settings secret of one provider, named by the ARN in this variable. */
+export type SecretArnVariable = 'TWILIO_SECRET_ARN' | 'X_SECRET_ARN' | 'FACEBOOK_SECRET_ARN';
 
-export const xConfig = once(() =>
-  read({
-    X_APP_KEY: required,
-    X_APP_SECRET: required,
-    X_ACCESS_TOKEN: required,
-    X_ACCESS_SECRET: required,
-    X_API_BASE_URL: url.optional(),
-  }),
-);
+const secretValuesSchema = z.record(z.string(), z.string());
 
-export const facebookConfig = once(() =>
-  read({
-    FACEBOOK_PAGE_ID: required,
-    FACEBOOK_PAGE_TOKEN: required,
-    FACEBOOK_GRAPH_BASE_URL: url.default('https://graph.facebook.com'),
-    FACEBOOK_GRAPH_VERSION: z
-      .string()
-      .regex(/^v\d+\.\d+$/)
-      .default('v21.0'),
-  }),
-);
+/**
+ * In AWS a provider's credentials live in Secrets Manager as JSON with the same keys as the
+ * environment variables (`{"TWILIO_AUTH_TOKEN": "…"}`), read by shared/clients/providers.ts.
+ */
+function secretValues(arnVariable: SecretArnVariable, text: string): Record<string, string> {
+  let values: unknown;
+  try {
+    values = JSON.parse(text);
+  } catch {
+    // No cause and no detail: JSON.parse's message quotes the start of the secret.
+    throw new ConfigError(`The secret named by ${arnVariable} is not JSON`);
+  }
+  const parsed = secretValuesSchema.safeParse(values);
+  if (!parsed.success)
+    throw new ConfigError(`The secret named by ${arnVariable} must be a JSON object of string values`);
+  return parsed.data;
+}
+
+/**
+ * A provider's settings: its environment variables, overlaid by the text of its secret when
+ * there is one (`undefined` locally and in tests), validated like any other variable. Parsed
+ * again only when the secret's text changes, so a rotated secret gives new settings and an
+ * unchanged one the same object.
+ */
+function providerSettings<S extends z.ZodRawShape>(arnVariable: SecretArnVariable, shape: S) {
+  let last: { secretText: string | undefined; settings: z.infer<z.ZodObject<S>> } | undefined;
+  return (secretText?: string): z.infer<z.ZodObject<S>> => {
+    if (last && last.secretText === secretText) return last.settings;
+    const secret = secretText === undefined ? {} : secretValues(arnVariable, secretText);
+    last = { secretText, settings: read(shape, { ...process.env, ...secret }) };
+    return last.settings;
+  };
+}
+
+export const twilioConfig = providerSettings('TWILIO_SECRET_ARN', {
+  TWILIO_ACCOUNT_SID: required,
+  TWILIO_AUTH_TOKEN: required,
+  TWILIO_FROM: required,
+  /** Only set against the local sandbox; the SDK's own hosts otherwise. */
+  TWILIO_API_BASE_URL: url.optional(),
+});
+
+export const xConfig = providerSettings('X_SECRET_ARN', {
+  X_APP_KEY: required,
+  X_APP_SECRET: required,
+  X_ACCESS_TOKEN: required,
+  X_ACCESS_SECRET: required,
+  X_API_BASE_URL: url.optional(),
+});
+
+export const facebookConfig = providerSettings('FACEBOOK_SECRET_ARN', {
+  FACEBOOK_PAGE_ID: required,
+  FACEBOOK_PAGE_TOKEN: required,
+  FACEBOOK_GRAPH_BASE_URL: url.default('https://graph.facebook.com'),
+  FACEBOOK_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v21.0'),
+});
 
 /** Tuning shared by the planner and the SMS worker. */
 export const deliveryConfig = once(() => {
@@ -136,47 +172,3 @@ export const deliveryConfig = once(() => {
     providerTimeoutMs: env.HERALD_PROVIDER_TIMEOUT_MS,
   };
 });
-
-/** The settings secret of one provider, named by the ARN in this variable. */
-export type SecretArnVariable = 'TWILIO_SECRET_ARN' | 'X_SECRET_ARN' | 'FACEBOOK_SECRET_ARN';
-
-const secretValuesSchema = z.record(z.string(), z.string());
-const mergedSecrets = new Map<SecretArnVariable, Promise<void>>();
-
-/**
- * In AWS a provider's credentials live in Secrets Manager as JSON with the same keys as the
- * environment variables (`{"TWILIO_AUTH_TOKEN": "…"}`). When `arnVariable` is set, this reads
- * that secret once per process and merges it over `process.env`, so the `*Config()` readers
- * above validate it like any other variable; call it before them. Without the variable it does
- * nothing (local runs, tests). A failed read is not cached, so a later call tries again.
- *
- * @param getSecretString - fetches a secret's string by ARN (the caller owns the AWS client).
- */
-export function mergeSecretIntoEnv(
-  arnVariable: SecretArnVariable,
-  getSecretString: (arn: string) => Promise<string | undefined>,
-): Promise<void> {
-  const arn = process.env[arnVariable];
-  if (!arn) return Promise.resolve();
-  let merged = mergedSecrets.get(arnVariable);
-  if (!merged) {
-    merged = (async () => {
-      const text = await getSecretString(arn);
-      let values: unknown;
-      try {
-        values = JSON.parse(text ?? '');
-      } catch {
-        // No cause and no detail: JSON.parse's message quotes the start of the secret.
-        throw new ConfigError(`The secret named by ${arnVariable} is not JSON`);
-      }
-      const parsed = secretValuesSchema.safeParse(values);
-      if (!parsed.success) {
-        throw new ConfigError(`The secret named by ${arnVariable} must be a JSON object of string values`);
-      }
-      Object.assign(process.env, parsed.data);
-    })();
-    merged.catch(() => mergedSecrets.delete(arnVariable));
-    mergedSecrets.set(arnVariable, merged);
-  }
-  return merged;
-}

@@ -18,7 +18,6 @@ const deps = {
   incidents: new DynamoIncidentStore(),
   templates: new DynamoTemplateStore(),
   deliveries: new DynamoDeliveryStore(),
-  poster: await facebookPoster(),
   rate: new DynamoRateLimiter('facebook', rateFromPerSecond(config.facebookPerSecond)),
   cancellation: new CancellationWatch(broadcasts),
   providerTimeoutMs: config.providerTimeoutMs,
@@ -28,6 +27,12 @@ const deps = {
 export const handler = sqsWorker(
   'post-to-facebook',
   PublicPostMessage,
-  ({ broadcastId, recipientId }, invocation) =>
-    postPublic('facebook', broadcastId, messageLanguage(recipientId), deps, invocation),
+  async ({ broadcastId, recipientId }, invocation) =>
+    postPublic(
+      'facebook',
+      broadcastId,
+      messageLanguage(recipientId),
+      { ...deps, poster: await facebookPoster() },
+      invocation,
+    ),
 );

@@ -18,13 +18,21 @@ const deps = {
   incidents: new DynamoIncidentStore(),
   templates: new DynamoTemplateStore(),
   deliveries: new DynamoDeliveryStore(),
-  poster: await xPoster(),
   rate: new DynamoRateLimiter('x', rateFromPerSecond(config.xPerSecond)),
   cancellation: new CancellationWatch(broadcasts),
   providerTimeoutMs: config.providerTimeoutMs,
 };
 
 /** X queue: one post per language. */
-export const handler = sqsWorker('post-to-x', PublicPostMessage, ({ broadcastId, recipientId }, invocation) =>
-  postPublic('x', broadcastId, messageLanguage(recipientId), deps, invocation),
+export const handler = sqsWorker(
+  'post-to-x',
+  PublicPostMessage,
+  async ({ broadcastId, recipientId }, invocation) =>
+    postPublic(
+      'x',
+      broadcastId,
+      messageLanguage(recipientId),
+      { ...deps, poster: await xPoster() },
+      invocation,
+    ),
 );

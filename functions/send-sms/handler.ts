@@ -21,7 +21,6 @@ const deps = {
   templates: new DynamoTemplateStore(),
   customers: new DynamoCustomerDirectory(),
   deliveries: new DynamoDeliveryStore(),
-  sms: await twilioSmsSender(),
   smsRate: new DynamoRateLimiter('sms', rateFromPerSecond(config.smsPerSecond)),
   statusCallbackUrl: config.statusCallbackUrl,
   cancellation: new CancellationWatch(broadcasts),
@@ -31,6 +30,9 @@ const deps = {
 };
 
 /** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */
-export const handler = sqsWorker('send-sms', SmsBatchMessage, ({ broadcastId, customerIds }, invocation) =>
-  sendSmsBatch(broadcastId, customerIds, deps, invocation),
+export const handler = sqsWorker(
+  'send-sms',
+  SmsBatchMessage,
+  async ({ broadcastId, customerIds }, invocation) =>
+    sendSmsBatch(broadcastId, customerIds, { ...deps, sms: await twilioSmsSender() }, invocation),
 );

@@ -13,7 +13,8 @@ export type Provider = 'twilio' | 'x' | 'facebook';
 
 /**
  * The JSON keys each provider secret holds: the names of the variables `shared/config.ts`
- * validates, which `mergeSecretIntoEnv` merges over the environment at cold start.
+ * validates, laid over the environment; shared/clients/providers.ts reads the secret through
+ * Powertools Parameters and again after SECRET_MAX_AGE_SECONDS, so a rotation needs no redeploy.
  */
 export const PROVIDER_SECRET_KEYS: Readonly<Record<Provider, readonly string[]>> = {
   twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
