@@ -118,6 +118,11 @@ export interface Worker {
   firstRetryDelaySeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /**
+   * Instances kept initialized (Lambda's provisioned concurrency): the planner and the SMS sender
+   * are on the way to a broadcast's first SMS, which must not wait for two cold starts.
+   */
+  provisionedConcurrency: number;
 }
 
 export const WORKERS: readonly Worker[] = [
@@ -129,12 +134,8 @@ export const WORKERS: readonly Worker[] = [
     visibilityTimeoutSeconds: 900,
     // 60–120, 120–240, 240–480, 450–900 s: about half an hour, as three full timeouts were.
     firstRetryDelaySeconds: 120,
-  /**
-   * Instances kept initialized (Lambda's provisioned concurrency): the planner and the SMS sender
-   * are on the way to a broadcast's first SMS, which must not wait for two cold starts.
-   */
-  provisionedConcurrency: number;
     maxReceiveCount: 5,
+    provisionedConcurrency: 1,
   },
   {
     handler: 'send-sms',
@@ -145,8 +146,8 @@ export const WORKERS: readonly Worker[] = [
     // 3–5, 5–10, 10–20 … 150–300 s: a Twilio outage of 10–20 minutes, as four full timeouts (20) were.
     firstRetryDelaySeconds: 5,
     maxReceiveCount: 10,
-  },
     provisionedConcurrency: 1,
+  },
   {
     handler: 'post-to-x',
     target: 'x',
@@ -155,9 +156,9 @@ export const WORKERS: readonly Worker[] = [
     visibilityTimeoutSeconds: 60,
     firstRetryDelaySeconds: 5,
     maxReceiveCount: 8,
+    provisionedConcurrency: 0,
   },
   {
-    provisionedConcurrency: 1,
     handler: 'post-to-facebook',
     target: 'facebook',
     batchSize: 1,
@@ -165,9 +166,9 @@ export const WORKERS: readonly Worker[] = [
     visibilityTimeoutSeconds: 60,
     firstRetryDelaySeconds: 5,
     maxReceiveCount: 8,
+    provisionedConcurrency: 0,
   },
   {
-    provisionedConcurrency: 0,
     handler: 'publish-status',
     target: 'status',
     batchSize: 1,
@@ -175,9 +176,9 @@ export const WORKERS: readonly Worker[] = [
     visibilityTimeoutSeconds: 60,
     firstRetryDelaySeconds: 5,
     maxReceiveCount: 8,
+    provisionedConcurrency: 0,
   },
 ];
-    provisionedConcurrency: 0,
 
 /** Sends one SMS worker invocation has in flight at once (up to its batch's size). */
 export const SMS_SENDS_IN_FLIGHT = 25;
@@ -187,7 +188,6 @@ export const SMS_SENDS_IN_FLIGHT = 25;
  * for each of the sends in flight; 50 leaves room for a slower provider.
  */
 export const SMS_SENDS_PER_INVOCATION_PER_SECOND = 50;
-    provisionedConcurrency: 0,
 /**
  * Lower bound of the SMS worker's concurrency: an SQS event source's maximum concurrency cannot
  * be below 2, and reserved concurrency below it would throttle the event source.
