@@ -66,6 +66,7 @@ export function broadcastLines(broadcast: BroadcastView): string[] {
     ...(broadcast.estimatedCompletion
       ? [`Estimated completion: ${time(broadcast.estimatedCompletion)}`]
       : []),
+    ...(broadcast.approvedBy ? [`Approved by ${broadcast.approvedBy} at ${time(broadcast.approvedAt)}`] : []),
     ...(broadcast.completedAt ? [`Completed at: ${time(broadcast.completedAt)}`] : []),
     ...(broadcast.cancelledAt ? [`Cancelled at: ${time(broadcast.cancelledAt)}`] : []),
   ];

@@ -28,6 +28,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'POST /incidents/{id}/broadcasts', handler: 'create-broadcast', roles: ['operator', 'admin'] },
   { routeKey: 'POST /incidents/{id}/resolve', handler: 'resolve-incident', roles: ['operator', 'admin'] },
   { routeKey: 'GET /broadcasts/{id}', handler: 'get-broadcast', roles: everyone },
+  // What a broadcast says per channel and language, free text marked: the approver reads it first.
+  { routeKey: 'GET /broadcasts/{id}/review', handler: 'review-broadcast', roles: everyone },
   { routeKey: 'POST /broadcasts/{id}/cancel', handler: 'cancel-broadcast', roles: ['operator', 'admin'] },
   // Records name recipients (phone numbers masked): the staff following a broadcast up, not viewers.
   {

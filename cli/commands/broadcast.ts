@@ -2,6 +2,8 @@ import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ApiClient } from '#cli/api-client.ts';
 import { EXIT } from '#cli/errors.ts';
 import { type BroadcastView, broadcastLines, type OutputOptions, print, settled, time } from '#cli/output.ts';
+import { reviewLines } from '#cli/review.ts';
+import type { BroadcastReview } from '#shared/domain/broadcast-review.ts';
 import type { BroadcastDetail, BroadcastStatus, ChannelCounts } from '#shared/domain/model.ts';
 import { type BroadcastRequestOptions, broadcastBody } from './preview.ts';
 
@@ -157,6 +159,12 @@ export async function broadcastStatus(
   const broadcast = options.watch
     ? await watchBroadcast(client, id)
     : await client.get<BroadcastView>(path(id));
+  // Held for approval: nothing is counted yet, so what it says and whom it reaches are the news.
+  if (broadcast.status === 'pending_approval') {
+    const review = await client.get<BroadcastReview>(`${path(id)}/review`);
+    print(options, { ...broadcast, review }, () => reviewLines(review));
+    return EXIT.ok;
+  }
   print(options, broadcast, () => broadcastLines(broadcast));
   return options.watch ? exitCodeOf(broadcast) : EXIT.ok;
 }

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Me, storedKey, storeKey } from './api.ts';
 import type { ConsoleConfig } from './auth.ts';
-import { ApprovalsPage } from './pages/approvals.tsx';
+import { ApprovalsPage, usePendingCount } from './pages/approvals.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { BroadcastPage } from './pages/broadcast.tsx';
 import { IncidentPage } from './pages/incident.tsx';
@@ -69,6 +69,7 @@ export function App({ config, signInError }: { config?: ConsoleConfig; signInErr
   const [me, setMe] = useState<Me | undefined>();
   const [checking, setChecking] = useState(() => storedKey() !== undefined);
   const route = useRoute();
+  const pendingCount = usePendingCount(route, me !== undefined && abilitiesOf(me).review);
 
   useEffect(() => {
     if (!storedKey()) return;
@@ -94,10 +95,16 @@ export function App({ config, signInError }: { config?: ConsoleConfig; signInErr
 
   const can = abilitiesOf(me);
   const section = route.split('/')[1] ?? 'incidents';
-  const link = (path: string, label: string) => (
+  const link = (path: string, label: string, count?: number) => (
     <li>
       <a href={`#/${path}`} aria-current={section === path ? 'page' : undefined}>
         {label}
+        {count ? (
+          <span class="count-badge">
+            {count}
+            <span class="visually-hidden"> waiting</span>
+          </span>
+        ) : null}
       </a>
     </li>
   );
@@ -119,7 +126,7 @@ export function App({ config, signInError }: { config?: ConsoleConfig; signInErr
           <ul>
             {link('incidents', 'Incidents')}
             {link('templates', 'Templates')}
-            {can.review && link('approvals', 'Approvals')}
+            {can.review && link('approvals', 'Approvals', pendingCount)}
             {can.audit && link('audit', 'Audit log')}
           </ul>
         </nav>

@@ -63,6 +63,7 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
     notifyApprovers: true,
   },
   'get-broadcast': { tables: { herald: 'read' } },
+  'review-broadcast': { tables: { herald: 'read' } },
   'list-pending-approvals': { tables: { herald: 'read' } },
   'cancel-broadcast': { tables: { herald: 'readWrite' } },
   // The broadcast, its ledger records and the SMS recipients' numbers (shown masked).

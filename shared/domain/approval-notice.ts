@@ -3,6 +3,7 @@
  * where to approve it, and nothing about a passenger: the text goes out by e-mail and SMS.
  */
 import type { ApprovalNotice } from '#shared/ports/notifications.ts';
+import { displayTime } from './display-time.ts';
 import type { Broadcast, Incident, TemplateVersion } from './model.ts';
 
 /** A console page's address: the console routes by hash (`#/broadcasts/<id>`). */
@@ -22,8 +23,8 @@ export function broadcastNotice(
     id: broadcast.id,
     subject: 'Herald: a broadcast waits for approval',
     text: [
-      `A ${broadcast.kind} broadcast on "${incident.title}" carries free text and waits for a comms lead's approval.`,
-      `Requested by ${broadcast.createdBy} at ${broadcast.createdAt}; template ${broadcast.templateId} v${broadcast.templateVersion}; broadcast ${broadcast.id}.`,
+      `A broadcast (${broadcast.kind}) on "${incident.title}" carries free text and waits for a comms lead's approval.`,
+      `Requested by ${broadcast.createdBy} at ${displayTime(broadcast.createdAt)}; template ${broadcast.templateId} v${broadcast.templateVersion}; broadcast ${broadcast.id}.`,
       `Read its texts and approve it (not its requester): ${link}`,
     ].join('\n'),
     link,
@@ -39,7 +40,7 @@ export function templateNotice(template: TemplateVersion, consoleUrl: string): A
     subject: 'Herald: a template version waits for review',
     text: [
       `Version ${template.version} of template "${template.name}" (${template.id}) was submitted for review.`,
-      `Submitted by ${template.submittedBy ?? template.createdBy} at ${template.submittedAt ?? template.createdAt}.`,
+      `Submitted by ${template.submittedBy ?? template.createdBy} at ${displayTime(template.submittedAt ?? template.createdAt)}.`,
       `Review it (not its author): ${link}`,
     ].join('\n'),
     link,

@@ -14,7 +14,6 @@ import {
   languagesFallingBack,
   type OperatorText,
   titleLanguagesFallingBack,
-  untranslatableErrors,
 } from '#shared/domain/operator-text.ts';
 import { publicTextErrors } from '#shared/domain/public-text.ts';
 import {
@@ -24,7 +23,7 @@ import {
   renderBroadcastField,
   templateVariables,
 } from '#shared/domain/render.ts';
-import { freeTextVariables, OPERATOR_TITLE } from '#shared/domain/template-rules.ts';
+import { freeTextVariables, OPERATOR_TITLE, variableValueErrors } from '#shared/domain/template-rules.ts';
 import { TimeBudget } from '#shared/domain/time-budget.ts';
 import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
 import type { BookingIndex, CustomerDirectory, FlightCatalog, IncidentStore } from '#shared/ports/stores.ts';
@@ -190,8 +189,9 @@ function duplicateWarning(duplicate: DuplicatePost, template: TemplateVersion): 
 /**
  * What a broadcast would do, without doing it.
  * 1. loads the incident and the template version (latest approved unless named; a draft may be
- *    previewed, with a warning); a kind the version has no wording for is refused (422 on
- *    `kind`), as the broadcast would be;
+ *    previewed, with a warning); a kind the version has no wording for, or a variable value
+ *    the broadcast would refuse (longer than the template allows, a character XML forbids, a
+ *    translation without its English value), is refused (422), as the broadcast would be;
  * 2. finds the affected flights and streams their audience, counting recipients by language and
  *    exclusions by reason; keeps the first recipient of each language as the SMS sample; all
  *    under a time budget, past which it answers 422 "narrow the incident";
@@ -211,7 +211,9 @@ export async function previewBroadcast(
   const incident = await deps.incidents.get(incidentId);
   if (!incident) throw new NotFoundError('Incident', incidentId);
   const template = await findTemplate(deps.templates, input.templateId, input.templateVersion);
-  const refused = [...missingWordingErrors(template, input.kind), ...untranslatableErrors(input)];
+  // The broadcast's own checks of the operator's values (length, XML, translations), so nothing
+  // previewed is then refused at send.
+  const refused = [...missingWordingErrors(template, input.kind), ...variableValueErrors(template, input)];
   if (refused.length > 0) throw new ValidationError('The broadcast cannot be previewed.', refused);
   const warnings: string[] = [];
   if (template.status !== 'approved') {

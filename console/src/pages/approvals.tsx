@@ -1,69 +1,80 @@
-import type { IncidentSummary, TemplateSummary } from '#shared/ports/stores.ts';
-import { apiList, type Me, seg } from '../api.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { PendingApprovals } from '#shared/use-cases/list-pending-approvals.ts';
+import { api, type Me, seg } from '../api.ts';
 import { Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';
-import type { BroadcastView } from './broadcast.tsx';
 
-interface Pending {
-  incident: IncidentSummary;
-  broadcast: BroadcastView;
+/** "76 SMS recipients, 3 X posts…" as counted when the broadcast was requested. */
+function audienceLine(audience: PendingApprovals['broadcasts'][number]['audience']): string {
+  if (!audience) return '';
+  const sms = audience.recipients.sms;
+  return sms === undefined ? '' : ` · ${audience.complete ? '' : 'at least '}${sms} SMS recipients`;
 }
 
-/** Broadcasts waiting for approval, looked up in the open incidents (a handful at any time). */
-async function pendingBroadcasts(): Promise<Pending[]> {
-  const { items } = await apiList<IncidentSummary>('/incidents');
-  const open = items.filter((incident) => incident.status === 'open');
-  const lists = await Promise.all(
-    open.map(async (incident) => {
-      const { items: broadcasts } = await apiList<BroadcastView>(`/incidents/${seg(incident.id)}/broadcasts`);
-      return broadcasts
-        .filter((broadcast) => broadcast.status === 'pending_approval')
-        .map((broadcast) => ({ incident, broadcast }));
-    }),
-  );
-  return lists.flat();
-}
-
-/** A comms lead's queue: template versions submitted for review and broadcasts waiting for approval. */
+/** A comms lead's queue (`GET /approvals`): template versions submitted for review and broadcasts waiting for approval. */
 export function ApprovalsPage({ me }: { me: Me }) {
-  const templates = useLoad(() => apiList<TemplateSummary>('/templates'), []);
-  const broadcasts = useLoad(pendingBroadcasts, []);
-  const submitted = (templates.data?.items ?? []).filter((template) => template.status === 'submitted');
+  const pending = useLoad(() => api<PendingApprovals>('GET', '/approvals'), []);
+  const data = pending.data;
   return (
     <>
       <h1>Approvals</h1>
-      <Panel title="Template versions to review" id="review-heading">
-        <ProblemBox error={templates.error} />
-        {templates.loading && !templates.data && <Loading what="templates" />}
-        {templates.data && submitted.length === 0 && <p>Nothing to review.</p>}
-        <ul>
-          {submitted.map((template) => (
-            <li key={template.id}>
-              <a href={`#/templates/${template.id}`}>
-                {template.name} v{template.latestVersion}
-              </a>{' '}
-              <span class="muted">submitted, updated {localTime(template.updatedAt)}</span>
-            </li>
-          ))}
-        </ul>
-      </Panel>
-      <Panel title="Broadcasts waiting for approval" id="pending-heading">
-        <ProblemBox error={broadcasts.error} />
-        {broadcasts.loading && !broadcasts.data && <Loading what="broadcasts" />}
-        {broadcasts.data && broadcasts.data.length === 0 && <p>No broadcast is waiting.</p>}
-        <ul>
-          {(broadcasts.data ?? []).map(({ incident, broadcast }) => (
-            <li key={broadcast.id}>
-              <a href={`#/broadcasts/${broadcast.id}`}>
-                {incident.title}: {broadcast.kind} with {broadcast.templateId} v{broadcast.templateVersion}
-              </a>{' '}
-              <span class="muted">
-                requested by {broadcast.createdBy}
-                {broadcast.createdBy === me.user ? ' (you: another comms lead must approve)' : ''}
-              </span>
-            </li>
-          ))}
-        </ul>
-      </Panel>
+      <ProblemBox error={pending.error} />
+      {!data && !pending.error && <Loading what="what waits for approval" />}
+      {data && (
+        <>
+          <Panel title="Broadcasts waiting for approval" id="pending-heading">
+            {data.broadcasts.length === 0 && <p>No broadcast is waiting.</p>}
+            <ul class="approval-list">
+              {data.broadcasts.map((broadcast) => (
+                <li key={broadcast.id}>
+                  <a href={`#/broadcasts/${seg(broadcast.id)}`}>
+                    {broadcast.incidentTitle}: {broadcast.kind} with {broadcast.templateId} v
+                    {broadcast.templateVersion}
+                  </a>
+                  <span class="muted">
+                    {' '}
+                    requested by {broadcast.requestedBy} at {localTime(broadcast.requestedAt)}
+                    {audienceLine(broadcast.audience)}
+                    {broadcast.requestedBy === me.user ? ' (yours: another comms lead must approve)' : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </Panel>
+          <Panel title="Template versions to review" id="review-heading">
+            {data.templates.length === 0 && <p>Nothing to review.</p>}
+            <ul class="approval-list">
+              {data.templates.map((template) => (
+                <li key={template.id}>
+                  <a href={`#/templates/${seg(template.id)}`}>
+                    {template.name} v{template.latestVersion}
+                  </a>
+                  <span class="muted"> submitted, updated {localTime(template.updatedAt)}</span>
+                </li>
+              ))}
+            </ul>
+          </Panel>
+        </>
+      )}
     </>
   );
+}
+
+/**
+ * How many items wait for a comms lead, asked again at every navigation (`route`), so the nav's
+ * badge follows approvals made meanwhile; undefined until known, or when it cannot be read.
+ */
+export function usePendingCount(route: string, active: boolean): number | undefined {
+  const [count, setCount] = useState<number | undefined>();
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    api<PendingApprovals>('GET', '/approvals').then(
+      (pending) => live && setCount(pending.broadcasts.length + pending.templates.length),
+      () => live && setCount(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [route, active]);
+  return count;
 }

@@ -8,6 +8,7 @@ import type {
 } from '#shared/domain/model.ts';
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
+import { CHANNEL_NAMES } from '../channel-names.ts';
 import { ConfirmButton } from '../confirm-button.tsx';
 import {
   Badge,
@@ -20,15 +21,11 @@ import {
   useInterval,
   useLoad,
 } from '../ui.tsx';
+import { BroadcastContent } from './broadcast-review.tsx';
 
 export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
 
-export const CHANNEL_NAMES: Record<Channel, string> = {
-  sms: 'SMS',
-  x: 'X',
-  facebook: 'Facebook',
-  status: 'Status page',
-};
+export { CHANNEL_NAMES };
 
 const ENDED: ReadonlySet<BroadcastStatus> = new Set(['completed', 'partial', 'cancelled', 'failed']);
 
@@ -221,6 +218,9 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
       <p aria-live="polite" class="summary">
         {summaryOf(data)}
       </p>
+      {(data.status === 'pending_approval' || data.approvedBy) && (
+        <BroadcastContent id={data.id} status={data.status} />
+      )}
       <Panel title="Progress by channel" id="progress-heading">
         <TableScroll label="Progress by channel">
           <table class="progress-table">
@@ -255,6 +255,14 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
           <dd>
             {localTime(data.createdAt)} by {data.createdBy}
           </dd>
+          {data.approvedBy && (
+            <>
+              <dt>Approved</dt>
+              <dd>
+                {localTime(data.approvedAt)} by {data.approvedBy}
+              </dd>
+            </>
+          )}
           <dt>Started</dt>
           <dd>{localTime(data.startedAt)}</dd>
           <dt>Estimated completion</dt>

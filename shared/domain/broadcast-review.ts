@@ -1,0 +1,96 @@
+/**
+ * What a comms lead reads before releasing a broadcast that waits for approval: every text it
+ * would send, per channel and language, with the operator's free text marked; whom it would
+ * reach; who asked for it and when (and, once released, who approved it and when).
+ */
+import { type TextPart, renderMarkedField } from './marked-text.ts';
+import {
+  type AudienceEstimate,
+  type Broadcast,
+  type BroadcastKind,
+  type BroadcastStatus,
+  type Channel,
+  type Incident,
+  LANGUAGES,
+  type Language,
+  type TemplateVersion,
+} from './model.ts';
+import { freeTextVariables } from './template-rules.ts';
+
+export interface BroadcastReview {
+  id: string;
+  incidentId: string;
+  incidentTitle: string;
+  status: BroadcastStatus;
+  kind: BroadcastKind;
+  templateId: string;
+  templateVersion: number;
+  channels: Channel[];
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy?: string;
+  approvedAt?: string;
+  /** The variables that made it wait for approval: their words are the parts with `freeText`. */
+  freeTextVariables: string[];
+  /** Counted when it was requested; absent for a broadcast that never waited for approval. */
+  audience?: AudienceEstimate;
+  messages: {
+    sms?: Partial<Record<Language, TextPart[]>>;
+    x?: Partial<Record<Language, TextPart[]>>;
+    facebook?: Partial<Record<Language, TextPart[]>>;
+    status?: Partial<Record<Language, { title: TextPart[]; body: TextPart[] }>>;
+  };
+}
+
+const perLanguage = <T>(render: (language: Language) => T): Record<Language, T> =>
+  Object.fromEntries(LANGUAGES.map((language) => [language, render(language)])) as Record<Language, T>;
+
+/** Every variable name the operator filled, in any language. */
+function variableNames(broadcast: Broadcast): Record<string, string> {
+  return Object.assign({}, broadcast.variables, ...Object.values(broadcast.variablesByLanguage ?? {}));
+}
+
+/**
+ * The review of a broadcast, rendered from its template version and incident as the workers
+ * render it; the SMS shows placeholders where each passenger's details go.
+ */
+export function broadcastReview(
+  broadcast: Broadcast,
+  incident: Incident,
+  template: TemplateVersion,
+): BroadcastReview {
+  const freeText = freeTextVariables(template, variableNames(broadcast));
+  const source = { template, incident, broadcast };
+  const render = (language: Language, field: Parameters<typeof renderMarkedField>[2]) =>
+    renderMarkedField(source, language, field, freeText);
+  const on = (channel: Channel) => broadcast.channels.includes(channel);
+  return {
+    id: broadcast.id,
+    incidentId: broadcast.incidentId,
+    incidentTitle: incident.title,
+    status: broadcast.status,
+    kind: broadcast.kind,
+    templateId: broadcast.templateId,
+    templateVersion: broadcast.templateVersion,
+    channels: broadcast.channels,
+    requestedBy: broadcast.createdBy,
+    requestedAt: broadcast.createdAt,
+    ...(broadcast.approvedBy ? { approvedBy: broadcast.approvedBy } : {}),
+    ...(broadcast.approvedAt ? { approvedAt: broadcast.approvedAt } : {}),
+    freeTextVariables: freeText,
+    ...(broadcast.audienceEstimate ? { audience: broadcast.audienceEstimate } : {}),
+    messages: {
+      ...(on('sms') ? { sms: perLanguage((language) => render(language, 'sms')) } : {}),
+      ...(on('x') ? { x: perLanguage((language) => render(language, 'social')) } : {}),
+      ...(on('facebook') ? { facebook: perLanguage((language) => render(language, 'social')) } : {}),
+      ...(on('status')
+        ? {
+            status: perLanguage((language) => ({
+              title: render(language, 'statusTitle'),
+              body: render(language, 'statusBody'),
+            })),
+          }
+        : {}),
+    },
+  };
+}
