@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoIncidentStore, DynamoTimelineStore } from '#shared/adapters/dynamodb/incident-store.ts';
@@ -22,6 +23,7 @@ const deps = {
   site: new S3StaticSite(),
   siteUrl: statusSiteConfig().HERALD_STATUS_SITE_URL,
   providerTimeoutMs: deliveryConfig().providerTimeoutMs,
+  audit: new DynamoAuditStore(),
 };
 
 const StatusMessage = z.union([PublicPostMessage, IncidentChangedMessage]);

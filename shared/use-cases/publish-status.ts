@@ -3,6 +3,7 @@ import { LANGUAGES } from '#shared/domain/model.ts';
 import { renderBroadcastField } from '#shared/domain/render.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type {
+  AuditStore,
   BroadcastStore,
   DeliveryStore,
   IncidentStore,
@@ -15,6 +16,7 @@ import { siteFiles } from '#shared/status-site/site-files.ts';
 import { statusDocument } from '#shared/status-site/status-document.ts';
 import { deliverOnlyOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
+import { recordAudit } from './record-audit.ts';
 
 /** status: an incident changed without a broadcast (resolved by hand); regenerate the site. */
 export const IncidentChangedMessage = z.object({ incidentId: z.string().min(1) });
@@ -31,6 +33,7 @@ export interface PublishStatusDeps {
   site: StaticSite;
   /** The site's public origin, for the absolute links feeds and CAP need. */
   siteUrl?: string;
+  audit: AuditStore;
 }
 
 /**
@@ -76,7 +79,8 @@ export async function regenerateStatusSite(
  *    operator's text in that language (public variables only): a resolution's all-clear;
  * 2. appends them to the incident's timeline through the ledger, once per broadcast: an uncertain
  *    earlier attempt is looked for in the timeline first;
- * 3. a `resolution` broadcast resolves the incident, at the time of its entry;
+ * 3. a `resolution` broadcast resolves the incident, at the time of its entry; records
+ *    `incident.resolved` by the broadcast's requester when it did (not again on a redelivery);
  * 4. regenerates the static status files, so page views never reach a Lambda; all before the
  *    record says sent, so a finished broadcast is on the site (an entry found in the timeline
  *    may be there without its files, after a crash: they are written then too).
@@ -91,7 +95,16 @@ export async function publishStatus(
   if (broadcast.status === 'cancelled') return;
   const entryId = (publishedAt: string) => `status:${publishedAt}`;
   const publish = async (publishedAt: string) => {
-    if (broadcast.kind === 'resolution') await deps.incidents.resolve(incident.id, publishedAt);
+    if (broadcast.kind === 'resolution') {
+      const resolved = await deps.incidents.resolve(incident.id, publishedAt);
+      if (resolved?.resolvedNow)
+        await recordAudit(deps.audit, {
+          actor: broadcast.createdBy,
+          action: 'incident.resolved',
+          resource: { type: 'incident', id: incident.id },
+          details: { resolvedAt: publishedAt, broadcastId },
+        });
+    }
     await regenerateStatusSite(deps);
   };
   await deliverOnlyOnce(
