@@ -12,6 +12,7 @@ import { BroadcastPage } from './pages/broadcast.tsx';
 import { IncidentPage } from './pages/incident.tsx';
 import { IncidentsPage } from './pages/incidents.tsx';
 import { NewIncidentPage } from './pages/new-incident.tsx';
+import { isSearchBy, PassengersPage } from './pages/passengers.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { TemplatePage } from './pages/template.tsx';
 import { TemplatesPage } from './pages/templates.tsx';
@@ -23,6 +24,8 @@ export interface Abilities {
   writeTemplates: boolean;
   review: boolean;
   audit: boolean;
+  /** Read delivery records and look passengers up (GET /passengers, /broadcasts/{id}/deliveries). */
+  lookUp: boolean;
 }
 
 export function abilitiesOf(me: Me): Abilities {
@@ -32,6 +35,7 @@ export function abilitiesOf(me: Me): Abilities {
     writeTemplates: has('comms_lead') || has('admin'),
     review: has('comms_lead'),
     audit: has('admin'),
+    lookUp: has('operator') || has('comms_lead') || has('admin'),
   };
 }
 
@@ -62,6 +66,8 @@ function Page({ route, me, can }: { route: string; me: Me; can: Abilities }) {
   if (section === 'templates') return <TemplatesPage can={can} />;
   if (section === 'approvals' && can.review) return <ApprovalsPage me={me} />;
   if (section === 'audit' && can.audit) return <AuditPage />;
+  if (section === 'passengers' && can.lookUp)
+    return <PassengersPage by={isSearchBy(id) ? id : undefined} value={parts[2]} />;
   return <IncidentsPage can={can} />;
 }
 
@@ -127,6 +133,7 @@ export function App({ config, signInError }: { config?: ConsoleConfig; signInErr
             {link('incidents', 'Incidents')}
             {link('templates', 'Templates')}
             {can.review && link('approvals', 'Approvals', pendingCount)}
+            {can.lookUp && link('passengers', 'Passengers')}
             {can.audit && link('audit', 'Audit log')}
           </ul>
         </nav>

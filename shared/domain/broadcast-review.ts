@@ -3,7 +3,7 @@
  * would send, per channel and language, with the operator's free text marked; whom it would
  * reach; who asked for it and when (and, once released, who approved it and when).
  */
-import { type TextPart, renderMarkedField } from './marked-text.ts';
+import { renderMarkedField, type TextPart } from './marked-text.ts';
 import {
   type AudienceEstimate,
   type Broadcast,

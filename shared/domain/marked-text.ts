@@ -21,7 +21,9 @@ export interface TextPart {
 const START = '\u0001';
 const SEPARATOR = '\u0002';
 const END = '\u0003';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the markers are control characters on purpose.
 const MARKER_CHARACTERS = /[\u0001-\u0003]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the markers are control characters on purpose.
 const MARKED = /\u0001(free|personal):([^\u0002]*)\u0002([^\u0003]*)\u0003/g;
 
 const markValue = (kind: 'free' | 'personal', name: string, value: string) =>
@@ -40,10 +42,7 @@ const PERSONAL_PLACEHOLDERS: PersonalContext = {
 };
 
 /** The operator's values with the free-text ones marked; a blank one stays blank, so its English still stands in. */
-function markFreeText(
-  values: Record<string, string>,
-  freeText: readonly string[],
-): Record<string, string> {
+function markFreeText(values: Record<string, string>, freeText: readonly string[]): Record<string, string> {
   return Object.fromEntries(
     Object.entries(values).map(([name, value]) => [
       name,

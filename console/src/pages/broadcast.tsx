@@ -22,6 +22,7 @@ import {
   useLoad,
 } from '../ui.tsx';
 import { BroadcastContent } from './broadcast-review.tsx';
+import { FailedDeliveries } from './failed-deliveries.tsx';
 
 export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
 
@@ -222,7 +223,7 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
         <BroadcastContent id={data.id} status={data.status} />
       )}
       <Panel title="Progress by channel" id="progress-heading">
-        <TableScroll label="Progress by channel">
+        <TableScroll label="Counts by channel">
           <table class="progress-table">
             <ColumnHeads
               names={[
@@ -279,6 +280,7 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
           )}
         </div>
       </Panel>
+      <FailedDeliveries broadcast={data} can={can} />
     </>
   );
 }

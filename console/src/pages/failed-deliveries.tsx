@@ -1,0 +1,118 @@
+/**
+ * The broadcast page's failures: each failed or undelivered message with the provider's code and
+ * a readable reason, a page at a time ("Load more"), for the staff who may read delivery records.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { BroadcastDetail, DeliveryStatus } from '#shared/domain/model.ts';
+import type { Page } from '#shared/ports/stores.ts';
+import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
+import { api, seg } from '../api.ts';
+import type { Abilities } from '../app.tsx';
+import { CHANNEL_NAMES } from '../channel-names.ts';
+import { Badge, ColumnHeads, Loading, localTime, Panel, ProblemBox, TableScroll } from '../ui.tsx';
+
+/** What the channels' `failed` counts: refused or given up (failed), or refused by the handset's network (undelivered). */
+const FAILURE_STATUSES: readonly DeliveryStatus[] = ['failed', 'undelivered'];
+const PAGE_SIZE = 25;
+
+/** Where the list goes on: which of the statuses, and the cursor within it. */
+interface Cursor {
+  status: number;
+  next?: string;
+}
+
+/** Reads on from `cursor` until a page brings a record or the statuses run out. */
+async function nextRecords(
+  broadcastId: string,
+  cursor: Cursor,
+): Promise<{ items: DeliveryLine[]; cursor?: Cursor }> {
+  let at: Cursor | undefined = cursor;
+  const items: DeliveryLine[] = [];
+  while (at && items.length === 0) {
+    const status = FAILURE_STATUSES[at.status];
+    const after = at.next ? `&next=${encodeURIComponent(at.next)}` : '';
+    const page = await api<Page<DeliveryLine>>(
+      'GET',
+      `/broadcasts/${seg(broadcastId)}/deliveries?status=${status}&limit=${PAGE_SIZE}${after}`,
+    );
+    items.push(...page.items);
+    at =
+      page.next !== undefined
+        ? { status: at.status, next: page.next }
+        : at.status + 1 < FAILURE_STATUSES.length
+          ? { status: at.status + 1 }
+          : undefined;
+  }
+  return { items, ...(at ? { cursor: at } : {}) };
+}
+
+const failedTotal = (broadcast: BroadcastDetail) =>
+  Object.values(broadcast.counts).reduce((sum, counts) => sum + counts.failed, 0);
+
+/** Shown once a message has failed; read again whenever the failed count moves. */
+export function FailedDeliveries({ broadcast, can }: { broadcast: BroadcastDetail; can: Abilities }) {
+  const total = failedTotal(broadcast);
+  const [items, setItems] = useState<DeliveryLine[]>([]);
+  const [cursor, setCursor] = useState<Cursor | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(false);
+
+  const load = async (from: Cursor, previous: DeliveryLine[]) => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const found = await nextRecords(broadcast.id, from);
+      setItems([...previous, ...found.items]);
+      setCursor(found.cursor);
+    } catch (problem) {
+      setError(problem);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    if (can.lookUp && total > 0) void load({ status: 0 }, []);
+  }, [broadcast.id, total, can.lookUp]);
+
+  if (!can.lookUp || total === 0) return null;
+  return (
+    <Panel title="Failed messages" id="failed-heading">
+      <ProblemBox error={error} />
+      {items.length === 0 && loading && <Loading what="the failed messages" />}
+      {items.length > 0 && (
+        <TableScroll label="Failed messages with their reasons">
+          <table>
+            <ColumnHeads names={['Channel', 'Recipient', 'Status', 'Code', 'Reason', 'When']} />
+            <tbody>
+              {items.map((line) => (
+                <tr key={`${line.channel}#${line.customerId ?? line.recipient}`}>
+                  <td>{CHANNEL_NAMES[line.channel]}</td>
+                  <td>
+                    {line.customerId ? (
+                      <a href={`#/passengers/customerId/${seg(line.customerId)}`}>{line.recipient}</a>
+                    ) : (
+                      line.recipient
+                    )}
+                  </td>
+                  <td>
+                    <Badge value={line.status} />
+                  </td>
+                  <td>
+                    <code>{line.errorCode ?? '–'}</code>
+                  </td>
+                  <td>{line.reason ?? ''}</td>
+                  <td>{localTime(line.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+      {cursor && (
+        <button type="button" class="secondary" disabled={loading} onClick={() => load(cursor, items)}>
+          Load more
+        </button>
+      )}
+    </Panel>
+  );
+}

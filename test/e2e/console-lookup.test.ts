@@ -1,0 +1,111 @@
+/**
+ * Issue 17, Lookup, in the console (headless Chromium, a 390 px wide phone screen): an operator
+ * searches a passenger whose SMS could not be delivered and reads Twilio's code and the reason,
+ * and the broadcast page lists the failure with it. axe finds nothing and no page scrolls
+ * sideways.
+ */
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '#infra/local/stack.ts';
+import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { startTestStack } from '#test/support/local-stack.ts';
+import {
+  broadcastWithUnreachablePassenger,
+  lookupOnceUndelivered,
+  type UnreachablePassenger,
+} from '#test/support/unreachable-passenger.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
+const PHONE_SCREEN = { width: 390, height: 844 };
+const REASON = 'Unreachable handset: the phone was off or out of coverage';
+
+describe('console: passenger lookup and failure reasons', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let scene: UnreachablePassenger;
+
+  beforeAll(async () => {
+    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
+    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+    scene = await broadcastWithUnreachablePassenger(stack);
+    await lookupOnceUndelivered(stack, scene.broadcastId, `customerId=${scene.passenger.customerId}`);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  async function signedInOperator(): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: PHONE_SCREEN });
+    const errors = collectPageErrors(page);
+    const key = stack.users.find((user) => user.role === 'operator')?.key ?? '';
+    await page.goto(`${stack.apiUrl}/console/`);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as').waitFor();
+    return { page, errors };
+  }
+
+  /** What every page of the flow must hold to: no axe violation, no sideways scroll at 390 px. */
+  async function expectAccessibleOnAPhone(page: Page): Promise<void> {
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE_SCREEN.width,
+    );
+  }
+
+  it('searches a passenger by booking reference and by phone, and reads why their SMS failed', async () => {
+    const { passenger, bookingRef, broadcastId } = scene;
+    const { page, errors } = await signedInOperator();
+
+    await page.getByRole('link', { name: 'Passengers' }).click();
+    await page.getByLabel('Search by').selectOption('bookingRef');
+    await page.getByLabel('Booking reference').fill(bookingRef);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const messages = page.getByRole('list', { name: 'Messages, newest incident first' });
+    const failed = messages
+      .getByRole('listitem')
+      .filter({ has: page.locator(`a[href="#/broadcasts/${broadcastId}"]`) })
+      .filter({ hasText: passenger.customerId });
+    await failed.getByText(REASON).waitFor();
+
+    const text = await failed.textContent();
+    expect(text).toContain('Strike at Helsinki Airport');
+    expect(text).toContain('undelivered');
+    expect(text).toContain(`30003 ${REASON}`);
+    await expect(page.getByRole('region', { name: 'Passengers found' }).textContent()).resolves.toContain(
+      passenger.customerId,
+    );
+    expect(await page.content()).not.toContain(passenger.phone);
+    await expectAccessibleOnAPhone(page);
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'console-passenger-lookup.png'), fullPage: true });
+
+    await page.getByLabel('Search by').selectOption('phone');
+    await page.getByLabel('Phone number').fill(passenger.phone);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/#\/passengers\/phone\//);
+    await messages.getByText(REASON).waitFor();
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('lists the broadcast’s failed messages with code and reason, and links each to its passenger', async () => {
+    const { passenger, broadcastId } = scene;
+    const { page, errors } = await signedInOperator();
+
+    await page.goto(`${stack.apiUrl}/console/#/broadcasts/${broadcastId}`);
+    const failed = page.getByRole('region', { name: 'Failed messages with their reasons' });
+    await failed.getByText(REASON).waitFor();
+
+    await expect(failed.getByRole('cell').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['SMS', 'undelivered', '30003', REASON]),
+    );
+    await expectAccessibleOnAPhone(page);
+    await failed.getByRole('link').first().click();
+    await page.waitForURL(new RegExp(`#/passengers/customerId/${passenger.customerId}$`));
+    await page.getByRole('list', { name: 'Messages, newest incident first' }).getByText(REASON).waitFor();
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
