@@ -7,7 +7,7 @@ import {
   MAX_SCOPE_CARRIERS,
   MAX_SCOPE_FLIGHTS,
 } from '#shared/domain/limits.ts';
-import { INCIDENT_TYPES, SEVERITIES } from '#shared/domain/model.ts';
+import { INCIDENT_TYPES, SEVERITIES, type TranslationLanguage } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { createIncident } from '#shared/use-cases/create-incident.ts';
 
@@ -57,9 +57,17 @@ const area = z
       });
   });
 
+const Title = z.string().trim().max(200, 'At most 200 characters.');
+
 const CreateIncidentBody = z.object({
   type: z.enum(INCIDENT_TYPES),
-  title: z.string().trim().min(1).max(200, 'At most 200 characters.'),
+  /** In English: what a language without its own title shows. */
+  title: Title.min(1),
+  /** The title in Finnish and Swedish, for the SMS in those languages. */
+  titleByLanguage: z
+    .object({ fi: Title.optional(), sv: Title.optional() } satisfies Record<TranslationLanguage, unknown>)
+    .strict()
+    .optional(),
   severity: z.enum(SEVERITIES),
   window: z.object({ start: isoWithOffset, end: isoWithOffset }),
   scope: z.object({

@@ -39,8 +39,10 @@ export interface StatusUpdate {
 export interface StatusIncident {
   id: string;
   type: Incident['type'];
-  /** The title of the first update in English (an approved template's statusTitle), as the page heads it. */
+  /** The heading in English: the title of the latest update a broadcast published (see headingOf). */
   title: string;
+  /** The same heading in every language the update has. */
+  titles: Partial<Record<Language, string>>;
   severity: Incident['severity'];
   status: Incident['status'];
   window: Incident['window'];
@@ -114,19 +116,20 @@ export function statusDocument(
   const published = incidents
     .filter(({ timeline }) => timeline.length > 0)
     .map(({ incident, timeline }): StatusIncident => {
-      const updates = [...timeline]
-        .sort((a, b) => -newestFirst(a.publishedAt, b.publishedAt))
-        .map((entry) => ({
-          id: updateId(entry),
-          kind: entry.kind,
-          publishedAt: entry.publishedAt,
-          texts: textsOf(entry),
-        }));
+      const ordered = [...timeline].sort((a, b) => -newestFirst(a.publishedAt, b.publishedAt));
+      const heading = headingOf(ordered);
+      const updates = ordered.map((entry) => ({
+        id: updateId(entry),
+        kind: entry.kind,
+        publishedAt: entry.publishedAt,
+        texts: textsOf(entry),
+      }));
       return {
         id: incident.id,
         type: incident.type,
-        // The operator's own title is an unreviewed label: the public one is the approved first update's.
-        title: updates[0] ? textIn(updates[0], 'en').title : '',
+        // The operator's own title is an unreviewed label: the public one is an approved update's.
+        title: heading.en ?? '',
+        titles: heading,
         severity: incident.severity,
         status: incident.status,
         window: incident.window,
@@ -146,6 +149,19 @@ export function statusDocument(
       .filter((incident) => incident.status === 'resolved')
       .sort((a, b) => newestFirst(a.resolvedAt ?? lastUpdate(a), b.resolvedAt ?? lastUpdate(b))),
   };
+}
+
+/**
+ * An incident's heading per language: the title of the latest entry a broadcast published, so
+ * the heading follows the story as updates change it. The fixed notice of a resolution by hand
+ * names no incident ("Resolved"), so it heads one only when nothing else was published.
+ */
+function headingOf(timeline: readonly TimelineEntry[]): Partial<Record<Language, string>> {
+  const entry = timeline.findLast((candidate) => candidate.broadcastId !== undefined) ?? timeline.at(-1);
+  const texts = entry ? textsOf(entry) : {};
+  return Object.fromEntries(
+    LANGUAGES.flatMap((language) => (texts[language] ? [[language, texts[language].title]] : [])),
+  );
 }
 
 /** The text of an update in a language, falling back to English, then to any language it has. */

@@ -88,9 +88,8 @@ function windows(incident: StatusIncident, labels: SiteLabels): string[] {
 
 function incidentArticle(incident: StatusIncident, language: Language): string {
   const labels = LABELS[language];
-  const first = incident.updates[0];
   const latest = incident.updates.at(-1);
-  if (!first || !latest) return '';
+  if (!latest) return '';
   const headingId = `incident-${e(incident.id)}-title`;
   const airports = incident.airports.map(
     (airport) => `<li>${e(airport.name)} (<abbr>${e(airport.code)}</abbr>)</li>`,
@@ -98,7 +97,7 @@ function incidentArticle(incident: StatusIncident, language: Language): string {
   const whens = windows(incident, labels);
   const earlier = incident.updates.slice(0, -1).reverse();
   return `<article class="incident sev-${e(incident.severity)}" id="incident-${e(incident.id)}" aria-labelledby="${headingId}">
-<h3 id="${headingId}">${e(textIn(first, language).title)}</h3>
+<h3 id="${headingId}">${e(incident.titles[language] ?? incident.title)}</h3>
 <p class="badge">${e(labels.severity)}: ${e(labels.severities[incident.severity])}</p>
 <dl>
 ${airports.length > 0 ? `<dt>${e(labels.airports)}</dt><dd><ul>${airports.join('')}</ul></dd>` : ''}

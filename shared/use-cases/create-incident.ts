@@ -15,6 +15,7 @@ export interface CreateIncidentDeps {
 export interface CreateIncidentInput {
   type: IncidentType;
   title: string;
+  titleByLanguage?: Incident['titleByLanguage'];
   severity: Severity;
   window: TimeWindow;
   scope: Scope;
@@ -22,13 +23,21 @@ export interface CreateIncidentInput {
 
 function scopeErrors(input: CreateIncidentInput): FieldError[] {
   const errors: FieldError[] = [];
-  const forbidden = firstNonXmlChar(input.title);
-  if (forbidden) {
+  const titles: [path: string, title: string][] = [
+    ['title', input.title],
+    ...Object.entries(input.titleByLanguage ?? {}).map(([language, title]): [string, string] => [
+      `titleByLanguage.${language}`,
+      title ?? '',
+    ]),
+  ];
+  for (const [path, title] of titles) {
+    const forbidden = firstNonXmlChar(title);
     // The title reaches CAP, Atom and RSS, where such a character makes the whole document invalid.
-    errors.push({
-      path: 'title',
-      message: `The title contains ${forbidden}, a control character XML cannot carry.`,
-    });
+    if (forbidden)
+      errors.push({
+        path,
+        message: `The title contains ${forbidden}, a control character XML cannot carry.`,
+      });
   }
   errors.push(...windowErrors(input.window));
   (input.scope.airports ?? []).forEach((code, index) => {
@@ -47,7 +56,7 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
 
 /**
  * Opens an incident.
- * 1. checks the rules the schema cannot: no character XML forbids in the title, a window in
+ * 1. checks the rules the schema cannot: no character XML forbids in the title (in any language), a window in
  *    order, in sane years and at most 14 days long, known airports, a non-empty scope,
  *    overflights only with an area;
  * 2. stores it as open, recording who opened it; records `incident.created`.

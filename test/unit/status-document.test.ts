@@ -29,16 +29,31 @@ describe('the status document', () => {
     expect(ash?.resolvedAt).toBe('2026-11-21T12:00:00.000Z');
   });
 
-  it('heads an incident with its first approved update, never the operators’ unreviewed title', () => {
+  it('heads an incident with its latest approved update in each language, never the operators’ unreviewed title', () => {
     const incidents = statusFixture();
     const strike = incidents.find(({ incident }) => incident.id === IDS.strike);
     if (!strike) throw new Error('the fixture has no strike');
     strike.incident.title = 'Strike: call Olli on +358401234567';
 
-    const [published] = statusDocument(incidents).current;
+    const document = statusDocument(incidents);
+    const [published] = document.current;
 
-    expect(published?.title).toBe(published?.updates[0]?.texts.en?.title);
-    expect(JSON.stringify(siteFiles(statusDocument(incidents), SITE))).not.toContain('+358401234567');
+    expect(published?.title).toBe('Strike continues');
+    expect(published?.titles).toEqual({
+      fi: 'Lakko jatkuu',
+      sv: 'Strejken fortsätter',
+      en: 'Strike continues',
+    });
+    expect(document.recent.find((incident) => incident.id === IDS.ash)?.title).toBe('Airspace reopened');
+    expect(JSON.stringify(siteFiles(document, SITE))).not.toContain('+358401234567');
+  });
+
+  it('keeps the heading of the last broadcast over the fixed notice of a resolution by hand', () => {
+    const byHand = statusDocument(statusFixture()).recent.find((incident) => incident.id === IDS.byHand);
+
+    expect(byHand?.updates.at(-1)?.texts.en?.title).toBe('Resolved');
+    expect(byHand?.title).not.toBe('Resolved');
+    expect(byHand?.title).toBe(byHand?.updates[0]?.texts.en?.title);
   });
 
   it('gives a resolution by hand a stable UUID of its own', () => {

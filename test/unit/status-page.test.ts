@@ -33,4 +33,15 @@ describe('the status page markup', () => {
     expect(html).toContain('Strike: flights disrupted &lt;OSL &amp; CPH&gt;');
     expect(html).not.toMatch(/<script/i);
   });
+
+  it('heads each incident with its latest update’s title in the page’s language', () => {
+    const heading = (language: 'fi' | 'sv' | 'en') =>
+      statusPage(statusDoc, language).match(
+        new RegExp(`<h3 id="incident-${IDS.strike}-title">([^<]*)</h3>`),
+      )?.[1];
+
+    expect(heading('fi')).toBe('Lakko jatkuu');
+    expect(heading('sv')).toBe('Strejken fortsätter');
+    expect(heading('en')).toBe('Strike continues');
+  });
 });

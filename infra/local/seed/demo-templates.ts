@@ -1,6 +1,7 @@
 /**
- * Approved templates for the demo, so a broadcast can be sent straight after `npm start`. Both
- * pass the submit rules (test/unit/template-rules.test.ts checks it).
+ * Approved templates for the demo, so a broadcast can be sent straight after `npm start`: each
+ * with the first message's, an update's and a resolution's wording in fi, sv and en. Both pass
+ * the submit rules (test/unit/template-rules.test.ts checks it).
  */
 import type { TemplateVersion } from '#shared/domain/model.ts';
 
@@ -48,6 +49,58 @@ export function demoTemplates(now: string): TemplateVersion[] {
             'Flyg vid {{incident.airports}} kan försenas eller ställas in. Berörda resenärer kontaktas via sms. {{vars.note}}',
         },
       },
+      updateContent: {
+        en: {
+          sms: 'Hi {{customer.firstName}}, update on flight {{flight.number}} on {{flight.date}} ({{flight.departureTime}} from {{flight.origin}}): the strike continues and delays are possible. Booking {{booking.ref}}. Latest: herald.example/status',
+          social:
+            'Update: the strike at {{incident.airports}} continues. Check your flight before leaving for the airport; we text affected passengers. Latest: herald.example/status',
+          statusTitle: 'Strike continues at {{incident.airports}}',
+          statusBody:
+            'The strike at {{incident.airports}} continues; flights may still be delayed or cancelled. We text affected passengers when their flight changes. {{vars.note}}',
+        },
+        fi: {
+          sms: 'Hei {{customer.firstName}}, tilannetieto lennostasi {{flight.number}} {{flight.date}} (klo {{flight.departureTime}}, {{flight.origin}}): lakko jatkuu ja viivästykset ovat mahdollisia. Varaus {{booking.ref}}. Tiedotteet: herald.example/status',
+          social:
+            'Tilannetieto: lakko jatkuu ({{incident.airports}}). Tarkista lentosi ennen lähtöä kentälle; lähetämme tekstiviestin lennon muuttuessa. Tiedotteet: herald.example/status',
+          statusTitle: 'Lakko jatkuu ({{incident.airports}})',
+          statusBody:
+            'Lakko jatkuu ({{incident.airports}}); lentoja voi yhä viivästyä tai peruuntua. Ilmoitamme tekstiviestillä, jos lentosi muuttuu. {{vars.note}}',
+        },
+        sv: {
+          sms: 'Hej {{customer.firstName}}, uppdatering om flyg {{flight.number}} den {{flight.date}} (kl {{flight.departureTime}} från {{flight.origin}}): strejken fortsätter och förseningar kan uppstå. Bokning {{booking.ref}}. Info: herald.example/status',
+          social:
+            'Uppdatering: strejken vid {{incident.airports}} fortsätter. Kontrollera ditt flyg innan du åker till flygplatsen; vi sms:ar berörda resenärer. Info: herald.example/status',
+          statusTitle: 'Strejken fortsätter vid {{incident.airports}}',
+          statusBody:
+            'Strejken vid {{incident.airports}} fortsätter; flyg kan fortfarande försenas eller ställas in. Vi sms:ar berörda resenärer när deras flyg ändras. {{vars.note}}',
+        },
+      },
+      resolutionContent: {
+        en: {
+          sms: 'Hi {{customer.firstName}}, the strike is over: flight {{flight.number}} on {{flight.date}} ({{flight.departureTime}} from {{flight.origin}}) is operating and services are back to normal. Booking {{booking.ref}}.',
+          social:
+            'The strike at {{incident.airports}} is over and services are back to normal. Thank you for your patience. herald.example/status',
+          statusTitle: 'Strike over: services back to normal at {{incident.airports}}',
+          statusBody:
+            'The strike has ended. Flights at {{incident.airports}} are operating and services are back to normal. {{vars.note}}',
+        },
+        fi: {
+          sms: 'Hei {{customer.firstName}}, lakko on päättynyt: lentosi {{flight.number}} {{flight.date}} (klo {{flight.departureTime}}, {{flight.origin}}) lentää ja palvelut toimivat taas normaalisti. Varaus {{booking.ref}}.',
+          social:
+            'Lakko on päättynyt ({{incident.airports}}) ja palvelut toimivat taas normaalisti. Kiitos kärsivällisyydestänne. herald.example/status',
+          statusTitle: 'Lakko päättynyt: palvelut toimivat normaalisti ({{incident.airports}})',
+          statusBody:
+            'Lakko on päättynyt. Lennot ({{incident.airports}}) lentävät ja palvelut toimivat taas normaalisti. {{vars.note}}',
+        },
+        sv: {
+          sms: 'Hej {{customer.firstName}}, strejken är över: flyg {{flight.number}} den {{flight.date}} (kl {{flight.departureTime}} från {{flight.origin}}) går som planerat och trafiken är tillbaka i normalt läge. Bokning {{booking.ref}}.',
+          social:
+            'Strejken vid {{incident.airports}} är över och trafiken är tillbaka i normalt läge. Tack för ert tålamod. Info: herald.example/status',
+          statusTitle: 'Strejken över: normal trafik vid {{incident.airports}}',
+          statusBody:
+            'Strejken är över. Flyg vid {{incident.airports}} går och trafiken är tillbaka i normalt läge. {{vars.note}}',
+        },
+      },
     },
     {
       id: 'ash-cloud-closure',
@@ -88,6 +141,58 @@ export function demoTemplates(now: string): TemplateVersion[] {
           statusTitle: 'Vulkanaska: luftrummet stängt ({{incident.airports}})',
           statusBody:
             'Inga flyg kan avgå från {{incident.airports}}. Öppnar troligen {{vars.reopenEstimate}}.',
+        },
+      },
+      updateContent: {
+        en: {
+          sms: 'Hi {{customer.firstName}}, update: airspace is still closed by volcanic ash. Flight {{flight.number}} on {{flight.date}} ({{flight.origin}}) waits. Reopening now expected {{vars.reopenEstimate}}. Booking {{booking.ref}}.',
+          social:
+            'Update: airspace ({{incident.airports}}) is still closed by volcanic ash. Reopening now expected {{vars.reopenEstimate}}. We text affected passengers. Updates: herald.example/status',
+          statusTitle: 'Volcanic ash: airspace still closed ({{incident.airports}})',
+          statusBody:
+            'Airspace remains closed at {{incident.airports}}. Reopening now expected {{vars.reopenEstimate}}.',
+        },
+        fi: {
+          sms: 'Hei {{customer.firstName}}, tilannetieto: tuhkapilvi pitää ilmatilan yhä suljettuna. Lento {{flight.number}} {{flight.date}} ({{flight.origin}}) odottaa. Avautuminen nyt arviolta {{vars.reopenEstimate}}. Varaus {{booking.ref}}.',
+          social:
+            'Tilannetieto: ilmatila ({{incident.airports}}) on yhä suljettu tuhkapilven vuoksi. Avautuminen nyt arviolta {{vars.reopenEstimate}}. Tiedotteet: herald.example/status',
+          statusTitle: 'Tuhkapilvi: ilmatila yhä suljettu ({{incident.airports}})',
+          statusBody:
+            'Ilmatila on yhä suljettu ({{incident.airports}}). Avautuminen nyt arviolta {{vars.reopenEstimate}}.',
+        },
+        sv: {
+          sms: 'Hej {{customer.firstName}}, uppdatering: vulkanaska håller luftrummet stängt. Flyg {{flight.number}} den {{flight.date}} ({{flight.origin}}) väntar. Öppnar nu troligen {{vars.reopenEstimate}}. Bokning {{booking.ref}}.',
+          social:
+            'Uppdatering: luftrummet ({{incident.airports}}) är fortfarande stängt av vulkanaska. Öppnar nu troligen {{vars.reopenEstimate}}. Info: herald.example/status',
+          statusTitle: 'Vulkanaska: luftrummet fortfarande stängt ({{incident.airports}})',
+          statusBody:
+            'Luftrummet är fortfarande stängt vid {{incident.airports}}. Öppnar nu troligen {{vars.reopenEstimate}}.',
+        },
+      },
+      resolutionContent: {
+        en: {
+          sms: 'Hi {{customer.firstName}}, airspace has reopened and services are back to normal. Flight {{flight.number}} on {{flight.date}} ({{flight.departureTime}} from {{flight.origin}}) can depart. Booking {{booking.ref}}.',
+          social:
+            'Airspace ({{incident.airports}}) has reopened after the volcanic ash and services are back to normal. Thank you for your patience. herald.example/status',
+          statusTitle: 'Airspace reopened: services back to normal ({{incident.airports}})',
+          statusBody:
+            'The ash has cleared and flights at {{incident.airports}} are departing again. Services are back to normal.',
+        },
+        fi: {
+          sms: 'Hei {{customer.firstName}}, ilmatila on avattu ja palvelut toimivat taas normaalisti. Lento {{flight.number}} {{flight.date}} (klo {{flight.departureTime}}, {{flight.origin}}) voi lähteä. Varaus {{booking.ref}}.',
+          social:
+            'Ilmatila ({{incident.airports}}) on avattu tuhkapilven jälkeen ja palvelut toimivat taas normaalisti. Kiitos kärsivällisyydestänne. herald.example/status',
+          statusTitle: 'Ilmatila avattu: palvelut toimivat normaalisti ({{incident.airports}})',
+          statusBody:
+            'Tuhka on hälvennyt ja lennot ({{incident.airports}}) lähtevät taas. Palvelut toimivat normaalisti.',
+        },
+        sv: {
+          sms: 'Hej {{customer.firstName}}, luftrummet har öppnat och trafiken är tillbaka i normalt läge. Flyg {{flight.number}} den {{flight.date}} (kl {{flight.departureTime}} från {{flight.origin}}) kan avgå. Bokning {{booking.ref}}.',
+          social:
+            'Luftrummet ({{incident.airports}}) har öppnat efter vulkanaskan och trafiken är tillbaka i normalt läge. Tack för ert tålamod. Info: herald.example/status',
+          statusTitle: 'Luftrummet öppnat: normal trafik ({{incident.airports}})',
+          statusBody:
+            'Askan har skingrats och flyg vid {{incident.airports}} avgår igen. Trafiken är tillbaka i normalt läge.',
         },
       },
     },
