@@ -30,7 +30,7 @@ import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { ConsoleDeployment } from './constructs/console-deployment.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
 import type { HeraldTables, TableAccess } from './constructs/herald-tables.ts';
-import { HeraldMonitoring } from './constructs/monitoring.ts';
+import { HeraldMonitoring, metricsNamespace } from './constructs/monitoring.ts';
 import type { StatusSite } from './constructs/status-site.ts';
 import type { HeraldConfig } from './herald-config.ts';
 import type { Provider } from './stateful-stack.ts';
@@ -187,7 +187,11 @@ export class HeraldStatelessStack extends Stack {
         timeout,
         ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
         logRetention: config.logRetention,
-        environment: { ...this.environmentFor(access, props), ...this.settingsFor(handler, props) },
+        environment: {
+          ...this.environmentFor(access, props),
+          ...this.settingsFor(handler, props),
+          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.envName),
+        },
       });
       this.grant(fn, access, props);
       functions.set(handler, fn);

@@ -12,6 +12,7 @@ import {
 } from '#functions/manifest.ts';
 import { PROVIDER_SECRET_KEYS } from '#infra/cdk/stateful-stack.ts';
 import { TABLES } from '#infra/tables.ts';
+import { METRIC, METRIC_SERVICE } from '#shared/metrics.ts';
 import { type SynthesizedHerald, synthHerald, TEST_ENVIRONMENT } from './synth-herald.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -538,7 +539,7 @@ describe('monitoring', () => {
     expect(watched.sort()).toEqual(dlqIds.sort());
   });
 
-  it('alarms on errors of every worker and the sweeper, on API 5xx, and on stalled broadcasts', () => {
+  it('alarms on errors of every worker and the sweeper, and on API 5xx', () => {
     const errorAlarms = alarms().filter(
       (alarm) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors',
     );
@@ -557,27 +558,60 @@ describe('monitoring', () => {
       Threshold: 1,
       AlarmActions: [{ Ref: alarmTopicId() }],
     });
+  });
 
-    const [sweeperId, sweeper] = functionOf('sweep-stalled-broadcasts');
-    const sweeperLogs = (sweeper.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup;
-    expect(sweeperId).toBeDefined();
-    stateless.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: sweeperLogs,
-      FilterPattern: '{ $.message = "Swept stalled broadcasts" }',
-      MetricTransformations: [
-        Match.objectLike({
-          MetricName: 'StalledBroadcasts',
-          MetricNamespace: 'Herald/test',
-          MetricValue: '$.stalled',
-        }),
-      ],
+  it('alarms on Herald’s own metrics only as the handlers emit them (EMF), never on log text', () => {
+    expect(Object.keys(resources(stateless, 'AWS::Logs::MetricFilter'))).toEqual([]);
+    const emitted = new Set<string>(Object.values(METRIC));
+    /** The metrics an alarm watches: its own, or each of its metric-math expression's. */
+    const watched = (alarm: Resource) =>
+      alarm.Properties.Metrics
+        ? (alarm.Properties.Metrics as { MetricStat?: { Metric: Record<string, unknown> } }[]).flatMap(
+            (query) => (query.MetricStat ? [query.MetricStat.Metric] : []),
+          )
+        : [alarm.Properties];
+    const ownAlarms = alarms().filter((alarm) =>
+      watched(alarm).some((metric) => !String(metric.Namespace).startsWith('AWS/')),
+    );
+    for (const alarm of ownAlarms) {
+      for (const metric of watched(alarm)) {
+        expect(metric.Namespace, String(alarm.Properties.AlarmName)).toBe('Herald/test');
+        expect(emitted.has(String(metric.MetricName)), String(metric.MetricName)).toBe(true);
+        expect(metric.Dimensions).toEqual([{ Name: 'service', Value: METRIC_SERVICE }]);
+      }
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
+    }
+    const names = ownAlarms.map((alarm) => String(alarm.Properties.AlarmName)).sort();
+    expect(names).toEqual([
+      'herald-test-duplicates-suspected',
+      'herald-test-sms-failures',
+      'herald-test-stalled-broadcasts',
+    ]);
+    // The rest watch what AWS measures itself: queues, functions, the API.
+    for (const alarm of alarms().filter((candidate) => !ownAlarms.includes(candidate)))
+      expect(String(alarm.Properties.Namespace)).toMatch(/^AWS\/(SQS|Lambda|ApiGateway)$/);
+
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'herald-test-stalled-broadcasts',
+      MetricName: METRIC.stalledBroadcasts,
+      Statistic: 'Sum',
+      Threshold: 1,
     });
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'Herald/test',
-      MetricName: 'StalledBroadcasts',
+      AlarmName: 'herald-test-duplicates-suspected',
+      MetricName: METRIC.duplicatesSuspected,
       Threshold: 1,
-      AlarmActions: [{ Ref: alarmTopicId() }],
     });
+  });
+
+  it('gives every function the namespace its metrics are alarmed in', () => {
+    for (const fn of Object.values(resources(stateless, 'AWS::Lambda::Function')).filter((candidate) =>
+      String(candidate.Properties.Description).startsWith('Herald '),
+    ))
+      expect(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+          .POWERTOOLS_METRICS_NAMESPACE,
+      ).toBe('Herald/test');
   });
 
   it('sends alarms to an encrypted topic CloudWatch may use, emailed to the context address', () => {
@@ -599,7 +633,7 @@ describe('monitoring', () => {
     });
   });
 
-  it('has a broadcast dashboard: queues, workers, API and DynamoDB', () => {
+  it('has a broadcast dashboard: queues, workers, API, DynamoDB and every Herald metric', () => {
     const dashboard = only(Object.values(resources(stateless, 'AWS::CloudWatch::Dashboard')), 'dashboard');
     expect(dashboard.Properties.DashboardName).toBe('herald-test-broadcast');
     const body = JSON.stringify(dashboard.Properties.DashboardBody);
@@ -614,7 +648,7 @@ describe('monitoring', () => {
       'Latency',
       'ReadThrottleEvents',
       'WriteThrottleEvents',
-      'StalledBroadcasts',
+      ...Object.values(METRIC),
     ]) {
       expect(body, metric).toContain(`\\"${metric}\\"`);
     }

@@ -4,21 +4,26 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { SCHEDULES, WORKERS } from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
+import { METRIC, METRIC_SERVICE, type MetricName } from '#shared/metrics.ts';
 import type { BroadcastBus } from './broadcast-bus.ts';
 import type { HeraldFunction } from './herald-function.ts';
 import type { HeraldTables } from './herald-tables.ts';
 
-/** The log line `shared/messaging/sqs-worker.ts` writes for each message it hands back to the queue. */
-const FAILED_MESSAGE_LOG = 'Message failed*';
-/** The log line `shared/use-cases/sweep-stalled-broadcasts.ts` writes when it found stalled broadcasts. */
-const SWEPT_LOG = 'Swept stalled broadcasts';
 const SWEEPER = 'sweep-stalled-broadcasts';
+
+/** The namespace of Herald's own (EMF) metrics in one environment: the functions' POWERTOOLS_METRICS_NAMESPACE. */
+export function metricsNamespace(envName: string): string {
+  return `Herald/${envName}`;
+}
+
+/** Of the SMS a window settled, the share that failed (percent): judged only over this many. */
+const SMS_FAILURE_MIN_SETTLED = 20;
+const SMS_FAILURE_PERCENT = 20;
 
 export interface HeraldMonitoringProps {
   readonly envName: string;
@@ -33,21 +38,24 @@ export interface HeraldMonitoringProps {
 /**
  * What an on-call engineer watches while a broadcast is in flight.
  * Alarms (to an encrypted SNS topic, optionally emailed): a message in any dead-letter queue,
- * any worker or sweeper invocation error, any API 5xx, the sweeper finding stalled broadcasts.
- * A dashboard: queue depths and ages per channel, worker invocations/errors/duration, API
- * traffic/errors/latency, DynamoDB throttles and consumed capacity.
+ * any worker or sweeper invocation error, any API 5xx, and on Herald's own metrics (EMF lines
+ * the handlers write, shared/metrics.ts; never on log text): the sweeper finding stalled
+ * broadcasts, a suspected duplicate SMS, a high share of SMS failing.
+ * A dashboard: queue depths and ages per channel, retries and dead-letter moves, SMS sent and
+ * failed, planner duration, worker invocations/errors/duration, API traffic/errors/latency,
+ * DynamoDB throttles and consumed capacity.
  */
 export class HeraldMonitoring extends Construct {
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
-  /** Custom metrics from log lines live here, one namespace per environment. */
+  /** Herald's own metrics live here, one namespace per environment. */
   readonly namespace: string;
   private readonly action: actions.SnsAction;
 
   constructor(scope: Construct, id: string, props: HeraldMonitoringProps) {
     super(scope, id);
-    this.namespace = `Herald/${props.envName}`;
+    this.namespace = metricsNamespace(props.envName);
     const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
 
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic gets its own.
@@ -131,46 +139,68 @@ export class HeraldMonitoring extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
 
-    // 4. The sweeper found broadcasts that stopped moving: work was lost or a worker is stuck.
-    const sweeperLogs = props.functions.get(SWEEPER)?.logGroup;
-    if (!sweeperLogs) throw new Error(`No function '${SWEEPER}' to monitor`);
-    const stalled = new logs.MetricFilter(this, 'StalledBroadcastsFilter', {
-      logGroup: sweeperLogs,
-      filterPattern: logs.FilterPattern.stringValue('$.message', '=', SWEPT_LOG),
-      metricNamespace: this.namespace,
-      metricName: 'StalledBroadcasts',
-      metricValue: '$.stalled',
-      unit: cloudwatch.Unit.COUNT,
-    }).metric({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
+    // 4. Herald's own metrics. The sweeper found broadcasts that stopped moving: work was lost or a worker is stuck.
+    const fiveMinutes = Duration.minutes(5);
     this.alarm('stalled-broadcasts', {
       alarmName: name('stalled-broadcasts'),
       alarmDescription:
         'The sweeper re-queued broadcasts that had not moved for HERALD_SWEEP_STALL_SECONDS: messages were lost or a worker is stuck. Check the queues, DLQs and worker errors.',
-      metric: stalled,
+      metric: this.emf(METRIC.stalledBroadcasts, { period: fiveMinutes }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
 
-    // Failed messages (handed back to their queue) per worker: retries in progress, for the dashboard.
-    const failedMessages = WORKERS.map((worker) => {
-      const workerLogs = props.functions.get(worker.handler)?.logGroup;
-      if (!workerLogs) throw new Error(`No function '${worker.handler}' to monitor`);
-      return new logs.MetricFilter(this, `${worker.handler}-failed-messages`, {
-        logGroup: workerLogs,
-        filterPattern: logs.FilterPattern.stringValue('$.message', '=', FAILED_MESSAGE_LOG),
-        metricNamespace: this.namespace,
-        metricName: `FailedMessages-${worker.handler}`,
-        metricValue: '1',
-        unit: cloudwatch.Unit.COUNT,
-      }).metric({ statistic: cloudwatch.Stats.SUM, label: `${worker.target} failed` });
+    // 5. A passenger may have been sent a message twice: always worth a look.
+    this.alarm('duplicates-suspected', {
+      alarmName: name('duplicates-suspected'),
+      alarmDescription:
+        "A send was found to have reached a passenger twice (a send outlived its lease, or the provider held two messages of one record). Read the broadcast's duplicatesSuspected counts and the send-sms log for the broadcast id.",
+      metric: this.emf(METRIC.duplicatesSuspected, { period: fiveMinutes }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
 
-    this.dashboard = this.buildDashboard(props, fn, stalled, failedMessages);
+    // 6. Many SMS failing for good: the provider refuses Herald (credentials, sender, balance), not a few numbers.
+    const smsFailureShare = new cloudwatch.MathExpression({
+      expression: `IF(sent + failed >= ${SMS_FAILURE_MIN_SETTLED}, 100 * failed / (sent + failed), 0)`,
+      usingMetrics: {
+        sent: this.emf(METRIC.smsSent, { period: fiveMinutes }),
+        failed: this.emf(METRIC.smsFailed, { period: fiveMinutes }),
+      },
+      label: 'SMS failed (%)',
+      period: fiveMinutes,
+    });
+    this.alarm('sms-failures', {
+      alarmName: name('sms-failures'),
+      alarmDescription: `At least ${SMS_FAILURE_PERCENT}% of the SMS settled in five minutes failed for good (of ${SMS_FAILURE_MIN_SETTLED} or more): the provider is refusing Herald's sends. Read lastError in the failed delivery records (GET /broadcasts/{id}/deliveries?status=failed) and the provider's console.`,
+      metric: smsFailureShare,
+      threshold: SMS_FAILURE_PERCENT,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+
+    this.dashboard = this.buildDashboard(props, fn);
+  }
+
+  /** A Herald metric (EMF) as the handlers emit it: every one carries the `service` dimension. */
+  private emf(
+    metricName: MetricName,
+    options: { period?: Duration; statistic?: string; label?: string; worker?: string } = {},
+  ): cloudwatch.Metric {
+    const { worker, ...rest } = options;
+    return new cloudwatch.Metric({
+      namespace: this.namespace,
+      metricName,
+      dimensionsMap: { service: METRIC_SERVICE, ...(worker ? { worker } : {}) },
+      statistic: cloudwatch.Stats.SUM,
+      ...rest,
+    });
   }
 
   private alarm(
     id: string,
-    options: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & { metric: cloudwatch.Metric },
+    options: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & {
+      metric: cloudwatch.Metric | cloudwatch.MathExpression;
+    },
   ): void {
     const { metric, ...rest } = options;
     const alarm = metric.createAlarm(this, id, {
@@ -186,8 +216,6 @@ export class HeraldMonitoring extends Construct {
   private buildDashboard(
     props: HeraldMonitoringProps,
     fn: (handler: string) => HeraldFunction['function'],
-    stalled: cloudwatch.Metric,
-    failedMessages: cloudwatch.IMetric[],
   ): cloudwatch.Dashboard {
     const minute = Duration.minutes(1);
     const perQueue = (metric: (worker: (typeof WORKERS)[number]) => cloudwatch.IMetric) =>
@@ -253,10 +281,41 @@ export class HeraldMonitoring extends Construct {
           }),
         ),
       ),
-      graph('Messages handed back for retry', failedMessages),
-      graph('Stalled broadcasts found by the sweeper', [stalled], 8, [
-        fn(SWEEPER).metricErrors({ label: 'sweeper errors', statistic: cloudwatch.Stats.SUM }),
-      ]),
+      graph(
+        'Messages handed back for retry',
+        perQueue((w) =>
+          this.emf(METRIC.messagesRetried, { worker: w.handler, label: `${w.target} retried` }),
+        ),
+        8,
+        perQueue((w) =>
+          this.emf(METRIC.messagesDeadLettered, { worker: w.handler, label: `${w.target} dead-lettered` }),
+        ),
+      ),
+      graph(
+        'Stalled broadcasts found by the sweeper',
+        [this.emf(METRIC.stalledBroadcasts, { label: 'stalled broadcasts' })],
+        8,
+        [fn(SWEEPER).metricErrors({ label: 'sweeper errors', statistic: cloudwatch.Stats.SUM })],
+      ),
+    );
+    dashboard.addWidgets(
+      graph(
+        'SMS sent and failed',
+        [
+          this.emf(METRIC.smsSent, { label: 'sent' }),
+          this.emf(METRIC.smsFailed, { label: 'failed' }),
+          this.emf(METRIC.duplicatesSuspected, { label: 'duplicates suspected' }),
+        ],
+        12,
+      ),
+      graph(
+        'Planner time per invocation (ms)',
+        [
+          this.emf(METRIC.plannerDuration, { label: 'p50', statistic: cloudwatch.Stats.p(50) }),
+          this.emf(METRIC.plannerDuration, { label: 'p95', statistic: cloudwatch.Stats.p(95) }),
+        ],
+        12,
+      ),
     );
 
     const workers = WORKERS.map((w) => ({ target: w.target, fn: fn(w.handler) }));
