@@ -1,6 +1,7 @@
 /** Talks to the Herald API: JSON in and out, problem+json errors turned into `ApiError`. */
 import { z } from 'zod';
 import { allPages } from '#shared/http/all-pages.ts';
+import type { TextPage } from '#shared/http/text-pages.ts';
 import type { Page } from '#shared/ports/stores.ts';
 import { ApiError, CliError } from './errors.ts';
 import type { ApiSettings } from './settings.ts';
@@ -21,6 +22,8 @@ export interface ApiClient {
   list<T>(path: string): Promise<T[]>;
   post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   put<T>(path: string, body: unknown): Promise<T>;
+  /** A GET answered in text (the evidence export's CSV or NDJSON), with the `Link` header naming its next page. */
+  text(path: string): Promise<TextPage>;
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
@@ -40,12 +43,12 @@ async function problemOf(response: Response): Promise<ApiError> {
 }
 
 export function createApiClient(settings: ApiSettings): ApiClient {
-  async function request<T>(
+  async function send(
     method: string,
     path: string,
     body: unknown,
     headers: Record<string, string> = {},
-  ): Promise<T> {
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`${settings.apiUrl}${path}`, {
@@ -64,7 +67,15 @@ export function createApiClient(settings: ApiSettings): ApiClient {
       throw new CliError(`Cannot reach Herald at ${settings.apiUrl}: ${reason}`, { cause: error });
     }
     if (!response.ok) throw await problemOf(response);
-    return (await response.json()) as T;
+    return response;
+  }
+  async function request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    return (await (await send(method, path, body, headers)).json()) as T;
   }
   return {
     apiUrl: settings.apiUrl,
@@ -73,5 +84,9 @@ export function createApiClient(settings: ApiSettings): ApiClient {
     // A POST always carries a JSON body: the API's actions take `{}` when they need nothing.
     post: (path, body = {}, headers) => request('POST', path, body, headers),
     put: (path, body) => request('PUT', path, body),
+    text: async (path) => {
+      const response = await send('GET', path, undefined);
+      return { text: await response.text(), link: response.headers.get('link') };
+    },
   };
 }

@@ -4,6 +4,7 @@
  * stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EVIDENCE_FORMATS, type EvidenceFormat } from '#shared/domain/evidence-format.ts';
 import {
   BROADCAST_KINDS,
   CHANNELS,
@@ -19,6 +20,7 @@ import {
   broadcastSend,
   broadcastStatus,
 } from './commands/broadcast.ts';
+import { evidenceCommand } from './commands/evidence.ts';
 import { importCommand } from './commands/import.ts';
 import {
   type IncidentCreateOptions,
@@ -252,6 +254,16 @@ function program(): Command {
     .option('--customer <id>', 'the passenger by customer id')
     .action(async (bookingRef: string | undefined, _options, command: Command) => {
       await passengerCommand(client(), bookingRef, outputOf<PassengerOptions>(command));
+    });
+
+  herald
+    .command('evidence <incidentId>')
+    .description(
+      'what every broadcast of the incident sent to each passenger and channel, and when, on stdout (operator, comms lead)',
+    )
+    .addOption(new Option('--format <format>', 'csv or ndjson').choices(EVIDENCE_FORMATS).default('csv'))
+    .action(async (incidentId: string, options: { format: EvidenceFormat }) => {
+      await evidenceCommand(client(), incidentId, options.format);
     });
 
   const templates = herald.command('templates').description('message templates and their review');

@@ -39,6 +39,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   },
   // Every SMS to one passenger (numbers masked): the same staff, answering a passenger's question.
   { routeKey: 'GET /passengers', handler: 'lookup-passenger', roles: ['operator', 'comms_lead', 'admin'] },
+  // Proof of what each passenger was sent and when (EU 261/2004 Art. 5(4)): the staff who answer claims.
+  {
+    routeKey: 'GET /incidents/{id}/evidence',
+    handler: 'export-evidence',
+    roles: ['operator', 'comms_lead', 'admin'],
+  },
   // Twilio calls these; the X-Twilio-Signature check in the handler stands in for credentials.
   { routeKey: 'POST /webhooks/twilio/status', handler: 'twilio-status-webhook', roles: 'public' },
   { routeKey: 'POST /webhooks/twilio/inbound', handler: 'twilio-inbound-webhook', roles: 'public' },
@@ -78,6 +84,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
  * Gateway's CORS preflight and the local server allow these, and no others.
  */
 export const API_CORS_HEADERS = ['authorization', 'content-type', 'idempotency-key'] as const;
+
+/** Response headers the console reads from another origin: the evidence export's next page (`Link`). */
+export const API_CORS_EXPOSED_HEADERS = ['link'] as const;
 
 /** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */
 export type BusTarget = 'planner' | Channel;

@@ -4,6 +4,7 @@
  */
 import type { Role } from '#functions/manifest.ts';
 import { allPages } from '#shared/http/all-pages.ts';
+import type { TextPage } from '#shared/http/text-pages.ts';
 import type { Page } from '#shared/ports/stores.ts';
 
 const KEY_STORAGE = 'herald.apiKey';
@@ -76,6 +77,23 @@ export async function api<T>(
   key = storedKey(),
   headers: Record<string, string> = {},
 ): Promise<T> {
+  return (await (await send(method, path, body, key, headers)).json()) as T;
+}
+
+/** A GET answered in text (the evidence export), with the `Link` header naming its next page. */
+export async function apiText(path: string): Promise<TextPage> {
+  const response = await send('GET', path);
+  return { text: await response.text(), link: response.headers.get('link') };
+}
+
+/** The request itself: every error, the network's included, as an ApiProblem. */
+async function send(
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  key = storedKey(),
+  headers: Record<string, string> = {},
+): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(apiBase + path, {
@@ -91,7 +109,7 @@ export async function api<T>(
     throw new ApiProblem(0, 'Cannot reach Herald', 'Check your connection and try again.', []);
   }
   if (!response.ok) throw await problemOf(response);
-  return (await response.json()) as T;
+  return response;
 }
 
 /** Every item of a list route, following `next` page by page. */

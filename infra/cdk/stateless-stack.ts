@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
+  API_CORS_EXPOSED_HEADERS,
   API_CORS_HEADERS,
   API_ROUTES,
   API_THROTTLE,
@@ -70,6 +71,8 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'list-deliveries': { tables: { herald: 'read', deliveries: 'read', customers: 'read' } },
   // The passenger's customers and bookings, the incidents and broadcasts, their SMS records.
   'lookup-passenger': { tables: { customers: 'read', bookings: 'read', herald: 'read', deliveries: 'read' } },
+  // The incident, its broadcasts, templates and timeline; the ledger records; the customers (number, name).
+  'export-evidence': { tables: { herald: 'read', deliveries: 'read', customers: 'read' } },
   'twilio-status-webhook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'twilio' },
   'twilio-inbound-webhook': { tables: { customers: 'readWrite', herald: 'readWrite' }, secret: 'twilio' },
   'sweep-stalled-broadcasts': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, publish: true },
@@ -212,6 +215,7 @@ export class HeraldStatelessStack extends Stack {
         allowOrigins: [props.statusSite.url],
         allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT],
         allowHeaders: [...API_CORS_HEADERS],
+        exposeHeaders: [...API_CORS_EXPOSED_HEADERS],
         maxAge: Duration.hours(1),
       },
     });

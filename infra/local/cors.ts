@@ -5,7 +5,7 @@
  * them; the console served by this server is same-origin and needs none.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { API_CORS_HEADERS } from '#functions/manifest.ts';
+import { API_CORS_EXPOSED_HEADERS, API_CORS_HEADERS } from '#functions/manifest.ts';
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
 const PREFLIGHT_MAX_AGE_SECONDS = 3600;
@@ -20,6 +20,7 @@ export function applyCors(request: IncomingMessage, response: ServerResponse): b
   if (allowed) {
     response.setHeader('access-control-allow-origin', origin);
     response.setHeader('vary', 'origin');
+    response.setHeader('access-control-expose-headers', API_CORS_EXPOSED_HEADERS.join(', '));
   }
   if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined)
     return false;

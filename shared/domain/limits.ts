@@ -33,6 +33,11 @@ export const PREVIEW_TIME_BUDGET_MS = (API_TIMEOUT_SECONDS - 2) * 1000;
 export const AUDIENCE_ESTIMATE_BUDGET_MS = 5_000;
 /** Items a list page holds (`?limit=`) unless said otherwise, and at most. */
 export const LIST_PAGE_SIZE = { default: 50, max: 100 } as const;
+/**
+ * Delivery records a page of the evidence export holds: a row is at most a few kB (the SMS text
+ * is the bulk), so a page stays well inside Lambda's 6 MB response and a second of work.
+ */
+export const EVIDENCE_PAGE_SIZE = { default: 1000, max: 1000 } as const;
 /** The audit log's page, larger since its entries are small and an admin reads them in bulk. */
 export const AUDIT_PAGE_SIZE = { default: 100, max: 500 } as const;
 /**

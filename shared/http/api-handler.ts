@@ -24,10 +24,13 @@ export interface ApiRequest {
   body: unknown;
 }
 
-export interface ApiResult {
-  status: number;
-  body: unknown;
-}
+/**
+ * A JSON answer, or one already in its own format (the evidence export's CSV and NDJSON) sent as
+ * it is, with its content type and any other headers.
+ */
+export type ApiResult =
+  | { status: number; body: unknown }
+  | { status: number; text: string; headers: Record<string, string> };
 
 type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -111,6 +114,7 @@ export function apiHandler(action: (request: ApiRequest) => Promise<ApiResult>) 
         headers: event.headers ?? {},
         body: parseBody(event),
       });
+      if ('text' in result) return { statusCode: result.status, headers: result.headers, body: result.text };
       return {
         statusCode: result.status,
         headers: { 'content-type': 'application/json' },

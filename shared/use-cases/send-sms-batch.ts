@@ -1,8 +1,8 @@
 import { smsExclusion } from '#shared/domain/eligibility.ts';
 import { PermanentDeliveryError } from '#shared/domain/errors.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
-import type { Customer, Language } from '#shared/domain/model.ts';
-import { type BroadcastSource, localTime, renderBroadcastField } from '#shared/domain/render.ts';
+import type { Customer } from '#shared/domain/model.ts';
+import { smsText } from '#shared/domain/sms-text.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
@@ -86,7 +86,7 @@ export async function sendSmsBatch(
     const payload = records.get(customerId)?.payload ?? {};
     const message = customer && {
       to: customer.phone,
-      body: smsText(source, payload, customer.firstName),
+      body: smsText(source, payload, customer.firstName).text,
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, broadcastId, customerId),
     };
     const attempt = smsAttempt(customerId, customer, message, deps);
@@ -160,21 +160,4 @@ function statusCallbackFor(base: string | undefined, broadcastId: string, custom
   url.searchParams.set('broadcastId', broadcastId);
   url.searchParams.set('customerId', customerId);
   return url.toString();
-}
-
-/**
- * The SMS in the broadcast kind's wording and the recipient's language, naming the flight and
- * booking fixed on their record at planning.
- */
-function smsText(source: BroadcastSource, payload: Record<string, string>, firstName: string): string {
-  return renderBroadcastField(source, (payload.language ?? 'en') as Language, 'sms', {
-    customer: { firstName },
-    booking: { ref: payload.bookingRef ?? '' },
-    flight: {
-      number: payload.flightNumber ?? '',
-      date: payload.date ?? '',
-      origin: payload.origin ?? '',
-      departureTime: payload.departure && payload.origin ? localTime(payload.departure, payload.origin) : '',
-    },
-  }).text;
 }

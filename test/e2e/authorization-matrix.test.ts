@@ -40,7 +40,7 @@ describe('authorization matrix: every route × every role', () => {
     return response.status;
   }
 
-  it('covers the template, approval, audit, delivery-record and passenger-lookup routes', () => {
+  it('covers the template, approval, audit, delivery-record, passenger-lookup and evidence routes', () => {
     const keys = API_ROUTES.map((route) => route.routeKey);
     expect(keys).toEqual(
       expect.arrayContaining([
@@ -51,6 +51,7 @@ describe('authorization matrix: every route × every role', () => {
         'GET /audit',
         'GET /broadcasts/{id}/deliveries',
         'GET /passengers',
+        'GET /incidents/{id}/evidence',
       ]),
     );
   });

@@ -101,7 +101,7 @@ export function BroadcastTable({
 }) {
   if (broadcasts.length === 0) return <p>No broadcasts yet.</p>;
   return (
-    <TableScroll label="Broadcasts">
+    <TableScroll label="Broadcasts, newest first">
       <table>
         <caption class="visually-hidden">Broadcasts, newest first</caption>
         <ColumnHeads names={['Sent', 'Kind', 'Template', 'Status', 'SMS done', 'By', 'Actions']} />

@@ -26,6 +26,7 @@ import {
   useLoad,
 } from '../ui.tsx';
 import { BroadcastTable, type BroadcastView, CHANNEL_NAMES } from './broadcast.tsx';
+import { EvidenceDownload } from './evidence-download.tsx';
 
 interface BroadcastRequest {
   templateId: string;
@@ -471,6 +472,8 @@ export function IncidentPage({ id, me, can }: { id: string; me: Me; can: Abiliti
           <BroadcastTable broadcasts={broadcasts.data.items} me={me} can={can} onChange={broadcasts.reload} />
         )}
       </Panel>
+      {/* Operators, comms leads and admins answer passengers' claims; viewers do not (the route's roles). */}
+      {(can.operate || can.review) && <EvidenceDownload incidentId={id} />}
       {can.operate && current.status === 'open' && (
         <>
           <Composer incident={current} hasBroadcasts={(broadcasts.data?.items.length ?? 0) > 0} />

@@ -1,0 +1,32 @@
+/** One page of a paged text export: its body, and its `Link` header (which names the next page). */
+export interface TextPage {
+  text: string;
+  link: string | null;
+}
+
+/** The target of a `Link` header's `rel="next"` (RFC 8288), if it has one. */
+export function nextLink(link: string | null): string | undefined {
+  for (const value of (link ?? '').split(',')) {
+    const match = /^\s*<([^>]*)>\s*;\s*rel="?next"?\s*$/.exec(value);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/**
+ * Every page of a paged text export (the evidence), in order, following each page's
+ * `Link: <…>; rel="next"` until a page has none: the one loop the console and the CLI share.
+ * `get` fetches a path of the API. Pages are yielded as they come, so a caller writing them out
+ * holds one page at a time, whatever the export's size.
+ */
+export async function* textPages(
+  path: string,
+  get: (path: string) => Promise<TextPage>,
+): AsyncGenerator<string> {
+  let next: string | undefined = path;
+  while (next !== undefined) {
+    const page = await get(next);
+    yield page.text;
+    next = nextLink(page.link);
+  }
+}

@@ -1,0 +1,11 @@
+/** The delivery ledger as the evidence export reads it: whole records, the SMS's payload included. */
+import type { LedgerRecord } from '#shared/domain/evidence.ts';
+import type { Page, PageRequest } from './stores.ts';
+
+export interface DeliveryLedger {
+  /**
+   * A broadcast's records by channel and recipient, a page at a time (a Query on its partition);
+   * `next` is the key the page stopped at. Read only: nothing here writes a record.
+   */
+  records(broadcastId: string, page: PageRequest): Promise<Page<LedgerRecord>>;
+}
