@@ -6,6 +6,8 @@ import {
   type Channel,
   type Incident,
   type TemplateDetail,
+  TRANSLATION_LANGUAGES,
+  type TranslationLanguage,
 } from '#shared/domain/model.ts';
 import type { TemplateSummary } from '#shared/ports/stores.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
@@ -34,7 +36,14 @@ interface BroadcastRequest {
   kind: BroadcastKind;
   channels: Channel[];
   variables: Record<string, string>;
+  variablesByLanguage?: Translations;
 }
+
+/** Free text in Finnish and Swedish beside the English: a language left empty shows the English. */
+type Translations = Record<TranslationLanguage, Record<string, string>>;
+const TRANSLATION_NAMES: Record<TranslationLanguage, string> = { fi: 'Finnish', sv: 'Swedish' };
+const filled = (values: Record<string, string>) =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value.trim() !== ''));
 
 function Scope({ incident }: { incident: Incident }) {
   const { airports, area, includeOverflights, flights, carriers } = incident.scope;
@@ -203,20 +212,27 @@ function VariableField({
   limit,
   value,
   onInput,
+  language,
 }: {
   name: string;
   freeText: boolean;
   limit: number;
   value: string;
   onInput: (value: string) => void;
+  /** The Finnish or Swedish text of a free-text variable; without it, the English (or only) value. */
+  language?: TranslationLanguage;
 }) {
-  const id = `var-${name}`;
+  const id = language ? `var-${name}-${language}` : `var-${name}`;
   const over = value.length > limit;
   return (
     <div>
       <label for={id}>
         {name}
-        {freeText ? ' (free text: a comms lead must approve the broadcast)' : ''}
+        {language
+          ? ` in ${TRANSLATION_NAMES[language]} (left empty: the English)`
+          : freeText
+            ? ' in English (free text: a comms lead must approve the broadcast)'
+            : ''}
       </label>
       <input
         id={id}
@@ -233,6 +249,28 @@ function VariableField({
   );
 }
 
+/**
+ * When an X or Facebook post would repeat the incident's previous one (X refuses it), the
+ * template's wording of another kind that reads differently, one click away.
+ */
+function DuplicateOffer({
+  preview,
+  onUseKind,
+}: {
+  preview: Preview;
+  onUseKind: (kind: BroadcastKind) => void;
+}) {
+  const suggested = preview.duplicatePosts.find((duplicate) => duplicate.suggestion)?.suggestion;
+  if (!suggested) return null;
+  return (
+    <div class="send-row">
+      <button type="button" class="secondary" onClick={() => onUseKind(suggested.kind)}>
+        Use the {suggested.kind} wording instead
+      </button>
+    </div>
+  );
+}
+
 /** Choose an approved template, preview, then send after an explicit confirmation. */
 function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcasts: boolean }) {
   const templates = useLoad(() => apiList<TemplateSummary>('/templates'), []);
@@ -241,6 +279,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
   const [kind, setKind] = useState<BroadcastKind>(hasBroadcasts ? 'update' : 'initial');
   const [channels, setChannels] = useState<Channel[]>([...CHANNELS]);
   const [variables, setVariables] = useState<Record<string, string>>({});
+  const [translations, setTranslations] = useState<Translations>({ fi: {}, sv: {} });
   // The previewed request is what Send submits, under one Idempotency-Key: sending it again after
   // an error (a timeout, a lost answer) cannot create a second broadcast; a new preview is a new key.
   const [preview, setPreview] = useState<
@@ -272,7 +311,10 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
     ...(version ? { templateVersion: version.version } : {}),
     kind,
     channels,
-    variables: Object.fromEntries(Object.entries(variables).filter(([, value]) => value.trim() !== '')),
+    variables: filled(variables),
+    ...(TRANSLATION_LANGUAGES.some((language) => Object.keys(filled(translations[language])).length > 0)
+      ? { variablesByLanguage: { fi: filled(translations.fi), sv: filled(translations.sv) } }
+      : {}),
   });
   const runPreview = async (event: Event) => {
     event.preventDefault();
@@ -310,7 +352,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
     }
   };
   // Any change to the request makes the preview stale: the operator must preview what they send.
-  useEffect(() => setPreview(undefined), [templateId, kind, channels, variables]);
+  useEffect(() => setPreview(undefined), [templateId, kind, channels, variables, translations]);
 
   const recipients = preview?.result.recipients.sms ?? 0;
   const publicChannels = (preview?.request.channels ?? [])
@@ -333,6 +375,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
               onChange={(event) => {
                 setTemplateId(event.currentTarget.value);
                 setVariables({});
+                setTranslations({ fi: {}, sv: {} });
               }}
             >
               {approved.map((summary) => (
@@ -375,14 +418,32 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
           <fieldset>
             <legend>Variables</legend>
             {[...allowed, ...freeText].map((name) => (
-              <VariableField
-                key={name}
-                name={name}
-                freeText={freeText.includes(name)}
-                limit={version?.maxVariableLength ?? 60}
-                value={variables[name] ?? ''}
-                onInput={(value) => setVariables({ ...variables, [name]: value })}
-              />
+              <div key={name}>
+                <VariableField
+                  name={name}
+                  freeText={freeText.includes(name)}
+                  limit={version?.maxVariableLength ?? 60}
+                  value={variables[name] ?? ''}
+                  onInput={(value) => setVariables({ ...variables, [name]: value })}
+                />
+                {freeText.includes(name) &&
+                  TRANSLATION_LANGUAGES.map((language) => (
+                    <VariableField
+                      key={language}
+                      name={name}
+                      language={language}
+                      freeText
+                      limit={version?.maxVariableLength ?? 60}
+                      value={translations[language][name] ?? ''}
+                      onInput={(value) =>
+                        setTranslations({
+                          ...translations,
+                          [language]: { ...translations[language], [name]: value },
+                        })
+                      }
+                    />
+                  ))}
+              </div>
             ))}
           </fieldset>
         )}
@@ -396,6 +457,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
       {preview && (
         <>
           <PreviewView preview={preview.result} channels={preview.request.channels} />
+          <DuplicateOffer preview={preview.result} onUseKind={setKind} />
           <div class="send-row">
             <button type="button" class="danger" disabled={busy} onClick={() => dialog.current?.showModal()}>
               Send to {plural(recipients, 'recipient')}…

@@ -6,6 +6,8 @@ import {
   type IncidentType,
   SEVERITIES,
   type Severity,
+  TRANSLATION_LANGUAGES,
+  type TranslationLanguage,
 } from '#shared/domain/model.ts';
 import type { AirportMatch } from '#shared/use-cases/search-airports.ts';
 import { ApiProblem, api } from '../api.ts';
@@ -113,6 +115,10 @@ function AirportPicker({
 /** The operator's form for POST /incidents; times are typed in local time and sent with their offset. */
 export function NewIncidentPage() {
   const [title, setTitle] = useState('');
+  const [titleByLanguage, setTitleByLanguage] = useState<Record<TranslationLanguage, string>>({
+    fi: '',
+    sv: '',
+  });
   const [type, setType] = useState<IncidentType>('strike');
   const [severity, setSeverity] = useState<Severity>('severe');
   const [start, setStart] = useState(() => localInput(0));
@@ -169,6 +175,12 @@ export function NewIncidentPage() {
       const incident = await api<Incident>('POST', '/incidents', {
         type,
         title,
+        // A language left empty shows the English title in its SMS.
+        titleByLanguage: Object.fromEntries(
+          TRANSLATION_LANGUAGES.flatMap((language) =>
+            titleByLanguage[language].trim() ? [[language, titleByLanguage[language]]] : [],
+          ),
+        ),
         severity,
         window: { start: startIso, end: endIso },
         scope: {
@@ -193,7 +205,7 @@ export function NewIncidentPage() {
       <h1>Open an incident</h1>
       <form class="stack" onSubmit={submit}>
         <label for="incident-title">
-          Title (for operators: public texts come from the approved template)
+          Title in English (for operators and the SMS: public texts come from the approved template)
         </label>
         <input
           id="incident-title"
@@ -202,6 +214,23 @@ export function NewIncidentPage() {
           value={title}
           onInput={(event) => setTitle(event.currentTarget.value)}
         />
+        <div class="row">
+          {TRANSLATION_LANGUAGES.map((language) => (
+            <div class="grow" key={language}>
+              <label for={`incident-title-${language}`}>
+                Title in {language === 'fi' ? 'Finnish' : 'Swedish'} (left empty: the English)
+              </label>
+              <input
+                id={`incident-title-${language}`}
+                maxLength={200}
+                value={titleByLanguage[language]}
+                onInput={(event) =>
+                  setTitleByLanguage({ ...titleByLanguage, [language]: event.currentTarget.value })
+                }
+              />
+            </div>
+          ))}
+        </div>
         <div class="row">
           <ChoiceField
             id="incident-type"

@@ -1,6 +1,8 @@
 import Mustache from 'mustache';
 import { useEffect, useState } from 'preact/hooks';
 import {
+  BROADCAST_KINDS,
+  type BroadcastKind,
   LANGUAGES,
   type Language,
   TEMPLATE_FIELDS,
@@ -8,10 +10,11 @@ import {
   type TemplateDetail,
   type TemplateField,
   type TemplateVersion,
+  WORDING_FIELDS,
 } from '#shared/domain/model.ts';
 import { ApiProblem, api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, go, Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';
+import { Badge, ChoiceField, go, Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';
 
 const FIELD_LABELS: Record<TemplateField, string> = {
   sms: 'SMS (private: may use customer, booking and flight)',
@@ -22,6 +25,19 @@ const FIELD_LABELS: Record<TemplateField, string> = {
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Finnish', sv: 'Swedish', en: 'English' };
 
 type Content = Record<Language, TemplateContent>;
+/** The editor's texts: a wording per broadcast kind (an update's or a resolution's left blank is none). */
+type Wordings = Record<BroadcastKind, Content>;
+
+const KIND_NAMES: Record<BroadcastKind, string> = {
+  initial: 'First message',
+  update: 'Update',
+  resolution: 'Resolution',
+};
+const KIND_HINTS: Record<BroadcastKind, string> = {
+  initial: 'The first message of an incident; also its updates when the update wording is blank',
+  update: 'Left blank, updates send the first message’s wording',
+  resolution: 'The all-clear; left blank, no resolution can be sent with this template',
+};
 
 const emptyContent = (): Content =>
   Object.fromEntries(
@@ -30,6 +46,28 @@ const emptyContent = (): Content =>
       Object.fromEntries(TEMPLATE_FIELDS.map((field) => [field, ''])) as TemplateContent,
     ]),
   ) as Content;
+
+const emptyWordings = (): Wordings => ({
+  initial: emptyContent(),
+  update: emptyContent(),
+  resolution: emptyContent(),
+});
+
+const isBlank = (content: Content) =>
+  LANGUAGES.every((language) => TEMPLATE_FIELDS.every((field) => !content[language][field].trim()));
+
+/**
+ * The wordings as the API takes them: `content` always; an update's or a resolution's left
+ * blank is null, which removes it from the new version.
+ */
+function wordingsBody(wordings: Wordings) {
+  const optional = (content: Content) => (isBlank(content) ? null : content);
+  return {
+    content: wordings.initial,
+    updateContent: optional(wordings.update),
+    resolutionContent: optional(wordings.resolution),
+  };
+}
 
 const names = (text: string) =>
   text
@@ -209,7 +247,9 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
   const latest = detail.data?.versions[0];
   const [newId, setNewId] = useState('');
   const [name, setName] = useState('');
-  const [content, setContent] = useState<Content>(emptyContent);
+  const [wordings, setWordings] = useState<Wordings>(emptyWordings);
+  const [kind, setKind] = useState<BroadcastKind>('initial');
+  const content = wordings[kind];
   const [allowed, setAllowed] = useState('');
   const [freeText, setFreeText] = useState('');
   const [language, setLanguage] = useState<Language>('en');
@@ -222,7 +262,13 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
   useEffect(() => {
     if (!latest) return;
     setName(latest.name);
-    setContent({ ...emptyContent(), ...(latest.content as Partial<Content>) });
+    const loaded = (wording?: TemplateVersion['content']) =>
+      ({ ...emptyContent(), ...(wording ?? {}) }) as Content;
+    setWordings({
+      initial: loaded(latest.content),
+      update: loaded(latest.updateContent),
+      resolution: loaded(latest.resolutionContent),
+    });
     setAllowed((latest.allowedVariables ?? []).join(', '));
     setFreeText((latest.freeTextVariables ?? []).join(', '));
     setDirty(false);
@@ -234,18 +280,21 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
       fieldErrors.set(error.path, [...(fieldErrors.get(error.path) ?? []), error.message]);
 
   const edit = (field: TemplateField, value: string) => {
-    setContent({ ...content, [language]: { ...content[language], [field]: value } });
+    setWordings({
+      ...wordings,
+      [kind]: { ...content, [language]: { ...content[language], [field]: value } },
+    });
     setDirty(true);
   };
 
   /** Saves the editor as a new draft version (or the template's first); returns its id and version. */
   const save = async (): Promise<{ id: string; version: number }> => {
     const settings = { allowedVariables: names(allowed), freeTextVariables: names(freeText) };
-    if (!isNew) return api('PUT', `/templates/${seg(id)}`, { name, content, ...settings });
+    if (!isNew) return api('PUT', `/templates/${seg(id)}`, { name, ...wordingsBody(wordings), ...settings });
     const created = await api<{ id: string; version: number }>('POST', '/templates', {
       id: newId.trim(),
       name,
-      content,
+      ...wordingsBody(wordings),
       ...settings,
     });
     setCreatedId(created.id);
@@ -383,9 +432,26 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
               />
             </div>
           </div>
+          <div class="row">
+            <ChoiceField
+              id="template-kind"
+              label="Wording for"
+              value={kind}
+              values={BROADCAST_KINDS}
+              onChange={setKind}
+            />
+            <p class="hint grow">
+              {KIND_HINTS[kind]}. One review approves every wording of a version.
+              {BROADCAST_KINDS.filter((other) =>
+                [...fieldErrors.keys()].some((path) => path.startsWith(`${WORDING_FIELDS[other]}.`)),
+              ).map((other) => ` The ${other} wording has problems.`)}
+            </p>
+          </div>
           <div class="tabs" role="tablist" aria-label="Language">
             {LANGUAGES.map((code) => {
-              const invalid = [...fieldErrors.keys()].some((path) => path.startsWith(`content.${code}.`));
+              const invalid = [...fieldErrors.keys()].some((path) =>
+                path.startsWith(`${WORDING_FIELDS[kind]}.${code}.`),
+              );
               return (
                 <button
                   key={code}
@@ -417,7 +483,7 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
           <div class="editor" role="tabpanel" id="language-panel" aria-labelledby={`tab-${language}`}>
             <div class="fields">
               {TEMPLATE_FIELDS.map((field) => {
-                const path = `content.${language}.${field}`;
+                const path = `${WORDING_FIELDS[kind]}.${language}.${field}`;
                 const errors = fieldErrors.get(path) ?? [];
                 const fieldId = `field-${field}`;
                 return (
@@ -463,21 +529,29 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
       ) : (
         latest && (
           <Panel title={`v${latest.version} text`} id="text-heading">
-            {LANGUAGES.map((code) =>
-              latest.content[code] ? (
-                <section key={code}>
-                  <h3>{LANGUAGE_NAMES[code]}</h3>
-                  <dl class="facts">
-                    {TEMPLATE_FIELDS.map((field) => (
-                      <>
-                        <dt>{FIELD_LABELS[field]}</dt>
-                        <dd>{latest.content[code]?.[field]}</dd>
-                      </>
-                    ))}
-                  </dl>
+            {BROADCAST_KINDS.map((wordingKind) => {
+              const wording = latest[WORDING_FIELDS[wordingKind]];
+              return wording ? (
+                <section key={wordingKind}>
+                  <h3>{KIND_NAMES[wordingKind]}</h3>
+                  {LANGUAGES.map((code) =>
+                    wording[code] ? (
+                      <section key={code}>
+                        <h4>{LANGUAGE_NAMES[code]}</h4>
+                        <dl class="facts">
+                          {TEMPLATE_FIELDS.map((field) => (
+                            <>
+                              <dt>{FIELD_LABELS[field]}</dt>
+                              <dd>{wording[code]?.[field]}</dd>
+                            </>
+                          ))}
+                        </dl>
+                      </section>
+                    ) : null,
+                  )}
                 </section>
-              ) : null,
-            )}
+              ) : null;
+            })}
           </Panel>
         )
       )}
