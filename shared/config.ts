@@ -4,6 +4,8 @@
  * with its name.
  */
 import { z } from 'zod';
+import { DEFAULT_DEADLINE_MINUTES } from '#shared/domain/deadline.ts';
+import { NOTIFICATION_DEADLINE_MINUTES } from '#shared/domain/limits.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -171,4 +173,23 @@ export const deliveryConfig = once(() => {
     sweepStallSeconds: env.HERALD_SWEEP_STALL_SECONDS,
     providerTimeoutMs: env.HERALD_PROVIDER_TIMEOUT_MS,
   };
+});
+
+/**
+ * The SMS rate a broadcast goes out at, in segments per second (Twilio paces by segment): today
+ * the one sender's `HERALD_SMS_MPS`; a sender pool's rate will be the sum of its senders'.
+ */
+export const broadcastSmsRate = (): number => deliveryConfig().smsPerSecond;
+
+/** The airline's notification deadline: minutes after an incident is opened, unless the incident sets its own. */
+export const deadlineConfig = once(() => {
+  const env = read({
+    HERALD_NOTIFICATION_DEADLINE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(NOTIFICATION_DEADLINE_MINUTES.min)
+      .max(NOTIFICATION_DEADLINE_MINUTES.max)
+      .default(DEFAULT_DEADLINE_MINUTES),
+  });
+  return { defaultMinutes: env.HERALD_NOTIFICATION_DEADLINE_MINUTES };
 });

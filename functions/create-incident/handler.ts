@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { deadlineConfig } from '#shared/config.ts';
 import {
   MAX_AREA_POSITIONS,
   MAX_SCOPE_AIRPORTS,
@@ -70,6 +71,9 @@ const CreateIncidentBody = z.object({
     .optional(),
   severity: z.enum(SEVERITIES),
   window: z.object({ start: isoWithOffset, end: isoWithOffset }),
+  /** When every passenger should have been told; or `deadlineMinutes` after opening; else the airline's default. */
+  notificationDeadline: isoWithOffset.optional(),
+  deadlineMinutes: z.number().int().optional(),
   scope: z.object({
     airports: z
       .array(z.string().regex(/^[A-Za-z]{3}$/, 'Use a three-letter IATA code.'))
@@ -88,7 +92,11 @@ const CreateIncidentBody = z.object({
   }),
 });
 
-const deps = { incidents: new DynamoIncidentStore(), audit: new DynamoAuditStore() };
+const deps = {
+  incidents: new DynamoIncidentStore(),
+  audit: new DynamoAuditStore(),
+  defaultDeadlineMinutes: deadlineConfig().defaultMinutes,
+};
 
 /** POST /incidents */
 export const handler = apiHandler(async ({ body, caller }) => {

@@ -12,6 +12,11 @@ import type { TimeWindow } from './model.ts';
 export const MAX_WINDOW_DAYS = 14;
 /** Window times must fall in these years (UTC): a year 0000 or 9999 is a typo, not a schedule. */
 export const WINDOW_YEARS = { earliest: 2000, latest: 2099 } as const;
+/**
+ * How far after an incident's opening its notification deadline may fall (minutes): at least a
+ * minute, at most the longest window, as a strike announced days ahead is notified days ahead.
+ */
+export const NOTIFICATION_DEADLINE_MINUTES = { min: 1, max: MAX_WINDOW_DAYS * 24 * 60 } as const;
 /** Scope selectors, each a Query or two per entry (airports, carriers) or a read (flights). */
 export const MAX_SCOPE_AIRPORTS = 200;
 export const MAX_SCOPE_FLIGHTS = 500;

@@ -62,6 +62,11 @@ export interface Incident {
   createdAt: string;
   createdBy: string;
   resolvedAt?: string;
+  /**
+   * When every affected passenger should have been told (deadline.ts): set at opening; absent on
+   * an incident opened before deadlines were stored, which has the regulatory 30 minutes.
+   */
+  notificationDeadline?: string;
   /** The title in Finnish and Swedish, for the SMS in those languages; `title` (English) where absent. */
   titleByLanguage?: Partial<Record<TranslationLanguage, string>>;
 }

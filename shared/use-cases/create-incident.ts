@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { findAirport } from '#shared/domain/airports.ts';
+import {
+  DEFAULT_DEADLINE_MINUTES,
+  type DeadlineRequest,
+  deadlineErrors,
+  notificationDeadline,
+} from '#shared/domain/deadline.ts';
 import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
 import { windowErrors } from '#shared/domain/limits.ts';
 import type { Incident, IncidentType, Scope, Severity, TimeWindow } from '#shared/domain/model.ts';
@@ -10,9 +16,11 @@ import { recordAudit } from './record-audit.ts';
 export interface CreateIncidentDeps {
   incidents: IncidentStore;
   audit: AuditStore;
+  /** The airline's notification deadline, minutes after opening, for an incident that sets none. */
+  defaultDeadlineMinutes?: number;
 }
 
-export interface CreateIncidentInput {
+export interface CreateIncidentInput extends DeadlineRequest {
   type: IncidentType;
   title: string;
   titleByLanguage?: Incident['titleByLanguage'];
@@ -21,7 +29,7 @@ export interface CreateIncidentInput {
   scope: Scope;
 }
 
-function scopeErrors(input: CreateIncidentInput): FieldError[] {
+function scopeErrors(input: CreateIncidentInput, openedAt: string): FieldError[] {
   const errors: FieldError[] = [];
   const titles: [path: string, title: string][] = [
     ['title', input.title],
@@ -40,6 +48,7 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
       });
   }
   errors.push(...windowErrors(input.window));
+  errors.push(...deadlineErrors(openedAt, input));
   (input.scope.airports ?? []).forEach((code, index) => {
     if (!findAirport(code))
       errors.push({ path: `scope.airports[${index}]`, message: `Unknown airport code '${code}'.` });
@@ -58,23 +67,31 @@ function scopeErrors(input: CreateIncidentInput): FieldError[] {
  * Opens an incident.
  * 1. checks the rules the schema cannot: no character XML forbids in the title (in any language), a window in
  *    order, in sane years and at most 14 days long, known airports, a non-empty scope,
- *    overflights only with an area;
- * 2. stores it as open, recording who opened it; records `incident.created`.
+ *    overflights only with an area, a notification deadline after the opening within its bounds;
+ * 2. stores it as open, recording who opened it and its deadline (the one asked for, else the
+ *    airline's default minutes after opening); records `incident.created`.
  */
 export async function createIncident(
   input: CreateIncidentInput,
   createdBy: string,
   deps: CreateIncidentDeps,
 ): Promise<Incident> {
-  const errors = scopeErrors(input);
+  const createdAt = new Date().toISOString();
+  const errors = scopeErrors(input, createdAt);
   if (errors.length > 0) throw new ValidationError('The incident is not valid.', errors);
+  const { deadlineMinutes: _minutes, notificationDeadline: _deadline, ...fields } = input;
   const incident: Incident = {
     id: randomUUID(),
-    ...input,
+    ...fields,
     scope: { ...input.scope, airports: input.scope.airports?.map((code) => code.toUpperCase()) },
     status: 'open',
-    createdAt: new Date().toISOString(),
+    createdAt,
     createdBy,
+    notificationDeadline: notificationDeadline(
+      createdAt,
+      input,
+      deps.defaultDeadlineMinutes ?? DEFAULT_DEADLINE_MINUTES,
+    ),
   };
   await deps.incidents.create(incident);
   await recordAudit(deps.audit, {

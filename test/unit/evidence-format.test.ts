@@ -58,7 +58,11 @@ describe('evidence pages', () => {
   });
 
   it('writes NDJSON as one object a line with the columns in order and the text exact, formula or not', () => {
-    const ndjson = formatEvidence([aRow({ text: '=1+1, "quoted"\nnext' }), aRow({ text: 'two' })], 'ndjson', true);
+    const ndjson = formatEvidence(
+      [aRow({ text: '=1+1, "quoted"\nnext' }), aRow({ text: 'two' })],
+      'ndjson',
+      true,
+    );
     const lines = ndjson.split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { measureSms } from '#shared/domain/channel-limits.ts';
+import {
+  deadlineErrors,
+  deadlineWarning,
+  formatDuration,
+  incidentDeadline,
+  notificationDeadline,
+  reachedBeforeDeadline,
+  smsEta,
+} from '#shared/domain/deadline.ts';
+import { ValidationError } from '#shared/domain/errors.ts';
+import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
+import { FakeAuditStore, FakeIncidentStore } from '#test/support/fakes.ts';
+
+const NOW = Date.parse('2026-11-23T06:00:00Z');
+const minutesFromNow = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
+const load = (recipients: number, segmentsEach = 1) => ({ recipients, segments: recipients * segmentsEach });
+const nobodySoon = { recipients: 0, segments: 0 };
+const secondsUntil = (iso: string) => (Date.parse(iso) - NOW) / 1000;
+
+describe('the ETA of the last SMS', () => {
+  it("reads as the README's worked example: 20,000 passengers take 5.6 h on one long code, 3.3 min on a 100 SMS/s short code", () => {
+    const deadline = minutesFromNow(30);
+
+    const longCode = smsEta({ all: load(20_000), soon: nobodySoon }, deadline, 1, NOW);
+    const shortCode = smsEta({ all: load(20_000), soon: nobodySoon }, deadline, 100, NOW);
+
+    expect(secondsUntil(longCode.lastSmsAt)).toBe(20_000);
+    expect(formatDuration(secondsUntil(longCode.lastSmsAt))).toBe('5.6 h');
+    expect(secondsUntil(shortCode.lastSmsAt)).toBe(200);
+    expect(formatDuration(secondsUntil(shortCode.lastSmsAt))).toBe('3.3 min');
+  });
+
+  it('counts segments, not messages: Twilio paces a two-segment SMS as two', () => {
+    const eta = smsEta({ all: load(1_000, 2), soon: nobodySoon }, minutesFromNow(60), 10, NOW);
+
+    expect(eta.segments).toBe(2_000);
+    expect(secondsUntil(eta.lastSmsAt)).toBe(200);
+  });
+
+  it('a UCS-2 message takes more segments than the same length in GSM-7', () => {
+    const gsm = measureSms('a'.repeat(100));
+    const ucs2 = measureSms(`${'a'.repeat(99)}✈`);
+
+    expect(gsm).toEqual({ encoding: 'GSM-7', segments: 1 });
+    expect(ucs2).toEqual({ encoding: 'UCS-2', segments: 2 });
+  });
+
+  it('counts the recipients past the deadline and the rate that would reach them all', () => {
+    const eta = smsEta({ all: load(20_000), soon: nobodySoon }, minutesFromNow(30), 1, NOW);
+
+    // 1,800 s to the deadline at 1 SMS/s: the first 1,800 are in time.
+    expect(eta.late).toBe(18_200);
+    expect(eta.smsPerSecondNeeded).toBe(11.2); // 20,000 / 1,800 = 11.11…, rounded up
+  });
+
+  it('with two segments each, half as many are reached in time', () => {
+    const eta = smsEta({ all: load(10_000, 2), soon: nobodySoon }, minutesFromNow(30), 1, NOW);
+
+    expect(eta.late).toBe(10_000 - 900);
+    expect(eta.smsPerSecondNeeded).toBe(11.2);
+  });
+
+  it('nobody is late and no rate is asked for when the last SMS goes by the deadline', () => {
+    const eta = smsEta({ all: load(20_000), soon: nobodySoon }, minutesFromNow(30), 100, NOW);
+
+    expect(eta.late).toBe(0);
+    expect(eta.smsPerSecondNeeded).toBeUndefined();
+    expect(deadlineWarning(eta, NOW)).toBeUndefined();
+  });
+
+  it('past the deadline, everyone is late and no rate can make it', () => {
+    const eta = smsEta({ all: load(50), soon: nobodySoon }, minutesFromNow(-5), 100, NOW);
+
+    expect(eta.late).toBe(50);
+    expect(eta.smsPerSecondNeeded).toBeUndefined();
+    expect(deadlineWarning(eta, NOW)).toBe(
+      'The notification deadline has passed: 50 of 50 passengers would be texted after it; the last SMS would go in 1 s at 100 SMS/s.',
+    );
+  });
+
+  it('dates the last of those departing soon, who are texted first', () => {
+    const eta = smsEta({ all: load(20_000), soon: load(120, 2) }, minutesFromNow(30), 1, NOW);
+
+    expect(eta.departingSoon).toEqual({ hours: 2, recipients: 120, lastReachedAt: minutesFromNow(4) });
+  });
+
+  it('warns with the numbers: when the last SMS goes, how far past the deadline, how many late, the rate needed', () => {
+    const eta = smsEta({ all: load(20_000), soon: nobodySoon }, minutesFromNow(30), 1, NOW);
+
+    expect(deadlineWarning(eta, NOW)).toBe(
+      'The last SMS would go in 5.6 h at 1 SMS/s (20,000 segments), 5.1 h after the notification deadline: 18,200 of 20,000 passengers would be texted after it. 11.2 SMS/s would reach them all in time.',
+    );
+  });
+});
+
+describe('the notification deadline of an incident', () => {
+  const opened = '2026-11-23T06:00:00.000Z';
+
+  it('is the default minutes after the opening unless the incident sets its own', () => {
+    expect(notificationDeadline(opened, {}, 30)).toBe('2026-11-23T06:30:00.000Z');
+    expect(notificationDeadline(opened, { deadlineMinutes: 15 }, 30)).toBe('2026-11-23T06:15:00.000Z');
+    expect(notificationDeadline(opened, { notificationDeadline: '2026-11-23T09:00:00+02:00' }, 30)).toBe(
+      '2026-11-23T07:00:00.000Z',
+    );
+  });
+
+  it('must fall after the opening and within the bounds, given one way', () => {
+    expect(deadlineErrors(opened, { notificationDeadline: '2026-11-23T06:00:00Z' })).toEqual([
+      { path: 'notificationDeadline', message: expect.stringContaining('between 1 minute and 14 days') },
+    ]);
+    expect(deadlineErrors(opened, { notificationDeadline: '2026-12-08T06:00:00Z' })).toHaveLength(1);
+    expect(deadlineErrors(opened, { deadlineMinutes: 0 })).toEqual([
+      { path: 'deadlineMinutes', message: expect.stringContaining('between 1 minute') },
+    ]);
+    expect(deadlineErrors(opened, { deadlineMinutes: 20_161 })).toHaveLength(1);
+    expect(deadlineErrors(opened, { deadlineMinutes: 20_160 })).toEqual([]);
+    expect(deadlineErrors(opened, { deadlineMinutes: 1 })).toEqual([]);
+    expect(
+      deadlineErrors(opened, { deadlineMinutes: 10, notificationDeadline: '2026-11-23T07:00:00Z' }),
+    ).toEqual([
+      { path: 'deadlineMinutes', message: 'Give notificationDeadline or deadlineMinutes, not both.' },
+    ]);
+  });
+
+  it('of an incident stored before deadlines were, is 30 minutes after its opening', () => {
+    expect(incidentDeadline({ createdAt: opened })).toBe('2026-11-23T06:30:00.000Z');
+  });
+
+  const strike = (deadline: Partial<CreateIncidentInput> = {}): CreateIncidentInput => ({
+    type: 'strike',
+    title: 'Ground handling strike at Helsinki Airport',
+    severity: 'severe',
+    window: { start: '2026-11-23T04:00:00+00:00', end: '2026-11-23T16:00:00+00:00' },
+    scope: { airports: ['HEL'] },
+    ...deadline,
+  });
+  const deps = (defaultDeadlineMinutes?: number) => ({
+    incidents: new FakeIncidentStore(),
+    audit: new FakeAuditStore(),
+    ...(defaultDeadlineMinutes ? { defaultDeadlineMinutes } : {}),
+  });
+  const minutesAfterOpening = (incident: { createdAt: string; notificationDeadline?: string }) =>
+    (Date.parse(incident.notificationDeadline ?? '') - Date.parse(incident.createdAt)) / 60_000;
+
+  it("is stored on the incident opened: the airline's default, else 30 minutes, else the incident's own", async () => {
+    expect(minutesAfterOpening(await createIncident(strike(), 'olli', deps()))).toBe(30);
+    expect(minutesAfterOpening(await createIncident(strike(), 'olli', deps(45)))).toBe(45);
+    const own = await createIncident(strike({ deadlineMinutes: 10 }), 'olli', deps(45));
+    expect(minutesAfterOpening(own)).toBe(10);
+    expect(own).not.toHaveProperty('deadlineMinutes');
+  });
+
+  it('refuses an incident whose deadline falls before its opening, with a 422 naming the field', async () => {
+    const store = deps();
+
+    const refused = createIncident(strike({ notificationDeadline: '2026-01-01T00:00:00Z' }), 'olli', store);
+
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toMatchObject({ errors: [{ path: 'notificationDeadline' }] });
+    expect(await store.incidents.list(10)).toEqual([]);
+  });
+});
+
+describe('whether a passenger was reached before the deadline', () => {
+  const deadline = '2026-11-23T06:30:00Z';
+  const before = '2026-11-23T06:29:59Z';
+  const after = '2026-11-23T06:30:01Z';
+
+  it('is the time the record was sent or delivered, against the deadline', () => {
+    expect(reachedBeforeDeadline({ status: 'sent', updatedAt: before }, deadline, NOW)).toBe(true);
+    expect(reachedBeforeDeadline({ status: 'delivered', updatedAt: before }, deadline, NOW)).toBe(true);
+    expect(reachedBeforeDeadline({ status: 'delivered', updatedAt: after }, deadline, NOW)).toBe(false);
+  });
+
+  it('not reached is undecided while the deadline is ahead and false once it has passed', () => {
+    const later = Date.parse(after);
+    expect(reachedBeforeDeadline({ status: 'queued', updatedAt: before }, deadline, NOW)).toBeUndefined();
+    expect(reachedBeforeDeadline({ status: 'queued', updatedAt: before }, deadline, later)).toBe(false);
+    expect(reachedBeforeDeadline({ status: 'failed', updatedAt: before }, deadline, later)).toBe(false);
+  });
+});
