@@ -1,4 +1,3 @@
-import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
 import { measureSms, X_MAX_WEIGHTED_LENGTH, xWeightedLength } from '#shared/domain/channel-limits.ts';
 import type { Exclusion } from '#shared/domain/eligibility.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
@@ -27,9 +26,10 @@ import { freeTextVariables, OPERATOR_TITLE, variableValueErrors } from '#shared/
 import { TimeBudget } from '#shared/domain/time-budget.ts';
 import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
 import type { BookingIndex, CustomerDirectory, FlightCatalog, IncidentStore } from '#shared/ports/stores.ts';
+import { emptyTally, tallyAudience } from './estimate-audience.ts';
 import { findTemplate } from './find-template.ts';
 import { type PostChannel, type PreviousPostsDeps, previousPosts } from './previous-posts.ts';
-import { type AudienceMember, resolveAudience } from './resolve-audience.ts';
+import type { AudienceMember } from './resolve-audience.ts';
 
 export interface PreviewInput extends OperatorText {
   templateId: string;
@@ -107,8 +107,6 @@ export function personalContext(member: AudienceMember): PersonalContext {
     },
   };
 }
-
-const zeroByLanguage = (): Record<Language, number> => ({ fi: 0, sv: 0, en: 0 });
 
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Finnish', sv: 'Swedish', en: 'English' };
 const names = (languages: readonly Language[]) =>
@@ -194,7 +192,8 @@ function duplicateWarning(duplicate: DuplicatePost, template: TemplateVersion): 
  *    translation without its English value), is refused (422), as the broadcast would be;
  * 2. finds the affected flights and streams their audience, counting recipients by language and
  *    exclusions by reason; keeps the first recipient of each language as the SMS sample; all
- *    under a time budget, past which it answers 422 "narrow the incident";
+ *    under a time budget, past which it answers 422 "narrow the incident" (tallyAudience, the
+ *    count a broadcast held for approval stores too);
  * 3. renders every requested channel in every language, in the kind's wording and the operator's
  *    text in that language, and measures it against its limits;
  * 4. warns of what the broadcast would be refused for on the public channels (personal data in a
@@ -222,22 +221,9 @@ export async function previewBroadcast(
     );
   }
 
-  const budget = deps.budget ? deps.budget() : previewBudget();
-  const flights = await findAffectedFlights(incident, deps.flights, budget);
-  const byLanguage = zeroByLanguage();
-  const excluded: Record<Exclusion, number> = { noConsent: 0, invalidPhone: 0, optedOut: 0 };
-  const samples = new Map<Language, AudienceMember>();
-  let affectedCustomers = 0;
-  for await (const member of resolveAudience(flights, deps)) {
-    budget.check();
-    affectedCustomers++;
-    if (member.exclusion) {
-      excluded[member.exclusion]++;
-      continue;
-    }
-    byLanguage[member.language]++;
-    if (!samples.has(member.language)) samples.set(member.language, member);
-  }
+  const audience = emptyTally();
+  await tallyAudience(incident, deps, deps.budget ? deps.budget() : previewBudget(), audience);
+  const { flights, byLanguage, samples } = audience;
 
   const source: BroadcastSource = { template, incident, broadcast: input };
   const render = (language: Language, field: Parameters<typeof renderBroadcastField>[2]) =>
@@ -296,9 +282,9 @@ export async function previewBroadcast(
       departure,
       arrival,
     })),
-    affectedCustomers,
+    affectedCustomers: audience.affectedCustomers,
     recipients: { sms: Object.values(byLanguage).reduce((sum, count) => sum + count, 0), byLanguage },
-    excluded,
+    excluded: audience.excluded,
     messages,
     duplicatePosts: duplicates,
     warnings,
