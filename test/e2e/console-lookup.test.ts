@@ -52,7 +52,7 @@ describe('console: passenger lookup and failure reasons', () => {
   /** What every page of the flow must hold to: no axe violation, no sideways scroll at 390 px. */
   async function expectAccessibleOnAPhone(page: Page): Promise<void> {
     expect(await axeViolations(page)).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       PHONE_SCREEN.width,
     );
   }

@@ -53,8 +53,15 @@ describe('passenger lookup', () => {
       expect(answer.items).toEqual([expect.objectContaining({ broadcastId, errorCode: '30003' })]);
     }
     expect(byBooking.passengers.map((found) => found.customerId)).toContain(passenger.customerId);
+    const timings = [];
+    for (const query of [`bookingRef=${bookingRef}`, `customerId=${passenger.customerId}`]) {
+      const started = performance.now();
+      expect((await operator('GET', `/passengers?${query}`)).status).toBe(200);
+      timings.push(`${query.split('=')[0]} ${Math.round(performance.now() - started)} ms`);
+    }
+    console.info(`passenger lookup, settled (in-process runtime, DynamoDB Local): ${timings.join(', ')}`);
     expect(JSON.stringify([byBooking, byPhone, byCustomer])).not.toContain(passenger.phone);
-  });
+  }, 120_000);
 
   it('lists the broadcast’s undelivered SMS with the same code and reason, one channel at a time', async () => {
     const { passenger, broadcastId } = scene;

@@ -52,6 +52,9 @@ export async function broadcastWithUnreachablePassenger(stack: LocalStack): Prom
   return { passenger, bookingRef: booking.bookingRef, broadcastId: accepted.body.id, incidentTitle };
 }
 
+/** The broadcast's planning, its SMS and Twilio's receipt, on a busy 2-core machine. */
+const RECEIPT_WAIT_MS = 90_000;
+
 /** The lookup `query` answers once the sandbox's undelivered receipt for the broadcast has been applied. */
 export function lookupOnceUndelivered(
   stack: LocalStack,
@@ -64,5 +67,5 @@ export function lookupOnceUndelivered(
     expect(status).toBe(200);
     const failed = body.items.find((item) => item.broadcastId === broadcastId);
     return failed?.status === 'undelivered' ? body : undefined;
-  });
+  }, RECEIPT_WAIT_MS);
 }
