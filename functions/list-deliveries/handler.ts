@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
+import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { LIST_PAGE_SIZE } from '#shared/domain/limits.ts';
 import { CHANNELS, DELIVERY_STATUSES } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
@@ -12,6 +13,8 @@ const deps = {
   broadcasts: new DynamoBroadcastStore(),
   deliveries: new DynamoDeliveryStore(),
   customers: new DynamoCustomerDirectory(),
+  // The incident's notification deadline, against which each SMS is said in time or late.
+  incidents: new DynamoIncidentStore(),
 };
 
 const DeliveriesQuery = pageQuery(LIST_PAGE_SIZE).extend({
@@ -21,7 +24,7 @@ const DeliveriesQuery = pageQuery(LIST_PAGE_SIZE).extend({
 
 /**
  * GET /broadcasts/{id}/deliveries?status=&channel=&limit=&next=: the broadcast's records, phone
- * numbers masked, each problem with its code and reason.
+ * numbers masked, each problem with its code and reason, each SMS in time for the deadline or not.
  */
 export const handler = apiHandler(async ({ pathParameters, query }) => ({
   status: 200,

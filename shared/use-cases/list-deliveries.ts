@@ -1,3 +1,4 @@
+import { incidentDeadline, reachedBeforeDeadline } from '#shared/domain/deadline.ts';
 import { deliveryProblem } from '#shared/domain/delivery-problems.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
@@ -7,6 +8,7 @@ import type {
   CustomerDirectory,
   DeliveryQuery,
   DeliveryStore,
+  IncidentStore,
   Page,
 } from '#shared/ports/stores.ts';
 
@@ -14,6 +16,8 @@ export interface ListDeliveriesDeps {
   broadcasts: BroadcastStore;
   deliveries: DeliveryStore;
   customers: CustomerDirectory;
+  incidents: IncidentStore;
+  now?: () => number;
 }
 
 /** One delivery record as GET /broadcasts/{id}/deliveries shows it. */
@@ -31,6 +35,11 @@ export interface DeliveryLine {
   /** …and a short reason staff can read. */
   reason?: string;
   updatedAt: string;
+  /**
+   * SMS only: whether it reached the passenger (sent or delivered) by the incident's notification
+   * deadline; absent while it has not and the deadline is still ahead.
+   */
+  reachedBeforeDeadline?: boolean;
 }
 
 /** What an SMS recipient shows when the directory no longer holds the customer. */
@@ -42,7 +51,9 @@ const UNKNOWN_NUMBER = 'unknown';
  * 2. reads a page of its ledger records, only those in `status` and on `channel` if given;
  * 3. looks up the page's SMS recipients (one BatchGet) and shows each number masked, as it
  *    masks any number a provider's error message quotes;
- * 4. names each problem: the provider's code and a readable reason.
+ * 4. names each problem: the provider's code and a readable reason;
+ * 5. says of each SMS whether it reached its passenger by the incident's notification deadline,
+ *    from the time the record was sent or delivered (derived here: nothing is written per recipient).
  */
 export async function listDeliveries(
   broadcastId: string,
@@ -51,7 +62,12 @@ export async function listDeliveries(
 ): Promise<Page<DeliveryLine>> {
   const broadcast = await deps.broadcasts.get(broadcastId);
   if (!broadcast) throw new NotFoundError('Broadcast', broadcastId);
-  const page = await deps.deliveries.list(broadcastId, query);
+  const [page, incident] = await Promise.all([
+    deps.deliveries.list(broadcastId, query),
+    deps.incidents.get(broadcast.incidentId),
+  ]);
+  const deadline = incident && incidentDeadline(incident);
+  const now = (deps.now ?? Date.now)();
   const smsRecipients = page.items
     .filter((record) => record.channel === 'sms')
     .map((record) => record.recipientId);
@@ -62,6 +78,8 @@ export async function listDeliveries(
     ...page,
     items: page.items.map((record) => {
       const problem = deliveryProblem(record, broadcast.status);
+      const inTime =
+        record.channel === 'sms' && deadline ? reachedBeforeDeadline(record, deadline, now) : undefined;
       return {
         channel: record.channel,
         ...(record.channel === 'sms'
@@ -75,6 +93,7 @@ export async function listDeliveries(
         ...(record.lastError === undefined ? {} : { lastError: maskPhonesIn(record.lastError) }),
         ...(problem ? { errorCode: problem.code, reason: problem.reason } : {}),
         updatedAt: record.updatedAt,
+        ...(inTime === undefined ? {} : { reachedBeforeDeadline: inTime }),
       };
     }),
   };

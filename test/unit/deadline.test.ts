@@ -10,8 +10,18 @@ import {
   smsEta,
 } from '#shared/domain/deadline.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
+import type { DeliveryStatus } from '#shared/domain/model.ts';
 import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
-import { FakeAuditStore, FakeIncidentStore } from '#test/support/fakes.ts';
+import { type DeliveryLine, listDeliveries } from '#shared/use-cases/list-deliveries.ts';
+import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
+import { aCustomer, anIncident } from '#test/support/builders.ts';
+import {
+  FakeAuditStore,
+  FakeBroadcastStore,
+  FakeCustomerDirectory,
+  FakeDeliveryStore,
+  FakeIncidentStore,
+} from '#test/support/fakes.ts';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const minutesFromNow = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
@@ -179,5 +189,42 @@ describe('whether a passenger was reached before the deadline', () => {
     expect(reachedBeforeDeadline({ status: 'queued', updatedAt: before }, deadline, NOW)).toBeUndefined();
     expect(reachedBeforeDeadline({ status: 'queued', updatedAt: before }, deadline, later)).toBe(false);
     expect(reachedBeforeDeadline({ status: 'failed', updatedAt: before }, deadline, later)).toBe(false);
+  });
+});
+
+describe('GET /broadcasts/{id}/deliveries', () => {
+  const deadline = '2026-11-23T06:30:00.000Z';
+
+  async function smsRecords() {
+    const broadcasts = new FakeBroadcastStore();
+    broadcasts.add({ id: 'b1', incidentId: 'incident-1', channels: ['sms', 'x'] });
+    const incidents = new FakeIncidentStore();
+    await incidents.create(anIncident({ id: 'incident-1', notificationDeadline: deadline }));
+    const deliveries = new FakeDeliveryStore(broadcasts);
+    await deliveries.createMany(
+      ['C1', 'C2', 'C3'].map((id) => queuedDelivery('b1', 'sms', id)).concat(queuedDelivery('b1', 'x', 'en')),
+    );
+    const settle = (recipientId: string, status: DeliveryStatus, updatedAt: string) =>
+      Object.assign(deliveries.record({ broadcastId: 'b1', channel: 'sms', recipientId }) ?? {}, {
+        status,
+        updatedAt,
+      });
+    settle('C1', 'sent', '2026-11-23T06:10:00.000Z');
+    settle('C2', 'delivered', '2026-11-23T06:45:00.000Z');
+    const customers = new FakeCustomerDirectory(['C1', 'C2', 'C3'].map((id) => aCustomer(id)));
+    return (now: string) => ({ broadcasts, deliveries, customers, incidents, now: () => Date.parse(now) });
+  }
+  const inTime = (lines: DeliveryLine[]) =>
+    Object.fromEntries(lines.map((line) => [line.customerId ?? line.recipient, line.reachedBeforeDeadline]));
+
+  it('says of each SMS whether it reached its passenger by the deadline; of one not reached, only once the deadline has passed', async () => {
+    const at = await smsRecords();
+
+    const during = await listDeliveries('b1', { limit: 10 }, at('2026-11-23T06:20:00Z'));
+    const after = await listDeliveries('b1', { limit: 10 }, at('2026-11-23T06:50:00Z'));
+
+    expect(inTime(during.items)).toEqual({ C1: true, C2: false, C3: undefined, en: undefined });
+    expect(during.items.find((line) => line.customerId === 'C3')).not.toHaveProperty('reachedBeforeDeadline');
+    expect(inTime(after.items)).toEqual({ C1: true, C2: false, C3: false, en: undefined });
   });
 });

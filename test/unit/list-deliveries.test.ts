@@ -6,7 +6,12 @@ import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
 import { type DeliveryLine, listDeliveries } from '#shared/use-cases/list-deliveries.ts';
 import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { aCustomer } from '#test/support/builders.ts';
-import { FakeBroadcastStore, FakeCustomerDirectory, FakeDeliveryStore } from '#test/support/fakes.ts';
+import {
+  FakeBroadcastStore,
+  FakeCustomerDirectory,
+  FakeDeliveryStore,
+  FakeIncidentStore,
+} from '#test/support/fakes.ts';
 
 describe('phone masking', () => {
   it('shows the country and operator code and the last two digits', () => {
@@ -78,7 +83,8 @@ describe('listDeliveries', () => {
       lastError:
         'Request failed with code 403: You are not allowed to create a Tweet with duplicate content.',
     });
-    return { broadcasts, deliveries, customers };
+    // No incident: deadline.test.ts covers the lines' reachedBeforeDeadline.
+    return { broadcasts, deliveries, customers, incidents: new FakeIncidentStore() };
   }
 
   it('lists each record’s channel, masked recipient, status, attempts, last error with its code and reason, and time, never its payload', async () => {
