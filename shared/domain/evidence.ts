@@ -5,6 +5,7 @@
  * broadcast stores, never from a provider.
  */
 import { createHash } from 'node:crypto';
+import { deliveryProblem } from './delivery-problems.ts';
 import { maskPhone, maskPhonesIn } from './masking.ts';
 import {
   type Broadcast,
@@ -50,8 +51,12 @@ export interface EvidenceRow {
   providerMessageId: string;
   /** Claims taken on the record. */
   attempts: string;
-  /** The provider's numeric error code, when its last error named one (Twilio 30003, 21211…). */
+  /**
+   * Why the record has not reached its recipient, as every listing says it (delivery-problems.ts):
+   * the provider's code (Twilio 30003, 21211…) or Herald's own (`cancelled`, `retries_exhausted`…).
+   */
   errorCode: string;
+  reason: string;
   /** The last error as recorded, any phone number in it masked. */
   error: string;
 }
@@ -80,6 +85,7 @@ export const EVIDENCE_COLUMNS = [
   'providerMessageId',
   'attempts',
   'errorCode',
+  'reason',
   'error',
 ] as const satisfies readonly (keyof EvidenceRow)[];
 
@@ -100,9 +106,6 @@ export interface RecordContext {
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** "Twilio error 30003", "Twilio refused the message: error 21211 (HTTP 400)" → the code. */
-const PROVIDER_ERROR_CODE = /\berror (\d{3,6})\b/i;
 
 /** The rows of one delivery record: one for an SMS or a post, one per language for the status site. */
 export function evidenceRows(
@@ -163,6 +166,7 @@ const texted = (text: string) => ({ text, textSha256: sha256(text) });
 
 function row(record: LedgerRecord, { broadcast }: EvidenceSource, own: Partial<EvidenceRow>): EvidenceRow {
   const at = (status: Delivery['status']) => (record.status === status ? record.updatedAt : '');
+  const problem = deliveryProblem(record, broadcast.status);
   return {
     incidentId: broadcast.incidentId,
     broadcastId: broadcast.id,
@@ -185,7 +189,8 @@ function row(record: LedgerRecord, { broadcast }: EvidenceSource, own: Partial<E
     statusAt: record.updatedAt,
     providerMessageId: record.providerId ?? '',
     attempts: String(record.attempts),
-    errorCode: PROVIDER_ERROR_CODE.exec(record.lastError ?? '')?.[1] ?? '',
+    errorCode: problem?.code ?? '',
+    reason: problem?.reason ?? '',
     error: record.lastError === undefined ? '' : maskPhonesIn(record.lastError),
     ...own,
   };

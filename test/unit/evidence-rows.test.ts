@@ -106,13 +106,14 @@ describe('evidence rows', () => {
     expect(row).toMatchObject({ sentAt: '2026-12-01T08:00:05.000Z', deliveredAt: '' });
   });
 
-  it('give a failure’s provider error code, with any number the error quotes masked', () => {
+  it('give a failure’s code and reason as every listing does, with any number the error quotes masked', () => {
     const [undelivered] = evidenceRows(
       anSmsRecord({ status: 'undelivered', lastError: 'Twilio error 30003' }),
       source(),
       { customer },
     );
     expect(undelivered).toMatchObject({ errorCode: '30003', error: 'Twilio error 30003', deliveredAt: '' });
+    expect(undelivered?.reason).toMatch(/unreachable handset/i);
     const [refused] = evidenceRows(
       anSmsRecord({
         status: 'failed',
@@ -124,6 +125,19 @@ describe('evidence rows', () => {
     );
     expect(refused).toMatchObject({ errorCode: '21211', providerMessageId: '' });
     expect(refused?.error).toContain('+35840•••••67');
+    const [cancelled] = evidenceRows(
+      anSmsRecord({ status: 'queued', providerId: undefined }),
+      source({ broadcast: aBroadcast({ status: 'cancelled' }) }),
+      { customer },
+    );
+    expect(cancelled?.errorCode).toBe('cancelled');
+  });
+
+  it('give a delivered message no problem, whatever an earlier try left as its last error', () => {
+    const [row] = evidenceRows(anSmsRecord({ lastError: 'Twilio unavailable (HTTP 503)' }), source(), {
+      customer,
+    });
+    expect(row).toMatchObject({ errorCode: '', reason: '' });
   });
 
   it('keep the booking and flight of an SMS whose customer is gone, with no text it cannot render again', () => {
