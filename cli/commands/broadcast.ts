@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ApiClient } from '#cli/api-client.ts';
 import { EXIT } from '#cli/errors.ts';
@@ -111,7 +112,7 @@ export async function watchBroadcast(client: ApiClient, id: string): Promise<Bro
       }
       progress.update(broadcast);
       if (ENDED.has(broadcast.status) && broadcast.countsFinal) return broadcast;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await sleep(POLL_MS);
     }
   } finally {
     progress.stop();

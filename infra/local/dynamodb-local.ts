@@ -6,6 +6,7 @@
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import {
   type AttributeDefinition,
@@ -112,7 +113,7 @@ async function waitUntilReady(
       return;
     } catch (error) {
       if (Date.now() > deadline) throw new Error('DynamoDB Local did not start in time', { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   }
 }

@@ -30,6 +30,7 @@ import type { ApprovalInbox } from './approval-inbox.ts';
 import { serveCapacity } from './capacity-endpoint.ts';
 import { applyCors } from './cors.ts';
 import type { LocalObjectStore } from './object-store.ts';
+import { platformLogger } from './platform-log.ts';
 import type { LocalUser } from './users.ts';
 
 /** Invokes a route's function with API Gateway's event (its runtime makes the Lambda context). */
@@ -113,7 +114,7 @@ function sendError(response: ServerResponse, error: unknown): void {
     return;
   }
   const problem = toProblem(error);
-  if (problem.status >= 500) console.error('[http]', error);
+  if (problem.status >= 500) platformLogger.error('Front door failed', { error });
   const result = problemResponse(problem);
   // A body left unread (too large) is not drained: the connection closes with the answer.
   send(response, { ...result, headers: { ...result.headers, connection: 'close' } });
@@ -396,7 +397,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ url
       request.on('error', () => undefined);
       response.on('error', () => undefined);
       serve(request, response).catch((error: unknown) => {
-        console.error('[http]', error);
+        platformLogger.error('Front door failed', { error });
         response.destroy();
       });
     },

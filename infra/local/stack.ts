@@ -28,11 +28,11 @@ import { stackCapacity } from './capacity-endpoint.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { type ApiHandler, startHttpServer } from './http-server.ts';
 import { LocalObjectStore } from './object-store.ts';
+import { logFunctionError } from './platform-log.ts';
 import { lambdaBundles } from './runtime/lambda-bundles.ts';
 import {
   createLocalLambda,
   type LambdaDefinition,
-  LambdaStoppedError,
   type LocalLambda,
   sourceModuleUrl,
 } from './runtime/local-lambda.ts';
@@ -63,11 +63,6 @@ export interface LocalStack {
   /** Approval notices published to the approvals topic, oldest first (also at /__herald/approval-notices). */
   approvalNotices: InboxNotice[];
   close(): Promise<void>;
-}
-
-/** A function's failure, as its logs in CloudWatch would show it; not the ones the closing stack caused. */
-function logFunctionError(handler: string, error: unknown): void {
-  if (!(error instanceof LambdaStoppedError)) console.error(`[${handler}]`, error);
 }
 
 /** Each function's module URL, by handler name: the TypeScript sources, or the bundles cdk synth builds. */
@@ -208,6 +203,8 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       AWS_ENDPOINT_URL_SNS: awsEndpoint.url,
       AWS_ENDPOINT_URL_SQS: awsEndpoint.url,
       AWS_ENDPOINT_URL_S3: awsEndpoint.url,
+      // The metrics the functions would send CloudWatch are on stdout as EMF lines, in this namespace.
+      POWERTOOLS_METRICS_NAMESPACE: 'Herald/local',
       ...Object.fromEntries(TABLES.map((table) => [table.envVar, table.name])),
       BROADCAST_TOPIC_ARN: topic.arn,
       APPROVALS_TOPIC_ARN: approvalInbox.topic.arn,

@@ -5,6 +5,7 @@
  * one batch at a time per shard, and retries a failed batch until it succeeds (a handler that
  * counts exactly once makes the retries harmless). A shard is read only once its parent is done.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type _Record,
@@ -31,8 +32,6 @@ export interface StreamSourceOptions {
 
 const IDLE_POLL_MS = 100;
 const RETRY_MS = 500;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A record as Lambda hands it over: the same fields, the creation time in epoch seconds. */
 function lambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
