@@ -21,7 +21,7 @@ export interface ApproveBroadcastDeps {
  *    a broadcast held since before a rule was added is refused here (422) and stays held;
  * 4. moves it to queued with who approved it and when, and publishes the planning message, as
  *    createBroadcast does for one that needs no approval; records `broadcast.approved`.
- * Two approvals racing both publish; the planner is idempotent per broadcast, so that is harmless.
+ * Of two approvals racing, the conditional move to queued lets one through; the other gets 409.
  */
 export async function approveBroadcast(
   broadcastId: string,
