@@ -34,6 +34,8 @@ describe('context validation', () => {
     [{ account: '1234' }, 'herald:environments.test.account'],
     [{ logRetentionDays: 42 }, 'herald:environments.test.logRetentionDays'],
     [{ alarmEmail: 'on-call' }, 'herald:environments.test.alarmEmail'],
+    [{ approvalEmails: ['comms'] }, 'herald:environments.test.approvalEmails.0'],
+    [{ approvalPhones: ['0401234567'] }, 'herald:environments.test.approvalPhones.0'],
     [
       { apiDomainName: 'api.herald.example', apiCertificateArn: undefined },
       'herald:environments.test.apiCertificateArn',

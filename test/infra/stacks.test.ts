@@ -119,7 +119,10 @@ describe('HeraldStateful', () => {
   });
 
   it('gives each worker a KMS-encrypted queue subscribed raw with its target filter and a DLQ after maxReceiveCount', () => {
-    const subscriptions = Object.values(resources(stateful, 'AWS::SNS::Subscription'));
+    // The approvals topic's e-mail and SMS subscriptions are people, not workers.
+    const subscriptions = Object.values(resources(stateful, 'AWS::SNS::Subscription')).filter(
+      (subscription) => subscription.Properties.Protocol === 'sqs',
+    );
     const queues = resources(stateful, 'AWS::SQS::Queue');
     expect(subscriptions).toHaveLength(WORKERS.length);
     for (const worker of WORKERS) {
@@ -472,6 +475,64 @@ describe('HeraldStateless', () => {
     expect(status.Properties.ReservedConcurrentExecutions).toBe(1);
     // The lowest maximum an SQS event source takes.
     expect(eventSourceOf('publish-status').Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
+  });
+});
+
+describe('approvals topic', () => {
+  /** The approvals topic's logical id in the stateful stack (the one topic displayed as approvals). */
+  function approvalsTopicId(): string {
+    const topics = Object.entries(resources(stateful, 'AWS::SNS::Topic')).filter(
+      ([, topic]) => topic.Properties.DisplayName === 'Herald test approvals',
+    );
+    return only(topics, 'approvals topic')[0];
+  }
+
+  it('is an SNS topic of its own, encrypted with a rotated customer-managed key, refusing plain HTTP', () => {
+    const id = approvalsTopicId();
+    const topic = resources(stateful, 'AWS::SNS::Topic')[id];
+    const keyId = (topic?.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(resources(stateful, 'AWS::KMS::Key')[keyId]?.Properties.EnableKeyRotation).toBe(true);
+    stateful.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: id }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    stateful.hasOutput('ApprovalsTopicArn', { Value: { Ref: id } });
+  });
+
+  it("subscribes the context's comms leads by e-mail and SMS", () => {
+    const id = approvalsTopicId();
+    const subscriptions = Object.values(resources(stateful, 'AWS::SNS::Subscription'))
+      .filter(
+        (subscription) => JSON.stringify(subscription.Properties.TopicArn) === JSON.stringify({ Ref: id }),
+      )
+      .map((subscription) => [subscription.Properties.Protocol, subscription.Properties.Endpoint]);
+    expect(subscriptions).toEqual(
+      expect.arrayContaining([
+        ['email', 'comms-leads@herald.example'],
+        ['sms', '+358401110000'],
+      ]),
+    );
+    expect(subscriptions).toHaveLength(2);
+  });
+
+  it('lets only the handlers that make something wait for approval publish to it, with the console link', () => {
+    const notifying = ['create-broadcast', 'submit-template'];
+    for (const handler of notifying) {
+      expect(JSON.stringify(envOf(handler).APPROVALS_TOPIC_ARN), handler).toContain('ApprovalsTopic');
+      expect(JSON.stringify(envOf(handler).HERALD_CONSOLE_URL), handler).toContain('/console/');
+      expect(policiesOf(handler), handler).toMatch(/"sns:Publish".*ApprovalsTopic/);
+    }
+    for (const handler of [
+      'approve-broadcast',
+      'approve-template',
+      'review-broadcast',
+      'list-pending-approvals',
+    ])
+      expect(envOf(handler).APPROVALS_TOPIC_ARN, handler).toBeUndefined();
   });
 });
 

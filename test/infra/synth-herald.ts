@@ -16,6 +16,8 @@ export const TEST_ENVIRONMENT = {
   apiCertificateArn: 'arn:aws:acm:eu-north-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
   logRetentionDays: 30,
   alarmEmail: 'oncall@herald.example',
+  approvalEmails: ['comms-leads@herald.example'],
+  approvalPhones: ['+358401110000'],
 };
 
 /** An app with cdk.json's context, `herald:environments.test` set to `environment`, selected by `env`. */
