@@ -176,6 +176,14 @@ describe('evidence export: GET /incidents/{id}/evidence and herald evidence', ()
     expect(ndjson.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
   });
 
+  it('lets a console on another origin read the Link header (CORS), as the API does for CloudFront', async () => {
+    const response = await get(`/incidents/${incidentId}/evidence?limit=1`, {
+      origin: 'http://localhost:5173',
+    });
+    expect(response.headers.get('link')).toContain('rel="next"');
+    expect(response.headers.get('access-control-expose-headers')?.split(/,\s*/)).toContain('link');
+  });
+
   it('refuses an unknown format, a made-up cursor and an unknown incident with problem+json', async () => {
     const badFormat = await get(`/incidents/${incidentId}/evidence?format=xlsx`);
     expect(badFormat.status).toBe(400);
