@@ -9,8 +9,10 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { BroadcastDetail, Incident } from '#shared/domain/model.ts';
 import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
-import { startTestStack } from '#test/support/local-stack.ts';
+import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
+import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
 import {
   broadcastWithUnreachablePassenger,
   lookupOnceUndelivered,
@@ -21,6 +23,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 const PHONE_SCREEN = { width: 390, height: 844 };
 const REASON = 'Unreachable handset: the phone was off or out of coverage';
+/** The broadcast page's failed messages come 25 at a time (failed-deliveries.tsx). */
+const FAILED_PAGE_SIZE = 25;
 
 describe('console: passenger lookup and failure reasons', () => {
   let stack: LocalStack;
@@ -29,7 +33,9 @@ describe('console: passenger lookup and failure reasons', () => {
 
   beforeAll(async () => {
     await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
-    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+    // One after the other: DynamoDB Local's JVM must start within 30 s on a busy 2-core machine.
+    stack = await startTestStack();
+    browser = await launchBrowser();
     scene = await broadcastWithUnreachablePassenger(stack);
     await lookupOnceUndelivered(stack, scene.broadcastId, `customerId=${scene.passenger.customerId}`);
   }, 180_000);
@@ -108,4 +114,53 @@ describe('console: passenger lookup and failure reasons', () => {
     await page.getByRole('list', { name: 'Messages, newest incident first' }).getByText(REASON).waitFor();
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('pages through many failed messages with Load more, each once', async () => {
+    const window = demoWindow();
+    const phones = expectedDemoPhones('HEL', window.start, window.end);
+    expect(phones.length).toBeGreaterThan(FAILED_PAGE_SIZE);
+    await fetch(`${stack.sandboxes.twilio}/__sandbox/undeliverable`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ numbers: phones }),
+    });
+    const operator = apiClient(stack, 'operator');
+    const incident = await operator<Incident>('POST', '/incidents', {
+      type: 'weather',
+      title: 'Snow at Helsinki Airport',
+      severity: 'moderate',
+      window,
+      scope: { airports: ['HEL'] },
+    });
+    const { body: accepted } = await operator<{ id: string }>(
+      'POST',
+      `/incidents/${incident.body.id}/broadcasts`,
+      { templateId: 'strike-disruption', channels: ['sms'] },
+    );
+    await eventually(async () => {
+      const { body } = await operator<BroadcastDetail>('GET', `/broadcasts/${accepted.id}`);
+      return body.countsFinal && body.counts.sms?.failed === phones.length ? body : undefined;
+    }, 120_000);
+    const { page, errors } = await signedInOperator();
+
+    await page.goto(`${stack.apiUrl}/console/#/broadcasts/${accepted.id}`);
+    const rows = page.getByRole('region', { name: 'Failed messages with their reasons' }).locator('tbody tr');
+    await rows.nth(FAILED_PAGE_SIZE - 1).waitFor();
+    expect(await rows.count()).toBe(FAILED_PAGE_SIZE);
+    while (await page.getByRole('button', { name: 'Load more' }).isVisible()) {
+      const shown = await rows.count();
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await rows.nth(shown).waitFor();
+    }
+
+    // Each linked to its passenger: the customer ids, unlike the masked numbers, are unique.
+    const recipients = await rows
+      .locator('td:nth-child(2) a')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    expect(recipients).toHaveLength(phones.length);
+    expect(new Set(recipients).size).toBe(phones.length);
+    expect(await rows.filter({ hasText: REASON }).count()).toBe(phones.length);
+    await expectAccessibleOnAPhone(page);
+    expect(errors).toEqual([]);
+  }, 240_000);
 });

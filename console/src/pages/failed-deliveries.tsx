@@ -49,13 +49,17 @@ async function nextRecords(
 const failedTotal = (broadcast: BroadcastDetail) =>
   Object.values(broadcast.counts).reduce((sum, counts) => sum + counts.failed, 0);
 
-/** Shown once a message has failed; read again whenever the failed count moves. */
+/**
+ * Shown once a message has failed; its first page is read again whenever the failed count moves,
+ * until the reader loads more (then their place is kept).
+ */
 export function FailedDeliveries({ broadcast, can }: { broadcast: BroadcastDetail; can: Abilities }) {
   const total = failedTotal(broadcast);
   const [items, setItems] = useState<DeliveryLine[]>([]);
   const [cursor, setCursor] = useState<Cursor | undefined>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
+  const [loadedMore, setLoadedMore] = useState(false);
 
   const load = async (from: Cursor, previous: DeliveryLine[]) => {
     setLoading(true);
@@ -71,8 +75,8 @@ export function FailedDeliveries({ broadcast, can }: { broadcast: BroadcastDetai
     }
   };
   useEffect(() => {
-    if (can.lookUp && total > 0) void load({ status: 0 }, []);
-  }, [broadcast.id, total, can.lookUp]);
+    if (can.lookUp && total > 0 && !loadedMore) void load({ status: 0 }, []);
+  }, [broadcast.id, total, can.lookUp, loadedMore]);
 
   if (!can.lookUp || total === 0) return null;
   return (
@@ -109,7 +113,15 @@ export function FailedDeliveries({ broadcast, can }: { broadcast: BroadcastDetai
         </TableScroll>
       )}
       {cursor && (
-        <button type="button" class="secondary" disabled={loading} onClick={() => load(cursor, items)}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={loading}
+          onClick={() => {
+            setLoadedMore(true);
+            void load(cursor, items);
+          }}
+        >
           Load more
         </button>
       )}
