@@ -5,6 +5,7 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { broadcastSmsRate } from '#shared/config.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { BroadcastBody } from '#shared/http/broadcast-body.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
@@ -18,6 +19,8 @@ const deps = {
   // The incident's previous posts, which the preview compares X and Facebook texts with.
   broadcasts: new DynamoBroadcastStore(),
   deliveries: new DynamoDeliveryStore(),
+  // Dates the last SMS against the incident's notification deadline.
+  smsPerSecond: broadcastSmsRate(),
 };
 
 /** POST /incidents/{id}/preview: who a broadcast would reach and what each channel would say; sends nothing. */

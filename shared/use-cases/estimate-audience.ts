@@ -21,6 +21,8 @@ export interface AudienceTally {
   excluded: Record<Exclusion, number>;
   /** The first recipient of each language: the preview renders its SMS sample for them. */
   samples: Map<Language, AudienceMember>;
+  /** When set, also recipients by language whose flight departs by `until` (epoch ms): the preview's priority. */
+  departingBy?: { until: number; byLanguage: Record<Language, number> };
 }
 
 export const emptyTally = (): AudienceTally => ({
@@ -51,6 +53,8 @@ export async function tallyAudience(
       continue;
     }
     tally.byLanguage[member.language]++;
+    if (tally.departingBy && Date.parse(member.flight.departure) <= tally.departingBy.until)
+      tally.departingBy.byLanguage[member.language]++;
     if (!tally.samples.has(member.language)) tally.samples.set(member.language, member);
   }
 }

@@ -1,4 +1,12 @@
 import { measureSms, X_MAX_WEIGHTED_LENGTH, xWeightedLength } from '#shared/domain/channel-limits.ts';
+import {
+  deadlineWarning,
+  incidentDeadline,
+  PRIORITY_HOURS,
+  type SmsEta,
+  type SmsLoad,
+  smsEta,
+} from '#shared/domain/deadline.ts';
 import type { Exclusion } from '#shared/domain/eligibility.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { PREVIEW_TIME_BUDGET_MS } from '#shared/domain/limits.ts';
@@ -45,6 +53,9 @@ export interface PreviewDeps extends PreviousPostsDeps {
   customers: CustomerDirectory;
   /** Starts the budget the search for flights and audience runs under (the API Lambda's, by default). */
   budget?: () => TimeBudget;
+  /** Segments per second the SMS would go out at (config.ts broadcastSmsRate); without it, no ETA. */
+  smsPerSecond?: number;
+  now?: () => number;
 }
 
 /** The preview's time: past it, the operator is asked to narrow the incident rather than left to a timeout. */
@@ -84,6 +95,8 @@ export interface Preview {
   };
   /** Posts that would equal the incident's previous one there (X refuses them: error 187). */
   duplicatePosts: DuplicatePost[];
+  /** SMS only: when the last SMS, and the last to those departing soon, would go, against the incident's deadline. */
+  eta?: SmsEta;
   warnings: string[];
 }
 
@@ -106,6 +119,17 @@ export function personalContext(member: AudienceMember): PersonalContext {
       departureTime: localTime(member.flight.departure, member.flight.origin),
     },
   };
+}
+
+/** Recipients by language and the segments of each language's SMS sample: what the sender must carry. */
+function smsLoad(recipients: Record<Language, number>, sms: Preview['messages']['sms']): SmsLoad {
+  return LANGUAGES.reduce(
+    (load, language) => ({
+      recipients: load.recipients + recipients[language],
+      segments: load.segments + recipients[language] * (sms?.[language]?.segments ?? 1),
+    }),
+    { recipients: 0, segments: 0 },
+  );
 }
 
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Finnish', sv: 'Swedish', en: 'English' };
@@ -199,7 +223,10 @@ function duplicateWarning(duplicate: DuplicatePost, template: TemplateVersion): 
  * 4. warns of what the broadcast would be refused for on the public channels (personal data in a
  *    variable shown there, the unreviewed incident title), of operator text a language shows in
  *    English because it was left empty, and of X and Facebook posts equal to the incident's
- *    previous post there (offering the wording of another kind when one reads differently).
+ *    previous post there (offering the wording of another kind when one reads differently);
+ * 5. for SMS, dates the last SMS from the recipients, their segments and the rate, and the last to
+ *    those departing within PRIORITY_HOURS (the planner's order sends them first), and warns when
+ *    the last would go after the incident's notification deadline: how many late, the rate needed.
  * Writes nothing.
  */
 export async function previewBroadcast(
@@ -221,7 +248,9 @@ export async function previewBroadcast(
     );
   }
 
+  const now = (deps.now ?? Date.now)();
   const audience = emptyTally();
+  audience.departingBy = { until: now + PRIORITY_HOURS * 3_600_000, byLanguage: { fi: 0, sv: 0, en: 0 } };
   await tallyAudience(incident, deps, deps.budget ? deps.budget() : previewBudget(), audience);
   const { flights, byLanguage, samples } = audience;
 
@@ -272,6 +301,20 @@ export async function previewBroadcast(
   warnings.push(...fallbackWarnings(source, input));
   const duplicates = await duplicatePosts(source, input, deps);
   warnings.push(...duplicates.map((duplicate) => duplicateWarning(duplicate, template)));
+  const eta =
+    messages.sms && deps.smsPerSecond
+      ? smsEta(
+          {
+            all: smsLoad(byLanguage, messages.sms),
+            soon: smsLoad(audience.departingBy.byLanguage, messages.sms),
+          },
+          incidentDeadline(incident),
+          deps.smsPerSecond,
+          now,
+        )
+      : undefined;
+  const late = eta && deadlineWarning(eta, now);
+  if (late) warnings.push(late);
 
   return {
     affectedFlights: flights.map(({ flightNumber, date, origin, destination, departure, arrival }) => ({
@@ -287,6 +330,7 @@ export async function previewBroadcast(
     excluded: audience.excluded,
     messages,
     duplicatePosts: duplicates,
+    ...(eta ? { eta } : {}),
     warnings,
   };
 }

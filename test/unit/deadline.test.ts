@@ -13,14 +13,19 @@ import { ValidationError } from '#shared/domain/errors.ts';
 import type { DeliveryStatus } from '#shared/domain/model.ts';
 import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
 import { type DeliveryLine, listDeliveries } from '#shared/use-cases/list-deliveries.ts';
-import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
-import { aCustomer, anIncident } from '#test/support/builders.ts';
+import { planBroadcast, queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
+import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
+import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
 import {
   FakeAuditStore,
+  FakeBookingIndex,
   FakeBroadcastStore,
   FakeCustomerDirectory,
   FakeDeliveryStore,
+  FakeFanout,
+  FakeFlightCatalog,
   FakeIncidentStore,
+  FakeTemplateStore,
 } from '#test/support/fakes.ts';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
@@ -226,5 +231,145 @@ describe('GET /broadcasts/{id}/deliveries', () => {
     expect(inTime(during.items)).toEqual({ C1: true, C2: false, C3: undefined, en: undefined });
     expect(during.items.find((line) => line.customerId === 'C3')).not.toHaveProperty('reachedBeforeDeadline');
     expect(inTime(after.items)).toEqual({ C1: true, C2: false, C3: false, en: undefined });
+  });
+});
+
+describe('the preview against the deadline', () => {
+  const opened = Date.parse('2026-12-01T05:00:00Z');
+
+  /**
+   * Deadline 05:30. AY1 departs 06:00 with three Finnish passengers; AY2 departs 12:00 with three
+   * Finnish and two English ones, whose SMS takes two segments (UCS-2): 10 segments in all.
+   */
+  async function setUp(smsPerSecond: number) {
+    const incidents = new FakeIncidentStore();
+    await incidents.create(
+      anIncident({ createdAt: '2026-12-01T05:00:00Z', notificationDeadline: '2026-12-01T05:30:00.000Z' }),
+    );
+    const templates = new FakeTemplateStore();
+    const template = aTemplate();
+    const english = template.content.en;
+    if (!english) throw new Error('aTemplate has English');
+    english.sms = `EN ✈ {{customer.firstName}} ${'x'.repeat(70)}`;
+    await templates.put(template);
+    const soon = aFlight({ flightNumber: 'AY1', departure: '2026-12-01T06:00:00Z' });
+    const later = aFlight({ flightNumber: 'AY2', departure: '2026-12-01T12:00:00Z' });
+    const passengers = [
+      ...['F1', 'F2', 'F3'].map((id) => ({ id, flight: soon })),
+      ...['F4', 'F5', 'F6', 'E1', 'E2'].map((id) => ({ id, flight: later })),
+    ];
+    const broadcasts = new FakeBroadcastStore();
+    return {
+      incidents,
+      templates,
+      broadcasts,
+      deliveries: new FakeDeliveryStore(broadcasts),
+      flights: new FakeFlightCatalog([soon, later]),
+      bookings: new FakeBookingIndex(
+        passengers.map(({ id, flight }) => ({
+          bookingRef: `B${id}`,
+          customerId: id,
+          flightNumber: flight.flightNumber,
+          date: flight.date,
+        })),
+      ),
+      customers: new FakeCustomerDirectory(
+        passengers.map(({ id }) => aCustomer(id, { language: id.startsWith('E') ? 'en' : 'fi' })),
+      ),
+      smsPerSecond,
+      now: () => opened,
+    };
+  }
+  const request = {
+    templateId: 'template-1',
+    variables: {},
+    channels: ['sms' as const],
+    kind: 'initial' as const,
+  };
+
+  it('dates the last SMS from recipients, segments and rate, and warns that it falls after the deadline, with the numbers', async () => {
+    const preview = await previewBroadcast('incident-1', request, await setUp(1 / 200));
+
+    expect(preview.messages.sms?.en?.segments).toBe(2);
+    expect(preview.eta).toEqual({
+      deadline: '2026-12-01T05:30:00.000Z',
+      smsPerSecond: 0.005,
+      recipients: 8,
+      segments: 10,
+      lastSmsAt: '2026-12-01T05:33:20.000Z',
+      late: 1,
+      smsPerSecondNeeded: 0.1,
+      departingSoon: { hours: 2, recipients: 3, lastReachedAt: '2026-12-01T05:10:00.000Z' },
+    });
+    expect(preview.warnings).toContainEqual(
+      expect.stringMatching(
+        /^The last SMS would go in 33\.3 min at 0\.005 SMS\/s .* 1 of 8 passengers would be texted after it\. 0\.1 SMS\/s would reach them all in time\.$/,
+      ),
+    );
+  });
+
+  it('at a rate that makes the deadline, dates the SMS without a warning', async () => {
+    const preview = await previewBroadcast('incident-1', request, await setUp(1));
+
+    expect(preview.eta).toMatchObject({ late: 0, lastSmsAt: '2026-12-01T05:00:10.000Z' });
+    expect(preview.warnings.join(' ')).not.toMatch(/deadline/);
+  });
+
+  it('has no ETA for a broadcast without SMS', async () => {
+    const preview = await previewBroadcast(
+      'incident-1',
+      { ...request, channels: ['status'] },
+      await setUp(1),
+    );
+
+    expect(preview).not.toHaveProperty('eta');
+  });
+});
+
+describe('priority: passengers departing soonest are texted first', () => {
+  it('the planner publishes the SMS batches in departure order, whatever order the flights are stored in', async () => {
+    const broadcasts = new FakeBroadcastStore();
+    broadcasts.add({ id: 'b1', status: 'queued', channels: ['sms'] });
+    const incidents = new FakeIncidentStore();
+    await incidents.create(anIncident());
+    const evening = aFlight({ flightNumber: 'AY900', departure: '2026-12-01T18:00:00+02:00' });
+    const morning = aFlight({ flightNumber: 'AY100', departure: '2026-12-01T07:00:00+02:00' });
+    const noon = aFlight({ flightNumber: 'AY500', departure: '2026-12-01T12:00:00+02:00' });
+    const onFlight = { AY900: ['e1', 'e2'], AY100: ['m1', 'm2', 'm3'], AY500: ['n1'] };
+    const fanout = new FakeFanout();
+
+    await planBroadcast(
+      { broadcastId: 'b1' },
+      {
+        broadcasts,
+        incidents,
+        flights: new FakeFlightCatalog([evening, morning, noon]),
+        bookings: new FakeBookingIndex(
+          Object.entries(onFlight).flatMap(([flightNumber, ids]) =>
+            ids.map((customerId) => ({
+              bookingRef: `BK-${customerId}`,
+              customerId,
+              flightNumber,
+              date: '2026-12-01',
+            })),
+          ),
+        ),
+        customers: new FakeCustomerDirectory(
+          Object.values(onFlight)
+            .flat()
+            .map((id) => aCustomer(id)),
+        ),
+        deliveries: new FakeDeliveryStore(broadcasts),
+        fanout,
+        smsBatchSize: 2,
+      },
+      { remainingMs: () => 450_000 },
+    );
+
+    expect(fanout.published.filter(({ target }) => target === 'sms').map(({ message }) => message)).toEqual([
+      { broadcastId: 'b1', customerIds: ['m1', 'm2'] },
+      { broadcastId: 'b1', customerIds: ['m3', 'n1'] },
+      { broadcastId: 'b1', customerIds: ['e1', 'e2'] },
+    ]);
   });
 });
