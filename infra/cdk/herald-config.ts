@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { SMS_SENDS_PER_INVOCATION_PER_SECOND, smsWorkerConcurrency, WORKERS } from '#functions/manifest.ts';
+import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 
 export const ENVIRONMENTS_CONTEXT_KEY = 'herald:environments';
 export const ENV_CONTEXT_KEY = 'env';
@@ -77,6 +78,11 @@ const environmentSchema = z.strictObject({
       'lower-case letters, digits and hyphens, without aws, amazon or cognito',
     )
     .optional(),
+  /** The ops room's zone: the console shows every time in it (an IANA name; default UTC). */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'an IANA time zone such as UTC or Europe/Helsinki')
+    .default(DEFAULT_DISPLAY_ZONE),
 });
 
 type EnvironmentInput = z.infer<typeof environmentSchema>;
@@ -114,6 +120,8 @@ export interface HeraldConfig {
   readonly approvalPhones: readonly string[];
   /** The Cognito hosted UI's domain prefix, when set (else the stateful stack derives one). */
   readonly authDomainPrefix?: string;
+  /** The zone the console shows times in. */
+  readonly timeZone: string;
 }
 
 /** Both keys of a custom domain, or neither; the certificate in the region CloudFront or the API needs. */
@@ -229,5 +237,6 @@ export function loadHeraldConfig(node: Node): HeraldConfig {
     approvalEmails: env.approvalEmails,
     approvalPhones: env.approvalPhones,
     ...(env.authDomainPrefix ? { authDomainPrefix: env.authDomainPrefix } : {}),
+    timeZone: env.timeZone,
   };
 }

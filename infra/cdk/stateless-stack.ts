@@ -355,6 +355,7 @@ export class HeraldStatelessStack extends Stack {
           clientId: props.userPoolClient.userPoolClientId,
           redirectUri: props.statusSite.consoleUrl,
         },
+        timeZone: config.timeZone,
       },
     });
 

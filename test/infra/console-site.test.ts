@@ -25,7 +25,9 @@ beforeAll(() => {
     outdir: path.join(work, 'cdk.out'),
     context: {
       ...cdkJsonContext(),
-      'herald:environments': { test: { ...TEST_ENVIRONMENT, authDomainPrefix: 'herald-test-ops' } },
+      'herald:environments': {
+        test: { ...TEST_ENVIRONMENT, authDomainPrefix: 'herald-test-ops', timeZone: 'Europe/Helsinki' },
+      },
       env: 'test',
       [CONSOLE_DIST_CONTEXT_KEY]: dist,
       'aws:cdk:bundling-stacks': [],
@@ -76,7 +78,7 @@ describe('the operations console in AWS', () => {
     expect(text).toContain('herald-test-console-');
   });
 
-  it('deploys the build and a config.json with the API URL and the console client id', () => {
+  it("deploys the build and a config.json with the API URL, the console client id and the ops room's zone", () => {
     const [deployment] = Object.values(stateless.findResources('Custom::CDKBucketDeployment')) as {
       Properties: Record<string, unknown>;
     }[];
@@ -99,6 +101,7 @@ describe('the operations console in AWS', () => {
           kind: 'cognito',
           clientId: expect.stringContaining('<<marker:0xbaba:1>>'),
         }),
+        timeZone: 'Europe/Helsinki',
       }),
     );
   });

@@ -36,6 +36,7 @@ describe('context validation', () => {
     [{ alarmEmail: 'on-call' }, 'herald:environments.test.alarmEmail'],
     [{ approvalEmails: ['comms'] }, 'herald:environments.test.approvalEmails.0'],
     [{ approvalPhones: ['0401234567'] }, 'herald:environments.test.approvalPhones.0'],
+    [{ timeZone: 'Europe/Helsinky' }, 'herald:environments.test.timeZone'],
     [
       { apiDomainName: 'api.herald.example', apiCertificateArn: undefined },
       'herald:environments.test.apiCertificateArn',

@@ -11,6 +11,8 @@ import { consoleBucketName, type StatusSite } from './status-site.ts';
 export interface ConsoleConfig {
   readonly apiUrl: string;
   readonly auth: { kind: 'cognito'; domain: string; clientId: string; redirectUri: string };
+  /** The ops room's zone, in which the console shows times. */
+  readonly timeZone: string;
 }
 
 export interface ConsoleDeploymentProps {
