@@ -1,13 +1,14 @@
 /**
  * Where approval notices land in the local stack, as the comms leads' e-mail would receive them
  * in AWS: the approvals topic (a topic of the local bus, which the handlers publish to through
- * the loopback SNS endpoint) delivers to a queue whose consumer keeps each notice and prints it
- * as one line. `GET /__herald/approval-notices` (local stack only, no key) lists them, oldest
+ * the loopback SNS endpoint) delivers to a queue whose consumer keeps each notice and logs it
+ * as one structured line (`Approval notice`, with its kind and text). `GET /__herald/approval-notices` (local stack only, no key) lists them, oldest
  * first; `DELETE` empties the inbox. Not part of the API that CDK deploys.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SQSEvent } from 'aws-lambda';
 import { LocalQueue, LocalTopic } from './bus.ts';
+import { platformLogger } from './platform-log.ts';
 
 export const APPROVAL_NOTICES_PATH = '/__herald/approval-notices';
 
@@ -24,7 +25,7 @@ export class ApprovalInbox {
   readonly notices: InboxNotice[] = [];
   private readonly queue: LocalQueue;
 
-  constructor(print: (line: string) => void = (line) => console.log(line)) {
+  constructor() {
     this.queue = new LocalQueue(
       {
         name: 'herald-approval-inbox',
@@ -41,11 +42,11 @@ export class ApprovalInbox {
             text: record.body,
           };
           this.notices.push(notice);
-          print(`[approvals] ${notice.text.replace(/\n/g, ' ')}`);
+          platformLogger.info('Approval notice', { kind: notice.kind, text: notice.text });
         }
         return undefined;
       },
-      (error) => console.error('[approvals]', error),
+      (error) => platformLogger.error('Approval inbox failed', { error }),
     );
     this.topic.subscribe(this.queue, {});
   }
