@@ -214,23 +214,25 @@ export function NewIncidentPage() {
           value={title}
           onInput={(event) => setTitle(event.currentTarget.value)}
         />
-        <div class="row">
-          {TRANSLATION_LANGUAGES.map((language) => (
-            <div class="grow" key={language}>
-              <label for={`incident-title-${language}`}>
-                Title in {language === 'fi' ? 'Finnish' : 'Swedish'} (left empty: the English)
-              </label>
-              <input
-                id={`incident-title-${language}`}
-                maxLength={200}
-                value={titleByLanguage[language]}
-                onInput={(event) =>
-                  setTitleByLanguage({ ...titleByLanguage, [language]: event.currentTarget.value })
-                }
-              />
-            </div>
-          ))}
-        </div>
+        <fieldset>
+          <legend>The title in Finnish and Swedish, for their SMS (left empty: the English)</legend>
+          <div class="row">
+            {TRANSLATION_LANGUAGES.map((language) => (
+              <div class="grow" key={language}>
+                <label for={`incident-title-${language}`}>{language === 'fi' ? 'Finnish' : 'Swedish'}</label>
+                <input
+                  id={`incident-title-${language}`}
+                  lang={language}
+                  maxLength={200}
+                  value={titleByLanguage[language]}
+                  onInput={(event) =>
+                    setTitleByLanguage({ ...titleByLanguage, [language]: event.currentTarget.value })
+                  }
+                />
+              </div>
+            ))}
+          </div>
+        </fieldset>
         <div class="row">
           <ChoiceField
             id="incident-type"
