@@ -4,7 +4,7 @@
  * details. The texts come from the one renderer: the values are wrapped in markers before
  * rendering and the rendered text is split at them, so the parts joined are what is sent.
  */
-import type { Broadcast, Language, TemplateField } from './model.ts';
+import { type Broadcast, type Language, type TemplateField, TRANSLATION_LANGUAGES } from './model.ts';
 import { type BroadcastSource, type PersonalContext, renderBroadcastField } from './render.ts';
 
 /** A run of rendered text; at most one of `freeText` and `personal` is set. */
@@ -56,11 +56,10 @@ function markedBroadcast(
   freeText: readonly string[],
 ): BroadcastSource['broadcast'] {
   const byLanguage: Broadcast['variablesByLanguage'] = {};
-  for (const [language, values] of Object.entries(broadcast.variablesByLanguage ?? {}) as [
-    keyof NonNullable<Broadcast['variablesByLanguage']>,
-    Record<string, string>,
-  ][])
-    byLanguage[language] = markFreeText(values, freeText);
+  for (const language of TRANSLATION_LANGUAGES) {
+    const values = broadcast.variablesByLanguage?.[language];
+    if (values) byLanguage[language] = markFreeText(values, freeText);
+  }
   return {
     ...broadcast,
     variables: markFreeText(broadcast.variables, freeText),
