@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/er
 import type { Broadcast } from '#shared/domain/model.ts';
 import { publicTextErrors } from '#shared/domain/public-text.ts';
 import { SelfApprovalError } from '#shared/domain/template-rules.ts';
+import { missingWordingErrors } from '#shared/domain/wording.ts';
 import type { AuditStore, BroadcastStore, Fanout, TemplateStore } from '#shared/ports/stores.ts';
 import { findTemplate } from './find-template.ts';
 import { recordAudit } from './record-audit.ts';
@@ -17,8 +18,9 @@ export interface ApproveBroadcastDeps {
  * Releases a broadcast that waited for approval because it carries free text.
  * 1. the broadcast must exist (404) and be pending_approval (409);
  * 2. four-eyes: whoever requested it may not approve it (409);
- * 3. nothing unfit for the public channels (publicTextErrors) may go out, whoever approves it:
- *    a broadcast held since before a rule was added is refused here (422) and stays held;
+ * 3. nothing unfit for the public channels (publicTextErrors) may go out, whoever approves it,
+ *    nor a resolution whose version has no resolution wording: a broadcast held since before a
+ *    rule was added is refused here (422) and stays held;
  * 4. moves it to queued with who approved it and when, and publishes the planning message, as
  *    createBroadcast does for one that needs no approval; records `broadcast.approved`.
  * Of two approvals racing, the conditional move to queued lets one through; the other gets 409.
@@ -41,6 +43,10 @@ export async function approveBroadcast(
     );
   }
   const template = await findTemplate(deps.templates, broadcast.templateId, broadcast.templateVersion);
+  // A resolution held since before kinds had wordings, of a version without resolution wording.
+  const noWording = missingWordingErrors(template, broadcast.kind);
+  if (noWording.length > 0)
+    throw new ValidationError('The template has no wording for this kind.', noWording);
   const unfitForPublic = publicTextErrors(template, broadcast);
   if (unfitForPublic.length > 0)
     throw new ValidationError(

@@ -6,6 +6,7 @@ import { publicTextErrors } from '#shared/domain/public-text.ts';
 import { renderBroadcastField } from '#shared/domain/render.ts';
 import { templateErrors, variableValueErrors } from '#shared/domain/template-rules.ts';
 import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
+import { approveBroadcast } from '#shared/use-cases/approve-broadcast.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
 import { createTemplate, updateTemplate } from '#shared/use-cases/templates/save-template.ts';
 import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
@@ -15,6 +16,7 @@ import {
   FakeBroadcastStore,
   FakeCustomerDirectory,
   FakeDeliveryStore,
+  FakeFanout,
   FakeFlightCatalog,
   FakeIncidentStore,
   FakeTemplateStore,
@@ -303,5 +305,26 @@ describe('the preview', () => {
     );
     expect(preview.messages.status?.fi?.body).toContain('Bussit korvaavat junat.');
     expect(preview.messages.status?.sv?.body).toContain('Buses replace trains.');
+  });
+});
+
+describe('approving a resolution held since before kinds had wordings', () => {
+  it('refuses it when its version has no resolution wording, and keeps it held', async () => {
+    const broadcasts = new FakeBroadcastStore();
+    broadcasts.add({ id: 'b1', kind: 'resolution', status: 'pending_approval', variables: { note: 'Over' } });
+    const templates = new FakeTemplateStore();
+    await templates.put({ ...legacy, id: 'template-1', version: 1 });
+    const fanout = new FakeFanout();
+
+    const approval = approveBroadcast('b1', 'pekka.lead', {
+      broadcasts,
+      templates,
+      fanout,
+      audit: new FakeAuditStore(),
+    });
+
+    await expect(approval).rejects.toMatchObject({ errors: [{ path: 'kind' }] });
+    expect((await broadcasts.get('b1'))?.status).toBe('pending_approval');
+    expect(fanout.published).toEqual([]);
   });
 });
