@@ -21,6 +21,12 @@ interface Cursor {
   next?: string;
 }
 
+/** Where the list goes on after a page: further in its status, else at the next status, else nowhere. */
+function following(at: Cursor, next: string | undefined): Cursor | undefined {
+  if (next !== undefined) return { status: at.status, next };
+  return at.status + 1 < FAILURE_STATUSES.length ? { status: at.status + 1 } : undefined;
+}
+
 /** Reads on from `cursor` until a page brings a record or the statuses run out. */
 async function nextRecords(
   broadcastId: string,
@@ -29,19 +35,13 @@ async function nextRecords(
   let at: Cursor | undefined = cursor;
   const items: DeliveryLine[] = [];
   while (at && items.length === 0) {
-    const status = FAILURE_STATUSES[at.status];
     const after = at.next ? `&next=${encodeURIComponent(at.next)}` : '';
-    const page = await api<Page<DeliveryLine>>(
+    const page: Page<DeliveryLine> = await api<Page<DeliveryLine>>(
       'GET',
-      `/broadcasts/${seg(broadcastId)}/deliveries?status=${status}&limit=${PAGE_SIZE}${after}`,
+      `/broadcasts/${seg(broadcastId)}/deliveries?status=${FAILURE_STATUSES[at.status]}&limit=${PAGE_SIZE}${after}`,
     );
     items.push(...page.items);
-    at =
-      page.next !== undefined
-        ? { status: at.status, next: page.next }
-        : at.status + 1 < FAILURE_STATUSES.length
-          ? { status: at.status + 1 }
-          : undefined;
+    at = following(at, page.next);
   }
   return { items, ...(at ? { cursor: at } : {}) };
 }
