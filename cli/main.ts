@@ -176,6 +176,11 @@ function program(): Command {
     .option('--overflights', 'also flights crossing the area while in the air')
     .option('--flights <list>', 'flights as NUMBER@DATE, e.g. AY123@2026-11-23', list)
     .option('--carriers <list>', 'two-character carrier codes', list)
+    .option(
+      '--deadline-minutes <n>',
+      "minutes after opening by which every passenger should be told (default: the airline's, 30)",
+      positiveInteger,
+    )
     .action(async (_options, command: Command) => {
       await incidentCreate(client(), outputOf<IncidentCreateOptions>(command));
     });
@@ -238,6 +243,16 @@ function program(): Command {
     });
 
   herald
+    .command('evidence <incidentId>')
+    .description(
+      'what every broadcast of the incident sent to each passenger and channel, and when, on stdout (operator, comms lead)',
+    )
+    .addOption(new Option('--format <format>', 'csv or ndjson').choices(EVIDENCE_FORMATS).default('csv'))
+    .action(async (incidentId: string, options: { format: EvidenceFormat }) => {
+      await evidenceCommand(client(), incidentId, options.format);
+    });
+
+  herald
     .command('deliveries <broadcastId>')
     .description(
       "a broadcast's delivery records, each problem with its code and reason (operator, comms lead)",
@@ -254,16 +269,6 @@ function program(): Command {
     .option('--customer <id>', 'the passenger by customer id')
     .action(async (bookingRef: string | undefined, _options, command: Command) => {
       await passengerCommand(client(), bookingRef, outputOf<PassengerOptions>(command));
-    });
-
-  herald
-    .command('evidence <incidentId>')
-    .description(
-      'what every broadcast of the incident sent to each passenger and channel, and when, on stdout (operator, comms lead)',
-    )
-    .addOption(new Option('--format <format>', 'csv or ndjson').choices(EVIDENCE_FORMATS).default('csv'))
-    .action(async (incidentId: string, options: { format: EvidenceFormat }) => {
-      await evidenceCommand(client(), incidentId, options.format);
     });
 
   const templates = herald.command('templates').description('message templates and their review');

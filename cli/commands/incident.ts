@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
 import { type BroadcastView, broadcastLines, type OutputOptions, print, table, time } from '#cli/output.ts';
+import { incidentDeadline } from '#shared/domain/deadline.ts';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import type { IncidentSummary } from '#shared/ports/stores.ts';
@@ -17,6 +18,7 @@ export interface IncidentCreateOptions extends OutputOptions {
   overflights?: boolean;
   flights?: string[];
   carriers?: string[];
+  deadlineMinutes?: number;
 }
 
 function typedTime(option: string, value: string): string {
@@ -70,6 +72,7 @@ function incidentLines(incident: Incident): string[] {
       : []),
     ...(scope.carriers?.length ? [`  carriers ${scope.carriers.join(', ')}`] : []),
     `  opened by ${incident.createdBy} at ${time(incident.createdAt)}`,
+    `  notification deadline ${time(incidentDeadline(incident))}`,
   ];
 }
 
@@ -87,6 +90,7 @@ export async function incidentCreate(client: ApiClient, options: IncidentCreateO
       ...(options.flights?.length ? { flights: options.flights.map(flightRef) } : {}),
       ...(options.carriers?.length ? { carriers: options.carriers.map((code) => code.toUpperCase()) } : {}),
     },
+    ...(options.deadlineMinutes ? { deadlineMinutes: options.deadlineMinutes } : {}),
   };
   const incident = await client.post<Incident>('/incidents', body);
   print(options, incident, () => incidentLines(incident));

@@ -1,6 +1,7 @@
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
 import { type OutputOptions, print, table, time } from '#cli/output.ts';
+import { formatDuration, type SmsEta } from '#shared/domain/deadline.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 
 export interface BroadcastRequestOptions {
@@ -23,6 +24,24 @@ export function broadcastBody(options: BroadcastRequestOptions): Record<string, 
   };
 }
 
+/** The SMS's ETA against the incident's deadline, and when those departing soonest are reached. */
+function etaLines(eta: SmsEta): string[] {
+  const fromNow = (iso: string) => formatDuration((Date.parse(iso) - Date.now()) / 1000);
+  const verdict =
+    eta.late === 0
+      ? 'all in time'
+      : `${eta.late.toLocaleString('en')} of ${eta.recipients.toLocaleString('en')} late${
+          eta.smsPerSecondNeeded === undefined ? '' : `; ${eta.smsPerSecondNeeded} SMS/s would make it`
+        }`;
+  const soon = eta.departingSoon;
+  return [
+    `Deadline ${time(eta.deadline)}; last SMS ${time(eta.lastSmsAt)} (in ${fromNow(eta.lastSmsAt)} at ${eta.smsPerSecond} SMS/s, ${eta.segments.toLocaleString('en')} segments): ${verdict}`,
+    `Departing within ${soon.hours} h: ${soon.recipients} passengers${
+      soon.lastReachedAt ? `, the last of them reached by ${time(soon.lastReachedAt)}` : ''
+    }`,
+  ];
+}
+
 function previewLines(preview: Preview): string[] {
   const lines = [
     `Affected: ${preview.affectedFlights.length} flights, ${preview.affectedCustomers} customers; ${preview.recipients.sms} SMS recipients (${Object.entries(
@@ -31,6 +50,7 @@ function previewLines(preview: Preview): string[] {
       .map(([language, count]) => `${language} ${count}`)
       .join(', ')})`,
     `Excluded: ${preview.excluded.noConsent} without SMS consent, ${preview.excluded.invalidPhone} invalid numbers, ${preview.excluded.optedOut} opted out`,
+    ...(preview.eta ? etaLines(preview.eta) : []),
     '',
     ...table(
       ['flight', 'date', 'from', 'to', 'departure'],

@@ -7,7 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { SMS_SENDS_PER_INVOCATION_PER_SECOND, smsWorkerConcurrency, WORKERS } from '#functions/manifest.ts';
+import { DEFAULT_DEADLINE_MINUTES } from '#shared/domain/deadline.ts';
 import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
+import { NOTIFICATION_DEADLINE_MINUTES } from '#shared/domain/limits.ts';
 
 export const ENVIRONMENTS_CONTEXT_KEY = 'herald:environments';
 export const ENV_CONTEXT_KEY = 'env';
@@ -50,6 +52,13 @@ const environmentSchema = z.strictObject({
   facebookPageId: z.string().regex(/^\d+$/, 'the numeric id of the Facebook page').optional(),
   smsPerSecond: z.number().positive().max(1000).default(1),
   smsBatchSize: z.number().int().min(1).max(500).default(10),
+  /** The airline's notification deadline: minutes after an incident is opened, unless it sets its own. */
+  notificationDeadlineMinutes: z
+    .number()
+    .int()
+    .min(NOTIFICATION_DEADLINE_MINUTES.min)
+    .max(NOTIFICATION_DEADLINE_MINUTES.max)
+    .default(DEFAULT_DEADLINE_MINUTES),
   apiDomainName: hostname.optional(),
   apiCertificateArn: certificateArn.optional(),
   statusDomainName: hostname.optional(),
@@ -109,6 +118,7 @@ export interface HeraldConfig {
   readonly facebookPageId?: string;
   readonly smsPerSecond: number;
   readonly smsBatchSize: number;
+  readonly notificationDeadlineMinutes: number;
   /** Concurrent SMS worker invocations (reserved concurrency and the event source's maximum). */
   readonly smsConcurrency: number;
   readonly apiDomain?: CustomDomain;
@@ -225,6 +235,7 @@ export function loadHeraldConfig(node: Node): HeraldConfig {
     ...(env.facebookPageId ? { facebookPageId: env.facebookPageId } : {}),
     smsPerSecond: env.smsPerSecond,
     smsBatchSize: env.smsBatchSize,
+    notificationDeadlineMinutes: env.notificationDeadlineMinutes,
     smsConcurrency: smsWorkerConcurrency(env.smsPerSecond),
     ...(env.apiDomainName && env.apiCertificateArn
       ? { apiDomain: { domainName: env.apiDomainName, certificateArn: env.apiCertificateArn } }

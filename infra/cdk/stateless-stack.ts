@@ -116,7 +116,7 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
 };
 
 /** Runtime settings from context, beyond a handler's resources; `shared/config.ts` reads them. */
-export type Setting = 'sms' | 'publicApiUrl' | 'statusCallbackUrl' | 'statusSiteUrl';
+export type Setting = 'sms' | 'publicApiUrl' | 'statusCallbackUrl' | 'statusSiteUrl' | 'deadline';
 
 /** Which handlers read which settings (those not listed keep `shared/config.ts` defaults). */
 export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
@@ -126,6 +126,9 @@ export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   'list-incident-broadcasts': ['sms'],
   'plan-broadcast': ['sms'],
   'sweep-stalled-broadcasts': ['sms'],
+  // The preview dates the last SMS at the worker's rate; a new incident's deadline is the airline's default.
+  'preview-broadcast': ['sms'],
+  'create-incident': ['deadline'],
   // Twilio signs the full public URL it called; the webhooks rebuild it to check the signature.
   'twilio-status-webhook': ['publicApiUrl'],
   'twilio-inbound-webhook': ['publicApiUrl'],
@@ -381,6 +384,8 @@ export class HeraldStatelessStack extends Stack {
         env.HERALD_SMS_MPS = String(props.config.smsPerSecond);
         env.HERALD_SMS_BATCH_SIZE = String(props.config.smsBatchSize);
       }
+      if (setting === 'deadline')
+        env.HERALD_NOTIFICATION_DEADLINE_MINUTES = String(props.config.notificationDeadlineMinutes);
       if (setting === 'publicApiUrl') env.HERALD_PUBLIC_API_URL = this.publicApiUrl;
       if (setting === 'statusCallbackUrl') {
         const route = API_ROUTES.find((candidate) => candidate.handler === TWILIO_STATUS_HANDLER);

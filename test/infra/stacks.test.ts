@@ -427,6 +427,9 @@ describe('HeraldStateless', () => {
     });
     // The operator's completion estimate must use the rate the worker is paced at.
     expect(envOf('get-broadcast').HERALD_SMS_MPS).toBe(sms.HERALD_SMS_MPS);
+    // The preview's ETA too, and a new incident's deadline is the environment's default.
+    expect(envOf('preview-broadcast').HERALD_SMS_MPS).toBe(sms.HERALD_SMS_MPS);
+    expect(envOf('create-incident').HERALD_NOTIFICATION_DEADLINE_MINUTES).toBe('20');
     for (const handler of ['plan-broadcast', 'sweep-stalled-broadcasts']) {
       expect(envOf(handler).HERALD_SMS_BATCH_SIZE, handler).toBe(String(TEST_ENVIRONMENT.smsBatchSize));
     }

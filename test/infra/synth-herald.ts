@@ -12,6 +12,7 @@ export const TEST_ENVIRONMENT = {
   facebookPageId: '1234567890',
   smsPerSecond: 300,
   smsBatchSize: 10,
+  notificationDeadlineMinutes: 20,
   apiDomainName: 'api.herald.example',
   apiCertificateArn: 'arn:aws:acm:eu-north-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
   logRetentionDays: 30,
