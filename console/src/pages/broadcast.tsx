@@ -10,6 +10,7 @@ import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { CHANNEL_NAMES } from '../channel-names.ts';
 import { ConfirmButton } from '../confirm-button.tsx';
+import { IncidentCountdown } from '../deadline.tsx';
 import {
   Badge,
   ColumnHeads,
@@ -216,6 +217,7 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
         </h1>
         <Badge value={data.status} />
       </div>
+      <IncidentCountdown incidentId={data.incidentId} />
       <p aria-live="polite" class="summary">
         {summaryOf(data)}
       </p>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { incidentDeadline } from '#shared/domain/deadline.ts';
 import {
   BROADCAST_KINDS,
   type BroadcastKind,
@@ -14,6 +15,7 @@ import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { api, apiList, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
+import { Countdown, PreviewEta } from '../deadline.tsx';
 import {
   Badge,
   ChoiceField,
@@ -117,6 +119,7 @@ function PreviewView({ preview, channels }: { preview: Preview; channels: Channe
           invalid number, {preview.excluded.optedOut} opted out
         </div>
       </div>
+      {preview.eta && <PreviewEta eta={preview.eta} />}
       {preview.warnings.length > 0 && (
         <div class="warning" role="status">
           <strong>Warnings</strong>
@@ -526,6 +529,7 @@ export function IncidentPage({ id, me, can }: { id: string; me: Me; can: Abiliti
           <span class="muted">{current.type}</span>
         </div>
       </div>
+      {current.status === 'open' && <Countdown deadline={incidentDeadline(current)} />}
       <Scope incident={current} />
       <ProblemBox error={error} />
       <Panel title="Broadcasts" id="broadcasts-heading">
