@@ -1,0 +1,170 @@
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '#infra/local/stack.ts';
+import type { BroadcastKind, Language } from '#shared/domain/model.ts';
+import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { DEMO_LANGUAGES, WORDING, wordingOf } from '#test/support/demo-wording.ts';
+import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+/** A phone held upright: every page must fit it without scrolling sideways. */
+const PHONE = { width: 390, height: 844 };
+const NOTE = { en: 'Buses replace the airport train.', fi: 'Bussit korvaavat lentokenttäjunan.' };
+
+/**
+ * Wording per kind through the console in Chromium at 390 px: an operator opens an incident with
+ * a Finnish title, sends the first message, is offered the update wording when an initial would
+ * repeat it, sends an update with free text in English and Finnish, then the resolution; the
+ * sandboxes and the status page in fi, sv and en carry each kind's own words.
+ */
+describe('wording per kind in the console', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
+    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const keyOf = (user: string) => stack.users.find((candidate) => candidate.user === user)?.key ?? '';
+
+  /** Fits 390 px and has no axe violation. */
+  async function expectFitsAndAccessible(page: Page, what: string) {
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), what).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    expect(await axeViolations(page), what).toEqual([]);
+  }
+
+  /** Previews the composer's request, then sends it behind its confirmation; returns the broadcast's id. */
+  async function previewAndSend(page: Page): Promise<string> {
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('section.preview').waitFor();
+    await page.getByRole('button', { name: /^Send to .*…$/ }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: /^Send to/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: /^Broadcast/ }).waitFor();
+    return new URL(page.url()).hash.split('/').at(-1) ?? '';
+  }
+
+  async function completed(broadcastId: string) {
+    const operator = apiClient(stack, 'operator');
+    await eventually(async () => {
+      const { body } = await operator<{ status: string }>('GET', `/broadcasts/${broadcastId}`);
+      return body.status === 'completed' ? body : undefined;
+    }, 60_000);
+  }
+
+  async function backToIncident(page: Page) {
+    await page.getByRole('link', { name: '← Incident' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Broadcasts' }).waitFor();
+  }
+
+  /** The kinds whose words the X posts and the SMS of each language carry. */
+  async function sentKinds(): Promise<{ tweets: string[]; sms: string[] }> {
+    const kinds = async (url: string, field: 'post' | 'sms', key: string) =>
+      (await sandboxMessages(url)).map((message) => {
+        const found = wordingOf(String(message.request.body[key]), field);
+        return `${found?.kind}:${found?.language}`;
+      });
+    return {
+      tweets: await kinds(stack.sandboxes.x, 'post', 'text'),
+      sms: [...new Set(await kinds(stack.sandboxes.twilio, 'sms', 'Body'))],
+    };
+  }
+  const each = (kind: BroadcastKind) => DEMO_LANGUAGES.map((language) => `${kind}:${language}`);
+
+  it('sends initial → update → resolution, each in its own wording, with free text per language', async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    const errors = collectPageErrors(page);
+    await page.goto(`${stack.apiUrl}/console/`);
+    await page.getByLabel('API key').fill(keyOf('olli.operator'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as olli.operator').waitFor();
+
+    // An incident with its title in English and Finnish.
+    await page.getByRole('link', { name: 'Open an incident' }).click();
+    await page.getByLabel('Title').fill('Ground handling strike at Oslo');
+    await page.getByLabel('Finnish').fill('Maahuolinnan lakko Oslossa');
+    await page.getByLabel('Severity').selectOption('severe');
+    await page.getByLabel('Find an airport').fill('Oslo');
+    await page.getByRole('button', { name: /Add OSL/ }).click();
+    await expectFitsAndAccessible(page, 'new incident');
+    await page.getByRole('button', { name: 'Open incident' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ground handling strike at Oslo' }).waitFor();
+    const incidentId = new URL(page.url()).hash.split('/').at(-1) ?? '';
+    const incident = await apiClient(stack, 'operator')<{ titleByLanguage?: object }>(
+      'GET',
+      `/incidents/${incidentId}`,
+    );
+    expect(incident.body.titleByLanguage).toEqual({ fi: 'Maahuolinnan lakko Oslossa' });
+
+    // 1. The first message.
+    await page.getByLabel('Approved template').selectOption('strike-disruption');
+    expect(await page.getByLabel('Kind').inputValue()).toBe('initial');
+    await completed(await previewAndSend(page));
+    expect((await sentKinds()).tweets.sort()).toEqual(each('initial').sort());
+
+    // An initial again would repeat every post: the preview warns and offers the update wording.
+    await backToIncident(page);
+    await page.getByLabel('Kind').selectOption('initial');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.locator('section.preview');
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain('X refuses a duplicate (error 187)');
+    await expectFitsAndAccessible(page, 'preview with a duplicate warning');
+    await page.getByRole('button', { name: 'Use the update wording instead' }).click();
+    expect(await page.getByLabel('Kind').inputValue()).toBe('update');
+
+    // 2. An update with free text in English and Finnish; the Swedish left empty shows the English.
+    await page.locator('#var-note').fill(NOTE.en);
+    await page.locator('#var-note-fi').fill(NOTE.fi);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain(
+      'vars.note has no Swedish text: the Swedish messages show the English.',
+    );
+    expect(await preview.textContent()).toContain(NOTE.fi);
+    await expectFitsAndAccessible(page, 'update preview');
+    const update = await previewAndSend(page);
+    // Free text waits for a comms lead who did not ask for it.
+    expect((await apiClient(stack, 'comms_lead')('POST', `/broadcasts/${update}/approve`)).status).toBe(200);
+    await completed(update);
+    await backToIncident(page);
+
+    // 3. The resolution.
+    await page.getByLabel('Kind').selectOption('resolution');
+    await completed(await previewAndSend(page));
+    await page.getByRole('link', { name: '← Incident' }).click();
+    await page.getByText('resolved', { exact: true }).first().waitFor({ timeout: 15_000 });
+    await expectFitsAndAccessible(page, 'resolved incident');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const sent = await sentKinds();
+    expect(sent.tweets.sort()).toEqual([...each('initial'), ...each('update'), ...each('resolution')].sort());
+    for (const kind of ['initial', 'update', 'resolution'] as const)
+      expect(sent.sms.filter((found) => found.startsWith(`${kind}:`)).length, kind).toBeGreaterThan(0);
+    expect(sent.sms.some((found) => found.startsWith('undefined'))).toBe(false);
+
+    // The status page in each language: headed by the resolution, the update with that language's note.
+    for (const language of DEMO_LANGUAGES) {
+      const status = await browser.newPage({ viewport: PHONE });
+      await status.goto(`${stack.apiUrl}${language === 'en' ? '/status' : `/status/${language}`}`);
+      const card = status.locator(`#incident-${incidentId}`);
+      expect(await card.locator('h3').textContent(), language).toBe(WORDING.resolution[language].status);
+      const text = (await card.textContent()) ?? '';
+      expect(text).toContain(language === 'fi' ? NOTE.fi : NOTE.en);
+      await expectFitsAndAccessible(status, `status page (${language as Language})`);
+      await status.close();
+    }
+  }, 300_000);
+});
