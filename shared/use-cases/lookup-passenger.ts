@@ -62,9 +62,13 @@ export interface PassengerMessage {
   flightDate?: string;
   status: DeliveryStatus;
   attempts: number;
-  /** When the broadcast was requested: its records were queued from then on. */
+  /** When the broadcast started (its records were queued from then on), or was requested if not yet started. */
   queuedAt: string;
-  /** When the record reached `status` (sent, delivered, failed…). */
+  /** When the provider accepted it, while that is its last news (`status` sent)… */
+  sentAt?: string;
+  /** …and when the handset got it (`status` delivered): the ledger keeps a record's latest move only. */
+  deliveredAt?: string;
+  /** When the record reached `status` (sent, delivered, undelivered, failed…). */
   updatedAt: string;
   lastError?: string;
   errorCode?: string;
@@ -217,7 +221,9 @@ export async function lookupPassenger(
           ...(payload.date ? { flightDate: payload.date } : {}),
           status: record.status,
           attempts: record.attempts,
-          queuedAt: broadcast.createdAt,
+          queuedAt: broadcast.startedAt ?? broadcast.createdAt,
+          ...(record.status === 'sent' ? { sentAt: record.updatedAt } : {}),
+          ...(record.status === 'delivered' ? { deliveredAt: record.updatedAt } : {}),
           updatedAt: record.updatedAt,
           ...(record.lastError === undefined ? {} : { lastError: maskPhonesIn(record.lastError) }),
           ...(problem ? { errorCode: problem.code, reason: problem.reason } : {}),

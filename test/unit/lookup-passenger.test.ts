@@ -49,7 +49,12 @@ async function airline() {
     createdAt: '2026-11-19T12:05:00Z',
     status: 'completed',
   });
-  broadcast({ id: 'b-strike', incidentId: 'strike', createdAt: '2026-11-30T12:05:00Z' });
+  broadcast({
+    id: 'b-strike',
+    incidentId: 'strike',
+    createdAt: '2026-11-30T12:05:00Z',
+    startedAt: '2026-11-30T12:06:00Z',
+  });
   broadcast({
     id: 'b-update',
     incidentId: 'strike',
@@ -87,7 +92,7 @@ const line = (message: PassengerMessage) =>
   [message.broadcastId, message.customerId, message.status, message.errorCode ?? '-'].join(' ');
 
 describe('lookupPassenger', () => {
-  it('finds every SMS to a booking’s passengers in the incidents near its flights, with each problem’s code and reason', async () => {
+  it('finds every SMS to a booking’s passengers in the incidents near its flights, with times, and each problem’s code and reason', async () => {
     const deps = await airline();
 
     const found = await lookupPassenger({ bookingRef: 'ABC123', limit: 50 }, deps);
@@ -112,12 +117,18 @@ describe('lookupPassenger', () => {
       flightDate: '2026-12-01',
       status: 'undelivered',
       attempts: 1,
-      queuedAt: '2026-11-30T12:05:00Z',
+      queuedAt: '2026-11-30T12:06:00Z',
       updatedAt: expect.any(String),
       lastError: 'Twilio error 30003',
       errorCode: '30003',
       reason: 'Unreachable handset: the phone was off or out of coverage',
     });
+    const [sent, cancelled, delivered] = found.items;
+    expect(sent).toMatchObject({ queuedAt: '2026-11-30T14:00:00Z', sentAt: sent?.updatedAt });
+    expect(sent?.deliveredAt).toBeUndefined();
+    expect(delivered).toMatchObject({ deliveredAt: delivered?.updatedAt });
+    expect(delivered?.sentAt).toBeUndefined();
+    expect(cancelled?.sentAt ?? cancelled?.deliveredAt).toBeUndefined();
     expect(found.passengers).toEqual([
       { customerId: 'C1', phone: '+35840•••••67', language: 'fi', smsConsent: true, optedOut: false },
       { customerId: 'C2', phone: '+46701••••99', language: 'sv', smsConsent: true, optedOut: true },
