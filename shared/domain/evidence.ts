@@ -5,6 +5,7 @@
  * broadcast stores, never from a provider.
  */
 import { createHash } from 'node:crypto';
+import { incidentDeadline, reachedBeforeDeadline } from './deadline.ts';
 import { deliveryProblem } from './delivery-problems.ts';
 import { maskPhone, maskPhonesIn } from './masking.ts';
 import {
@@ -48,6 +49,13 @@ export interface EvidenceRow {
   deliveredAt: string;
   /** When the record reached its current status: for any status, the time the ledger proves. */
   statusAt: string;
+  /** The incident's notification deadline (14 CFR 259.8: 30 minutes unless set otherwise). */
+  notificationDeadline: string;
+  /**
+   * SMS only: `true` when sent or delivered by the deadline, `false` when after it or not reached
+   * once it passed, empty while not reached and the deadline is still ahead (deadline.ts).
+   */
+  reachedBeforeDeadline: string;
   providerMessageId: string;
   /** Claims taken on the record. */
   attempts: string;
@@ -82,6 +90,8 @@ export const EVIDENCE_COLUMNS = [
   'sentAt',
   'deliveredAt',
   'statusAt',
+  'notificationDeadline',
+  'reachedBeforeDeadline',
   'providerMessageId',
   'attempts',
   'errorCode',
@@ -103,6 +113,8 @@ export interface RecordContext {
   /** Undefined when the directory no longer holds the customer: the SMS cannot be rendered again. */
   customer?: Pick<Customer, 'phone' | 'firstName'>;
   published?: PublishedStatus;
+  /** The export's time, which says whether an SMS not reached is late yet; now by default. */
+  now?: number;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -113,7 +125,7 @@ export function evidenceRows(
   source: EvidenceSource,
   context: RecordContext,
 ): EvidenceRow[] {
-  if (record.channel === 'sms') return [smsRow(record, source, context.customer)];
+  if (record.channel === 'sms') return [smsRow(record, source, context)];
   if (record.channel === 'status')
     return LANGUAGES.map((language) => statusRow(record, source, language, context.published));
   const language = record.recipientId as Language;
@@ -129,9 +141,10 @@ export function evidenceRows(
 function smsRow(
   record: LedgerRecord,
   source: EvidenceSource,
-  customer: RecordContext['customer'],
+  { customer, now = Date.now() }: RecordContext,
 ): EvidenceRow {
   const payload = record.payload ?? {};
+  const inTime = reachedBeforeDeadline(record, incidentDeadline(source.incident), now);
   const rendered = customer && smsText(source, payload, customer.firstName);
   return row(record, source, {
     customerId: record.recipientId,
@@ -141,6 +154,7 @@ function smsRow(
     recipient: customer ? maskPhone(customer.phone) : '',
     language: rendered?.language ?? payload.language ?? '',
     ...(rendered ? texted(rendered.text) : {}),
+    reachedBeforeDeadline: inTime === undefined ? '' : String(inTime),
   });
 }
 
@@ -164,7 +178,11 @@ function statusRow(
 
 const texted = (text: string) => ({ text, textSha256: sha256(text) });
 
-function row(record: LedgerRecord, { broadcast }: EvidenceSource, own: Partial<EvidenceRow>): EvidenceRow {
+function row(
+  record: LedgerRecord,
+  { broadcast, incident }: EvidenceSource,
+  own: Partial<EvidenceRow>,
+): EvidenceRow {
   const at = (status: Delivery['status']) => (record.status === status ? record.updatedAt : '');
   const problem = deliveryProblem(record, broadcast.status);
   return {
@@ -187,6 +205,8 @@ function row(record: LedgerRecord, { broadcast }: EvidenceSource, own: Partial<E
     sentAt: at('sent'),
     deliveredAt: at('delivered'),
     statusAt: record.updatedAt,
+    notificationDeadline: incidentDeadline(incident),
+    reachedBeforeDeadline: '',
     providerMessageId: record.providerId ?? '',
     attempts: String(record.attempts),
     errorCode: problem?.code ?? '',

@@ -10,6 +10,7 @@ import {
   smsEta,
 } from '#shared/domain/deadline.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
+import { evidenceRows } from '#shared/domain/evidence.ts';
 import type { DeliveryStatus } from '#shared/domain/model.ts';
 import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
 import { type DeliveryLine, listDeliveries } from '#shared/use-cases/list-deliveries.ts';
@@ -371,5 +372,36 @@ describe('priority: passengers departing soonest are texted first', () => {
       { broadcastId: 'b1', customerIds: ['m3', 'n1'] },
       { broadcastId: 'b1', customerIds: ['e1', 'e2'] },
     ]);
+  });
+});
+
+describe('the evidence export', () => {
+  const deadline = '2026-12-01T06:30:00.000Z';
+  const source = {
+    template: aTemplate(),
+    incident: anIncident({ notificationDeadline: deadline }),
+    broadcast: new FakeBroadcastStore().add({ id: 'b1', channels: ['sms', 'x'] }),
+  };
+  const sms = (status: DeliveryStatus, updatedAt: string) => ({
+    ...queuedDelivery('b1', 'sms', 'C1', { bookingRef: 'BK1', language: 'en' }),
+    status,
+    updatedAt,
+  });
+  const rowOf = (record: ReturnType<typeof sms>, now: string) =>
+    evidenceRows(record, source, { customer: aCustomer('C1'), now: Date.parse(now) })[0];
+
+  it("names the incident's deadline and whether each SMS reached its passenger by it", () => {
+    const during = '2026-12-01T06:20:00Z';
+    const after = '2026-12-01T07:00:00Z';
+
+    expect(rowOf(sms('sent', '2026-12-01T06:10:00.000Z'), after)).toMatchObject({
+      notificationDeadline: deadline,
+      reachedBeforeDeadline: 'true',
+    });
+    expect(rowOf(sms('delivered', '2026-12-01T06:31:00.000Z'), after)?.reachedBeforeDeadline).toBe('false');
+    expect(rowOf(sms('queued', '2026-12-01T06:00:00.000Z'), during)?.reachedBeforeDeadline).toBe('');
+    expect(rowOf(sms('queued', '2026-12-01T06:00:00.000Z'), after)?.reachedBeforeDeadline).toBe('false');
+    const [post] = evidenceRows({ ...queuedDelivery('b1', 'x', 'en'), status: 'sent' }, source, {});
+    expect(post).toMatchObject({ notificationDeadline: deadline, reachedBeforeDeadline: '' });
   });
 });
