@@ -181,15 +181,17 @@ export const deliveryConfig = once(() => {
  */
 export const broadcastSmsRate = (): number => deliveryConfig().smsPerSecond;
 
+/** `HERALD_NOTIFICATION_DEADLINE_MINUTES`, also checked by the local stack as it starts. */
+export const deadlineMinutesSetting = z.coerce
+  .number()
+  .int()
+  .min(NOTIFICATION_DEADLINE_MINUTES.min)
+  .max(NOTIFICATION_DEADLINE_MINUTES.max);
+
 /** The airline's notification deadline: minutes after an incident is opened, unless the incident sets its own. */
 export const deadlineConfig = once(() => {
   const env = read({
-    HERALD_NOTIFICATION_DEADLINE_MINUTES: z.coerce
-      .number()
-      .int()
-      .min(NOTIFICATION_DEADLINE_MINUTES.min)
-      .max(NOTIFICATION_DEADLINE_MINUTES.max)
-      .default(DEFAULT_DEADLINE_MINUTES),
+    HERALD_NOTIFICATION_DEADLINE_MINUTES: deadlineMinutesSetting.default(DEFAULT_DEADLINE_MINUTES),
   });
   return { defaultMinutes: env.HERALD_NOTIFICATION_DEADLINE_MINUTES };
 });

@@ -37,6 +37,8 @@ describe('context validation', () => {
     [{ approvalEmails: ['comms'] }, 'herald:environments.test.approvalEmails.0'],
     [{ approvalPhones: ['0401234567'] }, 'herald:environments.test.approvalPhones.0'],
     [{ timeZone: 'Europe/Helsinky' }, 'herald:environments.test.timeZone'],
+    [{ notificationDeadlineMinutes: 0 }, 'herald:environments.test.notificationDeadlineMinutes'],
+    [{ notificationDeadlineMinutes: 30.5 }, 'herald:environments.test.notificationDeadlineMinutes'],
     [
       { apiDomainName: 'api.herald.example', apiCertificateArn: undefined },
       'herald:environments.test.apiCertificateArn',

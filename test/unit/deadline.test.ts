@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readLocalSettings } from '#infra/local/settings.ts';
 import { measureSms } from '#shared/domain/channel-limits.ts';
 import {
   deadlineErrors,
@@ -138,6 +139,15 @@ describe('the notification deadline of an incident', () => {
     ).toEqual([
       { path: 'deadlineMinutes', message: 'Give notificationDeadline or deadlineMinutes, not both.' },
     ]);
+  });
+
+  it("the airline's default is checked as the local stack starts, naming the variable", () => {
+    expect(() => readLocalSettings({ HERALD_NOTIFICATION_DEADLINE_MINUTES: '0' })).toThrow(
+      /HERALD_NOTIFICATION_DEADLINE_MINUTES/,
+    );
+    expect(readLocalSettings({ HERALD_NOTIFICATION_DEADLINE_MINUTES: '45' })).toMatchObject({
+      HERALD_NOTIFICATION_DEADLINE_MINUTES: 45,
+    });
   });
 
   it('of an incident stored before deadlines were, is 30 minutes after its opening', () => {
