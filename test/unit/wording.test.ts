@@ -7,6 +7,7 @@ import { renderBroadcastField } from '#shared/domain/render.ts';
 import { templateErrors, variableValueErrors } from '#shared/domain/template-rules.ts';
 import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
 import { approveBroadcast } from '#shared/use-cases/approve-broadcast.ts';
+import { createIncident } from '#shared/use-cases/create-incident.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
 import { createTemplate, updateTemplate } from '#shared/use-cases/templates/save-template.ts';
 import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
@@ -326,5 +327,31 @@ describe('approving a resolution held since before kinds had wordings', () => {
     await expect(approval).rejects.toMatchObject({ errors: [{ path: 'kind' }] });
     expect((await broadcasts.get('b1'))?.status).toBe('pending_approval');
     expect(fanout.published).toEqual([]);
+  });
+});
+
+describe('an incident’s title per language', () => {
+  const input = {
+    type: 'strike' as const,
+    title: 'Strike at Helsinki',
+    severity: 'severe' as const,
+    window: { start: '2026-11-23T04:00:00+00:00', end: '2026-11-23T16:00:00+00:00' },
+    scope: { airports: ['HEL'] },
+  };
+  const deps = () => ({ incidents: new FakeIncidentStore(), audit: new FakeAuditStore() });
+
+  it('is stored beside the English one and checked like it', async () => {
+    const stored = await createIncident(
+      { ...input, titleByLanguage: { sv: 'Strejk i Helsingfors' } },
+      'olli',
+      deps(),
+    );
+    expect(stored.titleByLanguage).toEqual({ sv: 'Strejk i Helsingfors' });
+
+    await expect(
+      createIncident({ ...input, titleByLanguage: { fi: 'Lakko\u0008 Helsingissä' } }, 'olli', deps()),
+    ).rejects.toMatchObject({
+      errors: [{ path: 'titleByLanguage.fi', message: expect.stringContaining('U+0008') }],
+    });
   });
 });
