@@ -126,7 +126,8 @@ async function storeNew(
     ]);
   }
   const noWording = missingWordingErrors(template, input.kind);
-  if (noWording.length > 0) throw new ValidationError('The template has no wording for this kind.', noWording);
+  if (noWording.length > 0)
+    throw new ValidationError('The template has no wording for this kind.', noWording);
   const badValues = variableValueErrors(template, input);
   if (badValues.length > 0) throw new ValidationError('A variable does not fit the template.', badValues);
   const unfitForPublic = publicTextErrors(template, input);

@@ -492,8 +492,10 @@ describe('approvals topic', () => {
 
   it('is an SNS topic of its own, encrypted with a rotated customer-managed key, refusing plain HTTP', () => {
     const id = approvalsTopicId();
-    const topic = resources(stateful, 'AWS::SNS::Topic')[id];
-    const keyId = (topic?.Properties.KmsMasterKeyId as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const key = resources(stateful, 'AWS::SNS::Topic')[id]?.Properties.KmsMasterKeyId as
+      | { 'Fn::GetAtt': [string, string] }
+      | undefined;
+    const keyId = key?.['Fn::GetAtt'][0] ?? 'no key';
     expect(resources(stateful, 'AWS::KMS::Key')[keyId]?.Properties.EnableKeyRotation).toBe(true);
     stateful.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: id }],
