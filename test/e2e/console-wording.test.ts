@@ -167,4 +167,32 @@ describe('wording per kind in the console', () => {
       await status.close();
     }
   }, 300_000);
+
+  it('comms lead: edits a version’s resolution wording beside the others, and submit names its field', async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    const errors = collectPageErrors(page);
+    await page.goto(`${stack.apiUrl}/console/#/templates/strike-disruption`);
+    await page.getByLabel('API key').fill(keyOf('cecilia.comms'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as cecilia.comms').waitFor();
+    await page.goto(`${stack.apiUrl}/console/#/templates/strike-disruption`);
+
+    await page.getByLabel('Wording for').selectOption('resolution');
+    const sms = page.getByLabel(/^SMS/);
+    expect(await sms.inputValue()).toContain('services are back to normal');
+    await expectFitsAndAccessible(page, 'template editor, resolution wording');
+
+    // A personal variable in the public resolution post: the 422 lands on that wording's field.
+    await page.getByLabel('X and Facebook post').fill('Over, {{customer.firstName}}!');
+    await page.getByRole('button', { name: 'Save and submit for review' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('resolutionContent.en.social');
+    expect(await page.getByLabel('X and Facebook post').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Wording for').selectOption('initial');
+    expect(await page.getByLabel('X and Facebook post').getAttribute('aria-invalid')).toBe('false');
+    expect(await page.getByLabel('X and Facebook post').inputValue()).toContain(
+      'A strike is disrupting flights',
+    );
+    expect(errors.filter((error) => !error.includes('status of 422'))).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
