@@ -59,6 +59,9 @@ function keySchema(key: KeyDefinition): KeySchemaElement[] {
 
 const STREAM = { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } as const;
 
+/** The JVM's start: 2–5 s on an idle machine, over 30 s on two cores shared with other test runs. */
+const JVM_START_TIMEOUT_MS = 90_000;
+
 /** A table kept in a data folder from before its stream was declared gets one. */
 async function enableStream(client: DynamoDBClient, table: TableDefinition): Promise<void> {
   if (!table.stream) return;
@@ -147,7 +150,7 @@ export async function startDynamoDbLocal(options: {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    await waitUntilReady(client, child, () => output.trim(), 30_000);
+    await waitUntilReady(client, child, () => output.trim(), JVM_START_TIMEOUT_MS);
     await createTables(client);
   } catch (error) {
     child.kill();

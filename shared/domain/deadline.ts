@@ -156,16 +156,17 @@ const REACHED: ReadonlySet<DeliveryStatus> = new Set(['sent', 'delivered']);
 
 /**
  * Whether an SMS reached its passenger by the deadline, from the record's status and the time it
- * got there (read, never stored: no write per recipient). True when sent or delivered by then;
+ * was first sent (or, on a record older than that stamp, its latest move's time; read, never
+ * stored: no write per recipient). True when sent or delivered by then;
  * false when that came after it, or it has not come and the deadline has passed; undefined while
  * not reached and the deadline is still ahead.
  */
 export function reachedBeforeDeadline(
-  record: { status: DeliveryStatus; updatedAt: string },
+  record: { status: DeliveryStatus; updatedAt: string; sentAt?: string },
   deadline: string,
   now: number,
 ): boolean | undefined {
   const due = Date.parse(deadline);
-  if (REACHED.has(record.status)) return Date.parse(record.updatedAt) <= due;
+  if (REACHED.has(record.status)) return Date.parse(record.sentAt ?? record.updatedAt) <= due;
   return now > due ? false : undefined;
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { incidentDeadline, reachedBeforeDeadline } from './deadline.ts';
 import { deliveryProblem } from './delivery-problems.ts';
+import { deliveryTimes } from './delivery-times.ts';
 import { maskPhone, maskPhonesIn } from './masking.ts';
 import {
   type Broadcast,
@@ -117,7 +118,8 @@ export interface RecordContext {
   now?: number;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+/** The hash the ledger keeps of a text sent (Delivery.textSha256) and the export gives with each text. */
+export const textSha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The rows of one delivery record: one for an SMS or a post, one per language for the status site. */
 export function evidenceRows(
@@ -153,7 +155,7 @@ function smsRow(
     flightDate: payload.date ?? '',
     recipient: customer ? maskPhone(customer.phone) : '',
     language: rendered?.language ?? payload.language ?? '',
-    ...(rendered ? texted(rendered.text) : {}),
+    ...sentSmsText(record, rendered?.text),
     reachedBeforeDeadline: inTime === undefined ? '' : String(inTime),
   });
 }
@@ -176,14 +178,24 @@ function statusRow(
   });
 }
 
-const texted = (text: string) => ({ text, textSha256: sha256(text) });
+const texted = (text: string) => ({ text, textSha256: textSha256(text) });
+
+/**
+ * An SMS's text rendered again, with the hash recorded when it was sent: the text only if it is
+ * the one sent (a customer renamed since changes the greeting), the hash either way.
+ */
+function sentSmsText(record: LedgerRecord, rendered: string | undefined) {
+  if (!record.textSha256) return rendered === undefined ? {} : texted(rendered);
+  const again = rendered === undefined ? undefined : texted(rendered);
+  return { text: again?.textSha256 === record.textSha256 ? again.text : '', textSha256: record.textSha256 };
+}
 
 function row(
   record: LedgerRecord,
   { broadcast, incident }: EvidenceSource,
   own: Partial<EvidenceRow>,
 ): EvidenceRow {
-  const at = (status: Delivery['status']) => (record.status === status ? record.updatedAt : '');
+  const times = deliveryTimes(record, broadcast);
   const problem = deliveryProblem(record, broadcast.status);
   return {
     incidentId: broadcast.incidentId,
@@ -201,9 +213,9 @@ function row(
     text: '',
     textSha256: '',
     status: record.status,
-    queuedAt: broadcast.startedAt ?? '',
-    sentAt: at('sent'),
-    deliveredAt: at('delivered'),
+    queuedAt: times.queuedAt,
+    sentAt: times.sentAt ?? '',
+    deliveredAt: times.deliveredAt ?? '',
     statusAt: record.updatedAt,
     notificationDeadline: incidentDeadline(incident),
     reachedBeforeDeadline: '',

@@ -279,6 +279,12 @@ export interface Delivery {
   providerId?: string;
   lastError?: string;
   updatedAt: string;
+  /** When the record was queued, first recorded sent, and first receipted delivered (delivery-times.ts). */
+  queuedAt?: string;
+  sentAt?: string;
+  deliveredAt?: string;
+  /** SHA-256 (hex) of the exact text handed to the provider, recorded with the send. */
+  textSha256?: string;
   /** While `sending`: the invocation that claimed the record for one send… */
   leaseOwner?: string;
   /** …until this time (epoch ms); after it the record may be claimed again. */

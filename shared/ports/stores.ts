@@ -300,6 +300,8 @@ export interface TransitionOptions {
   uncertain?: boolean;
   providerId?: string;
   lastError?: string;
+  /** The hash of the text the provider accepted (a move to `sent`). */
+  textSha256?: string;
   /** Provider calls this attempt made, added to the record's `calls`. */
   calls?: number;
   /** Messages the provider holds beyond the one recorded, added to the record's `duplicatesSuspected`. */

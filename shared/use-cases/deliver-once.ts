@@ -14,6 +14,8 @@ export interface DeliveryAttempt {
   send(): Promise<{ providerId: string }>;
   /** The provider ids of what it accepted for this record since `since`, newest first. */
   findAccepted(since: Date): Promise<string[]>;
+  /** The SHA-256 of the text `send` hands over, recorded with the send as evidence. */
+  textSha256?: string;
 }
 
 export interface DeliverOnceDeps {
@@ -83,6 +85,7 @@ export async function deliverOnce(
         await deps.deliveries.transition(key, 'sent', {
           ...held,
           providerId: earliest,
+          textSha256: attempt.textSha256,
           duplicatesSuspected: found.length - 1,
         });
         return 'reconciled';
@@ -113,6 +116,7 @@ export async function deliverOnce(
     const recorded = await deps.deliveries.transition(key, 'sent', {
       ...held,
       providerId,
+      textSha256: attempt.textSha256,
       calls,
     });
     if (!recorded) await noteLostLease(key, providerId, deps);

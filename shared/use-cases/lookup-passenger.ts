@@ -1,5 +1,6 @@
 import pMap from 'p-map';
 import { deliveryProblem } from '#shared/domain/delivery-problems.ts';
+import { deliveryTimes } from '#shared/domain/delivery-times.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
 import type {
@@ -221,9 +222,7 @@ export async function lookupPassenger(
           ...(payload.date ? { flightDate: payload.date } : {}),
           status: record.status,
           attempts: record.attempts,
-          queuedAt: broadcast.startedAt ?? broadcast.createdAt,
-          ...(record.status === 'sent' ? { sentAt: record.updatedAt } : {}),
-          ...(record.status === 'delivered' ? { deliveredAt: record.updatedAt } : {}),
+          ...deliveryTimes(record, broadcast),
           updatedAt: record.updatedAt,
           ...(record.lastError === undefined ? {} : { lastError: maskPhonesIn(record.lastError) }),
           ...(problem ? { errorCode: problem.code, reason: problem.reason } : {}),

@@ -150,13 +150,15 @@ export function queuedDelivery(
   recipientId: string,
   payload?: Record<string, string>,
 ): Delivery & { payload?: Record<string, string> } {
+  const now = new Date().toISOString();
   return {
     broadcastId,
     channel,
     recipientId,
     status: 'queued',
     attempts: 0,
-    updatedAt: new Date().toISOString(),
+    updatedAt: now,
+    queuedAt: now,
     ...(payload ? { payload } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { smsExclusion } from '#shared/domain/eligibility.ts';
 import { PermanentDeliveryError } from '#shared/domain/errors.ts';
+import { textSha256 } from '#shared/domain/evidence.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type { Customer } from '#shared/domain/model.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
@@ -148,6 +149,7 @@ function smsAttempt(
         throw error;
       }
     },
+    ...(message ? { textSha256: textSha256(message.body) } : {}),
     findAccepted: async (since) =>
       message ? deps.sms.findSent({ to: message.to, body: message.body, since }) : [],
   };

@@ -127,6 +127,31 @@ describe('the delivery ledger', () => {
     });
   });
 
+  it('keeps when a record was queued, first sent and first delivered, and the hash of the text sent, whatever moves later', async () => {
+    await newBroadcast('b-times');
+    const [created] = await deliveries.createMany([queuedDelivery('b-times', 'sms', 'C0')]);
+    const held = { from: ['sending' as const], owner: 'worker-1' };
+    const claim = () =>
+      deliveries.claim(key('b-times', 'C0'), { owner: 'worker-1', expiresAt: Date.now() + 60_000 });
+
+    await claim();
+    await deliveries.transition(key('b-times', 'C0'), 'sent', { ...held, textSha256: 'a1b2' });
+    const sent = await deliveries.get('b-times', 'sms', 'C0');
+    await deliveries.transition(key('b-times', 'C0'), 'delivered', { from: ['sent'] });
+    const delivered = await deliveries.get('b-times', 'sms', 'C0');
+    // A later receipt moves the status on but not the first times.
+    await deliveries.transition(key('b-times', 'C0'), 'delivered', { from: ['delivered'] });
+
+    expect(await deliveries.get('b-times', 'sms', 'C0')).toMatchObject({
+      status: 'delivered',
+      queuedAt: created?.queuedAt,
+      sentAt: sent?.updatedAt,
+      deliveredAt: delivered?.updatedAt,
+      textSha256: 'a1b2',
+    });
+    expect(delivered?.deliveredAt).not.toBe(undefined);
+  });
+
   it('lists one channel’s records a page at a time, and refuses another channel’s cursor', async () => {
     await newBroadcast('b-channels', ['sms', 'x']);
     await deliveries.createMany([

@@ -10,6 +10,7 @@ import {
   emptyCounts,
   recordCounts,
 } from '#shared/domain/channel-counts.ts';
+import { firstTimeField } from '#shared/domain/delivery-times.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type {
   Broadcast,
@@ -356,8 +357,11 @@ export class FakeDeliveryStore implements DeliveryStore, SmsRecordReader {
     const before = structuredClone(record);
     record.status = to;
     record.updatedAt = new Date().toISOString();
+    const timeField = firstTimeField(to);
+    if (timeField) record[timeField] ??= record.updatedAt;
     if (options.providerId !== undefined) record.providerId = options.providerId;
     if (options.lastError !== undefined) record.lastError = options.lastError;
+    if (options.textSha256 !== undefined) record.textSha256 = options.textSha256;
     if (options.calls) record.calls = (record.calls ?? 0) + options.calls;
     if (options.duplicatesSuspected)
       record.duplicatesSuspected = (record.duplicatesSuspected ?? 0) + options.duplicatesSuspected;

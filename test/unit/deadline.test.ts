@@ -200,6 +200,11 @@ describe('whether a passenger was reached before the deadline', () => {
     expect(reachedBeforeDeadline({ status: 'delivered', updatedAt: after }, deadline, NOW)).toBe(false);
   });
 
+  it('is the time it was first sent when the record kept it, however late its receipt came', () => {
+    const receipted = { status: 'delivered' as const, updatedAt: after, sentAt: before };
+    expect(reachedBeforeDeadline(receipted, deadline, NOW)).toBe(true);
+  });
+
   it('not reached is undecided while the deadline is ahead and false once it has passed', () => {
     const later = Date.parse(after);
     expect(reachedBeforeDeadline({ status: 'queued', updatedAt: before }, deadline, NOW)).toBeUndefined();

@@ -101,6 +101,29 @@ describe('evidence rows', () => {
     });
   });
 
+  it('date a record that kept its times: queued, first sent and first delivered', () => {
+    const times = {
+      queuedAt: '2026-12-01T08:00:01.500Z',
+      sentAt: '2026-12-01T08:00:02.000Z',
+      deliveredAt: '2026-12-01T08:00:04.000Z',
+    };
+    const [row] = evidenceRows(anSmsRecord(times), source(), { customer });
+    expect(row).toMatchObject({ ...times, statusAt: '2026-12-01T08:00:05.000Z' });
+  });
+
+  it('give the hash recorded at the send, and the text rendered again only if it is the one sent', () => {
+    const sent = 'SV Aino: AY123 ABC123';
+    const [same] = evidenceRows(anSmsRecord({ textSha256: sha256(sent) }), source(), { customer });
+    // Renamed since the send: the greeting renders otherwise, so only the hash proves what was sent.
+    const renamed = { ...customer, firstName: 'Anna' };
+    const [changed] = evidenceRows(anSmsRecord({ textSha256: sha256(sent) }), source(), {
+      customer: renamed,
+    });
+
+    expect(same).toMatchObject({ text: sent, textSha256: sha256(sent) });
+    expect(changed).toMatchObject({ text: '', textSha256: sha256(sent) });
+  });
+
   it('date a message the provider accepted and has not yet confirmed as sent', () => {
     const [row] = evidenceRows(anSmsRecord({ status: 'sent' }), source(), { customer });
     expect(row).toMatchObject({ sentAt: '2026-12-01T08:00:05.000Z', deliveredAt: '' });

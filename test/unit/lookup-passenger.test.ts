@@ -96,6 +96,8 @@ describe('lookupPassenger', () => {
     const deps = await airline();
 
     const found = await lookupPassenger({ bookingRef: 'ABC123', limit: 50 }, deps);
+    const queuedAt = (broadcastId: string, recipientId: string) =>
+      deps.deliveries.record({ broadcastId, channel: 'sms', recipientId })?.queuedAt ?? 'not stamped';
 
     expect(found.items.map(line)).toEqual([
       'b-update C1 sent -',
@@ -117,14 +119,14 @@ describe('lookupPassenger', () => {
       flightDate: '2026-12-01',
       status: 'undelivered',
       attempts: 1,
-      queuedAt: '2026-11-30T12:06:00Z',
+      queuedAt: queuedAt('b-strike', 'C2'),
       updatedAt: expect.any(String),
       lastError: 'Twilio error 30003',
       errorCode: '30003',
       reason: 'Unreachable handset: the phone was off or out of coverage',
     });
     const [sent, cancelled, delivered] = found.items;
-    expect(sent).toMatchObject({ queuedAt: '2026-11-30T14:00:00Z', sentAt: sent?.updatedAt });
+    expect(sent).toMatchObject({ queuedAt: queuedAt('b-update', 'C1'), sentAt: sent?.updatedAt });
     expect(sent?.deliveredAt).toBeUndefined();
     expect(delivered).toMatchObject({ deliveredAt: delivered?.updatedAt });
     expect(delivered?.sentAt).toBeUndefined();

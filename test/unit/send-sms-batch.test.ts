@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
@@ -98,6 +99,26 @@ describe('sendSmsBatch', () => {
     for (const id of ['c1', 'c2', 'c3']) expect(deliveries.record(key(id))?.status).toBe('sent');
     expect(await counts()).toMatchObject({ recipients: 3, sent: 3, queued: 0, attempts: 3 });
     expect((await broadcasts.get('b1'))?.status).toBe('completed');
+  });
+
+  it('keeps the evidence of each send on its record: when it was queued and sent, and the hash of the very text', async () => {
+    const { provider, deliveries, deps } = await plannedBatch([
+      { customer: aCustomer('c1'), language: 'fi' },
+    ]);
+    const queued = deliveries.record(key('c1'));
+
+    await sendSmsBatch('b1', ['c1'], deps, fakeInvocation());
+
+    const record = deliveries.record(key('c1'));
+    const [sent] = provider.accepted;
+    expect(record?.queuedAt).toBe(queued?.queuedAt);
+    expect(record?.sentAt).toBe(record?.updatedAt);
+    expect(record?.textSha256).toBe(
+      createHash('sha256')
+        .update(sent?.body ?? '')
+        .digest('hex'),
+    );
+    expect(record?.providerId).toBe(sent?.id);
   });
 
   it('a redelivered batch texts nobody twice, nor a record another invocation holds under a live lease', async () => {

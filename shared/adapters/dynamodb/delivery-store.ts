@@ -8,6 +8,7 @@ import {
   type CounterDeltas,
   recordCounts,
 } from '#shared/domain/channel-counts.ts';
+import { firstTimeField } from '#shared/domain/delivery-times.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
 import type {
   Claim,
@@ -221,7 +222,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
     const sets = ['#status = :to', '#updatedAt = :now'];
     const removes = ['leaseOwner', 'leaseExpiresAt', ...(options.uncertain ? [] : ['uncertainSince'])];
-    for (const field of ['providerId', 'lastError'] as const) {
+    const timeField = firstTimeField(to);
+    if (timeField) {
+      names[`#${timeField}`] = timeField;
+      sets.push(`#${timeField} = if_not_exists(#${timeField}, :now)`);
+    }
+    for (const field of ['providerId', 'lastError', 'textSha256'] as const) {
       const value = options[field];
       if (value === undefined) continue;
       names[`#${field}`] = field;
