@@ -1,5 +1,6 @@
 import { incidentDeadline, reachedBeforeDeadline } from '#shared/domain/deadline.ts';
 import { deliveryProblem } from '#shared/domain/delivery-problems.ts';
+import { deliveryTimes } from '#shared/domain/delivery-times.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
 import type { Channel, DeliveryStatus } from '#shared/domain/model.ts';
@@ -35,9 +36,11 @@ export interface DeliveryLine {
   /** …and a short reason staff can read. */
   reason?: string;
   updatedAt: string;
+  /** When the provider first took it (older records: `updatedAt` while `sent`). */
+  sentAt?: string;
   /**
-   * SMS only: whether it reached the passenger (sent or delivered) by the incident's notification
-   * deadline; absent while it has not and the deadline is still ahead.
+   * SMS only: whether it reached the passenger (the provider took it) by the incident's
+   * notification deadline; absent while it has not and the deadline is still ahead.
    */
   reachedBeforeDeadline?: boolean;
 }
@@ -78,6 +81,7 @@ export async function listDeliveries(
     ...page,
     items: page.items.map((record) => {
       const problem = deliveryProblem(record, broadcast.status);
+      const { sentAt } = deliveryTimes(record, broadcast);
       const inTime =
         record.channel === 'sms' && deadline ? reachedBeforeDeadline(record, deadline, now) : undefined;
       return {
@@ -93,6 +97,7 @@ export async function listDeliveries(
         ...(record.lastError === undefined ? {} : { lastError: maskPhonesIn(record.lastError) }),
         ...(problem ? { errorCode: problem.code, reason: problem.reason } : {}),
         updatedAt: record.updatedAt,
+        ...(sentAt === undefined ? {} : { sentAt }),
         ...(inTime === undefined ? {} : { reachedBeforeDeadline: inTime }),
       };
     }),

@@ -152,8 +152,10 @@ describe('the deadline clock', () => {
 
     for (const line of lines) {
       const reached = line.status === 'sent' || line.status === 'delivered';
+      // Stamped by the move to sent, whatever receipt came after it.
+      expect(line.sentAt !== undefined, JSON.stringify(line)).toBe(reached);
       expect(line.reachedBeforeDeadline, JSON.stringify(line)).toBe(
-        reached && Date.parse(line.updatedAt) <= deadline,
+        reached && Date.parse(line.sentAt ?? '') <= deadline,
       );
     }
     const inTime = lines.filter((line) => line.reachedBeforeDeadline).length;

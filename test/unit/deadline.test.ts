@@ -247,6 +247,9 @@ describe('GET /broadcasts/{id}/deliveries', () => {
     expect(inTime(during.items)).toEqual({ C1: true, C2: false, C3: undefined, en: undefined });
     expect(during.items.find((line) => line.customerId === 'C3')).not.toHaveProperty('reachedBeforeDeadline');
     expect(inTime(after.items)).toEqual({ C1: true, C2: false, C3: false, en: undefined });
+    // The sent time it was judged by, here an older record's latest move while it is `sent`.
+    expect(after.items.find((line) => line.customerId === 'C1')?.sentAt).toBe('2026-11-23T06:10:00.000Z');
+    expect(after.items.find((line) => line.customerId === 'C3')).not.toHaveProperty('sentAt');
   });
 });
 

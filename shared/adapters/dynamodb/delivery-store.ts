@@ -154,7 +154,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
         },
         // Not the payload: what the SMS names (booking, flight) is no business of a listing.
         ProjectionExpression:
-          'broadcastId, sk, channel, recipientId, #status, attempts, lastError, updatedAt',
+          'broadcastId, sk, channel, recipientId, #status, attempts, lastError, updatedAt, sentAt',
         ExpressionAttributeNames: { '#status': 'status' },
       },
       {
