@@ -112,20 +112,20 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
     );
     expect(shown.broadcasts.map((broadcast) => broadcast.id)).toEqual([ended.id]);
 
-    // The same words on X again are refused as a duplicate: the watch ends non-zero.
+    // The first message's words on X again are refused as a duplicate: the watch ends non-zero.
     const repeated = await herald('olli.operator', [
       'broadcast',
       incident.id,
       '-t',
       'strike-disruption',
       '--kind',
-      'update',
+      'initial',
       '--channels',
       'x',
       '--watch',
     ]);
     expect(repeated.code, repeated.stdout + repeated.stderr).toBe(1);
-    expect(repeated.stdout).toMatch(/: (partial|failed) \(update/);
+    expect(repeated.stdout).toMatch(/: (partial|failed) \(initial/);
 
     const resolved = json<Incident>(
       await herald('olli.operator', ['incident', 'resolve', incident.id, '--json']),

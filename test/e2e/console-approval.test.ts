@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
-import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 const NOTE = 'Buses to the terminal leave from door 3.';
 /** A phone's width: every page must fit it without scrolling sideways. */
-const PHONE = { width: 390, height: 844 };
 
 /**
  * Issue 17, approving with content, in Chromium at a phone's width: a comms lead sees the
@@ -53,26 +53,16 @@ describe('console: approving a free-text broadcast while reading it', () => {
     await stack?.close();
   });
 
-  async function signIn(page: Page, user: string): Promise<void> {
-    await page.goto(`${stack.apiUrl}/console/`);
-    await page
-      .getByLabel('API key')
-      .fill(stack.users.find((candidate) => candidate.user === user)?.key ?? '');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${user}`).waitFor();
-  }
+  const signIn = (page: Page, user: string) => signInToConsole(page, stack, user);
 
   /** No page may scroll sideways on a phone, and axe finds nothing. */
   async function checkPage(page: Page, screenshot: string): Promise<void> {
     await page.screenshot({ path: resolve(SCREENSHOTS, `${screenshot}.png`), fullPage: true });
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
-      PHONE.width,
-    );
-    expect(await axeViolations(page)).toEqual([]);
+    await expectFitsAPhone(page, screenshot);
   }
 
   it('a comms lead sees the badge, reads the held texts with the free text highlighted and the counts, and approves', async () => {
-    const page = await browser.newPage({ viewport: PHONE });
+    const page = await browser.newPage({ viewport: PHONE_SCREEN });
     page.setDefaultTimeout(15_000);
     const errors = collectPageErrors(page);
     await signIn(page, 'kalle.comms');
@@ -118,7 +108,7 @@ describe('console: approving a free-text broadcast while reading it', () => {
   }, 120_000);
 
   it('the broadcast page says who approved it and when', async () => {
-    const page = await browser.newPage({ viewport: PHONE });
+    const page = await browser.newPage({ viewport: PHONE_SCREEN });
     page.setDefaultTimeout(15_000);
     await signIn(page, 'olli.operator');
     await page.goto(`${stack.apiUrl}/console/#/broadcasts/${broadcastId}`);

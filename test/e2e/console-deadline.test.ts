@@ -10,13 +10,13 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { demoWindow } from '#test/support/demo-audience.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
-const PHONE_SCREEN = { width: 390, height: 844 };
 /** Enough passengers at HEL that the airline's 3 minutes at 1 SMS/s cannot reach them all. */
 const DEMO_CUSTOMERS = 400;
 
@@ -54,22 +54,10 @@ describe('console: the notification deadline', () => {
   async function signedInOperator(): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: PHONE_SCREEN });
     const errors = collectPageErrors(page);
-    const key = stack.users.find((user) => user.role === 'operator')?.key ?? '';
-    await page.goto(`${stack.apiUrl}/console/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Signed in as').waitFor();
+    await signInToConsole(page, stack, stack.users.find((user) => user.role === 'operator')?.user ?? '');
     return { page, errors };
   }
 
-  async function expectAccessibleOnAPhone(page: Page): Promise<void> {
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
-      PHONE_SCREEN.width,
-    );
-  }
-
-  /** The countdown's words, read twice a little over a second apart: they must have moved. */
   async function expectTicking(page: Page): Promise<string> {
     const timer = page.getByRole('timer');
     await expect.poll(() => timer.textContent()).toMatch(/^(\d+ min )?\d+ s left$/);
@@ -98,7 +86,7 @@ describe('console: the notification deadline', () => {
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Warnings' }).textContent())
       .toMatch(/passengers would be texted after it\. [\d.]+ SMS\/s would reach them all in time\./);
-    await expectAccessibleOnAPhone(page);
+    await expectFitsAPhone(page);
     await page.screenshot({ path: resolve(SCREENSHOTS, 'console-deadline-preview.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
@@ -115,7 +103,7 @@ describe('console: the notification deadline', () => {
     await page.goto(`${stack.apiUrl}/console/#/broadcasts/${accepted.body.id}`);
     await expectTicking(page);
 
-    await expectAccessibleOnAPhone(page);
+    await expectFitsAPhone(page);
     expect(errors).toEqual([]);
   });
 });

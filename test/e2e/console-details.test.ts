@@ -3,12 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** A phone held upright: the console must fit it without scrolling sideways. */
-const PHONE = { width: 390, height: 844 };
 /** A time as the console shows it: 24-hour, with the zone (UTC unless HERALD_TIME_ZONE says otherwise). */
 const SHOWN_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/;
 
@@ -65,33 +65,16 @@ describe('console details in Chromium at 390 px', () => {
     await stack?.close();
   });
 
-  const keyOf = (user: string) => stack.users.find((candidate) => candidate.user === user)?.key ?? '';
-
   async function phonePage(user?: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: PHONE });
+    const page = await browser.newPage({ viewport: PHONE_SCREEN });
     // window.confirm and the like would open here: the console must never use them.
     page.on('dialog', (dialog) => {
       throw new Error(`a browser dialog opened: ${dialog.type()} "${dialog.message()}"`);
     });
     const errors = collectPageErrors(page);
-    await page.goto(`${stack.apiUrl}/console/`);
-    if (user) {
-      await page.getByLabel('API key').fill(keyOf(user));
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByText(`Signed in as ${user}`).waitFor();
-    }
+    if (user) await signInToConsole(page, stack, user);
+    else await page.goto(`${stack.apiUrl}/console/`);
     return { page, errors };
-  }
-
-  /** The page as laid out now: how wide the document is, and what axe finds. */
-  async function fitsAndPasses(page: Page): Promise<void> {
-    const width = await page.evaluate(
-      () =>
-        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-          .documentElement.scrollWidth,
-    );
-    expect(width).toBeLessThanOrEqual(PHONE.width);
-    expect(await axeViolations(page)).toEqual([]);
   }
 
   it('every page fits 390 px without scrolling sideways, with axe at 0', async () => {
@@ -153,7 +136,7 @@ describe('console details in Chromium at 390 px', () => {
       const { page, errors } = await phonePage(user);
       await page.goto(`${stack.apiUrl}/console/${path}`);
       await ready(page);
-      await fitsAndPasses(page);
+      await expectFitsAPhone(page);
       expect(errors).toEqual([]);
       await page.close();
     }
@@ -165,7 +148,7 @@ describe('console details in Chromium at 390 px', () => {
         await page.goto(`${stack.apiUrl}/console/${href}`);
         await page.getByRole('heading', { level: 1 }).waitFor();
         await page.waitForLoadState('networkidle');
-        await fitsAndPasses(page);
+        await expectFitsAPhone(page);
       }
       expect(errors).toEqual([]);
       await page.close();
@@ -195,7 +178,7 @@ describe('console details in Chromium at 390 px', () => {
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Nothing more is sent; what was sent stays sent.');
     expect(await page.locator(':focus').textContent()).toBe('Keep sending');
-    await fitsAndPasses(page);
+    await expectFitsAPhone(page);
 
     // Escape keeps it, and the focus is back on the button that asked.
     await page.keyboard.press('Escape');
@@ -255,7 +238,7 @@ describe('console details in Chromium at 390 px', () => {
       "variables.note: 221 characters; template 'strike-disruption' was approved for at most 200.",
     );
     expect(await page.locator('section.preview').count()).toBe(0);
-    await fitsAndPasses(page);
+    await expectFitsAPhone(page);
     expect(errors.filter((error) => !error.includes('status of 422'))).toEqual([]);
     await page.close();
   });
@@ -350,13 +333,13 @@ describe('console details in Chromium at 390 px', () => {
     expect(missing.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await missing.text()).toContain('Page not found');
 
-    const page = await browser.newPage({ viewport: PHONE });
+    const page = await browser.newPage({ viewport: PHONE_SCREEN });
     const response = await page.goto(`${stack.apiUrl}/status/en`);
     expect(page.url()).toBe(`${stack.apiUrl}/status`);
     expect(response?.status()).toBe(200);
     await page.goto(`${stack.apiUrl}/status/de`);
     await page.getByRole('link', { name: 'Liikennehäiriöt' }).waitFor();
-    await fitsAndPasses(page);
+    await expectFitsAPhone(page);
     await page.close();
   });
 });

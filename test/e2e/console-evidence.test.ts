@@ -7,6 +7,7 @@ import type { LocalStack } from '#infra/local/stack.ts';
 import { maskPhone } from '#shared/domain/masking.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { signInToConsole } from '#test/support/console-page.ts';
 import { csvObjects } from '#test/support/csv.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
@@ -50,13 +51,9 @@ describe('console: downloading the evidence CSV', () => {
   });
 
   async function signedIn(role: string): Promise<{ page: Page; errors: string[] }> {
-    const user = stack.users.find((candidate) => candidate.role === role);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const errors = collectPageErrors(page);
-    await page.goto(`${stack.apiUrl}/console/`);
-    await page.getByLabel('API key').fill(user?.key ?? '');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${user?.user}`).waitFor();
+    await signInToConsole(page, stack, stack.users.find((candidate) => candidate.role === role)?.user ?? '');
     await page.goto(`${stack.apiUrl}/console/#/incidents/${incidentId}`);
     await page.getByRole('heading', { name: 'Strike at Copenhagen' }).waitFor();
     return { page, errors };

@@ -5,6 +5,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { signInToConsole } from '#test/support/console-page.ts';
 import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -44,14 +45,7 @@ describe('operations console in Chromium', () => {
   const unexpected = (errors: string[], ...statuses: number[]) =>
     errors.filter((error) => !statuses.some((status) => error.includes(`status of ${status}`)));
 
-  const keyOf = (user: string) => stack.users.find((candidate) => candidate.user === user)?.key ?? '';
-
-  async function signIn(page: Page, user: string): Promise<void> {
-    await page.goto(`${stack.apiUrl}/console/`);
-    await page.getByLabel('API key').fill(keyOf(user));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${user}`).waitFor();
-  }
+  const signIn = (page: Page, user: string) => signInToConsole(page, stack, user);
 
   async function newPage(): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

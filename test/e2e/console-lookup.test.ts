@@ -10,7 +10,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastDetail, Incident } from '#shared/domain/model.ts';
-import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
 import {
@@ -21,7 +22,6 @@ import {
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
-const PHONE_SCREEN = { width: 390, height: 844 };
 const REASON = 'Unreachable handset: the phone was off or out of coverage';
 /** The broadcast page's failed messages come 25 at a time (failed-deliveries.tsx). */
 const FAILED_PAGE_SIZE = 25;
@@ -47,20 +47,8 @@ describe('console: passenger lookup and failure reasons', () => {
   async function signedInOperator(): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: PHONE_SCREEN });
     const errors = collectPageErrors(page);
-    const key = stack.users.find((user) => user.role === 'operator')?.key ?? '';
-    await page.goto(`${stack.apiUrl}/console/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Signed in as').waitFor();
+    await signInToConsole(page, stack, stack.users.find((user) => user.role === 'operator')?.user ?? '');
     return { page, errors };
-  }
-
-  /** What every page of the flow must hold to: no axe violation, no sideways scroll at 390 px. */
-  async function expectAccessibleOnAPhone(page: Page): Promise<void> {
-    expect(await axeViolations(page)).toEqual([]);
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
-      PHONE_SCREEN.width,
-    );
   }
 
   it('searches a passenger by booking reference and by phone, and reads why their SMS failed', async () => {
@@ -86,7 +74,7 @@ describe('console: passenger lookup and failure reasons', () => {
       passenger.customerId,
     );
     expect(await page.content()).not.toContain(passenger.phone);
-    await expectAccessibleOnAPhone(page);
+    await expectFitsAPhone(page);
     await page.screenshot({ path: resolve(SCREENSHOTS, 'console-passenger-lookup.png'), fullPage: true });
 
     await page.getByLabel('Search by').selectOption('phone');
@@ -108,7 +96,7 @@ describe('console: passenger lookup and failure reasons', () => {
     await expect(failed.getByRole('cell').allTextContents()).resolves.toEqual(
       expect.arrayContaining(['SMS', 'undelivered', '30003', REASON]),
     );
-    await expectAccessibleOnAPhone(page);
+    await expectFitsAPhone(page);
     await failed.getByRole('link').first().click();
     await page.waitForURL(new RegExp(`#/passengers/customerId/${passenger.customerId}$`));
     await page.getByRole('list', { name: 'Messages, newest incident first' }).getByText(REASON).waitFor();
@@ -160,7 +148,7 @@ describe('console: passenger lookup and failure reasons', () => {
     expect(recipients).toHaveLength(phones.length);
     expect(new Set(recipients).size).toBe(phones.length);
     expect(await rows.filter({ hasText: REASON }).count()).toBe(phones.length);
-    await expectAccessibleOnAPhone(page);
+    await expectFitsAPhone(page);
     expect(errors).toEqual([]);
   }, 240_000);
 });

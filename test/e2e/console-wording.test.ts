@@ -4,13 +4,13 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastKind, Language } from '#shared/domain/model.ts';
-import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { DEMO_LANGUAGES, WORDING, wordingOf } from '#test/support/demo-wording.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** A phone held upright: every page must fit it without scrolling sideways. */
-const PHONE = { width: 390, height: 844 };
 const NOTE = { en: 'Buses replace the airport train.', fi: 'Bussit korvaavat lentokenttäjunan.' };
 
 /**
@@ -31,16 +31,6 @@ describe('wording per kind in the console', () => {
     await browser?.close();
     await stack?.close();
   });
-
-  const keyOf = (user: string) => stack.users.find((candidate) => candidate.user === user)?.key ?? '';
-
-  /** Fits 390 px and has no axe violation. */
-  async function expectFitsAndAccessible(page: Page, what: string) {
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth'), what).toBeLessThanOrEqual(
-      PHONE.width,
-    );
-    expect(await axeViolations(page), what).toEqual([]);
-  }
 
   /** Previews the composer's request, then sends it behind its confirmation; returns the broadcast's id. */
   async function previewAndSend(page: Page): Promise<string> {
@@ -83,12 +73,9 @@ describe('wording per kind in the console', () => {
   const each = (kind: BroadcastKind) => DEMO_LANGUAGES.map((language) => `${kind}:${language}`);
 
   it('sends initial → update → resolution, each in its own wording, with free text per language', async () => {
-    const page = await browser.newPage({ viewport: PHONE });
+    const page = await browser.newPage({ viewport: PHONE_SCREEN });
     const errors = collectPageErrors(page);
-    await page.goto(`${stack.apiUrl}/console/`);
-    await page.getByLabel('API key').fill(keyOf('olli.operator'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Signed in as olli.operator').waitFor();
+    await signInToConsole(page, stack, 'olli.operator');
 
     // An incident with its title in English and Finnish.
     await page.getByRole('link', { name: 'Open an incident' }).click();
@@ -97,7 +84,7 @@ describe('wording per kind in the console', () => {
     await page.getByLabel('Severity').selectOption('severe');
     await page.getByLabel('Find an airport').fill('Oslo');
     await page.getByRole('button', { name: /Add OSL/ }).click();
-    await expectFitsAndAccessible(page, 'new incident');
+    await expectFitsAPhone(page, 'new incident');
     await page.getByRole('button', { name: 'Open incident' }).click();
     await page.getByRole('heading', { level: 1, name: 'Ground handling strike at Oslo' }).waitFor();
     const incidentId = new URL(page.url()).hash.split('/').at(-1) ?? '';
@@ -120,7 +107,7 @@ describe('wording per kind in the console', () => {
     const preview = page.locator('section.preview');
     await preview.waitFor();
     expect(await preview.textContent()).toContain('X refuses a duplicate (error 187)');
-    await expectFitsAndAccessible(page, 'preview with a duplicate warning');
+    await expectFitsAPhone(page, 'preview with a duplicate warning');
     await page.getByRole('button', { name: 'Use the update wording instead' }).click();
     expect(await page.getByLabel('Kind').inputValue()).toBe('update');
 
@@ -133,7 +120,7 @@ describe('wording per kind in the console', () => {
       'vars.note has no Swedish text: the Swedish messages show the English.',
     );
     expect(await preview.textContent()).toContain(NOTE.fi);
-    await expectFitsAndAccessible(page, 'update preview');
+    await expectFitsAPhone(page, 'update preview');
     const update = await previewAndSend(page);
     // Free text waits for a comms lead who did not ask for it.
     expect((await apiClient(stack, 'comms_lead')('POST', `/broadcasts/${update}/approve`)).status).toBe(200);
@@ -145,7 +132,7 @@ describe('wording per kind in the console', () => {
     await completed(await previewAndSend(page));
     await page.getByRole('link', { name: '← Incident' }).click();
     await page.getByText('resolved', { exact: true }).first().waitFor({ timeout: 15_000 });
-    await expectFitsAndAccessible(page, 'resolved incident');
+    await expectFitsAPhone(page, 'resolved incident');
     expect(errors).toEqual([]);
     await page.close();
 
@@ -157,30 +144,27 @@ describe('wording per kind in the console', () => {
 
     // The status page in each language: headed by the resolution, the update with that language's note.
     for (const language of DEMO_LANGUAGES) {
-      const status = await browser.newPage({ viewport: PHONE });
+      const status = await browser.newPage({ viewport: PHONE_SCREEN });
       await status.goto(`${stack.apiUrl}${language === 'en' ? '/status' : `/status/${language}`}`);
       const card = status.locator(`#incident-${incidentId}`);
       expect(await card.locator('h3').textContent(), language).toBe(WORDING.resolution[language].status);
       const text = (await card.textContent()) ?? '';
       expect(text).toContain(language === 'fi' ? NOTE.fi : NOTE.en);
-      await expectFitsAndAccessible(status, `status page (${language as Language})`);
+      await expectFitsAPhone(status, `status page (${language as Language})`);
       await status.close();
     }
   }, 300_000);
 
   it('comms lead: edits a version’s resolution wording beside the others, and submit names its field', async () => {
-    const page = await browser.newPage({ viewport: PHONE });
+    const page = await browser.newPage({ viewport: PHONE_SCREEN });
     const errors = collectPageErrors(page);
-    await page.goto(`${stack.apiUrl}/console/#/templates/strike-disruption`);
-    await page.getByLabel('API key').fill(keyOf('cecilia.comms'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Signed in as cecilia.comms').waitFor();
+    await signInToConsole(page, stack, 'cecilia.comms');
     await page.goto(`${stack.apiUrl}/console/#/templates/strike-disruption`);
 
     await page.getByLabel('Wording for').selectOption('resolution');
     const sms = page.getByLabel(/^SMS/);
     expect(await sms.inputValue()).toContain('services are back to normal');
-    await expectFitsAndAccessible(page, 'template editor, resolution wording');
+    await expectFitsAPhone(page, 'template editor, resolution wording');
 
     // A personal variable in the public resolution post: the 422 lands on that wording's field.
     await page.getByLabel('X and Facebook post').fill('Over, {{customer.firstName}}!');
