@@ -1,5 +1,6 @@
 import { type BroadcastReview, broadcastReview } from '#shared/domain/broadcast-review.ts';
-import { NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { missingWordingErrors } from '#shared/domain/wording.ts';
 import type { BroadcastStore, IncidentStore, TemplateStore } from '#shared/ports/stores.ts';
 import { findTemplate } from './find-template.ts';
 
@@ -13,7 +14,9 @@ export interface ReviewBroadcastDeps {
  * What a broadcast says and whom it reaches, for the comms lead who approves it.
  * 1. the broadcast must exist (404);
  * 2. loads its incident and template version;
- * 3. renders every text it sends per channel and language, free text marked (broadcastReview).
+ * 3. renders every text it sends per channel and language, free text marked (broadcastReview);
+ *    a broadcast stored before kinds had their own wording, whose version has none for its kind,
+ *    has nothing to show (409: it can never be sent either).
  */
 export async function reviewBroadcast(id: string, deps: ReviewBroadcastDeps): Promise<BroadcastReview> {
   const broadcast = await deps.broadcasts.get(id);
@@ -23,5 +26,7 @@ export async function reviewBroadcast(id: string, deps: ReviewBroadcastDeps): Pr
     findTemplate(deps.templates, broadcast.templateId, broadcast.templateVersion),
   ]);
   if (!incident) throw new NotFoundError('Incident', broadcast.incidentId);
+  const [missing] = missingWordingErrors(template, broadcast.kind);
+  if (missing) throw new ConflictError(missing.message);
   return broadcastReview(broadcast, incident, template);
 }
