@@ -8,6 +8,7 @@ import {
   eventually,
   sandboxMessages,
   signedTwilioRequest,
+  smsStrikeAtHelsinki,
   startTestStack,
 } from '#test/support/local-stack.ts';
 
@@ -19,21 +20,7 @@ describe('the delivery engine', () => {
   const window = demoWindow();
   const phones = () => expectedDemoPhones('HEL', window.start, window.end);
 
-  async function broadcastToHelsinki(): Promise<string> {
-    const incident = await operator<Incident>('POST', '/incidents', {
-      type: 'strike',
-      title: 'Strike at Helsinki Airport',
-      severity: 'severe',
-      window,
-      scope: { airports: ['HEL'] },
-    });
-    const accepted = await operator<{ id: string }>('POST', `/incidents/${incident.body.id}/broadcasts`, {
-      templateId: 'strike-disruption',
-      channels: ['sms'],
-    });
-    expect(accepted.status).toBe(202);
-    return accepted.body.id;
-  }
+  const broadcastToHelsinki = async () => (await smsStrikeAtHelsinki(operator, window)).broadcastId;
 
   const broadcast = async (id: string) => (await operator<BroadcastDetail>('GET', `/broadcasts/${id}`)).body;
   const finished = (id: string, timeoutMs = 60_000) =>

@@ -57,6 +57,30 @@ export function apiClient(stack: LocalStack, role: Role | 'anonymous') {
   };
 }
 
+/**
+ * Opens a strike at Helsinki over `window` and broadcasts the demo strike template by SMS, as the
+ * operator `operator` acts; the broadcast must be accepted (202).
+ */
+export async function smsStrikeAtHelsinki(
+  operator: ReturnType<typeof apiClient>,
+  window: { start: string; end: string },
+): Promise<{ broadcastId: string; incidentTitle: string }> {
+  const incidentTitle = 'Strike at Helsinki Airport';
+  const incident = await operator<{ id: string }>('POST', '/incidents', {
+    type: 'strike',
+    title: incidentTitle,
+    severity: 'severe',
+    window,
+    scope: { airports: ['HEL'] },
+  });
+  const accepted = await operator<{ id: string }>('POST', `/incidents/${incident.body.id}/broadcasts`, {
+    templateId: 'strike-disruption',
+    channels: ['sms'],
+  });
+  if (accepted.status !== 202) throw new Error(`The broadcast was not accepted: ${accepted.status}`);
+  return { broadcastId: accepted.body.id, incidentTitle };
+}
+
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -7,10 +7,10 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { expect } from 'vitest';
 import { demoAirline } from '#infra/local/seed/demo-airline.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { Customer, Incident } from '#shared/domain/model.ts';
+import type { Customer } from '#shared/domain/model.ts';
 import type { PassengerLookup } from '#shared/use-cases/lookup-passenger.ts';
 import { affectedDemoCustomers, demoWindow } from './demo-audience.ts';
-import { apiClient, eventually } from './local-stack.ts';
+import { apiClient, eventually, smsStrikeAtHelsinki } from './local-stack.ts';
 
 export interface UnreachablePassenger {
   passenger: Customer;
@@ -36,20 +36,8 @@ export async function broadcastWithUnreachablePassenger(stack: LocalStack): Prom
     body: JSON.stringify({ numbers: [passenger.phone] }),
   });
   expect(registered.status).toBe(200);
-  const incidentTitle = 'Strike at Helsinki Airport';
-  const incident = await operator<Incident>('POST', '/incidents', {
-    type: 'strike',
-    title: incidentTitle,
-    severity: 'severe',
-    window,
-    scope: { airports: ['HEL'] },
-  });
-  const accepted = await operator<{ id: string }>('POST', `/incidents/${incident.body.id}/broadcasts`, {
-    templateId: 'strike-disruption',
-    channels: ['sms'],
-  });
-  expect(accepted.status).toBe(202);
-  return { passenger, bookingRef: booking.bookingRef, broadcastId: accepted.body.id, incidentTitle };
+  const { broadcastId, incidentTitle } = await smsStrikeAtHelsinki(operator, window);
+  return { passenger, bookingRef: booking.bookingRef, broadcastId, incidentTitle };
 }
 
 /** The broadcast's planning, its SMS and Twilio's receipt, on a busy 2-core machine. */
