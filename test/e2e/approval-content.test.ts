@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxNotice } from '#infra/local/approval-inbox.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
@@ -7,9 +5,9 @@ import type { BroadcastReview } from '#shared/domain/broadcast-review.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import type { PendingApprovals } from '#shared/use-cases/list-pending-approvals.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+import { runHeraldAs } from '#test/support/herald-cli.ts';
 import { type ApiResponse, eventually, startTestStack } from '#test/support/local-stack.ts';
 
-const HERALD = resolve(import.meta.dirname, '../../bin/herald.js');
 const NOTE = 'Buses to the terminal leave from door 3.';
 
 /**
@@ -42,21 +40,7 @@ describe('approval with content and the pending-approval notice', () => {
       };
     };
 
-  function herald(
-    userName: string,
-    args: string[],
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    const key = stack.users.find((user) => user.user === userName)?.key ?? '';
-    return new Promise((done) => {
-      execFile(
-        process.execPath,
-        [HERALD, ...args],
-        { env: { ...process.env, HERALD_API_URL: stack.apiUrl, HERALD_API_KEY: key }, timeout: 90_000 },
-        (error, stdout, stderr) =>
-          done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-      );
-    });
-  }
+  const herald = (userName: string, args: string[]) => runHeraldAs(stack, userName, args);
 
   let incidentId: string;
   let broadcastId: string;

@@ -3,12 +3,11 @@
  * passenger` show a passenger's undelivered SMS with Twilio's code and reason, as a readable
  * table and with `--json`.
  */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
 import type { PassengerLookup } from '#shared/use-cases/lookup-passenger.ts';
+import { type CliRun, runHeraldAs } from '#test/support/herald-cli.ts';
 import { startTestStack } from '#test/support/local-stack.ts';
 import {
   broadcastWithUnreachablePassenger,
@@ -16,16 +15,9 @@ import {
   type UnreachablePassenger,
 } from '#test/support/unreachable-passenger.ts';
 
-const HERALD = resolve(import.meta.dirname, '../../bin/herald.js');
 /** Each test spawns `herald` two or three times: a second or two each, many more on a busy machine. */
 const CLI_TEST_TIMEOUT_MS = 120_000;
 const REASON = 'Unreachable handset: the phone was off or out of coverage';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 describe('herald deliveries and herald passenger', () => {
   let stack: LocalStack;
@@ -41,24 +33,8 @@ describe('herald deliveries and herald passenger', () => {
   });
 
   /** Runs `herald` as the demo operator. */
-  function herald(args: string[]): Promise<Run> {
-    const key = stack.users.find((user) => user.role === 'operator')?.key ?? '';
-    return new Promise((done) => {
-      execFile(
-        process.execPath,
-        [HERALD, ...args],
-        {
-          env: { ...process.env, HERALD_API_URL: stack.apiUrl, HERALD_API_KEY: key, TZ: 'UTC' },
-          timeout: 60_000,
-        },
-        (error, stdout, stderr) => {
-          const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-          done({ code, stdout, stderr });
-        },
-      );
-    });
-  }
-  const json = <T>(run: Run): T => {
+  const herald = (args: string[]) => runHeraldAs(stack, 'operator', args, { TZ: 'UTC' });
+  const json = <T>(run: CliRun): T => {
     expect(run, run.stderr).toMatchObject({ code: 0 });
     return JSON.parse(run.stdout) as T;
   };

@@ -1,20 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Broadcast, Incident, TemplateVersion } from '#shared/domain/model.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+import { type CliRun, runHeraldAs } from '#test/support/herald-cli.ts';
 import { startTestStack } from '#test/support/local-stack.ts';
-
-const HERALD = resolve(import.meta.dirname, '../../bin/herald.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * The operator's and the comms leads' flows through the real `herald` executable, as a script
@@ -34,21 +26,8 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
   });
 
   /** Runs `herald` as the demo user `user`. */
-  function herald(user: string, args: string[]): Promise<Run> {
-    const key = stack.users.find((candidate) => candidate.user === user)?.key ?? '';
-    return new Promise((done) => {
-      execFile(
-        process.execPath,
-        [HERALD, ...args],
-        { env: { ...process.env, HERALD_API_URL: stack.apiUrl, HERALD_API_KEY: key }, timeout: 90_000 },
-        (error, stdout, stderr) => {
-          const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-          done({ code, stdout, stderr });
-        },
-      );
-    });
-  }
-  const json = <T>(run: Run): T => {
+  const herald = (user: string, args: string[]) => runHeraldAs(stack, user, args);
+  const json = <T>(run: CliRun): T => {
     expect(run, run.stderr).toMatchObject({ code: 0 });
     return JSON.parse(run.stdout) as T;
   };

@@ -4,8 +4,6 @@
  * preview whose last SMS falls after it carries the warning with the numbers, in the API and in
  * `herald preview`.
  */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastDetail, Incident } from '#shared/domain/model.ts';
@@ -13,9 +11,9 @@ import type { Page } from '#shared/ports/stores.ts';
 import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
 import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { demoWindow } from '#test/support/demo-audience.ts';
+import { runHeraldAs } from '#test/support/herald-cli.ts';
 import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
 
-const HERALD = resolve(import.meta.dirname, '../../bin/herald.js');
 const AIRLINE_DEADLINE_MINUTES = 3;
 /** Enough passengers at HEL that 3 minutes at 1 SMS/s cannot reach them all. */
 const DEMO_CUSTOMERS = 400;
@@ -166,16 +164,17 @@ describe('the deadline clock', () => {
 
   it('herald preview prints the ETA against the deadline and the warning', async () => {
     const incident = await strike();
-    const key = stack.users.find((user) => user.role === 'operator')?.key ?? '';
 
-    const stdout = await new Promise<string>((done, fail) =>
-      execFile(
-        process.execPath,
-        [HERALD, 'preview', incident.body.id, '--template', 'strike-disruption', '--channels', 'sms'],
-        { env: { ...process.env, HERALD_API_URL: stack.apiUrl, HERALD_API_KEY: key }, timeout: 90_000 },
-        (error, out, err) => (error ? fail(new Error(`${error.message}\n${err}`)) : done(out)),
-      ),
-    );
+    const run = await runHeraldAs(stack, 'operator', [
+      'preview',
+      incident.body.id,
+      '--template',
+      'strike-disruption',
+      '--channels',
+      'sms',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const { stdout } = run;
 
     expect(stdout).toMatch(
       /^Deadline .*; last SMS .* \(in .* at 1 SMS\/s, [\d,]+ segments\): [\d,]+ of [\d,]+ late; [\d.]+ SMS\/s would make it$/m,

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { EVIDENCE_COLUMNS } from '#shared/domain/evidence.ts';
 import { maskPhone } from '#shared/domain/masking.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { csvObjects } from '#test/support/csv.ts';
+import { runHeraldAs } from '#test/support/herald-cli.ts';
 import {
   apiClient,
   eventually,
@@ -15,7 +14,6 @@ import {
   startTestStack,
 } from '#test/support/local-stack.ts';
 
-const HERALD = resolve(import.meta.dirname, '../../bin/herald.js');
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
@@ -61,23 +59,7 @@ describe('evidence export: GET /incidents/{id}/evidence and herald evidence', ()
 
   const keyOf = (role: string) => stack.users.find((user) => user.role === role)?.key ?? '';
 
-  function herald(
-    args: string[],
-    role = 'comms_lead',
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((done) => {
-      execFile(
-        process.execPath,
-        [HERALD, ...args],
-        {
-          env: { ...process.env, HERALD_API_URL: stack.apiUrl, HERALD_API_KEY: keyOf(role) },
-          timeout: 90_000,
-          maxBuffer: 64 * 1024 * 1024,
-        },
-        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
-      );
-    });
-  }
+  const herald = (args: string[], role = 'comms_lead') => runHeraldAs(stack, role, args);
 
   const get = (path: string, headers: Record<string, string> = {}, role = 'operator') =>
     fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${keyOf(role)}`, ...headers } });

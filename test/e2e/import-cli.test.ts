@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
@@ -9,31 +8,11 @@ import { DynamoBookingIndex } from '#shared/adapters/dynamodb/booking-index.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
 import type { FlightRef, PassengerSegment } from '#shared/domain/model.ts';
+import { runHerald, runHeraldAs } from '#test/support/herald-cli.ts';
 import { startTestStack } from '#test/support/local-stack.ts';
 
-const HERALD = resolve(import.meta.dirname, '../../bin/herald.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the real `herald` executable as a user would, against the test stack, as `role`. */
-function herald(stack: LocalStack, role: Role, args: string[]): Promise<Run> {
-  const key = stack.users.find((user) => user.role === role)?.key ?? '';
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [HERALD, ...args],
-      { env: { ...process.env, HERALD_API_URL: stack.apiUrl, HERALD_API_KEY: key }, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error && typeof error.code === 'number' ? error.code : error ? -1 : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const herald = (stack: LocalStack, role: Role, args: string[]) => runHeraldAs(stack, role, args);
 
 const ndjson = (lines: (object | string)[]) =>
   `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')}\n`;
@@ -189,14 +168,9 @@ describe('herald import and herald seed against the local stack', () => {
   });
 
   it('exits 2 with a readable message when the API cannot be reached', async () => {
-    const run = await new Promise<Run>((done) => {
-      execFile(
-        process.execPath,
-        [HERALD, 'import', '--flights', paths.flights],
-        { env: { ...process.env, HERALD_API_URL: 'http://127.0.0.1:9', HERALD_API_KEY: 'hk_any' } },
-        (error, stdout, stderr) =>
-          done({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr }),
-      );
+    const run = await runHerald(['import', '--flights', paths.flights], {
+      HERALD_API_URL: 'http://127.0.0.1:9',
+      HERALD_API_KEY: 'hk_any',
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Cannot reach Herald at http://127.0.0.1:9');
