@@ -3,9 +3,11 @@
  * never sends SMS must not need Twilio settings). A missing or bad variable fails fast
  * with its name.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_DEADLINE_MINUTES } from '#shared/domain/deadline.ts';
 import { NOTIFICATION_DEADLINE_MINUTES } from '#shared/domain/limits.ts';
+import { parseSmsSenderPool, poolRate, type SmsSenderPool } from '#shared/domain/sms-senders.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -176,10 +178,44 @@ export const deliveryConfig = once(() => {
 });
 
 /**
- * The SMS rate a broadcast goes out at, in segments per second (Twilio paces by segment): today
- * the one sender's `HERALD_SMS_MPS`; a sender pool's rate will be the sum of its senders'.
+ * The sender pool of `HERALD_SMS_SENDERS` (docs/sms-senders.md): its JSON inline, or the path of
+ * a JSON file. Unset: none, and the one sender of TWILIO_FROM sends at HERALD_SMS_MPS.
  */
-export const broadcastSmsRate = (): number => deliveryConfig().smsPerSecond;
+export function readSmsSenderPool(setting: string | undefined): SmsSenderPool | undefined {
+  if (setting === undefined || setting.trim() === '') return undefined;
+  const inline = setting.trimStart().startsWith('{');
+  let text = setting;
+  if (!inline) {
+    try {
+      text = readFileSync(setting, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`HERALD_SMS_SENDERS: cannot read ${setting}`, { cause: error });
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`HERALD_SMS_SENDERS: ${inline ? 'not JSON' : `${setting} is not JSON`}`, {
+      cause: error,
+    });
+  }
+  const parsed = parseSmsSenderPool(value);
+  if ('problems' in parsed)
+    throw new ConfigError(`Invalid HERALD_SMS_SENDERS: ${parsed.problems.join('; ')}`);
+  return parsed.pool;
+}
+
+export const smsSendersConfig = once(() => readSmsSenderPool(process.env.HERALD_SMS_SENDERS));
+
+/**
+ * The SMS rate a broadcast goes out at, in segments per second (Twilio paces by segment): the
+ * sender pool's, every sender's rate together, or the one sender's `HERALD_SMS_MPS`.
+ */
+export const broadcastSmsRate = (): number => {
+  const pool = smsSendersConfig();
+  return pool ? poolRate(pool) : deliveryConfig().smsPerSecond;
+};
 
 /** `HERALD_NOTIFICATION_DEADLINE_MINUTES`, also checked by the local stack as it starts. */
 export const deadlineMinutesSetting = z.coerce

@@ -7,10 +7,11 @@ import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
-import { deliveryConfig } from '#shared/config.ts';
+import { deliveryConfig, smsSendersConfig } from '#shared/config.ts';
 import { SmsBatchMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { CancellationWatch } from '#shared/use-cases/cancellation-watch.ts';
+import { pacedSenders } from '#shared/use-cases/paced-senders.ts';
 import { sendSmsBatch } from '#shared/use-cases/send-sms-batch.ts';
 
 const config = deliveryConfig();
@@ -21,7 +22,11 @@ const deps = {
   templates: new DynamoTemplateStore(),
   customers: new DynamoCustomerDirectory(),
   deliveries: new DynamoDeliveryStore(),
-  smsRate: new DynamoRateLimiter('sms', rateFromPerSecond(config.smsPerSecond)),
+  senderFor: pacedSenders(
+    smsSendersConfig(),
+    config.smsPerSecond,
+    (key, perSecond) => new DynamoRateLimiter(key, rateFromPerSecond(perSecond)),
+  ),
   statusCallbackUrl: config.statusCallbackUrl,
   cancellation: new CancellationWatch(broadcasts),
   fanout: new SnsFanout(),

@@ -10,12 +10,15 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message.js';
 import { neverReachedProvider } from '#shared/adapters/connection-errors.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
-import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
+import type { SentSmsQuery, SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
 
 export interface TwilioSmsSenderSettings {
   accountSid: string;
   authToken: string;
-  /** Sender number in E.164, or a Messaging Service SID ("MG…") to let Twilio pick from its pool. */
+  /**
+   * The sender of a message that names none: a number in E.164, or a Messaging Service SID
+   * ("MG…") to let Twilio pick from its pool.
+   */
   from: string;
   /** Replaces the origin of api.twilio.com (the local sandbox); the SDK's own hosts when absent. */
   apiBaseUrl?: string;
@@ -132,21 +135,22 @@ function toDeliveryError(error: unknown, request: 'send' | 'query'): unknown {
 /** Sends SMS through Twilio; construct once per process (see shared/clients/providers.ts). */
 export class TwilioSmsSender implements SmsSender {
   readonly #client: twilio.Twilio;
-  readonly #sender: { from: string } | { messagingServiceSid: string };
+  readonly #defaultSender: SmsOrigin;
 
   constructor(settings: TwilioSmsSenderSettings) {
     this.#client = twilio(settings.accountSid, settings.authToken, {
       httpClient: new TwilioHttpClient(settings.apiBaseUrl, settings.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
-    this.#sender = settings.from.startsWith('MG')
+    this.#defaultSender = settings.from.startsWith('MG')
       ? { messagingServiceSid: settings.from }
       : { from: settings.from };
   }
 
+  /** Sends from the message's own sender (`From` or `MessagingServiceSid`), else the default. */
   async send(message: SmsMessage): Promise<{ providerId: string }> {
     try {
       const created = await this.#client.messages.create({
-        ...this.#sender,
+        ...(message.sender ?? this.#defaultSender),
         to: message.to,
         body: message.body,
         ...(message.statusCallback === undefined ? {} : { statusCallback: message.statusCallback }),
@@ -161,7 +165,8 @@ export class TwilioSmsSender implements SmsSender {
    * 1. Read the Message list filtered by `To`, page by page (not by DateSent: a message Twilio
    *    has only queued has no date_sent yet).
    * 2. Keep outbound messages with exactly `body` created at or after `since` floored to the
-   *    second (Twilio's dates have whole seconds).
+   *    second (Twilio's dates have whole seconds), from whichever sender: the pool may have
+   *    changed since the earlier send.
    * 3. Stop once the list has gone well past `since` (LIST_ORDER_GRACE_MS).
    */
   async findSent(query: SentSmsQuery): Promise<string[]> {

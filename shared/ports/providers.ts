@@ -4,12 +4,20 @@
  * workers decide about retries without knowing any provider's error codes.
  */
 
+/**
+ * Who an SMS comes from: a long code, short code or alphanumeric sender ID (Twilio's `From`), or a
+ * Twilio Messaging Service that picks one of its own numbers (`MessagingServiceSid`).
+ */
+export type SmsOrigin = { from: string } | { messagingServiceSid: string };
+
 export interface SmsMessage {
   /** E.164 number. */
   to: string;
   body: string;
   /** Where the provider should post delivery status callbacks, if anywhere. */
   statusCallback?: string;
+  /** The sender pool's choice for `to` (shared/domain/sms-senders.ts); absent: the provider's own default sender. */
+  sender?: SmsOrigin;
 }
 
 /** What to look for among the messages a provider accepted earlier (reconciliation). */
@@ -26,6 +34,7 @@ export interface SmsSender {
    * The provider ids of messages it accepted to `to` with exactly `body` since `since`, newest
    * first: how a send whose outcome was never recorded (a crash, a timeout) is told apart from
    * one that never reached the provider. Twilio has no idempotency key, so this is the check.
+   * Whatever sender the earlier send went from: a pool changed since must not hide it.
    */
   findSent(query: SentSmsQuery): Promise<string[]>;
 }

@@ -5,7 +5,7 @@ import { isClaimable } from '#shared/domain/leases.ts';
 import type { Customer } from '#shared/domain/model.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
-import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
+import type { SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
 import type {
   BroadcastStore,
   CustomerDirectory,
@@ -19,6 +19,13 @@ import type { CancellationWatch } from './cancellation-watch.ts';
 import { type DeliveryAttempt, deliverOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
 
+/** The sender a phone number's SMS go from, and the limiter shared by every worker sending from it. */
+export interface PacedSender {
+  /** Absent: the provider's own default sender. */
+  origin?: SmsOrigin;
+  rate: RateLimiter;
+}
+
 export interface SendSmsBatchDeps {
   broadcasts: BroadcastStore;
   incidents: IncidentStore;
@@ -26,7 +33,8 @@ export interface SendSmsBatchDeps {
   customers: CustomerDirectory;
   deliveries: DeliveryStore;
   sms: SmsSender;
-  smsRate: RateLimiter;
+  /** The pool's sender for a recipient's number (shared/domain/sms-senders.ts chooseSender). */
+  senderFor: (phone: string) => PacedSender;
   /** Shared by the batches this process sends, so a cancel is read twice a second, not once per send. */
   cancellation: CancellationWatch;
   /** Carries the rest of a batch on when the invocation's time runs short. */
@@ -44,7 +52,8 @@ export interface SendSmsBatchDeps {
  * 2. keeps the records a claim could take (queued, or left sending by a holder whose lease ran
  *    out), so a redelivered batch never texts anyone twice;
  * 3. per record, `sendsInFlight` at a time, renders the SMS in the customer's language from the
- *    record's payload and delivers it once (`deliverOnce`): a rate slot, a cancel check, a claim
+ *    record's payload, picks its sender by the number's prefix, and delivers it once
+ *    (`deliverOnce`): a slot of that sender's rate, a cancel check, a claim
  *    under a lease, the provider asked first if an earlier attempt is uncertain, the send, the
  *    outcome; a customer who opted out since planning is not texted, and a provider saying
  *    "unsubscribed" opts them out;
@@ -76,7 +85,6 @@ export async function sendSmsBatch(
     const record = records.get(customerId);
     return record?.payload !== undefined && isClaimable(record, readAt);
   });
-  const deliverDeps = { ...deps, pace: (signal: AbortSignal) => deps.smsRate.acquire(signal) };
   let failures = 0;
   let next = 0;
   let stop: 'cancelled' | 'out_of_time' | undefined;
@@ -85,16 +93,20 @@ export async function sendSmsBatch(
   const sendOne = async (customerId: string) => {
     const customer = customers.get(customerId);
     const payload = records.get(customerId)?.payload ?? {};
+    const sender = customer && deps.senderFor(customer.phone);
     const message = customer && {
       to: customer.phone,
       body: smsText(source, payload, customer.firstName).text,
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, broadcastId, customerId),
+      ...(sender?.origin ? { sender: sender.origin } : {}),
     };
     const attempt = smsAttempt(customerId, customer, message, deps);
+    // Without a customer there is no sender, and the refusal takes no rate slot.
+    const pace = sender && ((signal: AbortSignal) => sender.rate.acquire(signal));
     const outcome = await deliverOnce(
       { broadcastId, channel: 'sms', recipientId: customerId },
       attempt,
-      deliverDeps,
+      { ...deps, pace },
       invocation,
     ).catch(() => {
       failures++;

@@ -30,7 +30,7 @@ import type {
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { ApprovalNotice, ApprovalNotifier } from '#shared/ports/notifications.ts';
 import type { BookingLookup, SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
-import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
+import type { SentSmsQuery, SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
 import type {
   AuditEntry,
   AuditQuery,
@@ -414,7 +414,7 @@ export class FakeLeaseStore implements LeaseStore {
  * scripted behaviour: accept, accept but lose the answer, or throw.
  */
 export class FakeSmsProvider implements SmsSender {
-  readonly accepted: { id: string; to: string; body: string; at: Date }[] = [];
+  readonly accepted: { id: string; to: string; body: string; at: Date; sender?: SmsOrigin }[] = [];
   private readonly script: ((message: SmsMessage) => void)[] = [];
   private next = 1;
 
@@ -454,7 +454,7 @@ export class FakeSmsProvider implements SmsSender {
 
   private store(message: SmsMessage): string {
     const id = `SM${this.next++}`;
-    this.accepted.push({ id, to: message.to, body: message.body, at: new Date() });
+    this.accepted.push({ id, to: message.to, body: message.body, at: new Date(), sender: message.sender });
     return id;
   }
 }

@@ -60,7 +60,7 @@ async function plannedBatch(recipients: { customer: Customer; language: Language
     customers,
     deliveries,
     sms: provider,
-    smsRate,
+    senderFor: () => ({ rate: smsRate }),
     // maxAgeMs 0: every send reads the broadcast afresh, so a cancel is seen at the next send.
     cancellation: new CancellationWatch(broadcasts, 0),
     fanout,
@@ -99,6 +99,29 @@ describe('sendSmsBatch', () => {
     for (const id of ['c1', 'c2', 'c3']) expect(deliveries.record(key(id))?.status).toBe('sent');
     expect(await counts()).toMatchObject({ recipients: 3, sent: 3, queued: 0, attempts: 3 });
     expect((await broadcasts.get('b1'))?.status).toBe('completed');
+  });
+
+  it("sends each SMS from its number's sender, paced by that sender's own limiter", async () => {
+    const { provider, deps } = await plannedBatch([
+      { customer: aCustomer('c1', { phone: '+358401000001' }), language: 'fi' },
+      { customer: aCustomer('c2', { phone: '+46701000002' }), language: 'sv' },
+      { customer: aCustomer('c3', { phone: '+358401000003' }), language: 'fi' },
+    ]);
+    const finnishRate = new FakeRateLimiter();
+    const swedishRate = new FakeRateLimiter();
+    deps.senderFor = (phone) =>
+      phone.startsWith('+358')
+        ? { origin: { from: 'HERALD' }, rate: finnishRate }
+        : { origin: { messagingServiceSid: 'MG0001' }, rate: swedishRate };
+
+    await sendSmsBatch('b1', ['c1', 'c2', 'c3'], deps, fakeInvocation());
+
+    expect(provider.accepted.map(({ to, sender }) => [to, sender])).toEqual([
+      ['+358401000001', { from: 'HERALD' }],
+      ['+46701000002', { messagingServiceSid: 'MG0001' }],
+      ['+358401000003', { from: 'HERALD' }],
+    ]);
+    expect([finnishRate.acquired, swedishRate.acquired]).toEqual([2, 1]);
   });
 
   it('keeps the evidence of each send on its record: when it was queued and sent, and the hash of the very text', async () => {
