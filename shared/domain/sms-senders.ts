@@ -14,7 +14,7 @@ export const SENDER_FORMATS = {
   shortCode: /^\d{3,8}$/,
   /** Up to 11 letters, digits and spaces, at least one letter: a sender ID cannot be all digits. */
   alphanumericId: /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/,
-  messagingServiceSid: /^MG[0-9a-f]{32}$/,
+  messagingServiceSid: /^MG[0-9a-fA-F]{32}$/,
 } as const;
 
 const KINDS = ['messagingServiceSid', 'longCodes', 'shortCode', 'alphanumericId'] as const;

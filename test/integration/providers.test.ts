@@ -204,6 +204,43 @@ describe('Twilio SMS through the twilio SDK', () => {
     expect(messages[0]?.request.headers.authorization).toBe('Basic [redacted]');
   });
 
+  it("sends from the message's own sender, an alphanumeric ID or a Messaging Service, and findSent finds a send whatever sender it went from", async () => {
+    const to = uniquePhone();
+    const serviceSid = `MG${'fedcba9876543210'.repeat(2)}`;
+    const since = new Date(Date.now() - 1000);
+
+    const byId = await twilioSender().send({ to, body: 'Gate change', sender: { from: 'HERALD' } });
+    const byService = await twilioSender().send({
+      to,
+      body: 'Gate change again',
+      sender: { messagingServiceSid: serviceSid },
+    });
+
+    const bodies = (await recorded(sandboxes.twilio.url)).map((message) => message.request.body);
+    expect(bodies).toEqual([
+      expect.objectContaining({ From: 'HERALD', Body: 'Gate change' }),
+      expect.objectContaining({ MessagingServiceSid: serviceSid, Body: 'Gate change again' }),
+    ]);
+    expect(bodies[1]).not.toHaveProperty('From');
+    // A sender whose default is another number still finds both: the pool may have changed since.
+    expect(await twilioSender().findSent({ to, body: 'Gate change', since })).toEqual([byId.providerId]);
+    expect(await twilioSender().findSent({ to, body: 'Gate change again', since })).toEqual([
+      byService.providerId,
+    ]);
+  });
+
+  it.each([
+    [{ from: 'HERALD AIRLINES' }, '21212'],
+    [{ from: '12345678901' }, '21212'],
+    [{ messagingServiceSid: 'MG123' }, '21705'],
+  ])('refuses a sender Twilio would refuse (%j): error %s, nothing recorded', async (sender, code) => {
+    const error = await rejectionOf(twilioSender().send({ to: '+358401234567', body: 'hello', sender }));
+
+    expect(error).toBeInstanceOf(PermanentDeliveryError);
+    expect((error as Error).message).toContain(code);
+    expect(await recorded(sandboxes.twilio.url)).toEqual([]);
+  });
+
   it('turns an invalid number into PermanentDeliveryError invalid_phone, without the number in the message', async () => {
     const error = await rejectionOf(twilioSender().send({ to: '0401234567', body: 'hello' }));
 

@@ -6,7 +6,11 @@
  *
  * Every accepted message is "sent" at once: it is stored `delivered` (or `undelivered` for a
  * number in `POST /__sandbox/undeliverable`) with `date_sent` set, while the create answer says
- * `queued` with `date_sent` null, as Twilio's does.
+ * `queued` (`accepted` through a Messaging Service) with `date_sent` null, as Twilio's does.
+ *
+ * The sender is `From` (a long code in E.164, a short code, or an alphanumeric sender ID of up to
+ * 11 characters with a letter; else error 21212) or `MessagingServiceSid` (`MG` and 32 hex
+ * digits; else 21705), recorded on the message as `from` and `messaging_service_sid`.
  *
  * The list (`GET …/Messages.json`): filters `To`, `From`, `DateSent`, `DateSent<` (on or before)
  * and `DateSent>` (on or after), compared on the UTC date of `date_sent` as Twilio does (a time
@@ -26,6 +30,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
 import { z } from 'zod';
+import { SENDER_FORMATS } from '#shared/domain/sms-senders.ts';
 import { fieldErrorsFromZod } from '#shared/http/problem.ts';
 import type { FormFields } from './http-io.ts';
 import { problem, type RunningSandbox, type SandboxReply, startSandboxServer } from './sandbox-server.ts';
@@ -95,6 +100,13 @@ function twilioError(
     headers,
     body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
   };
+}
+
+/** A `From` Twilio takes: a long code (E.164), a short code, or an alphanumeric sender ID. */
+function isSender(from: string): boolean {
+  return [SENDER_FORMATS.longCode, SENDER_FORMATS.shortCode, SENDER_FORMATS.alphanumericId].some((format) =>
+    format.test(from),
+  );
 }
 
 function field(fields: FormFields, name: string): string | undefined {
@@ -206,6 +218,9 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
     if (!to) return twilioError(400, 21604, "A 'To' phone number is required.");
     if (!E164.test(to)) return twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
     if (!from && !messagingServiceSid) return twilioError(400, 21603, "A 'From' phone number is required.");
+    if (from && !isSender(from)) return twilioError(400, 21212, `Invalid 'From' Number: ${from}`);
+    if (messagingServiceSid && !SENDER_FORMATS.messagingServiceSid.test(messagingServiceSid))
+      return twilioError(400, 21705, 'The Messaging Service is invalid');
     if (!text) return twilioError(400, 21602, 'Message body is required.');
 
     const sid = `SM${randomBytes(16).toString('hex')}`;
@@ -229,7 +244,8 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
       price: null,
       price_unit: 'USD',
       sid,
-      status: 'queued',
+      // A Messaging Service first accepts the message, then picks the number it goes from.
+      status: from ? 'queued' : 'accepted',
       subresource_uris: { media: `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}/Media.json` },
       to,
       uri,
