@@ -1,6 +1,6 @@
 /** The local stack's settings (contract.md, "Local stack"), read from the environment once. */
 import { z } from 'zod';
-import { deadlineMinutesSetting } from '#shared/config.ts';
+import { deadlineMinutesSetting, readSmsSenderPool } from '#shared/config.ts';
 import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { LAMBDA_CODE, LAMBDA_RUNTIMES } from './runtime/local-lambda.ts';
 import { parseLatencyProfile } from './sandboxes/faults.ts';
@@ -24,6 +24,18 @@ const LocalSettings = z.object({
   HERALD_LAMBDA_CODE: z.enum(LAMBDA_CODE).default('source'),
   /** Read here only to size the SMS queue's concurrency as CDK sizes the SMS Lambda's; the worker reads it too. */
   HERALD_SMS_MPS: z.coerce.number().positive().default(1),
+  /** The sender pool (docs/sms-senders.md), read here to fail at start naming the bad entry; the SMS worker reads it too. */
+  HERALD_SMS_SENDERS: z
+    .string()
+    .optional()
+    .transform((setting, context) => {
+      try {
+        return readSmsSenderPool(setting);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
   /** Read here only to fail at start rather than at the first incident; create-incident reads it (config.ts). */
   HERALD_NOTIFICATION_DEADLINE_MINUTES: deadlineMinutesSetting.optional(),
   /** Point at provider sandboxes that outlive this stack (tests that restart it); its own ones still start. */

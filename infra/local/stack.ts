@@ -21,6 +21,7 @@ import {
   workerConcurrency,
 } from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
+import { poolRate } from '#shared/domain/sms-senders.ts';
 import { ApprovalInbox, type InboxNotice } from './approval-inbox.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { LocalQueue, LocalTopic } from './bus.ts';
@@ -144,7 +145,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     cleanups.push(() => new Promise<void>((done) => http.server.close(() => done())));
 
     const moduleOf = await functionModules(settings.HERALD_LAMBDA_CODE);
-    const reserved = workerConcurrency(smsWorkerConcurrency(settings.HERALD_SMS_MPS));
+    const senders = settings.HERALD_SMS_SENDERS;
+    const reserved = workerConcurrency(
+      smsWorkerConcurrency(senders ? poolRate(senders) : settings.HERALD_SMS_MPS),
+    );
     const lambdas: LocalLambda[] = [];
     const lambda = (handler: string, timeoutSeconds: number, provisioned = 0): LocalLambda => {
       const definition: LambdaDefinition = {

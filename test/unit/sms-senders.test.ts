@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readLocalSettings } from '#infra/local/settings.ts';
 import { ConfigError, readSmsSenderPool } from '#shared/config.ts';
 import {
   audienceRate,
@@ -227,5 +228,24 @@ describe('pacedSenders', () => {
       ['sms#us', 100],
     ]);
     expect(senderFor('+358501234567').rate).toBe(senderFor('+358509999999').rate);
+  });
+});
+
+describe('the local stack as it starts', () => {
+  it('refuses a bad HERALD_SMS_SENDERS naming the entry, and takes a good one', () => {
+    const bad = withSender({
+      id: 'nordic',
+      alphanumericId: 'HERALD AIRLINES',
+      replyTo: '+358401234567',
+      perSecond: 1,
+    });
+
+    expect(() => readLocalSettings({ HERALD_SMS_SENDERS: JSON.stringify(bad) })).toThrow(
+      /HERALD_SMS_SENDERS: senders\[5\] "nordic"\.alphanumericId: up to 11 letters/,
+    );
+    expect(readLocalSettings({ HERALD_SMS_SENDERS: JSON.stringify(NORDIC_POOL) }).HERALD_SMS_SENDERS).toEqual(
+      parsed(NORDIC_POOL),
+    );
+    expect(readLocalSettings({}).HERALD_SMS_SENDERS).toBeUndefined();
   });
 });
