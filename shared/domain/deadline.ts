@@ -126,7 +126,7 @@ export function smsEta(
   };
 }
 
-/** "45 s", "3.3 min", "5.6 h": the README's worked example reads the same. */
+/** "45 s", "3.3 min", "5.6 h": the worked example in docs/api.md (the deadline clock) reads the same. */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.max(0, totalSeconds);
   if (s < 60) return `${Math.round(s)} s`;

@@ -37,7 +37,7 @@ const nobodySoon = { recipients: 0, segments: 0 };
 const secondsUntil = (iso: string) => (Date.parse(iso) - NOW) / 1000;
 
 describe('the ETA of the last SMS', () => {
-  it("reads as the README's worked example: 20,000 passengers take 5.6 h on one long code, 3.3 min on a 100 SMS/s short code", () => {
+  it('reads as the worked example in docs/api.md: 20,000 passengers take 5.6 h on one long code, 3.3 min on a 100 SMS/s short code', () => {
     const deadline = minutesFromNow(30);
 
     const longCode = smsEta({ all: load(20_000), soon: nobodySoon }, deadline, 1, NOW);
