@@ -4,80 +4,55 @@
  * worker added here exists in both places.
  */
 import type { TableKey } from '#infra/tables.ts';
-import type { Channel } from '#shared/domain/model.ts';
-
-export const ROLES = ['operator', 'comms_lead', 'viewer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROUTE_ROLES, type RouteKey, type RouteRoles } from '#shared/api/routes.ts';
+import type { BusTarget } from '#shared/domain/bus-messages.ts';
 
 export interface ApiRoute {
-  /** API Gateway HTTP API route key, e.g. "POST /incidents/{id}/broadcasts". */
-  routeKey: string;
+  routeKey: RouteKey;
   /** Folder under functions/ holding handler.ts. */
   handler: string;
-  /** Roles allowed to call the route; `public` routes need no credentials. */
-  roles: readonly Role[] | 'public';
+  roles: RouteRoles;
 }
 
-const everyone: readonly Role[] = ROLES;
+/** The handler of every route of the API (shared/api/routes.ts says who may call it). */
+const ROUTE_HANDLERS = {
+  'POST /incidents': 'create-incident',
+  'GET /incidents': 'list-incidents',
+  'GET /incidents/{id}': 'get-incident',
+  'POST /incidents/{id}/preview': 'preview-broadcast',
+  'POST /incidents/{id}/broadcasts': 'create-broadcast',
+  'POST /incidents/{id}/resolve': 'resolve-incident',
+  'GET /broadcasts/{id}': 'get-broadcast',
+  'GET /broadcasts/{id}/review': 'review-broadcast',
+  'POST /broadcasts/{id}/cancel': 'cancel-broadcast',
+  'GET /broadcasts/{id}/deliveries': 'list-deliveries',
+  'GET /passengers': 'lookup-passenger',
+  'GET /incidents/{id}/evidence': 'export-evidence',
+  'POST /webhooks/twilio/status': 'twilio-status-webhook',
+  'POST /webhooks/twilio/inbound': 'twilio-inbound-webhook',
+  'POST /imports/{kind}': 'import-records',
+  'POST /templates': 'create-template',
+  'GET /templates': 'list-templates',
+  'GET /templates/{id}': 'get-template',
+  'PUT /templates/{id}': 'update-template',
+  'POST /templates/{id}/versions/{version}/submit': 'submit-template',
+  'POST /templates/{id}/versions/{version}/approve': 'approve-template',
+  'POST /templates/{id}/versions/{version}/reject': 'reject-template',
+  'POST /broadcasts/{id}/approve': 'approve-broadcast',
+  'GET /approvals': 'list-pending-approvals',
+  'GET /audit': 'list-audit',
+  'GET /me': 'get-me',
+  'GET /incidents/{id}/broadcasts': 'list-incident-broadcasts',
+  'GET /airports': 'search-airports',
+} as const satisfies Record<RouteKey, string>;
 
-export const API_ROUTES: readonly ApiRoute[] = [
-  { routeKey: 'POST /incidents', handler: 'create-incident', roles: ['operator', 'admin'] },
-  { routeKey: 'GET /incidents', handler: 'list-incidents', roles: everyone },
-  { routeKey: 'GET /incidents/{id}', handler: 'get-incident', roles: everyone },
-  { routeKey: 'POST /incidents/{id}/preview', handler: 'preview-broadcast', roles: ['operator', 'admin'] },
-  { routeKey: 'POST /incidents/{id}/broadcasts', handler: 'create-broadcast', roles: ['operator', 'admin'] },
-  { routeKey: 'POST /incidents/{id}/resolve', handler: 'resolve-incident', roles: ['operator', 'admin'] },
-  { routeKey: 'GET /broadcasts/{id}', handler: 'get-broadcast', roles: everyone },
-  // What a broadcast says per channel and language, free text marked: the approver reads it first.
-  { routeKey: 'GET /broadcasts/{id}/review', handler: 'review-broadcast', roles: everyone },
-  { routeKey: 'POST /broadcasts/{id}/cancel', handler: 'cancel-broadcast', roles: ['operator', 'admin'] },
-  // Records name recipients (phone numbers masked): the staff following a broadcast up, not viewers.
-  {
-    routeKey: 'GET /broadcasts/{id}/deliveries',
-    handler: 'list-deliveries',
-    roles: ['operator', 'comms_lead', 'admin'],
-  },
-  // Every SMS to one passenger (numbers masked): the same staff, answering a passenger's question.
-  { routeKey: 'GET /passengers', handler: 'lookup-passenger', roles: ['operator', 'comms_lead', 'admin'] },
-  // Proof of what each passenger was sent and when (EU 261/2004 Art. 5(4)): the staff who answer claims.
-  {
-    routeKey: 'GET /incidents/{id}/evidence',
-    handler: 'export-evidence',
-    roles: ['operator', 'comms_lead', 'admin'],
-  },
-  // Twilio calls these; the X-Twilio-Signature check in the handler stands in for credentials.
-  { routeKey: 'POST /webhooks/twilio/status', handler: 'twilio-status-webhook', roles: 'public' },
-  { routeKey: 'POST /webhooks/twilio/inbound', handler: 'twilio-inbound-webhook', roles: 'public' },
-  { routeKey: 'POST /imports/{kind}', handler: 'import-records', roles: ['admin'] },
-  // Templates: comms leads write them (admins too), everyone reads them; only a comms lead reviews.
-  { routeKey: 'POST /templates', handler: 'create-template', roles: ['comms_lead', 'admin'] },
-  { routeKey: 'GET /templates', handler: 'list-templates', roles: everyone },
-  { routeKey: 'GET /templates/{id}', handler: 'get-template', roles: everyone },
-  { routeKey: 'PUT /templates/{id}', handler: 'update-template', roles: ['comms_lead', 'admin'] },
-  {
-    routeKey: 'POST /templates/{id}/versions/{version}/submit',
-    handler: 'submit-template',
-    roles: ['comms_lead', 'admin'],
-  },
-  {
-    routeKey: 'POST /templates/{id}/versions/{version}/approve',
-    handler: 'approve-template',
-    roles: ['comms_lead'],
-  },
-  {
-    routeKey: 'POST /templates/{id}/versions/{version}/reject',
-    handler: 'reject-template',
-    roles: ['comms_lead'],
-  },
-  { routeKey: 'POST /broadcasts/{id}/approve', handler: 'approve-broadcast', roles: ['comms_lead'] },
-  // The comms leads' queue (and the console's badge): broadcasts and template versions waiting.
-  { routeKey: 'GET /approvals', handler: 'list-pending-approvals', roles: ['comms_lead', 'admin'] },
-  { routeKey: 'GET /audit', handler: 'list-audit', roles: ['admin'] },
-  // For the operations console: who am I, an incident's broadcasts, the airports picker.
-  { routeKey: 'GET /me', handler: 'get-me', roles: everyone },
-  { routeKey: 'GET /incidents/{id}/broadcasts', handler: 'list-incident-broadcasts', roles: everyone },
-  { routeKey: 'GET /airports', handler: 'search-airports', roles: everyone },
-];
+export const API_ROUTES: readonly ApiRoute[] = (Object.keys(ROUTE_HANDLERS) as RouteKey[]).map(
+  (routeKey) => ({
+    routeKey,
+    handler: ROUTE_HANDLERS[routeKey],
+    roles: ROUTE_ROLES[routeKey],
+  }),
+);
 
 /**
  * Request headers the console sends the API from another origin (CloudFront in AWS): API
@@ -87,9 +62,6 @@ export const API_CORS_HEADERS = ['authorization', 'content-type', 'idempotency-k
 
 /** Response headers the console reads from another origin: the evidence export's next page (`Link`). */
 export const API_CORS_EXPOSED_HEADERS = ['link'] as const;
-
-/** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */
-export type BusTarget = 'planner' | Channel;
 
 /** API Gateway's stage throttle: what operators, comms leads and the console need, with room. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
@@ -105,9 +77,6 @@ export function webhookThrottle(smsPerSecond: number): { rateLimit: number; burs
   const rateLimit = Math.max(API_THROTTLE.rateLimit, 2 * STATUS_CALLBACKS_PER_SMS * smsPerSecond);
   return { rateLimit, burstLimit: 2 * rateLimit };
 }
-
-/** The time limit of every API route's Lambda (API Gateway's own limit is 30 s). */
-export const API_TIMEOUT_SECONDS = 10;
 
 export interface Worker {
   handler: string;
@@ -136,7 +105,7 @@ export interface Worker {
   provisionedConcurrency: number;
 }
 
-export const WORKERS: readonly Worker[] = [
+export const WORKERS = [
   {
     handler: 'plan-broadcast',
     target: 'planner',
@@ -189,7 +158,20 @@ export const WORKERS: readonly Worker[] = [
     maxReceiveCount: 8,
     provisionedConcurrency: 0,
   },
-];
+] as const satisfies readonly Worker[];
+
+export type WorkerName = (typeof WORKERS)[number]['handler'];
+
+/** The worker `name`, with its target as a literal type (its messages' type follows from it). */
+export function workerNamed<N extends WorkerName>(
+  name: N,
+): Extract<(typeof WORKERS)[number], { handler: N }> {
+  const worker = WORKERS.find(
+    (candidate): candidate is Extract<(typeof WORKERS)[number], { handler: N }> => candidate.handler === name,
+  );
+  if (!worker) throw new Error(`No worker '${name}' in functions/manifest.ts`);
+  return worker;
+}
 
 /** Sends one SMS worker invocation has in flight at once (up to its batch's size). */
 export const SMS_SENDS_IN_FLIGHT = 25;

@@ -3,13 +3,13 @@
  * rate and its poster, wired once for both handlers. The poster is asked for at each invocation,
  * so a rotated credential is read again once its cache ages out.
  */
+import { workerNamed } from '#functions/manifest.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { deliveryConfig } from '#shared/config.ts';
-import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
 import { messageLanguage } from '#shared/domain/eligibility.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import type { SocialPoster } from '#shared/ports/providers.ts';
@@ -20,7 +20,7 @@ type SocialChannel = 'x' | 'facebook';
 
 export function socialPostWorker(
   channel: SocialChannel,
-  workerName: string,
+  workerName: 'post-to-x' | 'post-to-facebook',
   poster: () => Promise<SocialPoster>,
   perSecond: (config: ReturnType<typeof deliveryConfig>) => number,
 ) {
@@ -35,7 +35,7 @@ export function socialPostWorker(
     cancellation: new CancellationWatch(broadcasts),
     providerTimeoutMs: config.providerTimeoutMs,
   };
-  return sqsWorker(workerName, PublicPostMessage, async ({ broadcastId, recipientId }, invocation) =>
+  return sqsWorker(workerNamed(workerName), async ({ broadcastId, recipientId }, invocation) =>
     postPublic(
       channel,
       broadcastId,

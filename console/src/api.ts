@@ -2,7 +2,7 @@
  * The console's one way to the API: same origin, the API key as a Bearer credential, JSON in and
  * out, and every error as the API's problem+json (title, detail and field errors) to show.
  */
-import type { Role } from '#functions/manifest.ts';
+import type { Role } from '#shared/domain/roles.ts';
 import { allPages } from '#shared/http/all-pages.ts';
 import type { TextPage } from '#shared/http/text-pages.ts';
 import type { Page } from '#shared/ports/stores.ts';

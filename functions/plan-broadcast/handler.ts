@@ -1,3 +1,4 @@
+import { workerNamed } from '#functions/manifest.ts';
 import { DynamoBookingIndex } from '#shared/adapters/dynamodb/booking-index.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
@@ -6,7 +7,6 @@ import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { deliveryConfig } from '#shared/config.ts';
-import { PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { duration, METRIC } from '#shared/metrics.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
@@ -26,7 +26,7 @@ const deps = {
  * Planner queue: resolves a broadcast's audience and fans the work out to the channel queues, a
  * chunk per invocation (a continuation message carries the rest on).
  */
-export const handler = sqsWorker('plan-broadcast', PlanBroadcastMessage, async (message, invocation) => {
+export const handler = sqsWorker(workerNamed('plan-broadcast'), async (message, invocation) => {
   const started = performance.now();
   try {
     await planBroadcast(message, deps, invocation);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { workerNamed } from '#functions/manifest.ts';
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
@@ -6,13 +6,8 @@ import { DynamoIncidentStore, DynamoTimelineStore } from '#shared/adapters/dynam
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { S3StaticSite } from '#shared/adapters/s3-static-site.ts';
 import { deliveryConfig, statusSiteConfig } from '#shared/config.ts';
-import { PublicPostMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
-import {
-  IncidentChangedMessage,
-  publishIncidentChange,
-  publishStatus,
-} from '#shared/use-cases/publish-status.ts';
+import { publishIncidentChange, publishStatus } from '#shared/use-cases/publish-status.ts';
 
 const deps = {
   broadcasts: new DynamoBroadcastStore(),
@@ -26,13 +21,11 @@ const deps = {
   audit: new DynamoAuditStore(),
 };
 
-const StatusMessage = z.union([PublicPostMessage, IncidentChangedMessage]);
-
 /**
  * Status queue: a broadcast's entry is appended to its incident's timeline, or an incident
  * changed by hand; either way the static status files are rewritten.
  */
-export const handler = sqsWorker('publish-status', StatusMessage, (message, invocation) =>
+export const handler = sqsWorker(workerNamed('publish-status'), (message, invocation) =>
   'broadcastId' in message
     ? publishStatus(message.broadcastId, deps, invocation)
     : publishIncidentChange(message.incidentId, deps),

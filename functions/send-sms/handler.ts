@@ -1,4 +1,4 @@
-import { SMS_SENDS_IN_FLIGHT } from '#functions/manifest.ts';
+import { SMS_SENDS_IN_FLIGHT, workerNamed } from '#functions/manifest.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
@@ -8,7 +8,6 @@ import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
 import { deliveryConfig, smsSendersConfig } from '#shared/config.ts';
-import { SmsBatchMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { CancellationWatch } from '#shared/use-cases/cancellation-watch.ts';
 import { pacedSenders } from '#shared/use-cases/paced-senders.ts';
@@ -35,9 +34,6 @@ const deps = {
 };
 
 /** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */
-export const handler = sqsWorker(
-  'send-sms',
-  SmsBatchMessage,
-  async ({ broadcastId, customerIds }, invocation) =>
-    sendSmsBatch(broadcastId, customerIds, { ...deps, sms: await twilioSmsSender() }, invocation),
+export const handler = sqsWorker(workerNamed('send-sms'), async ({ broadcastId, customerIds }, invocation) =>
+  sendSmsBatch(broadcastId, customerIds, { ...deps, sms: await twilioSmsSender() }, invocation),
 );

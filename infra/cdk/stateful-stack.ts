@@ -2,7 +2,8 @@ import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Valida
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ROLES, STREAM_CONSUMERS, WORKERS } from '#functions/manifest.ts';
+import { STREAM_CONSUMERS, WORKERS } from '#functions/manifest.ts';
+import { ROLES } from '#shared/domain/roles.ts';
 import { ApprovalsTopic } from './constructs/approvals-topic.ts';
 import { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { HeraldTables } from './constructs/herald-tables.ts';

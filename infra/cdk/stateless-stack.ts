@@ -17,7 +17,6 @@ import {
   API_CORS_HEADERS,
   API_ROUTES,
   API_THROTTLE,
-  API_TIMEOUT_SECONDS,
   type ApiRoute,
   SCHEDULES,
   STREAM_CONSUMERS,
@@ -26,6 +25,7 @@ import {
   workerConcurrency,
 } from '#functions/manifest.ts';
 import type { TableKey } from '#infra/tables.ts';
+import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
 import type { ApprovalsTopic } from './constructs/approvals-topic.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { ConsoleDeployment } from './constructs/console-deployment.ts';

@@ -11,7 +11,6 @@ import { join, resolve } from 'node:path';
 import type { ScheduledEvent, SQSBatchResponse } from 'aws-lambda';
 import {
   API_ROUTES,
-  API_TIMEOUT_SECONDS,
   FUNCTION_MEMORY_MB,
   handlerEntry,
   SCHEDULES,
@@ -21,6 +20,7 @@ import {
   workerConcurrency,
 } from '#functions/manifest.ts';
 import { TABLES } from '#infra/tables.ts';
+import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
 import { poolRate } from '#shared/domain/sms-senders.ts';
 import { ApprovalInbox, type InboxNotice } from './approval-inbox.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';

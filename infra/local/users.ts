@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ROLES } from '#functions/manifest.ts';
+import { ROLES } from '#shared/domain/roles.ts';
 
 const UsersFile = z
   .array(z.object({ key: z.string().min(16), user: z.string().min(1), role: z.enum(ROLES) }))

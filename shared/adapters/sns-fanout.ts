@@ -1,7 +1,7 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, PublishCommand } from '@aws-sdk/client-sns';
-import type { BusTarget } from '#functions/manifest.ts';
 import { sns } from '#shared/clients/aws.ts';
 import { busConfig } from '#shared/config.ts';
+import type { BusMessage, BusTarget } from '#shared/domain/bus-messages.ts';
 import type { Fanout } from '#shared/ports/stores.ts';
 
 /** SNS takes at most this many messages in one PublishBatch. */
@@ -18,7 +18,7 @@ const targetAttribute = (target: BusTarget) => ({ target: { DataType: 'String', 
 export class SnsFanout implements Fanout {
   private readonly topicArn = busConfig().BROADCAST_TOPIC_ARN;
 
-  async publish(target: BusTarget, message: object): Promise<void> {
+  async publish<T extends BusTarget>(target: T, message: BusMessage<T>): Promise<void> {
     await sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
@@ -28,7 +28,7 @@ export class SnsFanout implements Fanout {
     );
   }
 
-  async publishMany(target: BusTarget, messages: object[]): Promise<void> {
+  async publishMany<T extends BusTarget>(target: T, messages: BusMessage<T>[]): Promise<void> {
     for (let offset = 0; offset < messages.length; offset += PUBLISH_BATCH_LIMIT) {
       await this.publishBatch(
         messages.slice(offset, offset + PUBLISH_BATCH_LIMIT).map((message, index) => ({

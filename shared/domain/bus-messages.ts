@@ -1,5 +1,9 @@
-/** The messages on the broadcast topic, parsed with these schemas by the worker that receives them. */
+/**
+ * The messages on the broadcast topic, per target: what a publisher may send (`Fanout.publish` is
+ * typed by BUS_MESSAGES) and the schema the target's worker parses each message with.
+ */
 import { z } from 'zod';
+import type { Channel } from './model.ts';
 
 /**
  * Where a planner continuation resumes the audience: the affected flight's index (soonest
@@ -32,3 +36,22 @@ export const PublicPostMessage = z.object({
   recipientId: z.string().min(1),
 });
 export type PublicPostMessage = z.infer<typeof PublicPostMessage>;
+
+/** status: an incident changed without a broadcast (resolved by hand); regenerate the site. */
+export const IncidentChangedMessage = z.object({ incidentId: z.string().min(1) });
+export type IncidentChangedMessage = z.infer<typeof IncidentChangedMessage>;
+
+/** Who a message on the broadcast topic is for: the `target` message attribute, matched by filter policies. */
+export type BusTarget = 'planner' | Channel;
+
+/** Each target's message schema. */
+export const BUS_MESSAGES = {
+  planner: PlanBroadcastMessage,
+  sms: SmsBatchMessage,
+  x: PublicPostMessage,
+  facebook: PublicPostMessage,
+  status: z.union([PublicPostMessage, IncidentChangedMessage]),
+} as const satisfies Record<BusTarget, z.ZodType>;
+
+/** A message for `T`, as published and as its worker receives it. */
+export type BusMessage<T extends BusTarget> = z.infer<(typeof BUS_MESSAGES)[T]>;

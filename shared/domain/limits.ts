@@ -4,7 +4,6 @@
  * store; a request over one is answered 422 naming the field and the limit, so it never runs
  * until a timeout or ends in a 500.
  */
-import { API_TIMEOUT_SECONDS } from '#functions/manifest.ts';
 import type { FieldError } from './errors.ts';
 import type { TimeWindow } from './model.ts';
 
@@ -29,6 +28,8 @@ export const MAX_ID_LENGTH = 128;
 export const MAX_HEADER_BYTES = 10_240;
 /** Lambda's limit on a synchronous invocation's payload. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** The time limit of every API route's Lambda (API Gateway's own limit is 30 s). */
+export const API_TIMEOUT_SECONDS = 10;
 /** What a preview may spend finding flights and counting the audience: 2 s below the API Lambda's limit. */
 export const PREVIEW_TIME_BUDGET_MS = (API_TIMEOUT_SECONDS - 2) * 1000;
 /**

@@ -1,12 +1,13 @@
 /**
- * The middy stack every API Lambda shares: identity and role check against the route table,
+ * The middy stack every API Lambda shares: identity and role check against the API's route roles,
  * JSON body parsing, and the one problem+json error mapper. A handler only says how to
  * turn a parsed request into a result.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { API_ROUTES, ROLES, type Role } from '#functions/manifest.ts';
+import { routeRoles } from '#shared/api/routes.ts';
 import { type FieldError, ValidationError } from '#shared/domain/errors.ts';
 import { MAX_ID_LENGTH } from '#shared/domain/limits.ts';
+import { ROLES, type Role } from '#shared/domain/roles.ts';
 import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { errorResponse, HttpProblemError } from './problem.ts';
 
@@ -60,12 +61,12 @@ function callerOf(event: ApiEvent): Caller | undefined {
 }
 
 function authorize(event: ApiEvent): Caller {
-  const route = API_ROUTES.find((candidate) => candidate.routeKey === event.routeKey);
+  const roles = routeRoles(event.routeKey);
   const caller = callerOf(event);
   if (!caller)
     throw new HttpProblemError(401, 'Unauthorized', 'Send a valid API key or token as a Bearer credential.');
-  if (route?.roles === 'public') return caller;
-  if (!route || !caller.roles.some((role) => route.roles.includes(role))) {
+  if (roles === 'public') return caller;
+  if (!roles || !caller.roles.some((role) => roles.includes(role))) {
     throw new HttpProblemError(403, 'Forbidden', `Your role may not call ${event.routeKey}.`);
   }
   return caller;

@@ -1,4 +1,4 @@
-import type { BusTarget } from '#functions/manifest.ts';
+import type { BusMessage, BusTarget } from '#shared/domain/bus-messages.ts';
 import type { Fanout } from '#shared/ports/stores.ts';
 
 /**
@@ -7,20 +7,20 @@ import type { Fanout } from '#shared/ports/stores.ts';
  * (`Fanout.publishMany`, ten to an SNS PublishBatch), so the first recipients are not kept
  * waiting for a batch to fill, and a long run costs a tenth of the requests.
  */
-export class PublishQueue {
-  private waiting: object[] = [];
+export class PublishQueue<T extends BusTarget> {
+  private waiting: BusMessage<T>[] = [];
   private sending: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly fanout: Fanout,
-    private readonly target: BusTarget,
+    private readonly target: T,
     /** Messages waiting past which `add` waits for the request out: memory stays bounded. */
     private readonly maxWaiting = 10,
   ) {}
 
   /** Queues a message; throws if an earlier request failed. */
-  async add(message: object): Promise<void> {
+  async add(message: BusMessage<T>): Promise<void> {
     this.throwIfFailed();
     this.waiting.push(message);
     this.sending ??= this.sendWaiting();

@@ -1,14 +1,13 @@
 /**
- * The middy stack every queue worker shares: parse each record with the message schema, run
+ * The middy stack every queue worker shares: parse each record with its target's schema, run
  * the work, and report partial batch failures so one bad record never fails its batch. A failed
  * record comes back after a growing backoff (the manifest's `firstRetryDelaySeconds`), not after
  * the whole visibility timeout. A record that cannot be parsed fails every receive and ends in
  * the dead-letter queue.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { z } from 'zod';
-import { WORKERS } from '#functions/manifest.ts';
 import { redeliverAfter } from '#shared/adapters/sqs-redelivery.ts';
+import { BUS_MESSAGES, type BusMessage, type BusTarget } from '#shared/domain/bus-messages.ts';
 import { redeliveryDelaySeconds } from '#shared/domain/retry-policy.ts';
 import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { logger } from '#shared/logger.ts';
@@ -32,14 +31,23 @@ function invocationOf(context: Context, lastChance: boolean): Invocation {
   };
 }
 
-/** The handler of the manifest's worker `name`, running `work` for each message. */
-export function sqsWorker<S extends z.ZodType>(
-  name: string,
-  schema: S,
-  work: (message: z.infer<S>, invocation: Invocation) => Promise<void>,
+/** What the worker takes from its entry in the manifest. */
+export interface QueueWorker<T extends BusTarget> {
+  handler: string;
+  target: T;
+  maxReceiveCount: number;
+  firstRetryDelaySeconds: number;
+  visibilityTimeoutSeconds: number;
+}
+
+/** The handler of `worker`, running `work` for each message of its target. */
+export function sqsWorker<T extends BusTarget>(
+  worker: QueueWorker<T>,
+  work: (message: BusMessage<T>, invocation: Invocation) => Promise<void>,
 ) {
-  const worker = WORKERS.find((candidate) => candidate.handler === name);
-  if (!worker) throw new Error(`No worker '${name}' in functions/manifest.ts`);
+  const name = worker.handler;
+  // BUS_MESSAGES[T] parses into BusMessage<T>; TypeScript does not follow the index through T.
+  const schema = BUS_MESSAGES[worker.target] as unknown as { parse(data: unknown): BusMessage<T> };
   return withLambdaDefaults<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {

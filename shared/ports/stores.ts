@@ -1,6 +1,6 @@
 /** Persistence and messaging ports. The DynamoDB, SNS and S3 adapters implement them. */
 
-import type { BusTarget } from '#functions/manifest.ts';
+import type { BusMessage, BusTarget } from '#shared/domain/bus-messages.ts';
 import type { CounterDeltas } from '#shared/domain/channel-counts.ts';
 import type {
   Booking,
@@ -375,9 +375,9 @@ export interface DeliveryStore {
 
 /** Puts work on the broadcast topic; the `target` attribute routes it to one worker's queue. */
 export interface Fanout {
-  publish(target: BusTarget, message: object): Promise<void>;
+  publish<T extends BusTarget>(target: T, message: BusMessage<T>): Promise<void>;
   /** Several messages for one target, in as few requests as the topic allows; throws unless all were published. */
-  publishMany(target: BusTarget, messages: object[]): Promise<void>;
+  publishMany<T extends BusTarget>(target: T, messages: BusMessage<T>[]): Promise<void>;
 }
 
 /** A provider's send rate, shared by every worker that sends through it. */

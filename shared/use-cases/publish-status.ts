@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { LANGUAGES } from '#shared/domain/model.ts';
 import { renderBroadcastField } from '#shared/domain/render.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
@@ -17,10 +16,6 @@ import { statusDocument } from '#shared/status-site/status-document.ts';
 import { deliverOnlyOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
 import { recordAudit } from './record-audit.ts';
-
-/** status: an incident changed without a broadcast (resolved by hand); regenerate the site. */
-export const IncidentChangedMessage = z.object({ incidentId: z.string().min(1) });
-export type IncidentChangedMessage = z.infer<typeof IncidentChangedMessage>;
 
 export interface PublishStatusDeps {
   broadcasts: BroadcastStore;

@@ -1,7 +1,6 @@
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import type { AuditStore, Fanout, IncidentStore } from '#shared/ports/stores.ts';
-import type { IncidentChangedMessage } from './publish-status.ts';
 import { recordAudit } from './record-audit.ts';
 
 export interface ResolveIncidentDeps {
@@ -33,7 +32,6 @@ export async function resolveIncident(
       resource: { type: 'incident', id },
       details: { resolvedAt: resolved.incident.resolvedAt },
     });
-  const message: IncidentChangedMessage = { incidentId: id };
-  await deps.fanout.publish('status', message);
+  await deps.fanout.publish('status', { incidentId: id });
   return resolved.incident;
 }

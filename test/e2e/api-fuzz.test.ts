@@ -8,10 +8,11 @@
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, type Role } from '#functions/manifest.ts';
+import { API_ROUTES } from '#functions/manifest.ts';
 import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { IMPORT_KINDS } from '#shared/domain/import-formats.ts';
+import type { Role } from '#shared/domain/roles.ts';
 import { demoWindow } from '#test/support/demo-audience.ts';
 import { type FuzzRequest, fuzzRequest, type IdChoice } from '#test/support/fuzz-requests.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';

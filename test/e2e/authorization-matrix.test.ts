@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES, ROLES } from '#functions/manifest.ts';
+import { API_ROUTES } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
+import { ROLES } from '#shared/domain/roles.ts';
 import { startTestStack } from '#test/support/local-stack.ts';
 
 /** A path for a route key with harmless parameters: ids that do not exist, version 1. */

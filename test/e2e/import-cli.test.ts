@@ -2,12 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '#functions/manifest.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { DynamoBookingIndex } from '#shared/adapters/dynamodb/booking-index.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
 import type { FlightRef, PassengerSegment } from '#shared/domain/model.ts';
+import type { Role } from '#shared/domain/roles.ts';
 import { runHerald, runHeraldAs } from '#test/support/herald-cli.ts';
 import { startTestStack } from '#test/support/local-stack.ts';
 

@@ -4,7 +4,6 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   API_ROUTES,
-  API_TIMEOUT_SECONDS,
   SCHEDULES,
   STREAM_CONSUMERS,
   smsWorkerConcurrency,
@@ -12,6 +11,7 @@ import {
 } from '#functions/manifest.ts';
 import { PROVIDER_SECRET_KEYS } from '#infra/cdk/stateful-stack.ts';
 import { TABLES } from '#infra/tables.ts';
+import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
 import { METRIC, METRIC_SERVICE } from '#shared/metrics.ts';
 import { type SynthesizedHerald, synthHerald, TEST_ENVIRONMENT } from './synth-herald.ts';
 

@@ -6,13 +6,11 @@
 import type { Server } from 'node:http';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { z } from 'zod';
-import { WORKERS } from '#functions/manifest.ts';
+import { workerNamed } from '#functions/manifest.ts';
 import { startAwsEndpoint } from '#infra/local/aws-endpoint.ts';
 import { LocalQueue, type SqsHandler } from '#infra/local/bus.ts';
 
-const worker = WORKERS.find(({ handler }) => handler === 'send-sms');
-if (!worker) throw new Error('No send-sms worker in the manifest');
+const worker = workerNamed('send-sms');
 const receivedAt: number[] = [];
 let server: Server;
 let queue: LocalQueue;
@@ -42,7 +40,7 @@ beforeAll(async () => {
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   // Imported once the endpoint is known: the AWS clients read it when they are created.
   const { sqsWorker } = await import('#shared/messaging/sqs-worker.ts');
-  const worked = sqsWorker(worker.handler, z.object({ broadcastId: z.string() }), failFirstReceive);
+  const worked = sqsWorker(worker, failFirstReceive);
   const context = { awsRequestId: 'request', getRemainingTimeInMillis: () => 60_000 } as Context;
   handler = (event) => worked(event, context);
 });
@@ -54,7 +52,7 @@ afterAll(async () => {
 });
 
 it('receives a failed message again after the first retry delay, long before the visibility timeout', async () => {
-  queue.send(JSON.stringify({ broadcastId: 'b-1' }), {});
+  queue.send(JSON.stringify({ broadcastId: 'b-1', customerIds: ['c-1'] }), {});
 
   await vi.waitFor(() => expect(receivedAt).toHaveLength(2), { timeout: 15_000, interval: 100 });
   const waitedSeconds = ((receivedAt[1] ?? 0) - (receivedAt[0] ?? 0)) / 1000;

@@ -6,8 +6,9 @@
  * created during the run (a new incident) can be picked by later requests.
  */
 import fc from 'fast-check';
-import { API_ROUTES, type ApiRoute, ROLES } from '#functions/manifest.ts';
+import { API_ROUTES, type ApiRoute } from '#functions/manifest.ts';
 import { BROADCAST_KINDS, CHANNELS, INCIDENT_TYPES, SEVERITIES } from '#shared/domain/model.ts';
+import { ROLES } from '#shared/domain/roles.ts';
 
 /** Strings that have broken parsers, stores and renderers somewhere. */
 const NOTORIOUS = [

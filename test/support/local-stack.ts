@@ -1,10 +1,10 @@
 /** Starts the whole local stack on free ports for a test file, and talks to it as a client would. */
 
 import twilio from 'twilio';
-import type { Role } from '#functions/manifest.ts';
 import { LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import { readLocalSettings } from '#infra/local/settings.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
+import type { Role } from '#shared/domain/roles.ts';
 
 export async function startTestStack(overrides: Record<string, string> = {}): Promise<LocalStack> {
   // Tests need no long code's 1 SMS/s; the pacing test sets its own rate.

@@ -2,7 +2,7 @@ import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import { workerNamed } from '#functions/manifest.ts';
 import { lambdaContext } from '#infra/local/runtime/lambda-context.ts';
 import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { logger } from '#shared/logger.ts';
@@ -120,8 +120,7 @@ describe('withLambdaDefaults: metrics', () => {
 });
 
 describe('sqsWorker', () => {
-  const Message = z.object({ broadcastId: z.string().optional() });
-  const worker = sqsWorker('send-sms', Message, async () => {
+  const worker = sqsWorker(workerNamed('send-sms'), async () => {
     throw new Error('Twilio timed out');
   });
   const record = (messageId: string, body: object, receiveCount: number): SQSRecord =>
@@ -135,7 +134,7 @@ describe('sqsWorker', () => {
 
   it('labels a failed record with its broadcast id only, and counts retries and dead-letter moves per worker', async () => {
     const event: SQSEvent = {
-      Records: [record('m1', { broadcastId: 'b-one' }, 1), record('m2', {}, 10)],
+      Records: [record('m1', { broadcastId: 'b-one', customerIds: ['c-1'] }, 1), record('m2', {}, 10)],
     };
 
     const result = await worker(event, context());

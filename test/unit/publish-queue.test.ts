@@ -15,6 +15,9 @@ function heldFanout() {
   return { fanout, requests };
 }
 
+/** The SMS batch message numbered `n`. */
+const batch = (n: number) => ({ broadcastId: 'b-1', customerIds: [`c-${n}`] });
+
 /** Lets the queue's pending promise callbacks run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -23,16 +26,16 @@ describe('PublishQueue', () => {
     const { fanout, requests } = heldFanout();
     const queue = new PublishQueue(fanout, 'sms');
 
-    await queue.add({ batch: 1 });
-    await queue.add({ batch: 2 });
-    await queue.add({ batch: 3 });
-    expect(requests.map(({ messages }) => messages)).toEqual([[{ batch: 1 }]]);
+    await queue.add(batch(1));
+    await queue.add(batch(2));
+    await queue.add(batch(3));
+    expect(requests.map(({ messages }) => messages)).toEqual([[batch(1)]]);
 
     requests[0]?.answer();
     await settle();
     expect(requests.map(({ target, messages }) => [target, messages])).toEqual([
-      ['sms', [{ batch: 1 }]],
-      ['sms', [{ batch: 2 }, { batch: 3 }]],
+      ['sms', [batch(1)]],
+      ['sms', [batch(2), batch(3)]],
     ]);
     requests[1]?.answer();
     await queue.drain();
@@ -41,7 +44,7 @@ describe('PublishQueue', () => {
   it('drain waits for every message added to be published', async () => {
     const { fanout, requests } = heldFanout();
     const queue = new PublishQueue(fanout, 'sms');
-    await queue.add({ batch: 1 });
+    await queue.add(batch(1));
     let drained = false;
 
     const draining = queue.drain().then(() => {
@@ -58,11 +61,11 @@ describe('PublishQueue', () => {
   it('makes add wait for the request out once as many messages wait as it keeps', async () => {
     const { fanout, requests } = heldFanout();
     const queue = new PublishQueue(fanout, 'sms', 2);
-    await queue.add({ batch: 1 });
-    await queue.add({ batch: 2 });
+    await queue.add(batch(1));
+    await queue.add(batch(2));
     let added = false;
 
-    const adding = queue.add({ batch: 3 }).then(() => {
+    const adding = queue.add(batch(3)).then(() => {
       added = true;
     });
     await settle();
@@ -78,12 +81,12 @@ describe('PublishQueue', () => {
   it('a failed request fails the next add and drain', async () => {
     const { fanout, requests } = heldFanout();
     const queue = new PublishQueue(fanout, 'sms');
-    await queue.add({ batch: 1 });
+    await queue.add(batch(1));
 
     requests[0]?.answer(new Error('SNS unavailable'));
     await settle();
 
-    await expect(queue.add({ batch: 2 })).rejects.toThrow('SNS unavailable');
+    await expect(queue.add(batch(2))).rejects.toThrow('SNS unavailable');
     await expect(queue.drain()).rejects.toThrow('SNS unavailable');
   });
 });

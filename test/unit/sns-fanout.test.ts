@@ -6,7 +6,8 @@ import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 const TOPIC = 'arn:aws:sns:eu-north-1:000000000000:broadcasts';
 const snsMock = mockClient(SNSClient);
 
-const messages = (count: number) => Array.from({ length: count }, (_, index) => ({ batch: index }));
+const messages = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({ broadcastId: 'b-1', customerIds: [`c-${index}`] }));
 const batchesSent = () =>
   snsMock
     .commandCalls(PublishBatchCommand)
@@ -42,9 +43,9 @@ describe('SnsFanout.publishMany', () => {
       .resolvesOnce({ Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }] })
       .resolves({ Failed: [] });
 
-    await new SnsFanout().publishMany('planner', messages(3));
+    await new SnsFanout().publishMany('sms', messages(3));
 
-    expect(batchesSent().map(bodiesOf)).toEqual([messages(3), [{ batch: 1 }]]);
+    expect(batchesSent().map(bodiesOf)).toEqual([messages(3), messages(3).slice(1, 2)]);
   });
 
   it('throws when entries still fail after its attempts, so the caller is retried', async () => {
