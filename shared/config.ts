@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_DEADLINE_MINUTES } from '#shared/domain/deadline.ts';
+import { isValidE164 } from '#shared/domain/eligibility.ts';
+import { MAX_EXERCISE_NUMBERS } from '#shared/domain/exercise.ts';
 import { NOTIFICATION_DEADLINE_MINUTES } from '#shared/domain/limits.ts';
 import { parseSmsSenderPool, poolRate, type SmsSenderPool } from '#shared/domain/sms-senders.ts';
 
@@ -231,3 +233,27 @@ export const deadlineConfig = once(() => {
   });
   return { defaultMinutes: env.HERALD_NOTIFICATION_DEADLINE_MINUTES };
 });
+
+/**
+ * `HERALD_EXERCISE_NUMBERS`: the staff test numbers an exercise texts (exercise.ts), comma
+ * separated E.164 numbers, each once; also checked by the local stack as it starts.
+ */
+export const exerciseNumbersSetting = z
+  .string()
+  .default('')
+  .transform((text) =>
+    text
+      .split(',')
+      .map((number) => number.trim())
+      .filter((number) => number.length > 0),
+  )
+  .pipe(
+    z
+      .array(z.string().refine(isValidE164, { error: (issue) => `${issue.input} is not an E.164 number` }))
+      .max(MAX_EXERCISE_NUMBERS)
+      .refine((numbers) => new Set(numbers).size === numbers.length, 'a number is listed twice'),
+  );
+
+export const exerciseConfig = once(() => ({
+  testNumbers: read({ HERALD_EXERCISE_NUMBERS: exerciseNumbersSetting }).HERALD_EXERCISE_NUMBERS,
+}));

@@ -74,6 +74,8 @@ const CreateIncidentBody = z.object({
   /** When every passenger should have been told; or `deadlineMinutes` after opening; else the airline's default. */
   notificationDeadline: isoWithOffset.optional(),
   deadlineMinutes: z.number().int().optional(),
+  /** A rehearsal: staff test numbers texted, nothing public posted, the exercise feed (docs/exercises.md). */
+  exercise: z.boolean().optional(),
   scope: z.object({
     airports: z
       .array(z.string().regex(/^[A-Za-z]{3}$/, 'Use a three-letter IATA code.'))

@@ -10,6 +10,7 @@ export const COUNT_FIELDS: readonly CountField[] = [
   'delivered',
   'failed',
   'optedOut',
+  'exercise',
   'attempts',
   'duplicatesSuspected',
 ];
@@ -30,6 +31,7 @@ const STATUS_COUNTER: Partial<Record<DeliveryStatus, CountField>> = {
   failed: 'failed',
   undelivered: 'failed',
   opted_out: 'optedOut',
+  exercise: 'exercise',
 };
 
 export function emptyCounts(): ChannelCounts {
@@ -40,6 +42,7 @@ export function emptyCounts(): ChannelCounts {
     delivered: 0,
     failed: 0,
     optedOut: 0,
+    exercise: 0,
     notSent: 0,
     attempts: 0,
     duplicatesSuspected: 0,
@@ -93,10 +96,12 @@ export function addDeltas(
 
 /**
  * Fills in the derived counts: what is left of the recipients after those sent, delivered,
- * failed or opted out is still `queued`, or, once the broadcast is cancelled, `notSent`.
+ * failed, opted out or recorded for an exercise is still `queued`, or, once the broadcast is
+ * cancelled, `notSent`.
  */
 export function deriveCounts(counts: ChannelCounts, status: BroadcastStatus): void {
-  const left = counts.recipients - counts.sent - counts.delivered - counts.failed - counts.optedOut;
+  const left =
+    counts.recipients - counts.sent - counts.delivered - counts.failed - counts.optedOut - counts.exercise;
   counts.queued = status === 'cancelled' ? 0 : left;
   counts.notSent = status === 'cancelled' ? left : 0;
 }

@@ -69,6 +69,8 @@ export interface Incident {
   notificationDeadline?: string;
   /** The title in Finnish and Swedish, for the SMS in those languages; `title` (English) where absent. */
   titleByLanguage?: Partial<Record<TranslationLanguage, string>>;
+  /** A rehearsal (exercise.ts): only staff test numbers are texted, nothing public is posted. */
+  exercise?: boolean;
 }
 
 export interface Flight extends FlightRef {
@@ -188,6 +190,8 @@ export interface ChannelCounts {
   delivered: number;
   failed: number;
   optedOut: number;
+  /** Recorded for an exercise instead of sent (exercise.ts): never sent, never retried. */
+  exercise: number;
   /** What a cancel left unsent (derived): a cancelled broadcast's `queued` remainder, which stays 0 otherwise. */
   notSent: number;
   /** Provider calls made to send (retries included); reconciling a record is not one. */
@@ -260,6 +264,8 @@ export const DELIVERY_STATUSES = [
   'failed',
   'undelivered',
   'opted_out',
+  /** Recorded, never sent nor retried: a passenger or a public post of an exercise (exercise.ts). */
+  'exercise',
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 

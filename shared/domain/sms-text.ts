@@ -1,3 +1,4 @@
+import { isExercise, markedExerciseText } from './exercise.ts';
 import type { Language } from './model.ts';
 import { type BroadcastSource, localTime, renderBroadcastField } from './render.ts';
 
@@ -12,14 +13,14 @@ export type SmsPayload = Partial<
 /**
  * One passenger's SMS: the broadcast kind's wording in their language, naming the booking and
  * flight fixed on their record at planning. The SMS worker sends this and the evidence export
- * proves it, so the two cannot drift apart.
+ * proves it, so the two cannot drift apart. An exercise's SMS starts with its marker.
  */
 export function smsText(
   source: BroadcastSource,
   payload: SmsPayload,
   firstName: string,
 ): { language: Language; text: string } {
-  return renderBroadcastField(source, (payload.language ?? 'en') as Language, 'sms', {
+  const rendered = renderBroadcastField(source, (payload.language ?? 'en') as Language, 'sms', {
     customer: { firstName },
     booking: { ref: payload.bookingRef ?? '' },
     flight: {
@@ -29,4 +30,5 @@ export function smsText(
       departureTime: payload.departure && payload.origin ? localTime(payload.departure, payload.origin) : '',
     },
   });
+  return isExercise(source.incident) ? { ...rendered, text: markedExerciseText(rendered.text) } : rendered;
 }

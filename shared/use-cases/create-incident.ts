@@ -27,6 +27,8 @@ export interface CreateIncidentInput extends DeadlineRequest {
   severity: Severity;
   window: TimeWindow;
   scope: Scope;
+  /** A rehearsal: only staff test numbers are texted, nothing public is posted (exercise.ts). */
+  exercise?: boolean;
 }
 
 function scopeErrors(input: CreateIncidentInput, openedAt: string): FieldError[] {
@@ -98,7 +100,12 @@ export async function createIncident(
     actor: createdBy,
     action: 'incident.created',
     resource: { type: 'incident', id: incident.id },
-    details: { title: incident.title, type: incident.type, severity: incident.severity },
+    details: {
+      title: incident.title,
+      type: incident.type,
+      severity: incident.severity,
+      ...(incident.exercise ? { exercise: true } : {}),
+    },
   });
   return incident;
 }

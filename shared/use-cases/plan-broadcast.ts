@@ -1,7 +1,15 @@
 import { findAffectedFlights, flightKeyOf } from '#shared/domain/affected-flights.ts';
 import type { AudienceCursor, PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import { BroadcastClosedError } from '#shared/domain/errors.ts';
-import { type Broadcast, type Channel, type Delivery, type Flight, LANGUAGES } from '#shared/domain/model.ts';
+import { plannedStatus, testRecipientId } from '#shared/domain/exercise.ts';
+import {
+  type Broadcast,
+  type Channel,
+  type Delivery,
+  type Flight,
+  type Incident,
+  LANGUAGES,
+} from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
 import { PublishQueue } from '#shared/messaging/publish-queue.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
@@ -26,6 +34,8 @@ export interface PlanBroadcastDeps {
   deliveries: DeliveryStore;
   fanout: Fanout;
   smsBatchSize: number;
+  /** The staff test numbers an exercise texts instead of its passengers; none when unset. */
+  exerciseNumbers?: readonly string[];
 }
 
 /**
@@ -57,6 +67,9 @@ export function publicRecipients(channel: Broadcast['channels'][number]): string
  * 6. otherwise writes and publishes one record per public post;
  * 7. recounts the recipients from the ledger, marks the totals final and settles the broadcast
  *    if nothing is left to send.
+ * An exercise's passengers and X and Facebook posts are written as `exercise`, never published;
+ * its staff test numbers get one record each (beside its first passenger, whose SMS they are
+ * sent), published like a passenger's (exercise.ts).
  * A cancel stops it at the next batch of records: a batch is written only after a read found the
  * broadcast open, so at most the batch being written when the cancel came joins it (as not sent:
  * workers check for a cancel before every claim). The ledger's change stream counts the records.
@@ -93,7 +106,7 @@ export async function planBroadcast(
   try {
     if (broadcast.channels.includes('sms')) {
       const flights = await findAffectedFlights(incident, deps.flights);
-      const rest = await planSms(broadcast, flights, resume, deps, mustStopAt);
+      const rest = await planSms(broadcast, incident, flights, resume, deps, mustStopAt);
       if (rest) {
         await deps.fanout.publish('planner', { broadcastId, resume: rest } satisfies PlanBroadcastMessage);
         logger.info('Planning continues in another invocation', { broadcastId, resume: rest });
@@ -102,12 +115,14 @@ export async function planBroadcast(
     }
     for (const channel of broadcast.channels.filter((candidate) => candidate !== 'sms')) {
       const created = await createWhileOpen(
-        publicRecipients(channel).map((recipientId) => queuedDelivery(broadcastId, channel, recipientId)),
+        publicRecipients(channel).map((recipientId) =>
+          plannedDelivery(incident, broadcastId, channel, recipientId),
+        ),
         deps,
       );
       await deps.fanout.publishMany(
         channel,
-        created.map(({ recipientId }) => ({ broadcastId, recipientId })),
+        toSend(created).map(({ recipientId }) => ({ broadcastId, recipientId })),
       );
     }
   } catch (error) {
@@ -141,6 +156,24 @@ async function createWhileOpen(
   if (!broadcast || broadcast.status === 'cancelled')
     throw new BroadcastClosedError(`Broadcast ${first.broadcastId} does not exist or is cancelled`);
   return deps.deliveries.createMany(records);
+}
+
+/** The records a worker is to send: those not recorded as an exercise's. */
+const toSend = <T extends Pick<Delivery, 'status'>>(records: T[]): T[] =>
+  records.filter(({ status }) => status === 'queued');
+
+/** A new ledger record, queued or (an exercise's, not to be sent) `exercise`. */
+function plannedDelivery(
+  incident: Pick<Incident, 'exercise'>,
+  broadcastId: string,
+  channel: Channel,
+  recipientId: string,
+  payload?: Record<string, string>,
+): ReturnType<typeof queuedDelivery> {
+  return {
+    ...queuedDelivery(broadcastId, channel, recipientId, payload),
+    status: plannedStatus(incident, channel, recipientId),
+  };
 }
 
 /** A new ledger record, not yet tried: what the planner writes for each recipient of a channel. */
@@ -187,6 +220,7 @@ function resumePosition(cursor: AudienceCursor | undefined, flights: Flight[]): 
  */
 async function planSms(
   broadcast: Broadcast,
+  incident: Incident,
   flights: Flight[],
   resume: AudienceCursor | undefined,
   deps: PlanBroadcastDeps,
@@ -196,6 +230,8 @@ async function planSms(
   let batch: ReturnType<typeof queuedDelivery>[] = [];
   let batchesWritten = 0;
   let chunkEndsAt: number | undefined;
+  // Only the first chunk has the first passenger: the sample an exercise's test numbers are sent.
+  let testNumbersLeft = resume || !incident.exercise ? [] : (deps.exerciseNumbers ?? []);
   const flush = async () => {
     if (batch.length === 0) return;
     // Written a batch at a time (the stream counts them, for live progress); the total is recounted at the end.
@@ -203,10 +239,8 @@ async function planSms(
     batch = [];
     batchesWritten++;
     if (created.length === 0) return;
-    await published.add({
-      broadcastId: broadcast.id,
-      customerIds: created.map(({ recipientId }) => recipientId),
-    });
+    const customerIds = toSend(created).map(({ recipientId }) => recipientId);
+    if (customerIds.length > 0) await published.add({ broadcastId: broadcast.id, customerIds });
   };
 
   try {
@@ -217,16 +251,21 @@ async function planSms(
       if (batch.length === 0 && batchesWritten > 0 && Date.now() >= chunkEndsAt)
         return { ...position, flightKey: flightKeyOf(flight) };
       // What the SMS names, fixed at planning time: the soonest affected segment.
+      const payload = {
+        bookingRef: segment.bookingRef,
+        flightNumber: flight.flightNumber,
+        date: flight.date,
+        origin: flight.origin,
+        departure: flight.departure,
+        language,
+      };
+      batch.push(plannedDelivery(incident, broadcast.id, 'sms', customer.customerId, payload));
       batch.push(
-        queuedDelivery(broadcast.id, 'sms', customer.customerId, {
-          bookingRef: segment.bookingRef,
-          flightNumber: flight.flightNumber,
-          date: flight.date,
-          origin: flight.origin,
-          departure: flight.departure,
-          language,
-        }),
+        ...testNumbersLeft.map((_, index) =>
+          plannedDelivery(incident, broadcast.id, 'sms', testRecipientId(index + 1), payload),
+        ),
       );
+      testNumbersLeft = [];
       if (batch.length >= deps.smsBatchSize) await flush();
     }
     await flush();

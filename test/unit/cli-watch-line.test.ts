@@ -12,6 +12,7 @@ const counts: ChannelCounts = {
   delivered: 10,
   failed: 3,
   optedOut: 0,
+  exercise: 0,
   notSent: 0,
   attempts: 63,
   duplicatesSuspected: 0,

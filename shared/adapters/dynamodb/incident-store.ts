@@ -27,6 +27,7 @@ const SUMMARY_ATTRIBUTES = [
   'createdAt',
   'createdBy',
   'resolvedAt',
+  'exercise',
 ] as const satisfies readonly (keyof IncidentSummary)[];
 /** Placeholders for all of them, as several (status, window…) are DynamoDB reserved words. */
 const SUMMARY_NAMES = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name) => [`#${name}`, name]));
