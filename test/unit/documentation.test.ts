@@ -1,4 +1,4 @@
-import { globSync, readFileSync } from 'node:fs';
+import { existsSync, globSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 const README = 'README.md';
 const README_MAX_LINES = 200;
 const markdownFiles = [README, ...globSync('docs/*.md')].sort();
+/** Files the docs name that a run writes (benchmark results, the console build), not the repo. */
+const GENERATED = /^(bench\/results|console\/dist)\//;
 
 /** Relative links to Markdown files: `[text](docs/api.md#limits)` → path and anchor. */
 function markdownLinks(file: string): { target: string; anchor?: string }[] {
@@ -64,6 +66,20 @@ describe('documentation', () => {
         .map(({ target, anchor }) => `${file} → ${target}${anchor ? `#${anchor}` : ''}`),
     );
     expect(broken).toEqual([]);
+  });
+
+  it('names only code and test files that exist (`shared/…`, `test/e2e/….test.ts`)', () => {
+    const missing = markdownFiles.flatMap((file) =>
+      [
+        ...readFileSync(file, 'utf8').matchAll(
+          /`((?:shared|functions|infra|test|cli|console|bench|bin)\/[\w./-]+)`/g,
+        ),
+      ]
+        .map(([, path]) => path)
+        .filter((path) => !GENERATED.test(path) && !existsSync(path))
+        .map((path) => `${file} → ${path}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('lists every docs/*.md file in the README', () => {
