@@ -68,3 +68,20 @@ export async function findAffectedFlights(
   );
   return flights.sort((a, b) => Date.parse(a.departure) - Date.parse(b.departure));
 }
+
+/**
+ * Tells which affected flights are affected only by crossing the area in the air: neither end is
+ * one of the scope's airports or inside its area, nor was the flight named. The maps draw these
+ * apart. The area's airports are found once, for all the flights asked about.
+ */
+export function overflightTest(incident: Incident): (flight: Flight) => boolean {
+  const { scope } = incident;
+  if (!scope.area || !scope.includeOverflights) return () => false;
+  const grounded = new Set([
+    ...(scope.airports ?? []),
+    ...airportsInArea(scope.area).map((airport) => airport.iata),
+  ]);
+  const named = new Set((scope.flights ?? []).map((ref) => `${ref.flightNumber}#${ref.date}`));
+  return (flight) =>
+    !named.has(flightKeyOf(flight)) && !grounded.has(flight.origin) && !grounded.has(flight.destination);
+}

@@ -1,4 +1,4 @@
-import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
+import { findAffectedFlights, flightKeyOf } from '#shared/domain/affected-flights.ts';
 import type { Exclusion } from '#shared/domain/eligibility.ts';
 import { AUDIENCE_ESTIMATE_BUDGET_MS } from '#shared/domain/limits.ts';
 import type { AudienceEstimate, Channel, Flight, Incident, Language } from '#shared/domain/model.ts';
@@ -17,6 +17,8 @@ export interface EstimateDeps {
 export interface AudienceTally {
   flights: Flight[];
   affectedCustomers: number;
+  /** Affected customers by flight key (flightKeyOf), each counted on their soonest affected flight. */
+  customersByFlight: Map<string, number>;
   byLanguage: Record<Language, number>;
   excluded: Record<Exclusion, number>;
   /** The first recipient of each language: the preview renders its SMS sample for them. */
@@ -28,6 +30,7 @@ export interface AudienceTally {
 export const emptyTally = (): AudienceTally => ({
   flights: [],
   affectedCustomers: 0,
+  customersByFlight: new Map(),
   byLanguage: { fi: 0, sv: 0, en: 0 },
   excluded: { noConsent: 0, invalidPhone: 0, optedOut: 0 },
   samples: new Map(),
@@ -48,6 +51,8 @@ export async function tallyAudience(
   for await (const member of resolveAudience(tally.flights, deps)) {
     budget.check();
     tally.affectedCustomers++;
+    const flightKey = flightKeyOf(member.flight);
+    tally.customersByFlight.set(flightKey, (tally.customersByFlight.get(flightKey) ?? 0) + 1);
     if (member.exclusion) {
       tally.excluded[member.exclusion]++;
       continue;

@@ -1,3 +1,5 @@
+import { flightKeyOf, overflightTest } from '#shared/domain/affected-flights.ts';
+import { findAirport } from '#shared/domain/airports.ts';
 import { measureSms, X_MAX_WEIGHTED_LENGTH, xWeightedLength } from '#shared/domain/channel-limits.ts';
 import {
   deadlineWarning,
@@ -80,10 +82,23 @@ export interface AffectedFlightSummary {
   destination: string;
   departure: string;
   arrival: string;
+  /** Affected customers counted on this flight: each once, on their soonest affected flight. */
+  passengers: number;
+  /** Affected only by crossing the area in the air (overflightTest): the map draws it apart. */
+  overflight: boolean;
+}
+
+/** Where an airport is, for the preview's map. */
+export interface PreviewAirport {
+  name: string;
+  latitude: number;
+  longitude: number;
 }
 
 export interface Preview {
   affectedFlights: AffectedFlightSummary[];
+  /** Every airport the affected flights and the scope name, by IATA code: the map needs no lookup per flight. */
+  airports: Record<string, PreviewAirport>;
   affectedCustomers: number;
   recipients: { sms: number; byLanguage: Record<Language, number> };
   excluded: Record<Exclusion, number>;
@@ -105,6 +120,18 @@ export interface DuplicatePost {
   language: Language;
   /** Another kind of this template whose own wording differs from the previous post: what to send instead. */
   suggestion?: { kind: BroadcastKind; text: string };
+}
+
+/** The named airports' places, each once; a code the airport data lacks is left off the map. */
+function airportsOnMap(codes: string[]): Record<string, PreviewAirport> {
+  return Object.fromEntries(
+    [...new Set(codes)].flatMap((code) => {
+      const airport = findAirport(code);
+      return airport
+        ? [[code, { name: airport.name, latitude: airport.latitude, longitude: airport.longitude }]]
+        : [];
+    }),
+  );
 }
 
 /** The personal variables of one real recipient: the preview shows a real SMS, not a mock-up. */
@@ -316,15 +343,22 @@ export async function previewBroadcast(
   const late = eta && deadlineWarning(eta, now);
   if (late) warnings.push(late);
 
+  const isOverflight = overflightTest(incident);
   return {
-    affectedFlights: flights.map(({ flightNumber, date, origin, destination, departure, arrival }) => ({
-      flightNumber,
-      date,
-      origin,
-      destination,
-      departure,
-      arrival,
+    affectedFlights: flights.map((flight) => ({
+      flightNumber: flight.flightNumber,
+      date: flight.date,
+      origin: flight.origin,
+      destination: flight.destination,
+      departure: flight.departure,
+      arrival: flight.arrival,
+      passengers: audience.customersByFlight.get(flightKeyOf(flight)) ?? 0,
+      overflight: isOverflight(flight),
     })),
+    airports: airportsOnMap([
+      ...(incident.scope.airports ?? []),
+      ...flights.flatMap((flight) => [flight.origin, flight.destination]),
+    ]),
     affectedCustomers: audience.affectedCustomers,
     recipients: { sms: Object.values(byLanguage).reduce((sum, count) => sum + count, 0), byLanguage },
     excluded: audience.excluded,

@@ -1,6 +1,16 @@
 import { type Airport, ALL_AIRPORTS } from '#shared/domain/airports.ts';
 
-export type AirportMatch = Pick<Airport, 'iata' | 'name' | 'city' | 'country'>;
+/** An airport as the console's picker and map show it: named, and placed by its coordinates. */
+export type AirportMatch = Pick<Airport, 'iata' | 'name' | 'city' | 'country' | 'latitude' | 'longitude'>;
+
+const asMatch = ({ iata, name, city, country, latitude, longitude }: Airport): AirportMatch => ({
+  iata,
+  name,
+  city,
+  country,
+  latitude,
+  longitude,
+});
 
 /**
  * Airports for a picker, best matches first.
@@ -25,5 +35,26 @@ export function searchAirports(query: string, limit: number): AirportMatch[] {
     .filter(({ score }) => score >= 0)
     .sort((a, b) => a.score - b.score || a.airport.iata.localeCompare(b.airport.iata))
     .slice(0, limit)
-    .map(({ airport: { iata, name, city, country } }) => ({ iata, name, city, country }));
+    .map(({ airport }) => asMatch(airport));
+}
+
+/** A longitude/latitude box; `west` greater than `east` crosses the antimeridian. */
+export interface GeoBox {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+const inBox = ({ west, south, east, north }: GeoBox, { longitude, latitude }: Airport) =>
+  latitude >= south &&
+  latitude <= north &&
+  (west <= east ? longitude >= west && longitude <= east : longitude >= west || longitude <= east);
+
+/** The airports a map shows: those inside its box, by IATA code, at most `limit`. */
+export function airportsWithin(box: GeoBox, limit: number): AirportMatch[] {
+  return ALL_AIRPORTS.filter((airport) => inBox(box, airport))
+    .sort((a, b) => a.iata.localeCompare(b.iata))
+    .slice(0, limit)
+    .map(asMatch);
 }
