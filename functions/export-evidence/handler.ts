@@ -4,6 +4,7 @@ import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-dire
 import { DynamoDeliveryLedger } from '#shared/adapters/dynamodb/delivery-ledger.ts';
 import { DynamoIncidentStore, DynamoTimelineStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { smsSendersConfig } from '#shared/config.ts';
 import {
   EVIDENCE_CONTENT_TYPES,
   EVIDENCE_FORMATS,
@@ -11,6 +12,7 @@ import {
   formatEvidence,
 } from '#shared/domain/evidence-format.ts';
 import { EVIDENCE_PAGE_SIZE } from '#shared/domain/limits.ts';
+import { chooseSender } from '#shared/domain/sms-senders.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { pageQuery } from '#shared/http/page-query.ts';
 import { exportEvidencePage } from '#shared/use-cases/export-evidence.ts';
@@ -22,7 +24,14 @@ const deps = {
   ledger: new DynamoDeliveryLedger(),
   customers: new DynamoCustomerDirectory(),
   timeline: new DynamoTimelineStore(),
+  replyToFor: replyToOfPool(),
 };
+
+/** The sender pool's reply number or link per phone, so an SMS that named one is shown as sent. */
+function replyToOfPool() {
+  const pool = smsSendersConfig();
+  return pool && ((phone: string) => chooseSender(pool, phone).replyTo);
+}
 
 const EvidenceQuery = pageQuery(EVIDENCE_PAGE_SIZE).extend({ format: z.enum(EVIDENCE_FORMATS).optional() });
 

@@ -18,6 +18,7 @@ import {
   type Language,
 } from './model.ts';
 import { type BroadcastSource, renderBroadcastField } from './render.ts';
+import { smsWithReplyHint } from './sms-senders.ts';
 import { type SmsPayload, smsText } from './sms-text.ts';
 
 /** One line of the export, every value a string so CSV and NDJSON carry the same. */
@@ -113,6 +114,8 @@ export type PublishedStatus = Partial<Record<string, { title: string; body: stri
 export interface RecordContext {
   /** Undefined when the directory no longer holds the customer: the SMS cannot be rendered again. */
   customer?: Pick<Customer, 'phone' | 'firstName'>;
+  /** Where the customer's sender names STOP and HELP at the end of the SMS (sms-senders.ts smsWithReplyHint). */
+  replyTo?: string;
   published?: PublishedStatus;
   /** The export's time, which says whether an SMS not reached is late yet; now by default. */
   now?: number;
@@ -143,7 +146,7 @@ export function evidenceRows(
 function smsRow(
   record: LedgerRecord,
   source: EvidenceSource,
-  { customer, now = Date.now() }: RecordContext,
+  { customer, replyTo, now = Date.now() }: RecordContext,
 ): EvidenceRow {
   const payload = record.payload ?? {};
   const inTime = reachedBeforeDeadline(record, incidentDeadline(source.incident), now);
@@ -155,7 +158,7 @@ function smsRow(
     flightDate: payload.date ?? '',
     recipient: customer ? maskPhone(customer.phone) : '',
     language: rendered?.language ?? payload.language ?? '',
-    ...sentSmsText(record, rendered?.text),
+    ...sentSmsText(record, rendered && smsWithReplyHint(rendered.text, replyTo)),
     reachedBeforeDeadline: inTime === undefined ? '' : String(inTime),
   });
 }

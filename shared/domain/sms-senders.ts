@@ -174,6 +174,14 @@ function hashIndex(text: string, size: number): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0) % size;
 }
 
+/**
+ * The SMS as a sender sends it: one that names where replies go (an alphanumeric sender cannot
+ * take them) ends with that number or link for STOP and HELP, in words every language reads.
+ */
+export function smsWithReplyHint(text: string, replyTo: string | undefined): string {
+  return replyTo === undefined ? text : `${text}\nSTOP/HELP: ${replyTo}`;
+}
+
 /** A sender's whole rate: a list of long codes sends at its rate from each number. */
 export function senderRate(sender: SmsSenderConfig): number {
   return sender.perSecond * (sender.longCodes?.length ?? 1);

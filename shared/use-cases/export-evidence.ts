@@ -25,6 +25,8 @@ export interface ExportEvidenceDeps {
   ledger: DeliveryLedger;
   customers: CustomerDirectory;
   timeline: TimelineStore;
+  /** Where the sender of a number's SMS names STOP and HELP (the sender pool); none without a pool. */
+  replyToFor?: (phone: string) => string | undefined;
 }
 
 /** Where a page of the export starts: a broadcast, and the ledger cursor inside it (none: its first record). */
@@ -132,7 +134,7 @@ async function rowsOf(
   records: LedgerRecord[],
   incident: Incident,
   broadcast: Broadcast,
-  deps: Pick<ExportEvidenceDeps, 'templates' | 'customers'>,
+  deps: Pick<ExportEvidenceDeps, 'templates' | 'customers' | 'replyToFor'>,
   published: (broadcastId: string) => Promise<PublishedStatus | undefined>,
 ): Promise<EvidenceRow[]> {
   if (records.length === 0) return [];
@@ -151,10 +153,13 @@ async function rowsOf(
     ? await published(broadcast.id)
     : undefined;
   const source = { template, incident, broadcast };
-  return records.flatMap((record) =>
-    evidenceRows(record, source, {
-      ...(record.channel === 'sms' ? { customer: customers.get(record.recipientId) } : {}),
+  return records.flatMap((record) => {
+    const customer = record.channel === 'sms' ? customers.get(record.recipientId) : undefined;
+    const replyTo = customer && deps.replyToFor?.(customer.phone);
+    return evidenceRows(record, source, {
+      ...(customer ? { customer } : {}),
+      ...(replyTo ? { replyTo } : {}),
       ...(status ? { published: status } : {}),
-    }),
-  );
+    });
+  });
 }

@@ -22,12 +22,12 @@ export function pacedSenders(
   }
   const limiters = new Map<string, RateLimiter>();
   return (phone) => {
-    const { origin, paceKey, perSecond } = chooseSender(pool, phone);
+    const { origin, paceKey, perSecond, replyTo } = chooseSender(pool, phone);
     let rate = limiters.get(paceKey);
     if (!rate) {
       rate = limiter(`sms#${paceKey}`, perSecond);
       limiters.set(paceKey, rate);
     }
-    return { origin, rate };
+    return { origin, rate, ...(replyTo === undefined ? {} : { replyTo }) };
   };
 }

@@ -3,6 +3,7 @@ import { PermanentDeliveryError } from '#shared/domain/errors.ts';
 import { textSha256 } from '#shared/domain/evidence.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type { Customer } from '#shared/domain/model.ts';
+import { smsWithReplyHint } from '#shared/domain/sms-senders.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
@@ -24,6 +25,8 @@ export interface PacedSender {
   /** Absent: the provider's own default sender. */
   origin?: SmsOrigin;
   rate: RateLimiter;
+  /** Where STOP and HELP go when the sender cannot take replies, named at the end of the SMS. */
+  replyTo?: string;
 }
 
 export interface SendSmsBatchDeps {
@@ -96,7 +99,7 @@ export async function sendSmsBatch(
     const sender = customer && deps.senderFor(customer.phone);
     const message = customer && {
       to: customer.phone,
-      body: smsText(source, payload, customer.firstName).text,
+      body: smsWithReplyHint(smsText(source, payload, customer.firstName).text, sender?.replyTo),
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, broadcastId, customerId),
       ...(sender?.origin ? { sender: sender.origin } : {}),
     };

@@ -124,6 +124,17 @@ describe('evidence rows', () => {
     expect(changed).toMatchObject({ text: '', textSha256: sha256(sent) });
   });
 
+  it('give the text of an SMS whose sender named where STOP and HELP go, ending as it was sent', () => {
+    const sent = 'SV Aino: AY123 ABC123\nSTOP/HELP: https://herald.example/stop';
+    const record = anSmsRecord({ textSha256: sha256(sent) });
+
+    const [row] = evidenceRows(record, source(), { customer, replyTo: 'https://herald.example/stop' });
+    const [withoutPool] = evidenceRows(record, source(), { customer });
+
+    expect(row).toMatchObject({ text: sent, textSha256: sha256(sent) });
+    expect(withoutPool).toMatchObject({ text: '' });
+  });
+
   it('date a message the provider accepted and has not yet confirmed as sent', () => {
     const [row] = evidenceRows(anSmsRecord({ status: 'sent' }), source(), { customer });
     expect(row).toMatchObject({ sentAt: '2026-12-01T08:00:05.000Z', deliveredAt: '' });

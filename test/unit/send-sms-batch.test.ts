@@ -124,6 +124,21 @@ describe('sendSmsBatch', () => {
     expect([finnishRate.acquired, swedishRate.acquired]).toEqual([2, 1]);
   });
 
+  it('ends the SMS of a sender that cannot take replies with where STOP and HELP go', async () => {
+    const { provider, deps } = await plannedBatch(finnish('c1'));
+    deps.senderFor = () => ({
+      origin: { from: 'HERALD' },
+      rate: new FakeRateLimiter(),
+      replyTo: '+358401234567',
+    });
+
+    await sendSmsBatch('b1', ['c1'], deps, fakeInvocation());
+
+    expect(provider.accepted.map(({ body }) => body)).toEqual([
+      'FI Name-c1: AY123 BK-c1\nSTOP/HELP: +358401234567',
+    ]);
+  });
+
   it('keeps the evidence of each send on its record: when it was queued and sent, and the hash of the very text', async () => {
     const { provider, deliveries, deps } = await plannedBatch([
       { customer: aCustomer('c1'), language: 'fi' },

@@ -228,6 +228,10 @@ describe('pacedSenders', () => {
       ['sms#us', 100],
     ]);
     expect(senderFor('+358501234567').rate).toBe(senderFor('+358509999999').rate);
+    expect(senderFor('+358501234567')).toMatchObject({
+      origin: { from: 'HERALD' },
+      replyTo: 'https://herald.example/stop',
+    });
   });
 });
 
