@@ -10,6 +10,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message.js';
 import { neverReachedProvider } from '#shared/adapters/connection-errors.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
+import { DESTINATION_NOT_PERMITTED } from '#shared/domain/sms-routing.ts';
 import type { SentSmsQuery, SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
 
 export interface TwilioSmsSenderSettings {
@@ -42,6 +43,8 @@ const PERMANENT_CODES = new Map<number, string>([
   [21211, 'invalid_phone'], // Invalid 'To' phone number
   [21614, 'invalid_phone'], // 'To' is not a mobile number
   [21610, 'opted_out'], // Recipient replied STOP
+  [21408, DESTINATION_NOT_PERMITTED], // Sending to the number's region is not enabled: another provider may
+  [21612, DESTINATION_NOT_PERMITTED], // Twilio cannot route to the number: another provider may
 ]);
 
 /**

@@ -283,6 +283,13 @@ export interface Delivery {
   /** Messages of this record the provider holds beyond the one recorded (see ChannelCounts). */
   duplicatesSuspected?: number;
   providerId?: string;
+  /** The SMS provider that accepted it (sms-routing.ts): Twilio or the fallback, AWS End User Messaging SMS. */
+  provider?: string;
+  /**
+   * When a send of this record was last handed to the fallback provider, which cannot be asked what
+   * it accepted: while its delivery events may still be on the way, an uncertain record is not sent again.
+   */
+  fallbackAt?: string;
   lastError?: string;
   updatedAt: string;
   /** When the record was queued, first recorded sent, and first receipted delivered (delivery-times.ts). */

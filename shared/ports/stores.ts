@@ -299,6 +299,8 @@ export interface TransitionOptions {
    */
   uncertain?: boolean;
   providerId?: string;
+  /** The SMS provider that accepted it (a move to `sent`). */
+  provider?: string;
   lastError?: string;
   /** The hash of the text the provider accepted (a move to `sent`). */
   textSha256?: string;
@@ -371,6 +373,11 @@ export interface DeliveryStore {
   claim(key: DeliveryKey, lease: Lease): Promise<Claim | undefined>;
   /** Adds a duplicate found after the record was settled (a send that outlived its lease). */
   noteDuplicate(key: DeliveryKey): Promise<void>;
+  /**
+   * Stamps `fallbackAt` before a send to the fallback provider, while `owner` still holds the
+   * record's lease (false when it does not): the one write a failover adds.
+   */
+  noteFallbackAttempt(key: DeliveryKey, owner: string): Promise<boolean>;
 }
 
 /** Puts work on the broadcast topic; the `target` attribute routes it to one worker's queue. */

@@ -11,9 +11,11 @@ export interface DeliveryAttempt {
   /** A refusal known before any call (the customer opted out since planning): recorded without a rate slot or a call. */
   refusal?: PermanentDeliveryError;
   /** One call to the provider; throws PermanentDeliveryError or TransientDeliveryError. */
-  send(): Promise<{ providerId: string }>;
+  send(): Promise<{ providerId: string; provider?: string }>;
   /** The provider ids of what it accepted for this record since `since`, newest first. */
   findAccepted(since: Date): Promise<string[]>;
+  /** The provider `findAccepted` asks, recorded with what it finds (SMS: Twilio). */
+  reconcilesWith?: string;
   /** The SHA-256 of the text `send` hands over, recorded with the send as evidence. */
   textSha256?: string;
 }
@@ -85,6 +87,7 @@ export async function deliverOnce(
         await deps.deliveries.transition(key, 'sent', {
           ...held,
           providerId: earliest,
+          provider: attempt.reconcilesWith,
           textSha256: attempt.textSha256,
           duplicatesSuspected: found.length - 1,
         });
@@ -93,7 +96,7 @@ export async function deliverOnce(
       uncertain = false;
     }
     if (attempt.refusal) throw attempt.refusal;
-    const { providerId } = await withRetry(
+    const { providerId, provider } = await withRetry(
       async () => {
         if (calls > 0) await deps.pace?.(invocation.signal);
         calls++;
@@ -116,6 +119,7 @@ export async function deliverOnce(
     const recorded = await deps.deliveries.transition(key, 'sent', {
       ...held,
       providerId,
+      provider,
       textSha256: attempt.textSha256,
       calls,
     });

@@ -1,5 +1,9 @@
 import type { DeliveryStatus } from '#shared/domain/model.ts';
+import type { SmsProvider } from '#shared/domain/sms-routing.ts';
 import type { BroadcastStore, DeliveryKey, DeliveryStore } from '#shared/ports/stores.ts';
+
+/** How `lastError` names the provider whose receipt failed the record. */
+const PROVIDER_NAMES: Record<SmsProvider, string> = { twilio: 'Twilio', 'aws-sms': 'AWS SMS' };
 
 /**
  * Twilio's final message statuses and the ledger status each moves a record to. A Map, not an
@@ -20,7 +24,8 @@ const FINAL_STATUSES = new Map<string, DeliveryStatus>([
 export type ReceiptOutcome = 'applied' | 'not-final' | 'settled' | 'unknown-record' | 'unknown-broadcast';
 
 /**
- * Applies a delivery receipt (Twilio status callback) to the ledger, one record's conditional
+ * Applies a delivery receipt (a Twilio status callback, or an AWS SMS event mapped to Twilio's
+ * statuses by record-sms-event.ts) to the ledger, one record's conditional
  * writes only (the change stream counts the move and settles the broadcast):
  * 1. ignores intermediate statuses (queued, sending, sent);
  * 2. moves the record from sent to delivered or undelivered (one conditional write in the usual
@@ -35,18 +40,20 @@ export type ReceiptOutcome = 'applied' | 'not-final' | 'settled' | 'unknown-reco
  */
 export async function recordDeliveryReceipt(
   key: DeliveryKey,
-  receipt: { status: string; providerId: string; errorCode?: string },
+  receipt: { status: string; providerId: string; errorCode?: string; provider?: SmsProvider },
   deps: { deliveries: DeliveryStore; broadcasts: BroadcastStore },
 ): Promise<ReceiptOutcome> {
   const to = FINAL_STATUSES.get(receipt.status);
   if (!to) return 'not-final';
-  const lastError = receipt.errorCode ? `Twilio error ${receipt.errorCode}` : undefined;
+  const { provider = 'twilio' } = receipt;
+  const lastError = receipt.errorCode ? `${PROVIDER_NAMES[provider]} error ${receipt.errorCode}` : undefined;
   const fromSent = () => deps.deliveries.transition(key, to, { from: ['sent'], lastError });
   // The usual case, in one conditional write: the worker recorded "sent" before the receipt came.
   if (await fromSent()) return 'applied';
   const fromUnsettled = await deps.deliveries.transition(key, to, {
     from: ['sending', 'queued'],
     providerId: receipt.providerId,
+    provider,
     lastError,
   });
   if (fromUnsettled) return 'applied';

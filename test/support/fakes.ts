@@ -360,6 +360,7 @@ export class FakeDeliveryStore implements DeliveryStore, SmsRecordReader {
     const timeField = firstTimeField(to);
     if (timeField) record[timeField] ??= record.updatedAt;
     if (options.providerId !== undefined) record.providerId = options.providerId;
+    if (options.provider !== undefined) record.provider = options.provider;
     if (options.lastError !== undefined) record.lastError = options.lastError;
     if (options.textSha256 !== undefined) record.textSha256 = options.textSha256;
     if (options.calls) record.calls = (record.calls ?? 0) + options.calls;
@@ -378,6 +379,13 @@ export class FakeDeliveryStore implements DeliveryStore, SmsRecordReader {
     const before = structuredClone(record);
     record.duplicatesSuspected = (record.duplicatesSuspected ?? 0) + 1;
     await this.stream.write(before, record);
+  }
+
+  async noteFallbackAttempt(key: DeliveryKey, owner: string): Promise<boolean> {
+    const record = this.record(key);
+    if (record?.status !== 'sending' || record.leaseOwner !== owner) return false;
+    record.fallbackAt = new Date().toISOString();
+    return true;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Fault injection for the sandboxes: probabilities of a 429, a 500, a held request that was not
- * accepted (`timeout`) or one that was (`lostReply`), plus a fixed latency. Draws come from a
+ * Fault injection for the sandboxes: probabilities of a 429, a 500, a 503 (a provider down behind
+ * its load balancer), a held request that was not accepted (`timeout`) or one that was
+ * (`lostReply`), plus a fixed latency. Draws come from a
  * seeded PRNG so a test or a benchmark that sets the same seed sees the same sequence of faults.
  *
  * Apart from the faults, a sandbox may have a latency range (`HERALD_SANDBOX_LATENCY`, set at
@@ -20,6 +21,7 @@ export const faultSettingsSchema = z
   .strictObject({
     status429: probability.optional(),
     status500: probability.optional(),
+    status503: probability.optional(),
     timeout: probability.optional(),
     lostReply: probability.optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
@@ -29,10 +31,11 @@ export const faultSettingsSchema = z
     (settings) =>
       (settings.status429 ?? 0) +
         (settings.status500 ?? 0) +
+        (settings.status503 ?? 0) +
         (settings.timeout ?? 0) +
         (settings.lostReply ?? 0) <=
       1,
-    { message: 'status429 + status500 + timeout + lostReply must not exceed 1' },
+    { message: 'status429 + status500 + status503 + timeout + lostReply must not exceed 1' },
   );
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
@@ -41,7 +44,7 @@ export type FaultSettings = z.infer<typeof faultSettingsSchema>;
  * `timeout`: held unanswered, not accepted. `lostReply`: accepted (the provider acts on it), then
  * held unanswered as if the answer were lost on the way back.
  */
-export type Fault = 'status429' | 'status500' | 'timeout' | 'lostReply';
+export type Fault = 'status429' | 'status500' | 'status503' | 'timeout' | 'lostReply';
 
 /** Without a seed the sequence is still fixed, so runs stay reproducible by default. */
 const DEFAULT_SEED = 1;
@@ -134,13 +137,21 @@ export class FaultInjector {
 
   /** One draw per request; the probabilities are consecutive bands of [0, 1). */
   next(): Fault | undefined {
-    const { status429 = 0, status500 = 0, timeout = 0, lostReply = 0 } = this.#settings;
-    if (status429 + status500 + timeout + lostReply === 0) return undefined;
+    const { status429 = 0, status500 = 0, status503 = 0, timeout = 0, lostReply = 0 } = this.#settings;
+    const bands: [Fault, number][] = [
+      ['status429', status429],
+      ['status500', status500],
+      ['status503', status503],
+      ['timeout', timeout],
+      ['lostReply', lostReply],
+    ];
+    if (bands.every(([, probability]) => probability === 0)) return undefined;
     const draw = this.#random();
-    if (draw < status429) return 'status429';
-    if (draw < status429 + status500) return 'status500';
-    if (draw < status429 + status500 + timeout) return 'timeout';
-    if (draw < status429 + status500 + timeout + lostReply) return 'lostReply';
+    let upTo = 0;
+    for (const [fault, probability] of bands) {
+      upTo += probability;
+      if (draw < upTo) return fault;
+    }
     return undefined;
   }
 }

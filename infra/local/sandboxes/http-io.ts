@@ -1,7 +1,7 @@
 /**
  * Reading and writing bodies for the sandboxes. Providers disagree on encodings (Twilio and
  * Graph take forms, X takes JSON), so a body is parsed by its content type and the route
- * decides what it accepts.
+ * decides what it accepts (AWS's JSON protocols are JSON too).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -43,7 +43,12 @@ export function parseBody(contentType: string | undefined, text: string): Parsed
   if (text.length === 0) return { ok: true, value: undefined };
   const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (mediaType === 'application/x-www-form-urlencoded') return { ok: true, value: parseForm(text) };
-  if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+  // AWS's JSON protocols name their version in the media type (application/x-amz-json-1.0).
+  if (
+    mediaType === 'application/json' ||
+    mediaType.endsWith('+json') ||
+    mediaType.startsWith('application/x-amz-json-')
+  ) {
     try {
       return { ok: true, value: JSON.parse(text) as unknown };
     } catch {

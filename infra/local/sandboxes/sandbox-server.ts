@@ -43,6 +43,8 @@ export interface SandboxRoute {
 export interface FaultReplies {
   rateLimited(): SandboxReply;
   serverError(): SandboxReply;
+  /** The provider's 503; a sandbox without one answers its 500 body with status 503. */
+  serviceUnavailable?(): SandboxReply;
 }
 
 export interface SandboxDefinition {
@@ -206,6 +208,9 @@ export async function startSandboxServer(
     if (fault === 'timeout') return hold(response);
     if (fault === 'status429') return definition.faults.rateLimited();
     if (fault === 'status500') return definition.faults.serverError();
+    if (fault === 'status503') {
+      return definition.faults.serviceUnavailable?.() ?? { ...definition.faults.serverError(), status: 503 };
+    }
 
     const reply = await handleProvider(request, url, method, text);
     if (fault === 'lostReply') {

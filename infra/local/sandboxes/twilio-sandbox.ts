@@ -4,6 +4,10 @@
  * status callbacks posted after each accepted message; `GET` on the same path lists the
  * accepted messages as Twilio's Message list does (below).
  *
+ * A number under a prefix set with `POST /__sandbox/refused-prefixes` `{ prefixes }` is refused
+ * with error 21408 (sending to its region is not enabled), as Twilio refuses a region the account
+ * has not enabled in its geographic permissions.
+ *
  * Every accepted message is "sent" at once: it is stored `delivered` (or `undelivered` for a
  * number in `POST /__sandbox/undeliverable`) with `date_sent` set, while the create answer says
  * `queued` (`accepted` through a Messaging Service) with `date_sent` null, as Twilio's does.
@@ -87,6 +91,7 @@ interface AcceptedMessage {
 }
 
 const undeliverableSchema = z.strictObject({ numbers: z.array(z.string().regex(E164)) });
+const refusedPrefixesSchema = z.strictObject({ prefixes: z.array(z.string().regex(/^\+[1-9]\d{0,5}$/)) });
 
 /** Twilio's error body: `{ code, message, more_info, status }`. */
 function twilioError(
@@ -148,6 +153,8 @@ function basicAuth(header: string | undefined): { username: string; password: st
 /** Starts the Twilio sandbox; `POST /__sandbox/undeliverable` `{ numbers }` replaces the undeliverable set. */
 export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<RunningSandbox> {
   const undeliverable = new Set<string>();
+  /** Number prefixes whose region the account may not send to (error 21408), as set by the test. */
+  const refusedPrefixes = new Set<string>();
   /** Every message accepted since start, oldest first; not cleared by `DELETE /__sandbox/messages`. */
   const accepted: AcceptedMessage[] = [];
   const pendingCallbacks = new Set<AbortController>();
@@ -222,6 +229,13 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
     if (messagingServiceSid && !SENDER_FORMATS.messagingServiceSid.test(messagingServiceSid))
       return twilioError(400, 21705, 'The Messaging Service is invalid');
     if (!text) return twilioError(400, 21602, 'Message body is required.');
+    if ([...refusedPrefixes].some((prefix) => to.startsWith(prefix))) {
+      return twilioError(
+        400,
+        21408,
+        `Permission to send an SMS has not been enabled for the region indicated by the 'To' number: ${to}`,
+      );
+    }
 
     const sid = `SM${randomBytes(16).toString('hex')}`;
     const createdAt = new Date();
@@ -400,10 +414,29 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
             return { status: 200, body: { numbers: [...undeliverable] } };
           },
         },
+        {
+          method: 'POST',
+          path: /^\/__sandbox\/refused-prefixes$/,
+          handle: ({ body }) => {
+            const parsed = refusedPrefixesSchema.safeParse(body);
+            if (!parsed.success) {
+              return problem(
+                400,
+                'Bad Request',
+                'Expected { "prefixes": ["+7", …] }.',
+                fieldErrorsFromZod(parsed.error),
+              );
+            }
+            refusedPrefixes.clear();
+            for (const prefix of parsed.data.prefixes) refusedPrefixes.add(prefix);
+            return { status: 200, body: { prefixes: [...refusedPrefixes] } };
+          },
+        },
       ],
       faults: {
         rateLimited: () => twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' }),
         serverError: () => twilioError(500, 20500, 'An internal server error has occurred'),
+        serviceUnavailable: () => twilioError(503, 20503, 'Service Unavailable'),
       },
       async onClose() {
         for (const abort of pendingCallbacks) abort.abort();

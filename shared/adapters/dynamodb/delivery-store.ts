@@ -216,6 +216,25 @@ export class DynamoDeliveryStore implements DeliveryStore {
     );
   }
 
+  async noteFallbackAttempt(key: DeliveryKey, owner: string): Promise<boolean> {
+    return applied(() =>
+      dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
+          UpdateExpression: 'SET fallbackAt = :now',
+          ConditionExpression: 'attribute_exists(sk) AND #status = :sending AND leaseOwner = :owner',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':now': new Date().toISOString(),
+            ':sending': 'sending',
+            ':owner': owner,
+          },
+        }),
+      ),
+    );
+  }
+
   /** A move out of `sending` (or on from `sent`): the lease ends with it, and so does the uncertainty unless kept. */
   private statusUpdate(key: DeliveryKey, to: DeliveryStatus, options: TransitionOptions) {
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
@@ -227,7 +246,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       names[`#${timeField}`] = timeField;
       sets.push(`#${timeField} = if_not_exists(#${timeField}, :now)`);
     }
-    for (const field of ['providerId', 'lastError', 'textSha256'] as const) {
+    for (const field of ['providerId', 'provider', 'lastError', 'textSha256'] as const) {
       const value = options[field];
       if (value === undefined) continue;
       names[`#${field}`] = field;
