@@ -31,6 +31,8 @@ export interface CapAlert {
 export interface CapOptions {
   /** The site's public origin; its host name is the CAP sender. */
   siteUrl: string;
+  /** `Exercise` for the exercise feed's alerts (exercise.ts); `Actual` otherwise. */
+  capStatus?: 'Actual' | 'Exercise';
 }
 
 /** The radius drawn around an affected airport: its terminal area and approaches. */
@@ -133,14 +135,14 @@ function infoBlock(alert: CapAlert, language: (typeof LANGUAGES)[number], siteUr
 }
 
 /** The alert as a CAP 1.2 XML document. */
-export function capAlertXml(alert: CapAlert, { siteUrl }: CapOptions): string {
+export function capAlertXml(alert: CapAlert, { siteUrl, capStatus = 'Actual' }: CapOptions): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">',
     element('identifier', alert.id),
     element('sender', alert.sender),
     element('sent', alert.sent),
-    element('status', 'Actual'),
+    element('status', capStatus),
     element('msgType', alert.msgType),
     element('scope', 'Public'),
     ...(alert.references.length > 0 ? [element('references', alert.references.join(' '))] : []),

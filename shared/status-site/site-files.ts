@@ -1,7 +1,7 @@
 /** Every file of the public status site, rendered from the one status document. */
 import { LANGUAGES } from '#shared/domain/model.ts';
 import { atomFeed, rssFeed } from './atom-rss.ts';
-import { capAlerts, capAlertXml, capPath } from './cap.ts';
+import { type CapOptions, capAlerts, capAlertXml, capPath } from './cap.ts';
 import { capIndex } from './cap-index.ts';
 import { notFoundPage } from './not-found-page.ts';
 import { NOT_FOUND_KEY } from './site-paths.ts';
@@ -15,7 +15,7 @@ export interface SiteFile {
   contentType: string;
 }
 
-export interface SiteOptions {
+export interface SiteOptions extends CapOptions {
   /** The site's public origin, without a trailing slash: feeds and CAP need absolute URLs. */
   siteUrl: string;
 }

@@ -1,3 +1,4 @@
+import { isExercise } from '#shared/domain/exercise.ts';
 import { LANGUAGES } from '#shared/domain/model.ts';
 import { renderBroadcastField } from '#shared/domain/render.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
@@ -10,8 +11,9 @@ import type {
   TemplateStore,
   TimelineStore,
 } from '#shared/ports/stores.ts';
+import { exerciseSiteFiles } from '#shared/status-site/exercise-site.ts';
 import { LABELS } from '#shared/status-site/labels.ts';
-import { siteFiles } from '#shared/status-site/site-files.ts';
+import { type SiteFile, siteFiles } from '#shared/status-site/site-files.ts';
 import { statusDocument } from '#shared/status-site/status-document.ts';
 import { deliverOnlyOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
@@ -43,9 +45,11 @@ const PUT_CONCURRENCY = 8;
 
 /**
  * Regenerates every status file from the stored incidents and timelines.
- * 1. reads the latest incidents and their timelines into the one public status document;
- * 2. renders every output from it (pages, status.json, Atom/RSS, CAP alerts and their index);
- * 3. writes them, CAP alerts first and the pages last.
+ * 1. reads the latest incidents and their timelines: the exercises' into the exercise feed's
+ *    document, the others into the one public status document;
+ * 2. renders every output from each (public: pages, status.json, Atom/RSS, CAP alerts and their
+ *    index; the exercise feed the same files but the pages, under /exercise/, CAP status Exercise);
+ * 3. writes each, CAP alerts first and the pages last.
  */
 export async function regenerateStatusSite(
   deps: Pick<PublishStatusDeps, 'incidents' | 'timeline' | 'site' | 'siteUrl'>,
@@ -54,8 +58,17 @@ export async function regenerateStatusSite(
   const withTimelines = await Promise.all(
     incidents.map(async (incident) => ({ incident, timeline: await deps.timeline.entries(incident.id) })),
   );
-  const files = siteFiles(statusDocument(withTimelines), { siteUrl: deps.siteUrl ?? DEFAULT_SITE_URL });
-  const alerts = files.filter((file) => file.key.startsWith('cap/'));
+  const options = { siteUrl: deps.siteUrl ?? DEFAULT_SITE_URL };
+  const exercises = withTimelines.filter(({ incident }) => isExercise(incident));
+  await writeSite(exerciseSiteFiles(statusDocument(exercises), options), deps);
+  const published = withTimelines.filter(({ incident }) => !isExercise(incident));
+  await writeSite(siteFiles(statusDocument(published), options), deps);
+}
+
+/** Writes a site's files, its CAP alerts first, so no index or page points at an alert not yet written. */
+async function writeSite(files: SiteFile[], deps: Pick<PublishStatusDeps, 'site'>): Promise<void> {
+  const isAlert = (file: SiteFile) => /(^|\/)cap\//.test(file.key);
+  const alerts = files.filter(isAlert);
   for (let start = 0; start < alerts.length; start += PUT_CONCURRENCY) {
     await Promise.all(
       alerts
@@ -63,7 +76,7 @@ export async function regenerateStatusSite(
         .map((file) => deps.site.put(file.key, file.body, file.contentType)),
     );
   }
-  for (const file of files.filter((candidate) => !candidate.key.startsWith('cap/'))) {
+  for (const file of files.filter((candidate) => !isAlert(candidate))) {
     await deps.site.put(file.key, file.body, file.contentType);
   }
 }
