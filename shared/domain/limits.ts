@@ -1,5 +1,5 @@
 /**
- * Herald's limits on what one request may ask for, in one place (the README's "Limits" table
+ * Herald's limits on what one request may ask for, in one place (docs/api.md's "Limits" table
  * lists them). Each bounds work an API Lambda does within its 10 s, or a value DynamoDB must
  * store; a request over one is answered 422 naming the field and the limit, so it never runs
  * until a timeout or ends in a 500.
