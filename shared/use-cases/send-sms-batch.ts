@@ -10,6 +10,7 @@ import type { SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.t
 import type {
   BroadcastStore,
   CustomerDirectory,
+  DeliveryKey,
   DeliveryStore,
   Fanout,
   IncidentStore,
@@ -19,6 +20,7 @@ import type {
 import type { CancellationWatch } from './cancellation-watch.ts';
 import { type DeliveryAttempt, deliverOnce } from './deliver-once.ts';
 import { loadBroadcastContext } from './load-broadcast-context.ts';
+import { findAcceptedAcross, type SmsFailover, sendWithFailover } from './sms-failover.ts';
 
 /** The sender a phone number's SMS go from, and the limiter shared by every worker sending from it. */
 export interface PacedSender {
@@ -36,6 +38,8 @@ export interface SendSmsBatchDeps {
   customers: CustomerDirectory;
   deliveries: DeliveryStore;
   sms: SmsSender;
+  /** A second provider behind `sms` with the breakers (sms-failover.ts); none: every SMS goes to `sms`. */
+  failover?: Omit<SmsFailover, 'primary'>;
   /** The pool's sender for a recipient's number (shared/domain/sms-senders.ts chooseSender). */
   senderFor: (phone: string) => PacedSender;
   /** Shared by the batches this process sends, so a cancel is read twice a second, not once per send. */
@@ -103,15 +107,11 @@ export async function sendSmsBatch(
       statusCallback: statusCallbackFor(deps.statusCallbackUrl, broadcastId, customerId),
       ...(sender?.origin ? { sender: sender.origin } : {}),
     };
-    const attempt = smsAttempt(customerId, customer, message, deps);
+    const key: DeliveryKey = { broadcastId, channel: 'sms', recipientId: customerId };
+    const attempt = smsAttempt(key, invocation.id, customer, message, deps);
     // Without a customer there is no sender, and the refusal takes no rate slot.
     const pace = sender && ((signal: AbortSignal) => sender.rate.acquire(signal));
-    const outcome = await deliverOnce(
-      { broadcastId, channel: 'sms', recipientId: customerId },
-      attempt,
-      { ...deps, pace },
-      invocation,
-    ).catch(() => {
+    const outcome = await deliverOnce(key, attempt, { ...deps, pace }, invocation).catch(() => {
       failures++;
       return 'retry' as const;
     });
@@ -138,11 +138,14 @@ export async function sendSmsBatch(
  * planning), and an "unsubscribed" from the provider opts them out.
  */
 function smsAttempt(
-  customerId: string,
+  key: DeliveryKey,
+  owner: string,
   customer: Customer | undefined,
   message: SmsMessage | undefined,
-  deps: Pick<SendSmsBatchDeps, 'sms' | 'customers'>,
+  deps: Pick<SendSmsBatchDeps, 'sms' | 'failover' | 'customers' | 'deliveries'>,
 ): DeliveryAttempt {
+  const customerId = key.recipientId;
+  const failover = deps.failover && { ...deps.failover, primary: deps.sms };
   const exclusion = customer ? smsExclusion(customer) : 'invalidPhone';
   return {
     ...(!message || exclusion
@@ -156,7 +159,9 @@ function smsAttempt(
     async send() {
       if (!message) throw new Error(`No message for customer ${customerId}`);
       try {
-        return await deps.sms.send(message);
+        return failover
+          ? await sendWithFailover(key, owner, message, failover, deps.deliveries)
+          : await deps.sms.send(message);
       } catch (error) {
         if (error instanceof PermanentDeliveryError && error.code === 'opted_out') {
           await deps.customers.setOptedOut(customerId, true);
@@ -165,8 +170,13 @@ function smsAttempt(
       }
     },
     ...(message ? { textSha256: textSha256(message.body) } : {}),
-    findAccepted: async (since) =>
-      message ? deps.sms.findSent({ to: message.to, body: message.body, since }) : [],
+    findAccepted: async (since) => {
+      if (!message) return [];
+      if (failover) return findAcceptedAcross(key, message, since, failover, deps.deliveries);
+      return deps.sms.findSent({ to: message.to, body: message.body, since });
+    },
+    // The fallback has no list to ask: what it accepted comes back through its events.
+    reconcilesWith: 'twilio',
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CircuitBreaker } from '#shared/domain/circuit-breaker.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
 import type { Customer, Language } from '#shared/domain/model.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
@@ -99,6 +100,34 @@ describe('sendSmsBatch', () => {
     for (const id of ['c1', 'c2', 'c3']) expect(deliveries.record(key(id))?.status).toBe('sent');
     expect(await counts()).toMatchObject({ recipients: 3, sent: 3, queued: 0, attempts: 3 });
     expect((await broadcasts.get('b1'))?.status).toBe('completed');
+  });
+
+  it('with a fallback behind Twilio, texts each customer once through whichever provider took it and records which', async () => {
+    const { provider, deliveries, deps, counts } = await plannedBatch(finnish('c1', 'c2', 'c3'));
+    const fallback = new FakeSmsProvider();
+    const breaker = () =>
+      new CircuitBreaker({ consecutiveFailures: 5, window: 20, failureRate: 0.5, openMs: 30_000 });
+    deps.failover = {
+      fallback,
+      breakers: { twilio: breaker(), 'aws-sms': breaker() },
+      fallbackPrefixes: [],
+      fallbackEventGraceMs: 120_000,
+    };
+    provider.willAnswer('accept', { throw: new TransientDeliveryError('Twilio unavailable (HTTP 503)') });
+
+    await sendSmsBatch('b1', ['c1', 'c2', 'c3'], deps, fakeInvocation());
+
+    expect(provider.accepted.map(({ body }) => body)).toEqual([
+      'FI Name-c1: AY123 BK-c1',
+      'FI Name-c3: AY123 BK-c3',
+    ]);
+    expect(fallback.accepted.map(({ body }) => body)).toEqual(['FI Name-c2: AY123 BK-c2']);
+    expect(['c1', 'c2', 'c3'].map((id) => deliveries.record(key(id))?.provider)).toEqual([
+      'twilio',
+      'aws-sms',
+      'twilio',
+    ]);
+    expect(await counts()).toMatchObject({ recipients: 3, sent: 3, queued: 0 });
   });
 
   it("sends each SMS from its number's sender, paced by that sender's own limiter", async () => {
