@@ -234,10 +234,13 @@ export const deadlineConfig = once(() => {
   return { defaultMinutes: env.HERALD_NOTIFICATION_DEADLINE_MINUTES };
 });
 
-/**
- * `HERALD_EXERCISE_NUMBERS`: the staff test numbers an exercise texts (exercise.ts), comma
- * separated E.164 numbers, each once; also checked by the local stack as it starts.
- */
+/** The staff test numbers an exercise texts (exercise.ts): E.164, each once; CDK context `exerciseNumbers`. */
+export const exerciseNumberList = z
+  .array(z.string().refine(isValidE164, { error: (issue) => `${issue.input} is not an E.164 number` }))
+  .max(MAX_EXERCISE_NUMBERS)
+  .refine((numbers) => new Set(numbers).size === numbers.length, 'a number is listed twice');
+
+/** `HERALD_EXERCISE_NUMBERS`: the same list, comma separated; also checked by the local stack as it starts. */
 export const exerciseNumbersSetting = z
   .string()
   .default('')
@@ -247,12 +250,7 @@ export const exerciseNumbersSetting = z
       .map((number) => number.trim())
       .filter((number) => number.length > 0),
   )
-  .pipe(
-    z
-      .array(z.string().refine(isValidE164, { error: (issue) => `${issue.input} is not an E.164 number` }))
-      .max(MAX_EXERCISE_NUMBERS)
-      .refine((numbers) => new Set(numbers).size === numbers.length, 'a number is listed twice'),
-  );
+  .pipe(exerciseNumberList);
 
 export const exerciseConfig = once(() => ({
   testNumbers: read({ HERALD_EXERCISE_NUMBERS: exerciseNumbersSetting }).HERALD_EXERCISE_NUMBERS,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
-import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryLedger } from '#shared/adapters/dynamodb/delivery-ledger.ts';
 import { DynamoIncidentStore, DynamoTimelineStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { smsRecipientDirectory } from '#shared/adapters/exercise-recipients.ts';
 import { smsSendersConfig } from '#shared/config.ts';
 import {
   EVIDENCE_CONTENT_TYPES,
@@ -22,7 +22,7 @@ const deps = {
   broadcasts: new DynamoBroadcastStore(),
   templates: new DynamoTemplateStore(),
   ledger: new DynamoDeliveryLedger(),
-  customers: new DynamoCustomerDirectory(),
+  customers: smsRecipientDirectory(),
   timeline: new DynamoTimelineStore(),
   replyToFor: replyToOfPool(),
 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
-import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import { smsRecipientDirectory } from '#shared/adapters/exercise-recipients.ts';
 import { LIST_PAGE_SIZE } from '#shared/domain/limits.ts';
 import { CHANNELS, DELIVERY_STATUSES } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
@@ -12,7 +12,7 @@ import { listDeliveries } from '#shared/use-cases/list-deliveries.ts';
 const deps = {
   broadcasts: new DynamoBroadcastStore(),
   deliveries: new DynamoDeliveryStore(),
-  customers: new DynamoCustomerDirectory(),
+  customers: smsRecipientDirectory(),
   // The incident's notification deadline, against which each SMS is said in time or late.
   incidents: new DynamoIncidentStore(),
 };

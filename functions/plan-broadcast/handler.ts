@@ -6,7 +6,7 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
-import { deliveryConfig } from '#shared/config.ts';
+import { deliveryConfig, exerciseConfig } from '#shared/config.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { duration, METRIC } from '#shared/metrics.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
@@ -20,6 +20,7 @@ const deps = {
   deliveries: new DynamoDeliveryStore(),
   fanout: new SnsFanout(),
   smsBatchSize: deliveryConfig().smsBatchSize,
+  exerciseNumbers: exerciseConfig().testNumbers,
 };
 
 /**

@@ -1,10 +1,10 @@
 import { SMS_SENDS_IN_FLIGHT, workerNamed } from '#functions/manifest.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
-import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { smsRecipientDirectory } from '#shared/adapters/exercise-recipients.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
 import { deliveryConfig, smsSendersConfig } from '#shared/config.ts';
@@ -19,7 +19,7 @@ const deps = {
   broadcasts,
   incidents: new DynamoIncidentStore(),
   templates: new DynamoTemplateStore(),
-  customers: new DynamoCustomerDirectory(),
+  customers: smsRecipientDirectory(),
   deliveries: new DynamoDeliveryStore(),
   senderFor: pacedSenders(
     smsSendersConfig(),

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { SMS_SENDS_PER_INVOCATION_PER_SECOND, smsWorkerConcurrency, WORKERS } from '#functions/manifest.ts';
+import { exerciseNumberList } from '#shared/config.ts';
 import { DEFAULT_DEADLINE_MINUTES } from '#shared/domain/deadline.ts';
 import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { NOTIFICATION_DEADLINE_MINUTES } from '#shared/domain/limits.ts';
@@ -52,6 +53,8 @@ const environmentSchema = z.strictObject({
   facebookPageId: z.string().regex(/^\d+$/, 'the numeric id of the Facebook page').optional(),
   smsPerSecond: z.number().positive().max(1000).default(1),
   smsBatchSize: z.number().int().min(1).max(500).default(10),
+  /** The staff test numbers an exercise texts instead of its passengers (docs/exercises.md). */
+  exerciseNumbers: exerciseNumberList.default([]),
   /** The airline's notification deadline: minutes after an incident is opened, unless it sets its own. */
   notificationDeadlineMinutes: z
     .number()
@@ -119,6 +122,7 @@ export interface HeraldConfig {
   readonly smsPerSecond: number;
   readonly smsBatchSize: number;
   readonly notificationDeadlineMinutes: number;
+  readonly exerciseNumbers: readonly string[];
   /** Concurrent SMS worker invocations (reserved concurrency and the event source's maximum). */
   readonly smsConcurrency: number;
   readonly apiDomain?: CustomDomain;
@@ -236,6 +240,7 @@ export function loadHeraldConfig(node: Node): HeraldConfig {
     smsPerSecond: env.smsPerSecond,
     smsBatchSize: env.smsBatchSize,
     notificationDeadlineMinutes: env.notificationDeadlineMinutes,
+    exerciseNumbers: env.exerciseNumbers,
     smsConcurrency: smsWorkerConcurrency(env.smsPerSecond),
     ...(env.apiDomainName && env.apiCertificateArn
       ? { apiDomain: { domainName: env.apiDomainName, certificateArn: env.apiCertificateArn } }

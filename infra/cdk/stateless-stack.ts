@@ -116,15 +116,24 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
 };
 
 /** Runtime settings from context, beyond a handler's resources; `shared/config.ts` reads them. */
-export type Setting = 'sms' | 'publicApiUrl' | 'statusCallbackUrl' | 'statusSiteUrl' | 'deadline';
+export type Setting =
+  | 'sms'
+  | 'publicApiUrl'
+  | 'statusCallbackUrl'
+  | 'statusSiteUrl'
+  | 'deadline'
+  | 'exerciseNumbers';
 
 /** Which handlers read which settings (those not listed keep `shared/config.ts` defaults). */
 export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   // The SMS rate paces the worker and dates the operator's estimate; the batch size shapes SMS messages.
-  'send-sms': ['sms', 'statusCallbackUrl'],
+  // An exercise's test numbers: planned, texted, and shown in the deliveries and the evidence.
+  'send-sms': ['sms', 'statusCallbackUrl', 'exerciseNumbers'],
   'get-broadcast': ['sms'],
   'list-incident-broadcasts': ['sms'],
-  'plan-broadcast': ['sms'],
+  'plan-broadcast': ['sms', 'exerciseNumbers'],
+  'list-deliveries': ['exerciseNumbers'],
+  'export-evidence': ['exerciseNumbers'],
   'sweep-stalled-broadcasts': ['sms'],
   // The preview dates the last SMS at the worker's rate; a new incident's deadline is the airline's default.
   'preview-broadcast': ['sms'],
@@ -386,6 +395,7 @@ export class HeraldStatelessStack extends Stack {
       }
       if (setting === 'deadline')
         env.HERALD_NOTIFICATION_DEADLINE_MINUTES = String(props.config.notificationDeadlineMinutes);
+      if (setting === 'exerciseNumbers') env.HERALD_EXERCISE_NUMBERS = props.config.exerciseNumbers.join(',');
       if (setting === 'publicApiUrl') env.HERALD_PUBLIC_API_URL = this.publicApiUrl;
       if (setting === 'statusCallbackUrl') {
         const route = API_ROUTES.find((candidate) => candidate.handler === TWILIO_STATUS_HANDLER);

@@ -1,6 +1,6 @@
 /** The local stack's settings (contract.md, "Local stack"), read from the environment once. */
 import { z } from 'zod';
-import { deadlineMinutesSetting, readSmsSenderPool } from '#shared/config.ts';
+import { deadlineMinutesSetting, exerciseNumbersSetting, readSmsSenderPool } from '#shared/config.ts';
 import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { LAMBDA_CODE, LAMBDA_RUNTIMES } from './runtime/local-lambda.ts';
 import { parseLatencyProfile } from './sandboxes/faults.ts';
@@ -38,6 +38,8 @@ const LocalSettings = z.object({
     }),
   /** Read here only to fail at start rather than at the first incident; create-incident reads it (config.ts). */
   HERALD_NOTIFICATION_DEADLINE_MINUTES: deadlineMinutesSetting.optional(),
+  /** Read here only to fail at start; the planner and the SMS worker read it (config.ts). */
+  HERALD_EXERCISE_NUMBERS: exerciseNumbersSetting,
   /** Point at provider sandboxes that outlive this stack (tests that restart it); its own ones still start. */
   HERALD_TWILIO_URL: z.url().optional(),
   HERALD_X_URL: z.url().optional(),

@@ -3,9 +3,11 @@
  * it: an exercise's staff test numbers (recipient ids `exercise-<n>`) answer as customers built
  * from the configured list, every other id is the airline's customer.
  */
+import { exerciseConfig } from '#shared/config.ts';
 import { isTestRecipient, testRecipient } from '#shared/domain/exercise.ts';
 import type { Customer } from '#shared/domain/model.ts';
 import type { CustomerDirectory } from '#shared/ports/stores.ts';
+import { DynamoCustomerDirectory } from './dynamodb/customer-directory.ts';
 
 export class ExerciseRecipientDirectory implements CustomerDirectory {
   constructor(
@@ -31,4 +33,9 @@ export class ExerciseRecipientDirectory implements CustomerDirectory {
   findByPhone(phone: string): Promise<Customer[]> {
     return this.customers.findByPhone(phone);
   }
+}
+
+/** The customers table with the test numbers of `HERALD_EXERCISE_NUMBERS`: what the SMS's readers use. */
+export function smsRecipientDirectory(): ExerciseRecipientDirectory {
+  return new ExerciseRecipientDirectory(new DynamoCustomerDirectory(), exerciseConfig().testNumbers);
 }

@@ -39,6 +39,8 @@ describe('context validation', () => {
     [{ timeZone: 'Europe/Helsinky' }, 'herald:environments.test.timeZone'],
     [{ notificationDeadlineMinutes: 0 }, 'herald:environments.test.notificationDeadlineMinutes'],
     [{ notificationDeadlineMinutes: 30.5 }, 'herald:environments.test.notificationDeadlineMinutes'],
+    [{ exerciseNumbers: ['+358401110001', '0401110002'] }, 'herald:environments.test.exerciseNumbers.1'],
+    [{ exerciseNumbers: ['+358401110001', '+358401110001'] }, 'herald:environments.test.exerciseNumbers'],
     [
       { apiDomainName: 'api.herald.example', apiCertificateArn: undefined },
       'herald:environments.test.apiCertificateArn',
@@ -135,6 +137,7 @@ describe('an environment at 1 SMS/s with a status domain and no API domain', () 
     synthesized = synthHerald({
       ...withoutApiDomain,
       smsPerSecond: 1,
+      exerciseNumbers: ['+358401110001', '+46701110002'],
       statusDomainName: 'status.herald.example',
       statusCertificateArn:
         'arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000',
@@ -157,6 +160,13 @@ describe('an environment at 1 SMS/s with a status domain and no API domain', () 
     );
     expect(mapping?.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 2 });
     expect(environmentOf(stateless, 'send-sms').HERALD_SMS_MPS).toBe('1');
+  });
+
+  it("gives the exercise's test numbers to those that plan, send and show its SMS", () => {
+    for (const handler of ['plan-broadcast', 'send-sms', 'list-deliveries', 'export-evidence'])
+      expect(environmentOf(stateless, handler).HERALD_EXERCISE_NUMBERS, handler).toBe(
+        '+358401110001,+46701110002',
+      );
   });
 
   it("points Twilio's URLs at the API's own endpoint without a dependency cycle", () => {
