@@ -2,8 +2,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { HUBS, type SyntheticAirline, syntheticAirline } from '#infra/local/seed/synthetic-airline.ts';
-import { TABLES } from '#infra/tables.ts';
 import type { Incident } from '#shared/domain/model.ts';
+import { TABLES } from '#shared/tables.ts';
 
 export const START_DATE = '2026-12-01';
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 200_000);

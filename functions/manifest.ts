@@ -3,9 +3,9 @@
  * per entry and the local stack dispatches to the same handler modules, so a route or a
  * worker added here exists in both places.
  */
-import type { TableKey } from '#infra/tables.ts';
 import { ROUTE_ROLES, type RouteKey, type RouteRoles } from '#shared/api/routes.ts';
 import type { BusTarget } from '#shared/domain/bus-messages.ts';
+import type { TableKey } from '#shared/tables.ts';
 
 export interface ApiRoute {
   routeKey: RouteKey;

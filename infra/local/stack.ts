@@ -19,9 +19,9 @@ import {
   WORKERS,
   workerConcurrency,
 } from '#functions/manifest.ts';
-import { TABLES } from '#infra/tables.ts';
 import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
 import { poolRate } from '#shared/domain/sms-senders.ts';
+import { TABLES } from '#shared/tables.ts';
 import { ApprovalInbox, type InboxNotice } from './approval-inbox.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
 import { LocalQueue, LocalTopic } from './bus.ts';

@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLES } from '#infra/tables.ts';
+import { TABLES } from '#shared/tables.ts';
 import { tracer } from '#shared/tracer.ts';
 import { capacityChannelSink, recordConsumedCapacity } from './consumed-capacity.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES } from '#infra/tables.ts';
+import { TABLES } from '#shared/tables.ts';
 import {
   environmentOf,
   resourcesOf,

@@ -10,9 +10,9 @@ import {
   WORKERS,
 } from '#functions/manifest.ts';
 import { PROVIDER_SECRET_KEYS } from '#infra/cdk/stateful-stack.ts';
-import { TABLES } from '#infra/tables.ts';
 import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
 import { METRIC, METRIC_SERVICE } from '#shared/metrics.ts';
+import { TABLES } from '#shared/tables.ts';
 import { type SynthesizedHerald, synthHerald, TEST_ENVIRONMENT } from './synth-herald.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

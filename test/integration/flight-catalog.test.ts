@@ -1,6 +1,6 @@
 /**
  * The flight catalog's window queries against DynamoDB Local, with the tables and indexes
- * of infra/tables.ts: half-open windows (a departure at the start is in, at the end out)
+ * of shared/tables.ts: half-open windows (a departure at the start is in, at the end out)
  * and hour buckets that span midnight.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

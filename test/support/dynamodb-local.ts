@@ -1,5 +1,5 @@
 import { type RunningDynamoDb, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
-import { TABLES } from '#infra/tables.ts';
+import { TABLES } from '#shared/tables.ts';
 
 /**
  * DynamoDB Local on a free port with Herald's tables, and this process's environment pointed

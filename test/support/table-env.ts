@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { TABLES } from '#infra/tables.ts';
+import { TABLES } from '#shared/tables.ts';
 
 /** Gives every table's environment variable a name (its own, lower-cased) for adapters under test; undo with vi.unstubAllEnvs. */
 export function stubTableEnvironment(): void {

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES, type TableDefinition, type TableKey } from '#infra/tables.ts';
+import { TABLES, type TableDefinition, type TableKey } from '#shared/tables.ts';
 
 export type TableAccess = 'read' | 'readWrite';
 

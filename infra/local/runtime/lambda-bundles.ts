@@ -21,7 +21,6 @@ const INPUTS = [
   'functions/**/*.ts',
   'shared/**/*.ts',
   'infra/cdk/**/*.ts',
-  'infra/tables.ts',
   'package-lock.json',
   'tsconfig.json',
   'cdk.json',
