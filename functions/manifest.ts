@@ -199,6 +199,15 @@ export function smsWorkerConcurrency(smsPerSecond: number): number {
   return Math.min(SMS_MAX_CONCURRENCY, Math.max(SMS_MIN_CONCURRENCY, needed));
 }
 
+/**
+ * The SMS worker's concurrency for a sender pool: what each sender's rate needs, together, so
+ * that invocations waiting on a slow sender's limiter leave others for the rest of the pool.
+ */
+export function smsPoolConcurrency(senderRates: readonly number[]): number {
+  const needed = senderRates.reduce((sum, rate) => sum + smsWorkerConcurrency(rate), 0);
+  return Math.min(SMS_MAX_CONCURRENCY, needed);
+}
+
 export interface WorkerConcurrency {
   /** Reserved concurrency of the function. */
   readonly reserved: number;

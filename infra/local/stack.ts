@@ -15,12 +15,13 @@ import {
   handlerEntry,
   SCHEDULES,
   STREAM_CONSUMERS,
+  smsPoolConcurrency,
   smsWorkerConcurrency,
   WORKERS,
   workerConcurrency,
 } from '#functions/manifest.ts';
 import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
-import { poolRate } from '#shared/domain/sms-senders.ts';
+import { pacedRates } from '#shared/domain/sms-senders.ts';
 import { TABLES } from '#shared/tables.ts';
 import { ApprovalInbox, type InboxNotice } from './approval-inbox.ts';
 import { startAwsEndpoint } from './aws-endpoint.ts';
@@ -147,7 +148,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const moduleOf = await functionModules(settings.HERALD_LAMBDA_CODE);
     const senders = settings.HERALD_SMS_SENDERS;
     const reserved = workerConcurrency(
-      smsWorkerConcurrency(senders ? poolRate(senders) : settings.HERALD_SMS_MPS),
+      senders ? smsPoolConcurrency(pacedRates(senders)) : smsWorkerConcurrency(settings.HERALD_SMS_MPS),
     );
     const lambdas: LocalLambda[] = [];
     const lambda = (handler: string, timeoutSeconds: number, provisioned = 0): LocalLambda => {

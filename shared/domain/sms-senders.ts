@@ -192,6 +192,11 @@ export function poolRate(pool: SmsSenderPool): number {
   return pool.senders.reduce((sum, sender) => sum + senderRate(sender), 0);
 }
 
+/** Each sender's rate, and each long code's of a list: what the SMS worker's concurrency is sized by. */
+export function pacedRates(pool: SmsSenderPool): number[] {
+  return pool.senders.flatMap((sender) => (sender.longCodes ?? [undefined]).map(() => sender.perSecond));
+}
+
 /**
  * The rate an audience goes out at, in segments per second, from its segments per sender: the
  * sum of the rates of the senders that serve it when their shares match their rates; a sender
