@@ -1,8 +1,8 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { sns } from '#shared/clients/aws.ts';
 import { approvalsConfig } from '#shared/config.ts';
-import type { ApprovalNotice, ApprovalNotifier } from '#shared/ports/notifications.ts';
-import type { ApproverNotices } from '#shared/use-cases/notify-approvers.ts';
+import type { ApprovalNotice } from '#shared/domain/approval-notice.ts';
+import type { ApprovalNotifier, ApproverNotices } from '#shared/ports/notifications.ts';
 
 /**
  * Publishes approval notices to the approvals topic, whose e-mail and SMS subscriptions reach the

@@ -2,9 +2,25 @@
  * The notices that tell comms leads an approval is waiting. Each says what waits, who asked and
  * where to approve it, and nothing about a passenger: the text goes out by e-mail and SMS.
  */
-import type { ApprovalNotice } from '#shared/ports/notifications.ts';
 import { displayTime } from './display-time.ts';
 import type { Broadcast, Incident, TemplateVersion } from './model.ts';
+
+/**
+ * Tells the comms leads something waits for their approval. Holds ids, an incident title, staff
+ * user names and a console link: never a passenger's data, since e-mail and SMS carry it.
+ */
+export interface ApprovalNotice {
+  /** What waits: a broadcast with free text, or a template version submitted for review. */
+  kind: 'broadcast' | 'template';
+  /** The broadcast's id, or the template's id and version as `<id>@v<n>`. */
+  id: string;
+  /** An e-mail subject: ASCII, one line, under 100 characters (SNS refuses others). */
+  subject: string;
+  /** The message itself, ending with the console link. */
+  text: string;
+  /** Where in the console it is approved. */
+  link: string;
+}
 
 /** A console page's address: the console routes by hash (`#/broadcasts/<id>`). */
 export function consoleLink(consoleUrl: string, path: string): string {

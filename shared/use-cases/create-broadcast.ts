@@ -12,6 +12,7 @@ import type { OperatorText } from '#shared/domain/operator-text.ts';
 import { publicTextErrors } from '#shared/domain/public-text.ts';
 import { freeTextVariables, variableValueErrors } from '#shared/domain/template-rules.ts';
 import { missingWordingErrors } from '#shared/domain/wording.ts';
+import type { ApproverNotices } from '#shared/ports/notifications.ts';
 import type {
   AuditStore,
   BroadcastStore,
@@ -23,7 +24,7 @@ import type {
 } from '#shared/ports/stores.ts';
 import { type EstimateDeps, estimateAudience } from './estimate-audience.ts';
 import { findTemplate } from './find-template.ts';
-import { type ApproverNotices, notifyApprovers } from './notify-approvers.ts';
+import { notifyApprovers } from './notify-approvers.ts';
 import { recordAudit } from './record-audit.ts';
 
 export interface CreateBroadcastInput extends OperatorText {

@@ -1,12 +1,6 @@
+import type { ApprovalNotice } from '#shared/domain/approval-notice.ts';
 import { logger } from '#shared/logger.ts';
-import type { ApprovalNotice, ApprovalNotifier } from '#shared/ports/notifications.ts';
-
-/** How the use cases that make something wait for approval reach the comms leads. */
-export interface ApproverNotices {
-  notifier: ApprovalNotifier;
-  /** The console the notices link to. */
-  consoleUrl: string;
-}
+import type { ApproverNotices } from '#shared/ports/notifications.ts';
 
 /**
  * Tells the comms leads that `notice`'s item waits for them. The item is stored before this

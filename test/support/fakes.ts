@@ -3,6 +3,7 @@
  * DynamoDB adapters write), for fast tests of the use cases.
  */
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import type { ApprovalNotice } from '#shared/domain/approval-notice.ts';
 import {
   addDeltas,
   type CounterDeltas,
@@ -28,7 +29,7 @@ import type {
   TimeWindow,
 } from '#shared/domain/model.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
-import type { ApprovalNotice, ApprovalNotifier } from '#shared/ports/notifications.ts';
+import type { ApprovalNotifier } from '#shared/ports/notifications.ts';
 import type { BookingLookup, SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
 import type { SentSmsQuery, SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
 import type {

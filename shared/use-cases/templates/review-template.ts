@@ -2,8 +2,9 @@ import { templateNotice } from '#shared/domain/approval-notice.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { TemplateVersion } from '#shared/domain/model.ts';
 import { SelfApprovalError, templateErrors } from '#shared/domain/template-rules.ts';
+import type { ApproverNotices } from '#shared/ports/notifications.ts';
 import type { AuditStore, TemplateStore } from '#shared/ports/stores.ts';
-import { type ApproverNotices, notifyApprovers } from '../notify-approvers.ts';
+import { notifyApprovers } from '../notify-approvers.ts';
 import { recordAudit } from '../record-audit.ts';
 
 export interface ReviewTemplateDeps {
