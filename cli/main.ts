@@ -181,6 +181,7 @@ function program(): Command {
       "minutes after opening by which every passenger should be told (default: the airline's, 30)",
       positiveInteger,
     )
+    .option('--exercise', 'a rehearsal: texts only the staff test numbers, posts nothing public')
     .action(async (_options, command: Command) => {
       await incidentCreate(client(), outputOf<IncidentCreateOptions>(command));
     });

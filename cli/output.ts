@@ -3,6 +3,7 @@
  * document on stdout, for scripts and jq), otherwise a few readable lines.
  */
 import { displayTime } from '#shared/domain/display-time.ts';
+import { hasExerciseRecords } from '#shared/domain/exercise.ts';
 import type { Broadcast, ChannelCounts } from '#shared/domain/model.ts';
 import { displayZone } from './settings.ts';
 
@@ -38,9 +39,9 @@ export function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-/** How many of a channel's recipients are settled one way or another. */
+/** How many of a channel's recipients are settled one way or another (an exercise's record too: never sent). */
 export function settled(counts: ChannelCounts): number {
-  return counts.sent + counts.delivered + counts.failed + counts.optedOut;
+  return counts.sent + counts.delivered + counts.failed + counts.optedOut + counts.exercise;
 }
 
 export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
@@ -48,6 +49,7 @@ export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
 /** A broadcast's status and its counts per channel, as lines. */
 export function broadcastLines(broadcast: BroadcastView): string[] {
   const cancelled = broadcast.status === 'cancelled';
+  const exercise = hasExerciseRecords(broadcast);
   const rows = Object.entries(broadcast.counts).map(([channel, counts]) => [
     channel,
     String(counts.recipients),
@@ -56,13 +58,17 @@ export function broadcastLines(broadcast: BroadcastView): string[] {
     String(counts.delivered),
     String(counts.failed),
     String(counts.optedOut),
+    ...(exercise ? [String(counts.exercise)] : []),
     String(counts.attempts),
     String(counts.duplicatesSuspected),
   ]);
   const heads = ['channel', 'recipients', cancelled ? 'not sent' : 'queued', 'sent', 'delivered', 'failed'];
   return [
     `Broadcast ${broadcast.id}: ${broadcast.status} (${broadcast.kind}, template ${broadcast.templateId} v${broadcast.templateVersion})`,
-    ...table([...heads, 'opted out', 'attempts', 'duplicates suspected'], rows),
+    ...table(
+      [...heads, 'opted out', ...(exercise ? ['exercise'] : []), 'attempts', 'duplicates suspected'],
+      rows,
+    ),
     ...(broadcast.estimatedCompletion
       ? [`Estimated completion: ${time(broadcast.estimatedCompletion)}`]
       : []),

@@ -3,6 +3,7 @@ import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
 import { type BroadcastView, broadcastLines, type OutputOptions, print, table, time } from '#cli/output.ts';
 import { incidentDeadline } from '#shared/domain/deadline.ts';
+import { EXERCISE_LABEL } from '#shared/domain/exercise.ts';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import type { IncidentSummary } from '#shared/ports/stores.ts';
@@ -19,6 +20,7 @@ export interface IncidentCreateOptions extends OutputOptions {
   flights?: string[];
   carriers?: string[];
   deadlineMinutes?: number;
+  exercise?: boolean;
 }
 
 function typedTime(option: string, value: string): string {
@@ -60,7 +62,7 @@ async function area(value: string): Promise<unknown> {
 function incidentLines(incident: Incident): string[] {
   const scope = incident.scope;
   return [
-    `Incident ${incident.id}: ${incident.title}`,
+    `${incident.exercise ? `${EXERCISE_LABEL} ` : ''}Incident ${incident.id}: ${incident.title}`,
     `  ${incident.type}, ${incident.severity}, ${incident.status}${incident.resolvedAt ? ` at ${time(incident.resolvedAt)}` : ''}`,
     `  window ${time(incident.window.start)} – ${time(incident.window.end)}`,
     ...(scope.airports?.length ? [`  airports ${scope.airports.join(', ')}`] : []),
@@ -91,6 +93,7 @@ export async function incidentCreate(client: ApiClient, options: IncidentCreateO
       ...(options.carriers?.length ? { carriers: options.carriers.map((code) => code.toUpperCase()) } : {}),
     },
     ...(options.deadlineMinutes ? { deadlineMinutes: options.deadlineMinutes } : {}),
+    ...(options.exercise ? { exercise: true } : {}),
   };
   const incident = await client.post<Incident>('/incidents', body);
   print(options, incident, () => incidentLines(incident));
@@ -106,7 +109,7 @@ export async function incidentList(client: ApiClient, options: OutputOptions): P
           ['id', 'status', 'severity', 'type', 'window start', 'title'],
           items.map((incident) => [
             incident.id,
-            incident.status,
+            incident.exercise ? `${incident.status} (${EXERCISE_LABEL.toLowerCase()})` : incident.status,
             incident.severity,
             incident.type,
             time(incident.window.start),

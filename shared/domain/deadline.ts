@@ -159,13 +159,14 @@ const REACHED: ReadonlySet<DeliveryStatus> = new Set(['sent', 'delivered']);
  * was first sent (or, on a record older than that stamp, its latest move's time; read, never
  * stored: no write per recipient). True when sent or delivered by then;
  * false when that came after it, or it has not come and the deadline has passed; undefined while
- * not reached and the deadline is still ahead.
+ * not reached and the deadline is still ahead, and for an exercise's record (never to be sent).
  */
 export function reachedBeforeDeadline(
   record: { status: DeliveryStatus; updatedAt: string; sentAt?: string },
   deadline: string,
   now: number,
 ): boolean | undefined {
+  if (record.status === 'exercise') return undefined;
   const due = Date.parse(deadline);
   if (REACHED.has(record.status)) return Date.parse(record.sentAt ?? record.updatedAt) <= due;
   return now > due ? false : undefined;

@@ -3,13 +3,16 @@
  * only the airline's staff test numbers are texted, nothing is posted publicly, and its status
  * entries go to the unlisted exercise feed with CAP status `Exercise` (docs/exercises.md).
  */
-import type { Channel, Customer, Delivery, Incident } from './model.ts';
+import type { Broadcast, Channel, Customer, Delivery, Incident } from './model.ts';
 
 /** What every SMS of an exercise starts with, so no one mistakes a rehearsal for a disruption. */
 export const EXERCISE_MARKER = 'EXERCISE EXERCISE EXERCISE';
 
 /** Staff test numbers an exercise may text: each gets one SMS per broadcast. */
 export const MAX_EXERCISE_NUMBERS = 20;
+
+/** How every reader (console, CLI) names an exercise beside the incident or its broadcasts. */
+export const EXERCISE_LABEL = 'EXERCISE';
 
 /** Where the exercise feed, its CAP alerts and their index live on the status site (never linked). */
 export const EXERCISE_SITE_PREFIX = 'exercise';
@@ -63,3 +66,8 @@ export function testRecipient(recipientId: string, numbers: readonly string[]): 
 
 /** An SMS body of an exercise: the marker first, on a line of its own. */
 export const markedExerciseText = (text: string): string => `${EXERCISE_MARKER}\n${text}`;
+
+/** Whether a broadcast recorded any recipient as an exercise's: only then do its tables show the column. */
+export function hasExerciseRecords(broadcast: Pick<Broadcast, 'counts'>): boolean {
+  return Object.values(broadcast.counts).some((counts) => counts.exercise > 0);
+}

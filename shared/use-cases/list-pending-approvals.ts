@@ -5,6 +5,8 @@ import type { BroadcastStore, IncidentStore, TemplateStore, TemplateSummary } fr
 export interface PendingBroadcast
   extends Pick<Broadcast, 'id' | 'incidentId' | 'kind' | 'templateId' | 'templateVersion' | 'channels'> {
   incidentTitle: string;
+  /** Its incident is an exercise (exercise.ts): the comms lead sees it before approving. */
+  exercise?: true;
   requestedBy: string;
   requestedAt: string;
   audience?: AudienceEstimate;
@@ -37,7 +39,7 @@ async function submittedTemplates(templates: TemplateStore): Promise<TemplateSum
 /**
  * The comms leads' queue, what the console's Approvals page and its badge show.
  * 1. broadcasts waiting for approval (a sparse index), each with its incident's title (one read
- *    per incident) and the audience counted when it was requested;
+ *    per incident), whether that is an exercise, and the audience counted when it was requested;
  * 2. templates whose latest version is submitted (the template list, a page at a time).
  */
 export async function listPendingApprovals(deps: PendingApprovalsDeps): Promise<PendingApprovals> {
@@ -52,6 +54,7 @@ export async function listPendingApprovals(deps: PendingApprovalsDeps): Promise<
       id: broadcast.id,
       incidentId: broadcast.incidentId,
       incidentTitle: incidents.get(broadcast.incidentId)?.title ?? broadcast.incidentId,
+      ...(incidents.get(broadcast.incidentId)?.exercise ? { exercise: true as const } : {}),
       kind: broadcast.kind,
       templateId: broadcast.templateId,
       templateVersion: broadcast.templateVersion,

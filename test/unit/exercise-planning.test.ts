@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExerciseRecipientDirectory } from '#shared/adapters/exercise-recipients.ts';
 import { exerciseNumbersSetting } from '#shared/config.ts';
 import { deriveCounts, emptyCounts, recordCounts } from '#shared/domain/channel-counts.ts';
+import { reachedBeforeDeadline } from '#shared/domain/deadline.ts';
 import { EXERCISE_MARKER, plannedStatus, testRecipientId } from '#shared/domain/exercise.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
@@ -119,6 +120,14 @@ describe('exercise planning', () => {
       recipients: 1,
       exercise: 1,
     });
+  });
+
+  it('never calls an exercise record late: it was not to be sent', () => {
+    const passed = '2026-12-01T00:00:00Z';
+    const after = Date.parse('2026-12-01T01:00:00Z');
+
+    expect(reachedBeforeDeadline({ status: 'exercise', updatedAt: passed }, passed, after)).toBeUndefined();
+    expect(reachedBeforeDeadline({ status: 'queued', updatedAt: passed }, passed, after)).toBe(false);
   });
 
   it('texts the passengers and no test number when the incident is not an exercise', async () => {

@@ -36,6 +36,20 @@ describe('listPendingApprovals', () => {
     ]);
   });
 
+  it('marks a held broadcast whose incident is an exercise, and only that one', async () => {
+    const deps = await setUp();
+    await deps.incidents.create(anIncident({ id: 'rehearsal', exercise: true }));
+    deps.broadcasts.add({ id: 'real', status: 'pending_approval' });
+    deps.broadcasts.add({ id: 'drill', incidentId: 'rehearsal', status: 'pending_approval' });
+
+    const pending = await listPendingApprovals(deps);
+
+    expect(Object.fromEntries(pending.broadcasts.map(({ id, exercise }) => [id, exercise]))).toEqual({
+      real: undefined,
+      drill: true,
+    });
+  });
+
   it('lists the templates whose latest version waits for review', async () => {
     const deps = await setUp();
     await deps.templates.put(aTemplate({ id: 'approved' }));

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { PendingApprovals } from '#shared/use-cases/list-pending-approvals.ts';
 import { api, type Me, seg } from '../api.ts';
+import { ExerciseBadge } from '../exercise.tsx';
 import { Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';
 
 /** "76 SMS recipients, 3 X posts…" as counted when the broadcast was requested. */
@@ -26,6 +27,11 @@ export function ApprovalsPage({ me }: { me: Me }) {
             <ul class="approval-list">
               {data.broadcasts.map((broadcast) => (
                 <li key={broadcast.id}>
+                  {broadcast.exercise && (
+                    <>
+                      <ExerciseBadge />{' '}
+                    </>
+                  )}
                   <a href={`#/broadcasts/${seg(broadcast.id)}`}>
                     {broadcast.incidentTitle}: {broadcast.kind} with {broadcast.templateId} v
                     {broadcast.templateVersion}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { hasExerciseRecords } from '#shared/domain/exercise.ts';
 import type {
   Broadcast,
   BroadcastDetail,
@@ -11,6 +12,7 @@ import type { Abilities } from '../app.tsx';
 import { CHANNEL_NAMES } from '../channel-names.ts';
 import { ConfirmButton } from '../confirm-button.tsx';
 import { IncidentCountdown } from '../deadline.tsx';
+import { BroadcastExerciseNotice } from '../exercise.tsx';
 import {
   Badge,
   ColumnHeads,
@@ -31,7 +33,8 @@ export { CHANNEL_NAMES };
 
 const ENDED: ReadonlySet<BroadcastStatus> = new Set(['completed', 'partial', 'cancelled', 'failed']);
 
-const settled = (counts: ChannelCounts) => counts.sent + counts.delivered + counts.failed + counts.optedOut;
+const settled = (counts: ChannelCounts) =>
+  counts.sent + counts.delivered + counts.failed + counts.optedOut + counts.exercise;
 
 /** Approve (comms lead, not the requester) and cancel (operator) for one broadcast. */
 function Actions({
@@ -141,10 +144,13 @@ function ChannelProgress({
   channel,
   counts,
   cancelled,
+  exercise,
 }: {
   channel: Channel;
   counts: ChannelCounts;
   cancelled: boolean;
+  /** The broadcast recorded recipients as an exercise's: the column that counts them. */
+  exercise: boolean;
 }) {
   const done = settled(counts);
   const labelId = `progress-${channel}`;
@@ -165,6 +171,7 @@ function ChannelProgress({
       <td>{counts.delivered}</td>
       <td class={counts.failed > 0 ? 'bad' : undefined}>{counts.failed}</td>
       <td>{counts.optedOut}</td>
+      {exercise && <td>{counts.exercise}</td>}
       <td>{cancelled ? counts.notSent : counts.queued}</td>
     </tr>
   );
@@ -217,6 +224,7 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
         </h1>
         <Badge value={data.status} />
       </div>
+      <BroadcastExerciseNotice incidentId={data.incidentId} />
       <IncidentCountdown incidentId={data.incidentId} />
       <p aria-live="polite" class="summary">
         {summaryOf(data)}
@@ -235,6 +243,7 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
                 'Delivered',
                 'Failed',
                 'Opted out',
+                ...(hasExerciseRecords(data) ? ['Exercise (not sent)'] : []),
                 data.status === 'cancelled' ? 'Not sent' : 'Queued',
               ]}
             />
@@ -247,6 +256,7 @@ export function BroadcastPage({ id, me, can }: { id: string; me: Me; can: Abilit
                     channel={channel}
                     counts={counts}
                     cancelled={data.status === 'cancelled'}
+                    exercise={hasExerciseRecords(data)}
                   />
                 ) : null;
               })}

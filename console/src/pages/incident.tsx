@@ -16,6 +16,7 @@ import { api, apiList, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
 import { Countdown, PreviewEta } from '../deadline.tsx';
+import { ExerciseBadge, ExerciseNotice } from '../exercise.tsx';
 import {
   Badge,
   ChoiceField,
@@ -524,11 +525,13 @@ export function IncidentPage({ id, me, can }: { id: string; me: Me; can: Abiliti
       <div class="title-row">
         <h1>{current.title}</h1>
         <div class="row">
+          {current.exercise && <ExerciseBadge />}
           <Badge value={current.status} />
           <Badge value={current.severity} />
           <span class="muted">{current.type}</span>
         </div>
       </div>
+      {current.exercise && <ExerciseNotice />}
       {current.status === 'open' && <Countdown deadline={incidentDeadline(current)} />}
       <Scope incident={current} />
       <ProblemBox error={error} />

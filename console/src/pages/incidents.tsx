@@ -1,6 +1,7 @@
 import type { IncidentSummary } from '#shared/ports/stores.ts';
 import { apiList } from '../api.ts';
 import type { Abilities } from '../app.tsx';
+import { ExerciseBadge } from '../exercise.tsx';
 import { Badge, ColumnHeads, Loading, localTime, ProblemBox, TableScroll, useLoad } from '../ui.tsx';
 
 /** Every incident, newest first; operators open new ones from here. */
@@ -29,6 +30,12 @@ export function IncidentsPage({ can }: { can: Abilities }) {
                 <tr key={incident.id}>
                   <td>
                     <a href={`#/incidents/${incident.id}`}>{incident.title}</a>
+                    {incident.exercise && (
+                      <>
+                        {' '}
+                        <ExerciseBadge />
+                      </>
+                    )}
                   </td>
                   <td>
                     <Badge value={incident.status} />

@@ -128,6 +128,7 @@ export function NewIncidentPage() {
   const [overflights, setOverflights] = useState(false);
   const [flights, setFlights] = useState('');
   const [carriers, setCarriers] = useState('');
+  const [exercise, setExercise] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -189,6 +190,7 @@ export function NewIncidentPage() {
           ...(flightRefs.length ? { flights: flightRefs } : {}),
           ...(list(carriers).length ? { carriers: list(carriers).map((code) => code.toUpperCase()) } : {}),
         },
+        ...(exercise ? { exercise: true } : {}),
       });
       go(`/incidents/${incident.id}`);
     } catch (problem) {
@@ -316,6 +318,14 @@ export function NewIncidentPage() {
             />
           </div>
         </div>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={exercise}
+            onChange={(event) => setExercise(event.currentTarget.checked)}
+          />
+          Exercise: a rehearsal that texts only the staff test numbers and posts nothing public
+        </label>
         <ProblemBox error={error} />
         <div>
           <button type="submit" disabled={busy}>
