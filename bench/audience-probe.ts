@@ -18,7 +18,7 @@ if (!PROBE_MODES.includes(mode) || !incidentJson) {
 }
 const incident = JSON.parse(incidentJson) as Incident;
 
-const { dynamoDb } = await import('#shared/clients/aws.ts');
+const { dynamoDb } = await import('#shared/adapters/aws-clients.ts');
 const { tablesConfig } = await import('#shared/config.ts');
 const { DynamoFlightCatalog } = await import('#shared/adapters/dynamodb/flight-catalog.ts');
 const { DynamoBookingIndex, passengersQuery } = await import('#shared/adapters/dynamodb/booking-index.ts');

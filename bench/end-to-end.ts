@@ -29,7 +29,7 @@ import { lambdaBundles } from '#infra/local/runtime/lambda-bundles.ts';
 import type { LambdaCode, LambdaRuntime } from '#infra/local/runtime/local-lambda.ts';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import { parseLatencyProfile, startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
-import type { CapacityReport } from '#shared/clients/consumed-capacity.ts';
+import type { CapacityReport } from '#shared/adapters/consumed-capacity.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
 import { measureAudience, writeAudienceResults } from './audience-measure.ts';
@@ -181,7 +181,7 @@ async function broadcast(herald: HeraldProcess, incident: Incident, channels: st
 }
 
 async function rawBatchWrites(): Promise<number> {
-  const { dynamoDb } = await import('#shared/clients/aws.ts');
+  const { dynamoDb } = await import('#shared/adapters/aws-clients.ts');
   const { tablesConfig } = await import('#shared/config.ts');
   const table = tablesConfig().deliveries;
   const started = performance.now();

@@ -1,6 +1,6 @@
 /**
  * `GET /__herald/capacity` on the local API server: what every DynamoDB client of the stack has
- * reported on the consumed-capacity channel (`shared/clients/consumed-capacity.ts`) since the
+ * reported on the consumed-capacity channel (`shared/adapters/consumed-capacity.ts`) since the
  * start or the last `DELETE /__herald/capacity`: this thread's (the stack itself, and functions
  * run in process) and every function instance's (forwarded by the runtime). The benchmark reads
  * it around each broadcast. Not part of the API that CDK deploys.
@@ -11,7 +11,7 @@ import {
   CapacityAccumulator,
   type CapacityEvent,
   capacityChannel,
-} from '#shared/clients/consumed-capacity.ts';
+} from '#shared/adapters/consumed-capacity.ts';
 
 export const CAPACITY_PATH = '/__herald/capacity';
 

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from '#shared/clients/aws.ts';
+import { s3 } from '#shared/adapters/aws-clients.ts';
 import { statusSiteConfig } from '#shared/config.ts';
 import type { StaticSite } from '#shared/ports/stores.ts';
 

@@ -1,5 +1,5 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { sns } from '#shared/clients/aws.ts';
+import { sns } from '#shared/adapters/aws-clients.ts';
 import { approvalsConfig } from '#shared/config.ts';
 import type { ApprovalNotice } from '#shared/domain/approval-notice.ts';
 import type { ApprovalNotifier, ApproverNotices } from '#shared/ports/notifications.ts';

@@ -1,5 +1,5 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, PublishCommand } from '@aws-sdk/client-sns';
-import { sns } from '#shared/clients/aws.ts';
+import { sns } from '#shared/adapters/aws-clients.ts';
 import { busConfig } from '#shared/config.ts';
 import type { BusMessage, BusTarget } from '#shared/domain/bus-messages.ts';
 import type { Fanout } from '#shared/ports/stores.ts';

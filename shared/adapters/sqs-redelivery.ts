@@ -5,7 +5,7 @@
  */
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sqs } from '#shared/clients/aws.ts';
+import { sqs } from '#shared/adapters/aws-clients.ts';
 
 /** arn:aws:sqs:<region>:<account>:<name> → the queue's URL, which SQS calls take. */
 export function queueUrlOf(queueArn: string): string {

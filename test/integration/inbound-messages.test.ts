@@ -25,7 +25,7 @@ beforeAll(async () => {
   dynamoDb = await startTestDynamoDb();
   const { DynamoInboundMessageLedger } = await import('#shared/adapters/dynamodb/inbound-message-ledger.ts');
   const { DynamoCustomerDirectory } = await import('#shared/adapters/dynamodb/customer-directory.ts');
-  const { dynamoDb: client } = await import('#shared/clients/aws.ts');
+  const { dynamoDb: client } = await import('#shared/adapters/aws-clients.ts');
   ledger = new DynamoInboundMessageLedger();
   customers = new DynamoCustomerDirectory();
   storedMessage = async (messageSid) =>

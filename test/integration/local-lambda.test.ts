@@ -17,7 +17,7 @@ import {
   type LocalLambda,
   sourceModuleUrl,
 } from '#infra/local/runtime/local-lambda.ts';
-import type { CapacityEvent } from '#shared/clients/consumed-capacity.ts';
+import type { CapacityEvent } from '#shared/adapters/consumed-capacity.ts';
 import type { ProbeEvent } from '#test/support/lambda-fixtures/probe-handler.ts';
 
 const FIXTURES = join(import.meta.dirname, '../support/lambda-fixtures');

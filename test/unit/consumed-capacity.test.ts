@@ -17,7 +17,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CapacityAccumulator, recordConsumedCapacity } from '#shared/clients/consumed-capacity.ts';
+import { CapacityAccumulator, recordConsumedCapacity } from '#shared/adapters/consumed-capacity.ts';
 
 const DELIVERIES = 'deliveries';
 const MAIN = 'main';

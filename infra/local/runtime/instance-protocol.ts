@@ -1,5 +1,5 @@
 /** The messages between a function instance (a worker thread, instance.ts) and the stack. */
-import type { CapacityEvent } from '#shared/clients/consumed-capacity.ts';
+import type { CapacityEvent } from '#shared/adapters/consumed-capacity.ts';
 
 /** What the stack gives an instance when it starts it. */
 export interface InstanceData {

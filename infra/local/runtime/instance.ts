@@ -8,7 +8,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { type CapacityEvent, capacityChannel } from '#shared/clients/consumed-capacity.ts';
+import { type CapacityEvent, capacityChannel } from '#shared/adapters/consumed-capacity.ts';
 import {
   type InstanceData,
   type InstanceMessage,

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CapacityEvent } from '#shared/clients/consumed-capacity.ts';
+import type { CapacityEvent } from '#shared/adapters/consumed-capacity.ts';
 import {
   fromThrownError,
   type InstanceData,

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/clients/aws.ts';
+import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import { InvalidCursorError } from '#shared/domain/errors.ts';
 import type { AuditEntry, AuditQuery, AuditStore, Page } from '#shared/ports/stores.ts';

@@ -5,7 +5,7 @@
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
-import { dynamoDb } from '#shared/clients/aws.ts';
+import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { untilProcessed } from './unprocessed.ts';
 
 const BATCH_GET_LIMIT = 100;

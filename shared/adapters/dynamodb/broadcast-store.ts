@@ -4,7 +4,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/clients/aws.ts';
+import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
 import type { Broadcast, BroadcastStatus, Channel } from '#shared/domain/model.ts';

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/clients/aws.ts';
+import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Customer } from '#shared/domain/model.ts';
 import type { CustomerDirectory, CustomerWriter, OptChangeRecorder } from '#shared/ports/stores.ts';

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/clients/aws.ts';
+import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Flight, FlightRef, TimeWindow } from '#shared/domain/model.ts';
 import type { FlightCatalog } from '#shared/ports/stores.ts';

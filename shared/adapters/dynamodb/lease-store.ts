@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/clients/aws.ts';
+import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import type { Lease, LeaseStore } from '#shared/ports/stores.ts';
 import { applied } from './conditional.ts';

@@ -1,5 +1,5 @@
 import { paginateQuery, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamoDb } from '#shared/clients/aws.ts';
+import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { MAX_ITEMS_READ_PER_PAGE } from '#shared/domain/limits.ts';
 import type { Page, PageRequest } from '#shared/ports/stores.ts';
 import { type CursorKey, type CursorShape, decodeCursor, encodeCursor } from './cursor.ts';

@@ -5,7 +5,7 @@
 import { appendFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
-import { capacityChannelSink } from '#shared/clients/consumed-capacity.ts';
+import { capacityChannelSink } from '#shared/adapters/consumed-capacity.ts';
 
 export type ProbeEvent =
   | { action: 'count' }
