@@ -23,6 +23,9 @@ export interface SiteLabels {
   capAlerts: string;
   /** CAP areaDesc of the incident's own area (e.g. an ash-cloud polygon). */
   affectedArea: string;
+  /** The status page map's title and description (its text alternative), airports as "Name (CODE)". */
+  mapTitle: string;
+  mapDescription: (airports: readonly string[], hasArea: boolean) => string;
   severities: Record<Severity, string>;
   types: Record<IncidentType, string>;
   kinds: Record<BroadcastKind, string>;
@@ -53,6 +56,14 @@ export const LABELS: Record<Language, SiteLabels> = {
     feeds: 'Feeds',
     capAlerts: 'CAP alerts',
     affectedArea: 'Affected area',
+    mapTitle: 'Map of the disruption',
+    mapDescription: (airports, hasArea) =>
+      [
+        hasArea ? 'The shaded area is the affected area.' : '',
+        airports.length > 0 ? `Airports marked on the map: ${airports.join(', ')}.` : '',
+      ]
+        .join(' ')
+        .trim(),
     severities: { minor: 'Minor', moderate: 'Moderate', severe: 'Severe', extreme: 'Extreme' },
     types: {
       strike: 'Strike',
@@ -86,6 +97,14 @@ export const LABELS: Record<Language, SiteLabels> = {
     feeds: 'Syötteet',
     capAlerts: 'CAP-varoitukset',
     affectedArea: 'Häiriöalue',
+    mapTitle: 'Häiriön kartta',
+    mapDescription: (airports, hasArea) =>
+      [
+        hasArea ? 'Varjostettu alue on häiriöalue.' : '',
+        airports.length > 0 ? `Kartalle merkityt lentoasemat: ${airports.join(', ')}.` : '',
+      ]
+        .join(' ')
+        .trim(),
     severities: { minor: 'Vähäinen', moderate: 'Kohtalainen', severe: 'Vakava', extreme: 'Erittäin vakava' },
     types: {
       strike: 'Lakko',
@@ -119,6 +138,14 @@ export const LABELS: Record<Language, SiteLabels> = {
     feeds: 'Flöden',
     capAlerts: 'CAP-varningar',
     affectedArea: 'Berört område',
+    mapTitle: 'Karta över störningen',
+    mapDescription: (airports, hasArea) =>
+      [
+        hasArea ? 'Det skuggade området är det berörda området.' : '',
+        airports.length > 0 ? `Flygplatser markerade på kartan: ${airports.join(', ')}.` : '',
+      ]
+        .join(' ')
+        .trim(),
     severities: { minor: 'Liten', moderate: 'Måttlig', severe: 'Allvarlig', extreme: 'Mycket allvarlig' },
     types: {
       strike: 'Strejk',

@@ -7,6 +7,7 @@ import { LANGUAGES, type Language } from '#shared/domain/model.ts';
 import { escapeMarkup as e } from './html.ts';
 import { LABELS, type SiteLabels } from './labels.ts';
 import { type StatusDocument, type StatusIncident, type StatusUpdate, textIn } from './status-document.ts';
+import { statusMap } from './status-map.ts';
 import { localInstant, localWindow } from './times.ts';
 
 /** Where each language's page lives on the site. */
@@ -43,6 +44,7 @@ dl{margin:0 0 .75rem}
 dt{font-weight:700;font-size:.875rem;color:#3d4654}
 dd{margin:0 0 .5rem}
 dd ul{margin:0;padding-left:1.1rem}
+.map{display:block;width:100%;height:auto;margin:0 0 .75rem;border:1px solid #d0d5dd;border-radius:.3rem}
 .update{border-top:1px solid #e3e6ea;padding-top:.5rem;margin-top:.5rem}
 .incident h4{font-size:.875rem;margin:.75rem 0 0;color:#3d4654}
 .update p{margin:.25rem 0 0}
@@ -86,7 +88,8 @@ function windows(incident: StatusIncident, labels: SiteLabels): string[] {
   );
 }
 
-function incidentArticle(incident: StatusIncident, language: Language): string {
+/** A current disruption carries its map; the history stays text. */
+function incidentArticle(incident: StatusIncident, language: Language, withMap: boolean): string {
   const labels = LABELS[language];
   const latest = incident.updates.at(-1);
   if (!latest) return '';
@@ -99,6 +102,7 @@ function incidentArticle(incident: StatusIncident, language: Language): string {
   return `<article class="incident sev-${e(incident.severity)}" id="incident-${e(incident.id)}" aria-labelledby="${headingId}">
 <h3 id="${headingId}">${e(incident.titles[language] ?? incident.title)}</h3>
 <p class="badge">${e(labels.severity)}: ${e(labels.severities[incident.severity])}</p>
+${withMap ? statusMap(incident, language) : ''}
 <dl>
 ${airports.length > 0 ? `<dt>${e(labels.airports)}</dt><dd><ul>${airports.join('')}</ul></dd>` : ''}
 <dt>${e(labels.when)}</dt><dd>${whens.length === 1 ? whens[0] : `<ul>${whens.map((w) => `<li>${w}</li>`).join('')}</ul>`}</dd>
@@ -125,8 +129,8 @@ export function statusPage(document: StatusDocument, language: Language): string
         other === language ? ' aria-current="page"' : ''
       }>${e(LABELS[other].languageName)}</a></li>`,
   );
-  const current = document.current.map((incident) => incidentArticle(incident, language));
-  const recent = document.recent.map((incident) => incidentArticle(incident, language));
+  const current = document.current.map((incident) => incidentArticle(incident, language, true));
+  const recent = document.recent.map((incident) => incidentArticle(incident, language, false));
   return `<!doctype html>
 <html lang="${language}">
 <head>
