@@ -86,6 +86,7 @@ function centreOf(content: GeoPermissibleObjects): LonLat {
  * An azimuthal equal-area projection centred on the geometries and scaled so that all of them
  * fit the size (less its padding); whatever falls outside the size is clipped away, so land far
  * from the incident costs no bytes. Areas stay comparable wherever on Earth the incident is.
+ * There must be at least one geometry: nothing has no centre to fit around.
  */
 export function fitProjection(size: MapSize, geometries: readonly Geometry[]): GeoProjection {
   const padding = size.padding ?? DEFAULT_PADDING;

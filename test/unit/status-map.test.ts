@@ -78,6 +78,13 @@ describe('the status page map', () => {
     expect(svg).toMatch(/<text [^>]+dx="-8"[^>]+text-anchor="end"[^>]+>HEL<\/text>/);
   });
 
+  it('describes an area without airports by its area alone', () => {
+    const svg = statusMap({ ...current(ASH_CLOUD_ID), airports: [] }, 'sv');
+
+    expect(svg).toMatch(/<desc [^>]*>Det skuggade området är det berörda området\.<\/desc>/);
+    expect(svg).not.toContain('<circle');
+  });
+
   it('draws nothing for an incident with neither an area nor a known airport', () => {
     expect(statusMap({ ...current(IDS.strike), airports: [] }, 'en')).toBe('');
   });
