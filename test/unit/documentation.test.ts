@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 const README = 'README.md';
 const README_MAX_LINES = 200;
 const markdownFiles = [README, ...globSync('docs/*.md')].sort();
-/** Files the docs name that a run writes (benchmark results, the console build), not the repo. */
-const GENERATED = /^(bench\/results|console\/dist)\//;
+/** Files the docs name that a run writes (benchmark results, the console build, screenshots), not the repo. */
+const GENERATED = /^(bench\/results|console\/dist|test\/e2e\/screenshots)\//;
 
 /** Relative links to Markdown files: `[text](docs/api.md#limits)` → path and anchor. */
 function markdownLinks(file: string): { target: string; anchor?: string }[] {
