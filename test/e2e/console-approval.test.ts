@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Incident } from '#shared/domain/model.ts';
@@ -10,7 +9,6 @@ import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 const NOTE = 'Buses to the terminal leave from door 3.';
 /** A phone's width: every page must fit it without scrolling sideways. */
@@ -27,7 +25,6 @@ describe('console: approving a free-text broadcast while reading it', () => {
   let preview: Preview;
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     await mkdir(SCREENSHOTS, { recursive: true });
     [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
     const operator = apiClient(stack, 'operator');

@@ -6,7 +6,6 @@
  */
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Incident } from '#shared/domain/model.ts';
@@ -15,7 +14,6 @@ import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/c
 import { demoWindow } from '#test/support/demo-audience.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 /** Enough passengers at HEL that the airline's 3 minutes at 1 SMS/s cannot reach them all. */
 const DEMO_CUSTOMERS = 400;
@@ -26,7 +24,6 @@ describe('console: the notification deadline', () => {
   let operator: ReturnType<typeof apiClient>;
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     // The local stack's own rate (one long code) and a 3-minute airline default.
     process.env.HERALD_SMS_MPS = '1';
     process.env.HERALD_NOTIFICATION_DEADLINE_MINUTES = '3';

@@ -1,13 +1,10 @@
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 /** A phone held upright: the console must fit it without scrolling sideways. */
 /** A time as the console shows it: 24-hour, with the zone (UTC unless HERALD_TIME_ZONE says otherwise). */
 const SHOWN_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/;
@@ -39,7 +36,6 @@ describe('console details in Chromium at 390 px', () => {
   };
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
     const operator = apiClient(stack, 'operator');
     incidentId = await openIncident('Ground handling strike at Oslo Airport', 'OSL');

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { maskPhone } from '#shared/domain/masking.ts';
@@ -10,8 +8,6 @@ import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/b
 import { signInToConsole } from '#test/support/console-page.ts';
 import { csvObjects } from '#test/support/csv.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * Issue 17, evidence export in the console: a comms lead downloads an incident's evidence CSV
@@ -23,7 +19,6 @@ describe('console: downloading the evidence CSV', () => {
   let incidentId: string;
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
     const operator = apiClient(stack, 'operator');
     const today = new Date().toISOString().slice(0, 10);

@@ -1,14 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
 import { signInToConsole } from '#test/support/console-page.ts';
 import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -32,7 +30,6 @@ describe('operations console in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     await mkdir(SCREENSHOTS, { recursive: true });
     [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
   });

@@ -6,7 +6,6 @@
  */
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastDetail, Incident } from '#shared/domain/model.ts';
@@ -20,7 +19,6 @@ import {
   type UnreachablePassenger,
 } from '#test/support/unreachable-passenger.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 const REASON = 'Unreachable handset: the phone was off or out of coverage';
 /** The broadcast page's failed messages come 25 at a time (failed-deliveries.tsx). */
@@ -32,7 +30,6 @@ describe('console: passenger lookup and failure reasons', () => {
   let scene: UnreachablePassenger;
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     // One after the other: DynamoDB Local's JVM must start within 30 s on a busy 2-core machine.
     stack = await startTestStack();
     browser = await launchBrowser();

@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastKind, Language } from '#shared/domain/model.ts';
@@ -9,7 +7,6 @@ import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/c
 import { DEMO_LANGUAGES, WORDING, wordingOf } from '#test/support/demo-wording.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 /** A phone held upright: every page must fit it without scrolling sideways. */
 const NOTE = { en: 'Buses replace the airport train.', fi: 'Bussit korvaavat lentokenttäjunan.' };
 
@@ -24,7 +21,6 @@ describe('wording per kind in the console', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
   });
   afterAll(async () => {
