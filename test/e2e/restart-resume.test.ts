@@ -1,6 +1,6 @@
 /**
  * `kill -9` of the whole local stack (Herald and its DynamoDB Local) twice during a broadcast of
- * about 5,000 SMS at 200 SMS/s, each time started again on the same HERALD_DATA_DIR. The
+ * about 1,250 SMS at 100 SMS/s, each time started again on the same HERALD_DATA_DIR. The
  * provider sandboxes run in a process of their own, as a real provider outlives Herald: they
  * keep what they accepted in the instant before each kill, and retry the delivery receipts
  * Herald was not there to take. Every passenger gets exactly one SMS, counted per phone.
@@ -21,9 +21,14 @@ import {
   stopSandboxProcess,
 } from '#test/support/sandbox-process.ts';
 
-/** About 5,000 of them may be texted (consent and a valid number). */
-const CUSTOMERS = 6_000;
-const SMS_PER_SECOND = 200;
+/**
+ * About 1,250 of them may be texted (consent and a valid number): dozens of batches of 25, so
+ * each kill lands with batches in flight. More recipients add only time (5,000 took 450 s in CI,
+ * most of it seeding and planning on a loaded machine), not another way to lose or double an SMS.
+ */
+const CUSTOMERS = 1_500;
+/** Slow enough that the second kill, at 70%, still lands seconds before the last SMS. */
+const SMS_PER_SECOND = 100;
 
 /**
  * A port free now, so every start of the stack takes the same one (Twilio's callbacks name it),
@@ -85,7 +90,7 @@ describe('kill -9 of the local stack mid-broadcast, twice', () => {
     };
     const window = demoWindow();
     const expected = expectedDemoPhones('HEL', window.start, window.end, CUSTOMERS);
-    expect(expected.length).toBeGreaterThanOrEqual(5_000);
+    expect(expected.length).toBeGreaterThanOrEqual(1_000);
 
     const startedAt = Date.now();
     const seconds = () => ((Date.now() - startedAt) / 1000).toFixed(0);
