@@ -1,6 +1,6 @@
 import { isExercise, markedExerciseText } from './exercise.ts';
 import type { Language } from './model.ts';
-import { type BroadcastSource, localTime, renderBroadcastField } from './render.ts';
+import { type BroadcastSource, localTime, type PersonalContext, renderBroadcastField } from './render.ts';
 
 /**
  * What an SMS names, fixed on its delivery record when the planner wrote it (the record's
@@ -13,14 +13,14 @@ export type SmsPayload = Partial<
 /**
  * One passenger's SMS: the broadcast kind's wording in their language, naming the booking and
  * flight fixed on their record at planning. The SMS worker sends this and the evidence export
- * proves it, so the two cannot drift apart. An exercise's SMS starts with its marker.
+ * proves it, so the two cannot drift apart.
  */
 export function smsText(
   source: BroadcastSource,
   payload: SmsPayload,
   firstName: string,
 ): { language: Language; text: string } {
-  const rendered = renderBroadcastField(source, (payload.language ?? 'en') as Language, 'sms', {
+  return renderSms(source, (payload.language ?? 'en') as Language, {
     customer: { firstName },
     booking: { ref: payload.bookingRef ?? '' },
     flight: {
@@ -30,5 +30,17 @@ export function smsText(
       departureTime: payload.departure && payload.origin ? localTime(payload.departure, payload.origin) : '',
     },
   });
+}
+
+/**
+ * An SMS as it goes out, for the worker and the preview alike: the kind's wording in `language`
+ * with the recipient's personal variables; an exercise's starts with its marker.
+ */
+export function renderSms(
+  source: BroadcastSource,
+  language: Language,
+  personal: PersonalContext,
+): { language: Language; text: string } {
+  const rendered = renderBroadcastField(source, language, 'sms', personal);
   return isExercise(source.incident) ? { ...rendered, text: markedExerciseText(rendered.text) } : rendered;
 }

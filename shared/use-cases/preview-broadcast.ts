@@ -32,6 +32,7 @@ import {
   renderBroadcastField,
   templateVariables,
 } from '#shared/domain/render.ts';
+import { renderSms } from '#shared/domain/sms-text.ts';
 import { freeTextVariables, OPERATOR_TITLE, variableValueErrors } from '#shared/domain/template-rules.ts';
 import { TimeBudget } from '#shared/domain/time-budget.ts';
 import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
@@ -296,7 +297,7 @@ export async function previewBroadcast(
     messages.sms = perLanguage((language) => {
       const sample = samples.get(language);
       if (!sample) return undefined;
-      const { text } = renderBroadcastField(source, language, 'sms', personalContext(sample));
+      const { text } = renderSms(source, language, personalContext(sample));
       const measure = measureSms(text);
       if (measure.segments > 1)
         warnings.push(`The ${language} SMS takes ${measure.segments} segments (${measure.encoding}).`);

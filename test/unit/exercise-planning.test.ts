@@ -6,6 +6,7 @@ import { reachedBeforeDeadline } from '#shared/domain/deadline.ts';
 import { EXERCISE_MARKER, plannedStatus, testRecipientId } from '#shared/domain/exercise.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
+import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
 import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
 import {
   FakeBookingIndex,
@@ -15,6 +16,7 @@ import {
   FakeFanout,
   FakeFlightCatalog,
   FakeIncidentStore,
+  FakeTemplateStore,
 } from '#test/support/fakes.ts';
 
 const TEST_NUMBERS = ['+358401110001', '+46701110002'];
@@ -150,6 +152,37 @@ describe('exercise SMS', () => {
 
     expect(smsText(source(true), payload, 'Test').text).toBe(`${EXERCISE_MARKER}\nEN Test: AY123 BK1`);
     expect(smsText(source(false), payload, 'Anna').text).toBe('EN Anna: AY123 BK1');
+  });
+
+  it("previews an exercise's SMS with the marker, as the worker will send it", async () => {
+    const previewOf = async (exercise: boolean) => {
+      const incidents = new FakeIncidentStore();
+      await incidents.create(anIncident({ exercise }));
+      const templates = new FakeTemplateStore();
+      await templates.put(aTemplate());
+      const broadcasts = new FakeBroadcastStore();
+      const preview = await previewBroadcast(
+        'incident-1',
+        { templateId: 'template-1', variables: {}, channels: ['sms'], kind: 'initial' },
+        {
+          incidents,
+          templates,
+          broadcasts,
+          deliveries: new FakeDeliveryStore(broadcasts),
+          flights: new FakeFlightCatalog([aFlight()]),
+          bookings: new FakeBookingIndex([
+            { bookingRef: 'BK1', customerId: 'c1', flightNumber: 'AY123', date: '2026-12-01' },
+          ]),
+          customers: new FakeCustomerDirectory([aCustomer('c1', { firstName: 'Anna' })]),
+          smsPerSecond: 1,
+          now: () => Date.parse('2026-11-30T12:00:00Z'),
+        },
+      );
+      return preview.messages.sms?.fi?.text;
+    };
+
+    expect(await previewOf(true)).toBe(`${EXERCISE_MARKER}\nFI Anna: AY123 BK1`);
+    expect(await previewOf(false)).toBe('FI Anna: AY123 BK1');
   });
 
   it('answers a test recipient id with its configured number and leaves customers to the directory', async () => {
