@@ -23,7 +23,7 @@ const { tablesConfig } = await import('#shared/config.ts');
 const { DynamoFlightCatalog } = await import('#shared/adapters/dynamodb/flight-catalog.ts');
 const { DynamoBookingIndex, passengersQuery } = await import('#shared/adapters/dynamodb/booking-index.ts');
 const { DynamoCustomerDirectory } = await import('#shared/adapters/dynamodb/customer-directory.ts');
-const { findAffectedFlights } = await import('#shared/domain/affected-flights.ts');
+const { findAffectedFlights } = await import('#shared/use-cases/affected-flights.ts');
 const { resolveAudience } = await import('#shared/use-cases/resolve-audience.ts');
 
 const tables = tablesConfig();

@@ -11,7 +11,8 @@ import type { MessagePage } from 'twilio/lib/rest/api/v2010/account/message.js';
 import { neverReachedProvider } from '#shared/adapters/connection-errors.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
 import { DESTINATION_NOT_PERMITTED } from '#shared/domain/sms-routing.ts';
-import type { SentSmsQuery, SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
+import type { SmsOrigin } from '#shared/domain/sms-senders.ts';
+import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 
 export interface TwilioSmsSenderSettings {
   accountSid: string;

@@ -6,7 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { SmsOrigin } from '#shared/ports/providers.ts';
+
+/**
+ * Who an SMS comes from: a long code, short code or alphanumeric sender ID (Twilio's `From`), or a
+ * Twilio Messaging Service that picks one of its own numbers (`MessagingServiceSid`).
+ */
+export type SmsOrigin = { from: string } | { messagingServiceSid: string };
 
 /** Twilio's formats for a sender; the Twilio sandbox refuses anything else, as Twilio does. */
 export const SENDER_FORMATS = {

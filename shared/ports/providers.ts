@@ -3,12 +3,7 @@
  * `PermanentDeliveryError` or `TransientDeliveryError` (shared/domain/errors.ts) so the
  * workers decide about retries without knowing any provider's error codes.
  */
-
-/**
- * Who an SMS comes from: a long code, short code or alphanumeric sender ID (Twilio's `From`), or a
- * Twilio Messaging Service that picks one of its own numbers (`MessagingServiceSid`).
- */
-export type SmsOrigin = { from: string } | { messagingServiceSid: string };
+import type { SmsOrigin } from '#shared/domain/sms-senders.ts';
 
 export interface SmsMessage {
   /** E.164 number. */

@@ -1,9 +1,9 @@
-import { findAffectedFlights, flightKeyOf } from '#shared/domain/affected-flights.ts';
 import type { Exclusion } from '#shared/domain/eligibility.ts';
 import { AUDIENCE_ESTIMATE_BUDGET_MS } from '#shared/domain/limits.ts';
 import type { AudienceEstimate, Channel, Flight, Incident, Language } from '#shared/domain/model.ts';
 import { TimeBudget } from '#shared/domain/time-budget.ts';
 import type { BookingIndex, CustomerDirectory, FlightCatalog } from '#shared/ports/stores.ts';
+import { findAffectedFlights, flightKeyOf } from './affected-flights.ts';
 import { publicRecipients } from './plan-broadcast.ts';
 import { type AudienceMember, resolveAudience } from './resolve-audience.ts';
 

@@ -1,4 +1,3 @@
-import { findAffectedFlights, flightKeyOf } from '#shared/domain/affected-flights.ts';
 import type { AudienceCursor, PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import { BroadcastClosedError } from '#shared/domain/errors.ts';
 import { plannedStatus, testRecipientId } from '#shared/domain/exercise.ts';
@@ -22,6 +21,7 @@ import type {
   FlightCatalog,
   IncidentStore,
 } from '#shared/ports/stores.ts';
+import { findAffectedFlights, flightKeyOf } from './affected-flights.ts';
 import { type AudiencePosition, resolveAudience } from './resolve-audience.ts';
 import { settleBroadcast } from './settle-broadcast.ts';
 

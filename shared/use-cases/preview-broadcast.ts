@@ -1,4 +1,3 @@
-import { flightKeyOf, overflightTest } from '#shared/domain/affected-flights.ts';
 import { findAirport } from '#shared/domain/airports.ts';
 import { measureSms, X_MAX_WEIGHTED_LENGTH, xWeightedLength } from '#shared/domain/channel-limits.ts';
 import {
@@ -37,6 +36,7 @@ import { freeTextVariables, OPERATOR_TITLE, variableValueErrors } from '#shared/
 import { TimeBudget } from '#shared/domain/time-budget.ts';
 import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
 import type { BookingIndex, CustomerDirectory, FlightCatalog, IncidentStore } from '#shared/ports/stores.ts';
+import { flightKeyOf, overflightTest } from './affected-flights.ts';
 import { emptyTally, tallyAudience } from './estimate-audience.ts';
 import { findTemplate } from './find-template.ts';
 import { type PostChannel, type PreviousPostsDeps, previousPosts } from './previous-posts.ts';

@@ -3,10 +3,10 @@ import { PermanentDeliveryError } from '#shared/domain/errors.ts';
 import { textSha256 } from '#shared/domain/evidence.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type { Customer } from '#shared/domain/model.ts';
-import { smsWithReplyHint } from '#shared/domain/sms-senders.ts';
+import { type SmsOrigin, smsWithReplyHint } from '#shared/domain/sms-senders.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
-import type { SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
+import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
   BroadcastStore,
   CustomerDirectory,

@@ -28,10 +28,11 @@ import type {
   TemplateVersion,
   TimeWindow,
 } from '#shared/domain/model.ts';
+import type { SmsOrigin } from '#shared/domain/sms-senders.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { ApprovalNotifier } from '#shared/ports/notifications.ts';
 import type { BookingLookup, SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
-import type { SentSmsQuery, SmsMessage, SmsOrigin, SmsSender } from '#shared/ports/providers.ts';
+import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
   AuditEntry,
   AuditQuery,

@@ -1,8 +1,8 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
 import type { Flight, FlightRef, Incident, Scope, TimeWindow } from '#shared/domain/model.ts';
 import type { FlightCatalog } from '#shared/ports/stores.ts';
+import { findAffectedFlights } from '#shared/use-cases/affected-flights.ts';
 
 /** The half-open window rule, applied to an in-memory list (the DynamoDB version is tested end to end). */
 class ListCatalog implements FlightCatalog {

@@ -5,11 +5,11 @@
 import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { hoursOf } from '#shared/adapters/dynamodb/flight-catalog.ts';
-import { findAffectedFlights } from '#shared/domain/affected-flights.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import { airportsInArea, timeOverArea } from '#shared/domain/geo.ts';
 import { MAX_WINDOW_DAYS, PREVIEW_TIME_BUDGET_MS, windowErrors } from '#shared/domain/limits.ts';
 import { TimeBudget } from '#shared/domain/time-budget.ts';
+import { findAffectedFlights } from '#shared/use-cases/affected-flights.ts';
 import { previewBroadcast, previewBudget } from '#shared/use-cases/preview-broadcast.ts';
 import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
 import {

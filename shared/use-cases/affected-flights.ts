@@ -3,10 +3,10 @@
  * Query, never a Scan.
  */
 
+import { airportsInArea, isOverAreaDuring } from '#shared/domain/geo.ts';
+import type { Flight, Incident } from '#shared/domain/model.ts';
+import type { TimeBudget } from '#shared/domain/time-budget.ts';
 import type { FlightCatalog } from '#shared/ports/stores.ts';
-import { airportsInArea, isOverAreaDuring } from './geo.ts';
-import type { Flight, Incident } from './model.ts';
-import type { TimeBudget } from './time-budget.ts';
 
 /** Longer than any scheduled flight: an overflight can have departed this long before the window. */
 export const MAX_FLIGHT_DURATION_MS = 20 * 60 * 60 * 1000;
