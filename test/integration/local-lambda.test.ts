@@ -96,6 +96,18 @@ describe('the faithful runtime', () => {
     expect(await invoke({ action: 'count' })).toBe(1);
   });
 
+  it('freezes an instance between invocations: work left running waits for the next one', async () => {
+    const invoke = probe();
+    const file = join(scratch, 'background-write');
+
+    expect(await invoke({ action: 'write-in-background', ms: 100, file })).toBe('answered');
+    await sleep(1_000);
+    expect(existsSync(file)).toBe(false);
+
+    await invoke({ action: 'wait', ms: 300 });
+    expect(existsSync(file)).toBe(true);
+  });
+
   it('starts the timeout with the invocation, not the cold start, and tells the handler the time left', async () => {
     const invoke = probe({ timeoutMs: 3_000 });
 

@@ -2,7 +2,8 @@
  * One function instance: the entry of a worker thread, as a Lambda execution environment is
  * for one function. It imports the function's module (its cold start), says it is ready, then
  * runs the invocations the stack sends it, one at a time, and answers each with the handler's
- * result or error. What its DynamoDB client reports on the consumed-capacity channel goes to
+ * result or error. Between answering and the next invocation it is frozen, as Lambda freezes an
+ * execution environment: work the handler left running (a timer, a request not awaited) waits. What its DynamoDB client reports on the consumed-capacity channel goes to
  * the stack, which adds up every instance's.
  */
 import { subscribe } from 'node:diagnostics_channel';
@@ -10,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { type CapacityEvent, capacityChannel } from '#shared/adapters/consumed-capacity.ts';
 import {
+  answerThenFreeze,
   type InstanceData,
   type InstanceMessage,
   type InvokeMessage,
@@ -23,7 +25,7 @@ const CAPACITY_FLUSH_MS = 250;
 
 if (!parentPort) throw new Error('instance.ts runs as a worker thread of the local stack');
 const stack = parentPort;
-const { functionName, moduleUrl } = workerData as InstanceData;
+const { functionName, moduleUrl, gate } = workerData as InstanceData;
 const post = (message: InstanceMessage) => stack.postMessage(message);
 
 let capacity: CapacityEvent[] = [];
@@ -36,13 +38,6 @@ subscribe(capacityChannel.name, (event) => capacity.push(event as CapacityEvent)
 setInterval(flushCapacity, CAPACITY_FLUSH_MS).unref();
 
 let handler: Handler;
-try {
-  ({ handler } = (await import(moduleUrl)) as { handler: Handler });
-  post({ type: 'ready' });
-} catch (error) {
-  // The stack stops this instance on reading it; exiting here could lose the message.
-  post({ type: 'init-error', error: toThrownError(error) });
-}
 
 stack.on('message', async ({ event, deadline }: InvokeMessage) => {
   let answer: InstanceMessage;
@@ -55,5 +50,14 @@ stack.on('message', async ({ event, deadline }: InvokeMessage) => {
     answer = { type: 'error', error: toThrownError(error) };
   }
   flushCapacity();
-  post(answer);
+  answerThenFreeze(gate, () => post(answer));
 });
+
+try {
+  ({ handler } = (await import(moduleUrl)) as { handler: Handler });
+  // Listening already, so the invocation that follows the thaw is not missed.
+  answerThenFreeze(gate, () => post({ type: 'ready' }));
+} catch (error) {
+  // The stack stops this instance on reading it; exiting here could lose the message.
+  post({ type: 'init-error', error: toThrownError(error) });
+}

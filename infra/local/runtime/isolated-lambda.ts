@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { CapacityEvent } from '#shared/adapters/consumed-capacity.ts';
 import {
+  freezeGate,
   fromThrownError,
   type InstanceData,
   type InstanceMessage,
   type InvokeMessage,
+  thaw,
 } from './instance-protocol.ts';
 import {
   type LambdaDefinition,
@@ -24,6 +26,7 @@ export type CapacityListener = (events: CapacityEvent[]) => void;
 /** A worker thread running one function's module, one invocation at a time. */
 class Instance {
   private readonly worker: Worker;
+  private readonly gate = freezeGate();
   /** Settles once the module is imported; rejects if it could not be. */
   readonly ready: Promise<void>;
   private answer: ((message: InstanceMessage) => void) | undefined;
@@ -42,7 +45,11 @@ class Instance {
   ) {
     const isSource = definition.moduleUrl.endsWith('.ts');
     this.worker = new Worker(new URL('./instance.ts', import.meta.url), {
-      workerData: { functionName: definition.name, moduleUrl: definition.moduleUrl } satisfies InstanceData,
+      workerData: {
+        functionName: definition.name,
+        moduleUrl: definition.moduleUrl,
+        gate: this.gate,
+      } satisfies InstanceData,
       execArgv: [...(isSource ? TYPESCRIPT_LOADER : []), '--enable-source-maps'],
       resourceLimits: { maxOldGenerationSizeMb: definition.memoryMb },
     });
@@ -97,6 +104,7 @@ class Instance {
         settle();
         reject(error);
       };
+      thaw(this.gate);
       this.worker.postMessage({ event, deadline: Date.now() + timeoutMs } satisfies InvokeMessage);
     });
   }
@@ -122,7 +130,7 @@ class Instance {
  * used last is reused first, and one that times out is stopped, not left running. The
  * provisioned instances start before any invocation and are never reclaimed for idleness (one
  * that times out is replaced by a cold one, as Lambda spills over to on-demand instances).
- * Not modelled: Lambda freezes an instance between invocations; here its timers keep running.
+ * Between invocations an instance is frozen (instance-protocol.ts), as in Lambda.
  */
 export class IsolatedLambda implements LocalLambda {
   private readonly instances = new Set<Instance>();

@@ -11,6 +11,7 @@ export type ProbeEvent =
   | { action: 'count' }
   | { action: 'wait'; ms: number }
   | { action: 'write-after'; ms: number; file: string }
+  | { action: 'write-in-background'; ms: number; file: string }
   | { action: 'fail' }
   | { action: 'context' }
   | { action: 'report-capacity' }
@@ -33,6 +34,10 @@ export async function handler(event: ProbeEvent, context: Context): Promise<unkn
       await sleep(event.ms);
       await appendFile(event.file, 'still running\n');
       return 'written';
+    case 'write-in-background':
+      // Not awaited: the handler answers while the write is still to come.
+      void sleep(event.ms).then(() => appendFile(event.file, 'written in the background\n'));
+      return 'answered';
     case 'fail':
       throw new RangeError('the probe failed on purpose');
     case 'context':
