@@ -145,6 +145,8 @@ describe('an incident through initial → update → resolution on the public si
     const page = await site('/status');
     expect(page.contentType).toMatch(/^text\/html/);
     expect(page.body).toContain('Strike: flights disrupted at OSL');
+    // The status worker draws the open disruption's map into the page (docs/maps.md).
+    expect(page.body).toMatch(new RegExp(`<svg class="map" [^>]*aria-labelledby="incident-${id}-map-title`));
     expect((await site('/status/fi')).body).toContain('Lakko: lentoja häiriintyy (OSL)');
     await expectFeedEntries([initial]);
     let alerts = await capAlerts();
