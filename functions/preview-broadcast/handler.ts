@@ -5,7 +5,7 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
-import { broadcastSmsRate } from '#shared/config.ts';
+import { broadcastSmsRate, smsSendersConfig } from '#shared/config.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { BroadcastBody } from '#shared/http/broadcast-body.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
@@ -21,6 +21,7 @@ const deps = {
   deliveries: new DynamoDeliveryStore(),
   // Dates the last SMS against the incident's notification deadline.
   smsPerSecond: broadcastSmsRate(),
+  smsSenders: smsSendersConfig(),
 };
 
 /** POST /incidents/{id}/preview: who a broadcast would reach and what each channel would say; sends nothing. */

@@ -25,6 +25,8 @@ export interface AudienceTally {
   samples: Map<Language, AudienceMember>;
   /** When set, also recipients by language whose flight departs by `until` (epoch ms): the preview's priority. */
   departingBy?: { until: number; byLanguage: Record<Language, number> };
+  /** When set, also recipients by the sender their number goes to, and language: the rate of a sender pool. */
+  bySender?: { senderOf: (phone: string) => string; byLanguage: Map<string, Record<Language, number>> };
 }
 
 export const emptyTally = (): AudienceTally => ({
@@ -60,6 +62,12 @@ export async function tallyAudience(
     tally.byLanguage[member.language]++;
     if (tally.departingBy && Date.parse(member.flight.departure) <= tally.departingBy.until)
       tally.departingBy.byLanguage[member.language]++;
+    if (tally.bySender) {
+      const sender = tally.bySender.senderOf(member.customer.phone);
+      const counts = tally.bySender.byLanguage.get(sender) ?? { fi: 0, sv: 0, en: 0 };
+      counts[member.language]++;
+      tally.bySender.byLanguage.set(sender, counts);
+    }
     if (!tally.samples.has(member.language)) tally.samples.set(member.language, member);
   }
 }

@@ -31,13 +31,14 @@ import {
   renderBroadcastField,
   templateVariables,
 } from '#shared/domain/render.ts';
+import { audienceRate, type SmsSenderPool, senderFor } from '#shared/domain/sms-senders.ts';
 import { renderSms } from '#shared/domain/sms-text.ts';
 import { freeTextVariables, OPERATOR_TITLE, variableValueErrors } from '#shared/domain/template-rules.ts';
 import { TimeBudget } from '#shared/domain/time-budget.ts';
 import { hasOwnWording, kindWording, missingWordingErrors } from '#shared/domain/wording.ts';
 import type { BookingIndex, CustomerDirectory, FlightCatalog, IncidentStore } from '#shared/ports/stores.ts';
 import { flightKeyOf, overflightTest } from './affected-flights.ts';
-import { emptyTally, tallyAudience } from './estimate-audience.ts';
+import { type AudienceTally, emptyTally, tallyAudience } from './estimate-audience.ts';
 import { findTemplate } from './find-template.ts';
 import { type PostChannel, type PreviousPostsDeps, previousPosts } from './previous-posts.ts';
 import type { AudienceMember } from './resolve-audience.ts';
@@ -58,6 +59,8 @@ export interface PreviewDeps extends PreviousPostsDeps {
   budget?: () => TimeBudget;
   /** Segments per second the SMS would go out at (config.ts broadcastSmsRate); without it, no ETA. */
   smsPerSecond?: number;
+  /** The sender pool, when there is one: the rate is then what its senders serving this audience allow. */
+  smsSenders?: SmsSenderPool;
   now?: () => number;
 }
 
@@ -160,6 +163,21 @@ function smsLoad(recipients: Record<Language, number>, sms: Preview['messages'][
   );
 }
 
+/** The rate of a sender pool's senders that serve the audience, by the segments each must carry (audienceRate). */
+function poolAudienceRate(
+  pool: SmsSenderPool,
+  audience: AudienceTally,
+  sms: Preview['messages']['sms'],
+): number {
+  const segments = new Map(
+    [...(audience.bySender?.byLanguage ?? [])].map(([sender, byLanguage]) => [
+      sender,
+      smsLoad(byLanguage, sms).segments,
+    ]),
+  );
+  return audienceRate(pool, segments);
+}
+
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Finnish', sv: 'Swedish', en: 'English' };
 const names = (languages: readonly Language[]) =>
   new Intl.ListFormat('en', { type: 'conjunction' }).format(languages.map((l) => LANGUAGE_NAMES[l]));
@@ -252,7 +270,8 @@ function duplicateWarning(duplicate: DuplicatePost, template: TemplateVersion): 
  *    variable shown there, the unreviewed incident title), of operator text a language shows in
  *    English because it was left empty, and of X and Facebook posts equal to the incident's
  *    previous post there (offering the wording of another kind when one reads differently);
- * 5. for SMS, dates the last SMS from the recipients, their segments and the rate, and the last to
+ * 5. for SMS, dates the last SMS from the recipients, their segments and the rate (a sender pool's:
+ *    what the senders serving these recipients allow, by their shares), and the last to
  *    those departing within PRIORITY_HOURS (the planner's order sends them first), and warns when
  *    the last would go after the incident's notification deadline: how many late, the rate needed.
  * Writes nothing.
@@ -279,6 +298,8 @@ export async function previewBroadcast(
   const now = (deps.now ?? Date.now)();
   const audience = emptyTally();
   audience.departingBy = { until: now + PRIORITY_HOURS * 3_600_000, byLanguage: { fi: 0, sv: 0, en: 0 } };
+  const pool = deps.smsSenders;
+  if (pool) audience.bySender = { senderOf: (phone) => senderFor(pool, phone).id, byLanguage: new Map() };
   await tallyAudience(incident, deps, deps.budget ? deps.budget() : previewBudget(), audience);
   const { flights, byLanguage, samples } = audience;
 
@@ -329,15 +350,16 @@ export async function previewBroadcast(
   warnings.push(...fallbackWarnings(source, input));
   const duplicates = await duplicatePosts(source, input, deps);
   warnings.push(...duplicates.map((duplicate) => duplicateWarning(duplicate, template)));
+  const smsPerSecond = pool ? poolAudienceRate(pool, audience, messages.sms) : deps.smsPerSecond;
   const eta =
-    messages.sms && deps.smsPerSecond
+    messages.sms && smsPerSecond
       ? smsEta(
           {
             all: smsLoad(byLanguage, messages.sms),
             soon: smsLoad(audience.departingBy.byLanguage, messages.sms),
           },
           incidentDeadline(incident),
-          deps.smsPerSecond,
+          smsPerSecond,
           now,
         )
       : undefined;

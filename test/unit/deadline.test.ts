@@ -13,6 +13,7 @@ import {
 import { ValidationError } from '#shared/domain/errors.ts';
 import { evidenceRows } from '#shared/domain/evidence.ts';
 import type { DeliveryStatus } from '#shared/domain/model.ts';
+import { parseSmsSenderPool } from '#shared/domain/sms-senders.ts';
 import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
 import { type DeliveryLine, listDeliveries } from '#shared/use-cases/list-deliveries.ts';
 import { planBroadcast, queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
@@ -332,6 +333,25 @@ describe('the preview against the deadline', () => {
 
     expect(preview.eta).toMatchObject({ late: 0, lastSmsAt: '2026-12-01T05:00:10.000Z' });
     expect(preview.warnings.join(' ')).not.toMatch(/deadline/);
+  });
+
+  it("with a sender pool, dates the SMS at the rate of the senders that serve these passengers, not the whole pool's", async () => {
+    const pool = parseSmsSenderPool({
+      defaultSender: 'world',
+      senders: [
+        { id: 'world', messagingServiceSid: `MG${'0'.repeat(32)}`, perSecond: 100 },
+        { id: 'finland', prefixes: ['+358'], shortCode: '13579', perSecond: 0.25 },
+      ],
+    });
+    if ('problems' in pool) throw new Error(pool.problems.join('; '));
+
+    // Every passenger's number is Finnish: 10 segments at the Finnish sender's 0.25/s take 40 s.
+    const preview = await previewBroadcast('incident-1', request, {
+      ...(await setUp(100.25)),
+      smsSenders: pool.pool,
+    });
+
+    expect(preview.eta).toMatchObject({ smsPerSecond: 0.25, lastSmsAt: '2026-12-01T05:00:40.000Z' });
   });
 
   it('has no ETA for a broadcast without SMS', async () => {
