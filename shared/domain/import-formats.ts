@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { findAirport } from './airports.ts';
+import { isTestRecipient } from './exercise.ts';
 import type { Booking, Customer, Flight } from './model.ts';
 
 export const IMPORT_KINDS = ['flights', 'customers', 'bookings'] as const;
@@ -72,7 +73,13 @@ const FlightLine = z
   });
 
 const CustomerLine = z.object({
-  customerId: z.string().trim().min(1).max(64),
+  // An exercise's staff test numbers are its ledger's `exercise-<n>`: no customer may take that id.
+  customerId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .refine((id) => !isTestRecipient(id), 'exercise-<n> is reserved for the exercise test numbers.'),
   firstName: z.string().trim().min(1).max(100),
   lastName: z.string().trim().min(1).max(100),
   phone: z.string().trim().min(1).max(32),

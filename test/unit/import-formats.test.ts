@@ -51,6 +51,13 @@ describe('import line formats', () => {
     expect(parseImportLine('customers', line({ ...customer, language: 'de' })).ok).toBe(true);
   });
 
+  it("rejects a customer id of the exercise test numbers' form, which the SMS worker would text a staff phone for", () => {
+    expect(rejection('customers', line({ ...customer, customerId: 'exercise-1' }))).toContain(
+      'exercise-<n> is reserved',
+    );
+    expect(parseImportLine('customers', line({ ...customer, customerId: 'exercise-team' })).ok).toBe(true);
+  });
+
   it('rejects a line that is not JSON without quoting it', () => {
     const message = rejection('customers', '{"customerId": "C1", "phone": "+358401234567",');
     expect(message).toBe('Not valid JSON.');
