@@ -1,9 +1,9 @@
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { RejectTemplateBody } from '#shared/api/template-body.ts';
+import { VersionParams, versionRef } from '#shared/api/version-params.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { rejectTemplate } from '#shared/use-cases/templates/review-template.ts';
-import { RejectTemplateBody } from '#shared/use-cases/templates/template-body.ts';
-import { VersionParams, versionRef } from '#shared/use-cases/templates/version-params.ts';
 
 const deps = { templates: new DynamoTemplateStore(), audit: new DynamoAuditStore() };
 

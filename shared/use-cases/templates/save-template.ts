@@ -1,9 +1,9 @@
+import type { CreateTemplateInput, UpdateTemplateInput } from '#shared/api/template-body.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { TemplateVersion, TemplateWording } from '#shared/domain/model.ts';
 import { type DraftContent, missingFields } from '#shared/domain/template-rules.ts';
 import type { AuditStore, TemplateStore } from '#shared/ports/stores.ts';
 import { recordAudit } from '../record-audit.ts';
-import type { CreateTemplateInput, UpdateTemplateInput } from './template-body.ts';
 
 export interface SaveTemplateDeps {
   templates: TemplateStore;
