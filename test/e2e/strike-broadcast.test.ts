@@ -23,7 +23,8 @@ describe('a strike broadcast through the local stack', () => {
   });
 
   // As in AWS: the bundles cdk synth builds, each function in instances of its own. The first run
-  // after a change builds the bundles (about a minute; cached in node_modules/.cache).
+  // after a change builds the bundles (about a minute), kept outside the repository, where no
+  // node_modules can stand in for a dependency a bundle lacks.
   beforeAll(async () => {
     stack = await startTestStack({ HERALD_LAMBDA_RUNTIME: 'faithful', HERALD_LAMBDA_CODE: 'bundle' });
   }, 600_000);

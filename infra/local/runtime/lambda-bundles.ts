@@ -1,19 +1,27 @@
 /**
  * The esbuild bundles `cdk synth` builds for Herald's functions, for the local stack to run
  * (`HERALD_LAMBDA_CODE=bundle`). A synth with bundling takes about a minute, so its output is
- * kept under node_modules/.cache, keyed by a fingerprint of everything that goes into a bundle,
- * and built again only when that changes.
+ * kept, keyed by a fingerprint of everything that goes into a bundle, and built again only when
+ * that changes. It is kept outside the repository, as a deployed function has no node_modules
+ * around it: a bundle that would need one (a dependency required at run time instead of
+ * bundled) fails here as it would in Lambda.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
-const CACHE = path.join(REPO_ROOT, 'node_modules', '.cache', 'herald', 'lambda-bundles');
+/** One cache per checkout, so one clone's clean-up never removes bundles another is running. */
+const CACHE = path.join(
+  tmpdir(),
+  'herald-lambda-bundles',
+  createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12),
+);
 /** Written by synth-bundles.ts beside the cloud assembly: handler name → bundle, relative to it. */
 export const BUNDLES_FILE = 'bundles.json';
 /** Everything a bundle is built from: the code, the CDK app that bundles it, the locked dependencies. */
