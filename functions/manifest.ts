@@ -173,6 +173,21 @@ export function workerNamed<N extends WorkerName>(
   return worker;
 }
 
+/**
+ * The consumer of the fallback SMS provider's delivery events: its configuration set's event
+ * destination is an SNS topic of its own, not the broadcast bus, feeding one queue. A record
+ * still being sent makes an event wait (record-sms-event.ts): retried within seconds, for as long
+ * as a send's lease.
+ */
+export const SMS_EVENTS_CONSUMER = {
+  handler: 'record-sms-events',
+  batchSize: 10,
+  timeoutSeconds: 30,
+  visibilityTimeoutSeconds: 60,
+  firstRetryDelaySeconds: 5,
+  maxReceiveCount: 10,
+} as const satisfies Omit<Worker, 'target' | 'provisionedConcurrency'>;
+
 /** Sends one SMS worker invocation has in flight at once (up to its batch's size). */
 export const SMS_SENDS_IN_FLIGHT = 25;
 /**

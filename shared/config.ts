@@ -226,6 +226,45 @@ export const deadlineMinutesSetting = z.coerce
   .min(NOTIFICATION_DEADLINE_MINUTES.min)
   .max(NOTIFICATION_DEADLINE_MINUTES.max);
 
+/** `HERALD_SMS_FALLBACK_PREFIXES`: number prefixes Twilio refuses, sent to the fallback provider first; comma separated. */
+export const fallbackPrefixesSetting = z
+  .string()
+  .default('')
+  .transform((text) =>
+    text
+      .split(',')
+      .map((prefix) => prefix.trim())
+      .filter((prefix) => prefix.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^\+[1-9]\d{0,5}$/, 'a + and 1 to 6 digits, e.g. +7')));
+
+/**
+ * The fallback SMS provider, AWS End User Messaging SMS (docs/sms-failover.md): none without an
+ * origination identity. CDK sets these from the context `smsFallback`.
+ */
+export const smsFallbackConfig = once(() => {
+  const env = read({
+    HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY: z.string().min(1).optional(),
+    HERALD_SMS_FALLBACK_CONFIGURATION_SET: z.string().min(1).optional(),
+    HERALD_SMS_FALLBACK_PREFIXES: fallbackPrefixesSetting,
+    /**
+     * How long a record whose send to the fallback may have been accepted waits for its events
+     * before it counts as not accepted there: TEXT_PENDING comes within seconds; 2 minutes covers
+     * a slow SNS delivery and the event queue's first retries.
+     */
+    HERALD_SMS_FALLBACK_EVENT_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  });
+  const originationIdentity = env.HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY;
+  return originationIdentity === undefined
+    ? undefined
+    : {
+        originationIdentity,
+        configurationSetName: env.HERALD_SMS_FALLBACK_CONFIGURATION_SET,
+        prefixes: env.HERALD_SMS_FALLBACK_PREFIXES,
+        eventGraceMs: env.HERALD_SMS_FALLBACK_EVENT_GRACE_SECONDS * 1000,
+      };
+});
+
 /** The airline's notification deadline: minutes after an incident is opened, unless the incident sets its own. */
 export const deadlineConfig = once(() => {
   const env = read({

@@ -7,6 +7,7 @@ import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts
 import { smsRecipientDirectory } from '#shared/adapters/exercise-recipients.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
+import { smsFailover } from '#shared/clients/sms-failover.ts';
 import { deliveryConfig, smsSendersConfig } from '#shared/config.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { CancellationWatch } from '#shared/use-cases/cancellation-watch.ts';
@@ -21,6 +22,7 @@ const deps = {
   templates: new DynamoTemplateStore(),
   customers: smsRecipientDirectory(),
   deliveries: new DynamoDeliveryStore(),
+  failover: smsFailover(),
   senderFor: pacedSenders(
     smsSendersConfig(),
     config.smsPerSecond,

@@ -53,6 +53,22 @@ const environmentSchema = z.strictObject({
   facebookPageId: z.string().regex(/^\d+$/, 'the numeric id of the Facebook page').optional(),
   smsPerSecond: z.number().positive().max(1000).default(1),
   smsBatchSize: z.number().int().min(1).max(500).default(10),
+  /**
+   * The fallback SMS provider, AWS End User Messaging SMS (docs/sms-failover.md): the ARN of the
+   * pool, phone number or sender ID it sends from, and the number prefixes Twilio refuses (sent
+   * to the fallback first). Without it every SMS goes to Twilio.
+   */
+  smsFallback: z
+    .strictObject({
+      originationIdentityArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:sms-voice:[a-z0-9-]+:\d{12}:(pool|phone-number|sender-id)\/\S+$/,
+          'the ARN of an sms-voice pool, phone number or sender ID',
+        ),
+      prefixes: z.array(z.string().regex(/^\+[1-9]\d{0,5}$/, 'a + and 1 to 6 digits, e.g. +7')).default([]),
+    })
+    .optional(),
   /** The staff test numbers an exercise texts instead of its passengers (docs/exercises.md). */
   exerciseNumbers: exerciseNumberList.default([]),
   /** The airline's notification deadline: minutes after an incident is opened, unless it sets its own. */
@@ -123,6 +139,8 @@ export interface HeraldConfig {
   readonly smsBatchSize: number;
   readonly notificationDeadlineMinutes: number;
   readonly exerciseNumbers: readonly string[];
+  /** The fallback SMS provider's sender and the prefixes routed to it first; none: Twilio only. */
+  readonly smsFallback?: { readonly originationIdentityArn: string; readonly prefixes: readonly string[] };
   /** Concurrent SMS worker invocations (reserved concurrency and the event source's maximum). */
   readonly smsConcurrency: number;
   readonly apiDomain?: CustomDomain;
@@ -241,6 +259,7 @@ export function loadHeraldConfig(node: Node): HeraldConfig {
     smsBatchSize: env.smsBatchSize,
     notificationDeadlineMinutes: env.notificationDeadlineMinutes,
     exerciseNumbers: env.exerciseNumbers,
+    ...(env.smsFallback ? { smsFallback: env.smsFallback } : {}),
     smsConcurrency: smsWorkerConcurrency(env.smsPerSecond),
     ...(env.apiDomainName && env.apiCertificateArn
       ? { apiDomain: { domainName: env.apiDomainName, certificateArn: env.apiCertificateArn } }

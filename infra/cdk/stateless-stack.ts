@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -19,6 +20,7 @@ import {
   API_THROTTLE,
   type ApiRoute,
   SCHEDULES,
+  SMS_EVENTS_CONSUMER,
   STREAM_CONSUMERS,
   WORKERS,
   webhookThrottle,
@@ -32,6 +34,7 @@ import { ConsoleDeployment } from './constructs/console-deployment.ts';
 import { HeraldFunction } from './constructs/herald-function.ts';
 import type { HeraldTables, TableAccess } from './constructs/herald-tables.ts';
 import { HeraldMonitoring, metricsNamespace } from './constructs/monitoring.ts';
+import { SmsFallback } from './constructs/sms-fallback.ts';
 import type { StatusSite } from './constructs/status-site.ts';
 import type { HeraldConfig } from './herald-config.ts';
 import type { Provider } from './stateful-stack.ts';
@@ -113,6 +116,8 @@ export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'publish-status': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, statusSite: true },
   // Folds the deliveries table's stream into the broadcasts' counters (the event source grants the stream).
   'count-deliveries': { tables: { herald: 'readWrite' } },
+  // The fallback SMS provider's delivery events, applied to the ledger (only with context smsFallback).
+  'record-sms-events': { tables: { herald: 'read', deliveries: 'readWrite' } },
 };
 
 /** Runtime settings from context, beyond a handler's resources; `shared/config.ts` reads them. */
@@ -122,13 +127,14 @@ export type Setting =
   | 'statusCallbackUrl'
   | 'statusSiteUrl'
   | 'deadline'
-  | 'exerciseNumbers';
+  | 'exerciseNumbers'
+  | 'smsFallback';
 
 /** Which handlers read which settings (those not listed keep `shared/config.ts` defaults). */
 export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   // The SMS rate paces the worker and dates the operator's estimate; the batch size shapes SMS messages.
   // An exercise's test numbers: planned, texted, and shown in the deliveries and the evidence.
-  'send-sms': ['sms', 'statusCallbackUrl', 'exerciseNumbers'],
+  'send-sms': ['sms', 'statusCallbackUrl', 'exerciseNumbers', 'smsFallback'],
   'get-broadcast': ['sms'],
   'list-incident-broadcasts': ['sms'],
   'plan-broadcast': ['sms', 'exerciseNumbers'],
@@ -185,6 +191,8 @@ export class HeraldStatelessStack extends Stack {
   readonly monitoring: HeraldMonitoring;
   /** The operations console's files and config.json in the console bucket. */
   readonly console: ConsoleDeployment;
+  /** The fallback SMS provider's configuration set and event queue, with context `smsFallback`. */
+  readonly smsFallback?: SmsFallback;
 
   constructor(scope: Construct, id: string, props: HeraldStatelessStackProps) {
     super(scope, id, props);
@@ -192,6 +200,7 @@ export class HeraldStatelessStack extends Stack {
     const functions = new Map<string, HeraldFunction>();
     this.functions = functions;
     const concurrency = workerConcurrency(config.smsConcurrency);
+    this.smsFallback = config.smsFallback && new SmsFallback(this, 'SmsFallback');
 
     const create = (handler: string, timeout: Duration): HeraldFunction => {
       const access = ACCESS[handler];
@@ -337,6 +346,26 @@ export class HeraldStatelessStack extends Stack {
       );
     }
 
+    if (this.smsFallback && config.smsFallback) {
+      const events = create(
+        SMS_EVENTS_CONSUMER.handler,
+        Duration.seconds(SMS_EVENTS_CONSUMER.timeoutSeconds),
+      );
+      events.function.addEventSource(
+        new SqsEventSource(this.smsFallback.queue, {
+          batchSize: SMS_EVENTS_CONSUMER.batchSize,
+          reportBatchItemFailures: true,
+        }),
+      );
+      // The one send the fallback needs: from its sender, with the configuration set whose events come back.
+      functions.get('send-sms')?.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sms-voice:SendTextMessage'],
+          resources: [config.smsFallback.originationIdentityArn, this.smsFallback.configurationSet.attrArn],
+        }),
+      );
+    }
+
     for (const schedule of SCHEDULES) {
       const fn = create(schedule.handler, Duration.seconds(schedule.timeoutSeconds));
       new events.Rule(this, `${schedule.handler}-schedule`, {
@@ -403,6 +432,11 @@ export class HeraldStatelessStack extends Stack {
         env.TWILIO_STATUS_CALLBACK_URL = `${this.publicApiUrl}${parseRouteKey(route).path}`;
       }
       if (setting === 'statusSiteUrl') env.HERALD_STATUS_SITE_URL = props.statusSite.url;
+      if (setting === 'smsFallback' && this.smsFallback && props.config.smsFallback) {
+        env.HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY = props.config.smsFallback.originationIdentityArn;
+        env.HERALD_SMS_FALLBACK_CONFIGURATION_SET = this.smsFallback.configurationSetName;
+        env.HERALD_SMS_FALLBACK_PREFIXES = props.config.smsFallback.prefixes.join(',');
+      }
     }
     return env;
   }

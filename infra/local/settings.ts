@@ -1,6 +1,11 @@
 /** The local stack's settings (contract.md, "Local stack"), read from the environment once. */
 import { z } from 'zod';
-import { deadlineMinutesSetting, exerciseNumbersSetting, readSmsSenderPool } from '#shared/config.ts';
+import {
+  deadlineMinutesSetting,
+  exerciseNumbersSetting,
+  fallbackPrefixesSetting,
+  readSmsSenderPool,
+} from '#shared/config.ts';
 import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { LAMBDA_CODE, LAMBDA_RUNTIMES } from './runtime/local-lambda.ts';
 import { parseLatencyProfile } from './sandboxes/faults.ts';
@@ -13,6 +18,8 @@ const LocalSettings = z.object({
   HERALD_SANDBOX_TWILIO_PORT: port(3001),
   HERALD_SANDBOX_X_PORT: port(3002),
   HERALD_SANDBOX_FACEBOOK_PORT: port(3003),
+  /** A free port unless set: the fallback provider is off by default, and no caller has to name it. */
+  HERALD_SANDBOX_AWS_SMS_PORT: port(0),
   HERALD_DATA_DIR: z.string().min(1).optional(),
   HERALD_SEED: z.enum(['demo', 'none']).default('demo'),
   /** Customers of the demo airline: 90 to read every row; thousands to watch a large broadcast. */
@@ -44,6 +51,14 @@ const LocalSettings = z.object({
   HERALD_TWILIO_URL: z.url().optional(),
   HERALD_X_URL: z.url().optional(),
   HERALD_FACEBOOK_URL: z.url().optional(),
+  HERALD_AWS_SMS_URL: z.url().optional(),
+  /**
+   * The fallback SMS provider's sender (docs/sms-failover.md): set, the SMS worker fails over to the
+   * AWS End User Messaging SMS sandbox; unset (the default), every SMS goes to Twilio as before.
+   */
+  HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY: z.string().min(1).optional(),
+  /** Read here only to fail at start naming a bad prefix; the SMS worker reads it (config.ts). */
+  HERALD_SMS_FALLBACK_PREFIXES: fallbackPrefixesSetting,
   /** The ops room's zone, in which the console shows every time (an IANA name; default UTC). */
   HERALD_TIME_ZONE: z
     .string()

@@ -14,6 +14,7 @@ import {
   FUNCTION_MEMORY_MB,
   handlerEntry,
   SCHEDULES,
+  SMS_EVENTS_CONSUMER,
   STREAM_CONSUMERS,
   smsPoolConcurrency,
   smsWorkerConcurrency,
@@ -41,6 +42,7 @@ import {
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from './sandboxes/credentials.ts';
 import { sandboxesOptions, startSandboxes } from './sandboxes/index.ts';
 import type { LocalSettings } from './settings.ts';
+import { setSmsEventDestination, smsFallbackEnvironment } from './sms-fallback.ts';
 import { startStreamSource } from './stream-source.ts';
 import { type LocalUser, loadUsers } from './users.ts';
 
@@ -58,7 +60,7 @@ const LOCAL_UNRESERVED_CONCURRENCY = 10;
 export interface LocalStack {
   apiUrl: string;
   statusUrl: string;
-  sandboxes: { twilio: string; x: string; facebook: string };
+  sandboxes: { twilio: string; x: string; facebook: string; awsSms: string };
   dynamoDbEndpoint: string;
   users: LocalUser[];
   queues: Map<string, LocalQueue>;
@@ -120,6 +122,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       twilio: settings.HERALD_TWILIO_URL ?? sandboxes.twilio.url,
       x: settings.HERALD_X_URL ?? sandboxes.x.url,
       facebook: settings.HERALD_FACEBOOK_URL ?? sandboxes.facebook.url,
+      awsSms: settings.HERALD_AWS_SMS_URL ?? sandboxes.awsSms.url,
     };
 
     let siteDir = settings.HERALD_DATA_DIR && join(settings.HERALD_DATA_DIR, 'status-site');
@@ -171,10 +174,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       apiHandlers.set(route.handler, (event) => api.invoke(event) as ReturnType<ApiHandler>);
     }
 
-    const topic = new LocalTopic('herald-broadcast');
     const queues = new Map<string, LocalQueue>();
-    for (const worker of WORKERS) {
-      const workerLambda = lambda(worker.handler, worker.timeoutSeconds, worker.provisionedConcurrency);
+    /** A queue feeding `worker`'s function, polled as its SQS event source would be. */
+    const queueFor = (worker: (typeof WORKERS)[number] | typeof SMS_EVENTS_CONSUMER, provisioned = 0) => {
+      const workerLambda = lambda(worker.handler, worker.timeoutSeconds, provisioned);
       const queue = new LocalQueue(
         {
           name: `herald-${worker.handler}`,
@@ -189,16 +192,29 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         (event) => workerLambda.invoke(event) as Promise<SQSBatchResponse | undefined>,
         (error) => logFunctionError(worker.handler, error),
       );
-      topic.subscribe(queue, { target: [worker.target] });
       queues.set(worker.handler, queue);
       cleanups.push(() => queue.stop());
+      return queue;
+    };
+    const topic = new LocalTopic('herald-broadcast');
+    for (const worker of WORKERS) {
+      topic.subscribe(queueFor(worker, worker.provisionedConcurrency), { target: [worker.target] });
+    }
+    // The fallback SMS provider's event destination: a topic of its own feeding one queue, as in
+    // AWS, where CDK creates the consumer only with the fallback's context (a bundle has none without).
+    const smsEvents = new LocalTopic('herald-sms-events');
+    if (settings.HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY) {
+      smsEvents.subscribe(queueFor(SMS_EVENTS_CONSUMER), {});
     }
     // Closed before the queues stop, so their invocations in flight end at once instead of running on.
     cleanups.push(async () => void (await Promise.all(lambdas.map((created) => created.close()))));
-    const awsEndpoint = await startAwsEndpoint([topic, approvalInbox.topic], [...queues.values()], {
-      [STATUS_BUCKET]: site,
-    });
+    const awsEndpoint = await startAwsEndpoint(
+      [topic, approvalInbox.topic, smsEvents],
+      [...queues.values()],
+      { [STATUS_BUCKET]: site },
+    );
     cleanups.push(() => new Promise<void>((done) => awsEndpoint.server.close(() => done())));
+    await setSmsEventDestination(providerUrls.awsSms, smsEvents.arn, awsEndpoint.url);
 
     Object.assign(process.env, {
       AWS_REGION: 'eu-north-1',
@@ -230,6 +246,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       FACEBOOK_GRAPH_BASE_URL: providerUrls.facebook,
       HERALD_PUBLIC_API_URL: http.url,
       HERALD_SWEEP_STALL_SECONDS: process.env.HERALD_SWEEP_STALL_SECONDS ?? LOCAL_SWEEP_STALL_SECONDS,
+      ...smsFallbackEnvironment(settings, providerUrls.awsSms),
     });
 
     for (const consumer of STREAM_CONSUMERS) {

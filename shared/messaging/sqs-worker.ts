@@ -31,13 +31,17 @@ function invocationOf(context: Context, lastChance: boolean): Invocation {
   };
 }
 
-/** What the worker takes from its entry in the manifest. */
-export interface QueueWorker<T extends BusTarget> {
+/** What a queue's handler takes from its entry in the manifest. */
+export interface QueueSettings {
   handler: string;
-  target: T;
   maxReceiveCount: number;
   firstRetryDelaySeconds: number;
   visibilityTimeoutSeconds: number;
+}
+
+/** A worker of the broadcast bus: its target names the schema of its messages. */
+export interface QueueWorker<T extends BusTarget> extends QueueSettings {
+  target: T;
 }
 
 /** The handler of `worker`, running `work` for each message of its target. */
@@ -45,9 +49,18 @@ export function sqsWorker<T extends BusTarget>(
   worker: QueueWorker<T>,
   work: (message: BusMessage<T>, invocation: Invocation) => Promise<void>,
 ) {
-  const name = worker.handler;
   // BUS_MESSAGES[T] parses into BusMessage<T>; TypeScript does not follow the index through T.
   const schema = BUS_MESSAGES[worker.target] as unknown as { parse(data: unknown): BusMessage<T> };
+  return queueWorker(worker, schema, work);
+}
+
+/** The handler of a queue fed by something else than the broadcast bus (a provider's events), its messages parsed by `schema`. */
+export function queueWorker<M>(
+  worker: QueueSettings,
+  schema: { parse(data: unknown): M },
+  work: (message: M, invocation: Invocation) => Promise<void>,
+) {
+  const name = worker.handler;
   return withLambdaDefaults<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
