@@ -37,28 +37,24 @@ export interface MapRoute {
   to: LonLat;
 }
 
-export interface MapSceneInput extends MapSize {
+export interface MapSceneInput<A extends MapAirport = MapAirport> extends MapSize {
   area?: Polygon | MultiPolygon;
-  airports: readonly MapAirport[];
+  airports: readonly A[];
   routes?: readonly MapRoute[];
 }
 
-/** A placed airport: its pixel position on the map. */
-export interface PlacedAirport {
-  code: string;
-  x: number;
-  y: number;
-}
+/** An airport as given, with its pixel position on the map. */
+export type PlacedAirport<A extends MapAirport = MapAirport> = A & { x: number; y: number };
 
 /** Everything a map draws, as SVG path data in the map's pixel space. */
-export interface MapScene {
+export interface MapScene<A extends MapAirport = MapAirport> {
   width: number;
   height: number;
   projection: GeoProjection;
   land: string;
   borders: string;
   area: string;
-  airports: PlacedAirport[];
+  airports: PlacedAirport<A>[];
   /** One path per input route, in the input's order. */
   routes: string[];
 }
@@ -142,13 +138,17 @@ export function svgPath(projection: GeoProjection, geometry: GeoPermissibleObjec
 }
 
 /** The airports inside the map, at their pixel positions. */
-function placeAirports(projection: GeoProjection, size: MapSize, airports: readonly MapAirport[]) {
-  return airports.flatMap((airport): PlacedAirport[] => {
+function placeAirports<A extends MapAirport>(
+  projection: GeoProjection,
+  size: MapSize,
+  airports: readonly A[],
+) {
+  return airports.flatMap((airport): PlacedAirport<A>[] => {
     const point = projection([airport.longitude, airport.latitude]);
     if (!point) return [];
     const [x, y] = point;
     const inside = x >= 0 && y >= 0 && x <= size.width && y <= size.height;
-    return inside ? [{ code: airport.code, x: round(x), y: round(y) }] : [];
+    return inside ? [{ ...airport, x: round(x), y: round(y) }] : [];
   });
 }
 
@@ -164,7 +164,7 @@ const airportPoint = (airport: MapAirport): Geometry => ({
  * the area, the airports and the routes drawn on it. Routes do not move the fit: an incident's
  * flights reach far beyond it, and the map is about where the disruption is.
  */
-export function mapScene(input: MapSceneInput): MapScene {
+export function mapScene<A extends MapAirport>(input: MapSceneInput<A>): MapScene<A> {
   const area = input.area && smallSideOf(input.area);
   const fitted = [...(area ? [area] : []), ...input.airports.map(airportPoint)];
   const projection = fitProjection(input, fitted);

@@ -23,12 +23,12 @@ const airportName = (airport: StatusAirport) => `${airport.name} (${airport.code
 /** Room a code's label takes to the right of its marker; nearer the edge it goes on the left. */
 const LABEL_ROOM = 48;
 
-function airportMarker(placed: PlacedAirport, airport: StatusAirport, labelled: boolean): string {
-  const onTheLeft = placed.x > WIDTH - LABEL_ROOM;
+function airportMarker(airport: PlacedAirport<StatusAirport>, labelled: boolean): string {
+  const onTheLeft = airport.x > WIDTH - LABEL_ROOM;
   const label = labelled
-    ? `<text x="${placed.x}" y="${placed.y}" dx="${onTheLeft ? -8 : 8}" dy="5"${onTheLeft ? ' text-anchor="end"' : ''} font-size="15" font-weight="700" fill="#0d2a4a" stroke="#fff" stroke-width="3" paint-order="stroke">${e(airport.code)}</text>`
+    ? `<text x="${airport.x}" y="${airport.y}" dx="${onTheLeft ? -8 : 8}" dy="5"${onTheLeft ? ' text-anchor="end"' : ''} font-size="15" font-weight="700" fill="#0d2a4a" stroke="#fff" stroke-width="3" paint-order="stroke">${e(airport.code)}</text>`
     : '';
-  return `<g><circle cx="${placed.x}" cy="${placed.y}" r="5" fill="#0d2a4a" stroke="#fff" stroke-width="1.5"><title>${e(airportName(airport))}</title></circle>${label}</g>`;
+  return `<g><circle cx="${airport.x}" cy="${airport.y}" r="5" fill="#0d2a4a" stroke="#fff" stroke-width="1.5"><title>${e(airportName(airport))}</title></circle>${label}</g>`;
 }
 
 /** The incident's map as inline SVG; empty when it has neither an area nor a known airport. */
@@ -36,12 +36,8 @@ export function statusMap(incident: StatusIncident, language: Language): string 
   if (!incident.area && incident.airports.length === 0) return '';
   const labels = LABELS[language];
   const scene = mapScene({ width: WIDTH, height: HEIGHT, area: incident.area, airports: incident.airports });
-  const byCode = new Map(incident.airports.map((airport) => [airport.code, airport]));
   const labelled = scene.airports.length <= MAX_LABELLED_AIRPORTS;
-  const markers = scene.airports.flatMap((placed) => {
-    const airport = byCode.get(placed.code);
-    return airport ? [airportMarker(placed, airport, labelled)] : [];
-  });
+  const markers = scene.airports.map((airport) => airportMarker(airport, labelled));
   const id = `incident-${e(incident.id)}-map`;
   const description = labels.mapDescription(incident.airports.map(airportName), incident.area !== undefined);
   return `<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc">
