@@ -6,11 +6,17 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import { SMS_SENDS_PER_INVOCATION_PER_SECOND, smsWorkerConcurrency, WORKERS } from '#functions/manifest.ts';
+import {
+  SMS_SENDS_PER_INVOCATION_PER_SECOND,
+  smsPoolConcurrency,
+  smsWorkerConcurrency,
+  WORKERS,
+} from '#functions/manifest.ts';
 import { exerciseNumberList } from '#shared/config.ts';
 import { DEFAULT_DEADLINE_MINUTES } from '#shared/domain/deadline.ts';
 import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { NOTIFICATION_DEADLINE_MINUTES } from '#shared/domain/limits.ts';
+import { pacedRates, parseSmsSenderPool, type SmsSenderPool } from '#shared/domain/sms-senders.ts';
 
 export const ENVIRONMENTS_CONTEXT_KEY = 'herald:environments';
 export const ENV_CONTEXT_KEY = 'env';
@@ -31,6 +37,9 @@ const hostname = z
 const certificateArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'an ACM certificate ARN');
+
+/** The pool travels to the functions as JSON in HERALD_SMS_SENDERS, beside their other variables. */
+const MAX_SENDERS_JSON = 2_048;
 
 const environmentSchema = z.strictObject({
   /** Makes every key a real deployment needs required (the committed `prod` block sets it). */
@@ -71,6 +80,28 @@ const environmentSchema = z.strictObject({
     .optional(),
   /** The staff test numbers an exercise texts instead of its passengers (docs/exercises.md). */
   exerciseNumbers: exerciseNumberList.default([]),
+  /**
+   * The sender pool (docs/sms-senders.md), checked by the schema HERALD_SMS_SENDERS is: senders by
+   * number prefix, each at its own rate. Without it, twilioFrom sends everything at smsPerSecond.
+   */
+  smsSenders: z
+    .unknown()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const parsed = parseSmsSenderPool(value);
+      if ('problems' in parsed) {
+        for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      const size = JSON.stringify(parsed.pool).length;
+      if (size > MAX_SENDERS_JSON)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${size} characters as JSON; a Lambda's environment holds 4 KB in all, so keep the pool under ${MAX_SENDERS_JSON}`,
+        });
+      return parsed.pool;
+    }),
   /** The airline's notification deadline: minutes after an incident is opened, unless it sets its own. */
   notificationDeadlineMinutes: z
     .number()
@@ -139,6 +170,8 @@ export interface HeraldConfig {
   readonly smsBatchSize: number;
   readonly notificationDeadlineMinutes: number;
   readonly exerciseNumbers: readonly string[];
+  /** The sender pool, validated; none: one sender (twilioFrom) at smsPerSecond. */
+  readonly smsSenders?: SmsSenderPool;
   /** The fallback SMS provider's sender and the prefixes routed to it first; none: Twilio only. */
   readonly smsFallback?: { readonly originationIdentityArn: string; readonly prefixes: readonly string[] };
   /** Concurrent SMS worker invocations (reserved concurrency and the event source's maximum). */
@@ -259,8 +292,11 @@ export function loadHeraldConfig(node: Node): HeraldConfig {
     smsBatchSize: env.smsBatchSize,
     notificationDeadlineMinutes: env.notificationDeadlineMinutes,
     exerciseNumbers: env.exerciseNumbers,
+    ...(env.smsSenders ? { smsSenders: env.smsSenders } : {}),
     ...(env.smsFallback ? { smsFallback: env.smsFallback } : {}),
-    smsConcurrency: smsWorkerConcurrency(env.smsPerSecond),
+    smsConcurrency: env.smsSenders
+      ? smsPoolConcurrency(pacedRates(env.smsSenders))
+      : smsWorkerConcurrency(env.smsPerSecond),
     ...(env.apiDomainName && env.apiCertificateArn
       ? { apiDomain: { domainName: env.apiDomainName, certificateArn: env.apiCertificateArn } }
       : {}),

@@ -139,7 +139,8 @@ export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   'list-incident-broadcasts': ['sms'],
   'plan-broadcast': ['sms', 'exerciseNumbers'],
   'list-deliveries': ['exerciseNumbers'],
-  'export-evidence': ['exerciseNumbers'],
+  // The sender pool's reply numbers and links end the SMS it shows.
+  'export-evidence': ['sms', 'exerciseNumbers'],
   'sweep-stalled-broadcasts': ['sms'],
   // The preview dates the last SMS at the worker's rate; a new incident's deadline is the airline's default.
   'preview-broadcast': ['sms'],
@@ -421,6 +422,7 @@ export class HeraldStatelessStack extends Stack {
       if (setting === 'sms') {
         env.HERALD_SMS_MPS = String(props.config.smsPerSecond);
         env.HERALD_SMS_BATCH_SIZE = String(props.config.smsBatchSize);
+        if (props.config.smsSenders) env.HERALD_SMS_SENDERS = JSON.stringify(props.config.smsSenders);
       }
       if (setting === 'deadline')
         env.HERALD_NOTIFICATION_DEADLINE_MINUTES = String(props.config.notificationDeadlineMinutes);
