@@ -2,7 +2,8 @@
  * What the passenger lookup reads beside the shared stores: a booking's passengers, and SMS
  * records across broadcasts by their keys. Read only, apart from the send path's DeliveryStore.
  */
-import type { Delivery, PassengerSegment } from '#shared/domain/model.ts';
+import type { LedgerRecord } from '#shared/domain/evidence.ts';
+import type { PassengerSegment } from '#shared/domain/model.ts';
 
 export interface BookingLookup {
   /** Every passenger × segment of a booking (one Query on its partition); empty for an unknown reference. */
@@ -10,7 +11,7 @@ export interface BookingLookup {
 }
 
 /** An SMS record with what it named when planned (booking, flight, language). */
-export type SmsRecord = Delivery & { payload?: Record<string, string> };
+export type SmsRecord = LedgerRecord;
 
 export interface SmsRecordReader {
   /**

@@ -2,6 +2,7 @@
 
 import type { BusMessage, BusTarget } from '#shared/domain/bus-messages.ts';
 import type { CounterDeltas } from '#shared/domain/channel-counts.ts';
+import type { LedgerRecord } from '#shared/domain/evidence.ts';
 import type {
   Booking,
   Broadcast,
@@ -331,18 +332,14 @@ export interface DeliveryQuery extends PageRequest {
 
 export interface DeliveryStore {
   /** Several records of one broadcast and channel at once (BatchGetItem); missing ones are left out. */
-  getMany(
-    broadcastId: string,
-    channel: Channel,
-    recipientIds: string[],
-  ): Promise<(Delivery & { payload?: Record<string, string> })[]>;
+  getMany(broadcastId: string, channel: Channel, recipientIds: string[]): Promise<LedgerRecord[]>;
   /**
    * A broadcast's records by channel and recipient, a page at a time (a Query on its partition);
    * with `status`, only those in it.
    */
   list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>>;
   /** A broadcast's records still queued or sending (one partition Query). */
-  unsettled(broadcastId: string): AsyncIterable<Delivery & { payload?: Record<string, string> }>;
+  unsettled(broadcastId: string): AsyncIterable<LedgerRecord>;
   /** How many records a broadcast has on a channel. */
   count(broadcastId: string, channel: Channel): Promise<number>;
   /** A broadcast's stored counts summed from its records (a read of its whole partition). */
@@ -352,14 +349,8 @@ export interface DeliveryStore {
    * conditional put each, nothing else); returns those written. The broadcast's counters follow
    * from the ledger's change stream.
    */
-  createMany(
-    deliveries: (Delivery & { payload?: Record<string, string> })[],
-  ): Promise<(Delivery & { payload?: Record<string, string> })[]>;
-  get(
-    broadcastId: string,
-    channel: Channel,
-    recipientId: string,
-  ): Promise<(Delivery & { payload?: Record<string, string> }) | undefined>;
+  createMany(deliveries: LedgerRecord[]): Promise<LedgerRecord[]>;
+  get(broadcastId: string, channel: Channel, recipientId: string): Promise<LedgerRecord | undefined>;
   /**
    * Moves a record to a new status (one conditional write); with `from`, only if it is currently
    * in one of those statuses (false otherwise).

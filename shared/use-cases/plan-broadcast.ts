@@ -1,5 +1,6 @@
 import type { AudienceCursor, PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import { BroadcastClosedError } from '#shared/domain/errors.ts';
+import type { LedgerRecord } from '#shared/domain/evidence.ts';
 import { plannedStatus, testRecipientId } from '#shared/domain/exercise.ts';
 import {
   type Broadcast,
@@ -182,7 +183,7 @@ export function queuedDelivery(
   channel: Channel,
   recipientId: string,
   payload?: Record<string, string>,
-): Delivery & { payload?: Record<string, string> } {
+): LedgerRecord {
   const now = new Date().toISOString();
   return {
     broadcastId,

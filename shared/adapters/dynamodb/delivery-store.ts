@@ -9,6 +9,7 @@ import {
   recordCounts,
 } from '#shared/domain/channel-counts.ts';
 import { firstTimeField } from '#shared/domain/delivery-times.ts';
+import type { LedgerRecord } from '#shared/domain/evidence.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
 import type {
   Claim,
@@ -23,7 +24,7 @@ import { getAll } from './batch-get.ts';
 import { applied } from './conditional.ts';
 import { queryPage, queryPages } from './paginate.ts';
 
-type StoredDelivery = Delivery & { payload?: Record<string, string> };
+type StoredDelivery = LedgerRecord;
 
 /** Conditional puts a batch of new records has in flight at once. */
 const PUTS_IN_FLIGHT = 25;
