@@ -17,6 +17,7 @@ import type { Abilities } from '../app.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
 import { Countdown, PreviewEta } from '../deadline.tsx';
 import { ExerciseBadge, ExerciseNotice } from '../exercise.tsx';
+import { RouteMap } from '../map/route-map.tsx';
 import {
   Badge,
   ChoiceField,
@@ -98,7 +99,15 @@ function Scope({ incident }: { incident: Incident }) {
 }
 
 /** What a broadcast would do: who it reaches, who it leaves out and why, and every channel's words. */
-function PreviewView({ preview, channels }: { preview: Preview; channels: Channel[] }) {
+function PreviewView({
+  preview,
+  channels,
+  area,
+}: {
+  preview: Preview;
+  channels: Channel[];
+  area: Incident['scope']['area'];
+}) {
   const languages = Object.entries(preview.recipients.byLanguage);
   return (
     <section class="preview" aria-labelledby="preview-heading">
@@ -131,19 +140,26 @@ function PreviewView({ preview, channels }: { preview: Preview; channels: Channe
           </ul>
         </div>
       )}
+      {preview.affectedFlights.length > 0 && (
+        <RouteMap area={area} flights={preview.affectedFlights} airports={preview.airports} />
+      )}
       <details>
         <summary>Affected flights ({preview.affectedFlights.length})</summary>
         <TableScroll label="Affected flights">
           <table>
-            <ColumnHeads names={['Flight', 'From', 'To', 'Departure', 'Arrival']} />
+            <ColumnHeads names={['Flight', 'From', 'To', 'Departure', 'Arrival', 'Passengers']} />
             <tbody>
               {preview.affectedFlights.map((flight) => (
                 <tr key={`${flight.flightNumber}${flight.date}`}>
-                  <td>{flight.flightNumber}</td>
+                  <td>
+                    {flight.flightNumber}
+                    {flight.overflight ? ' (overhead)' : ''}
+                  </td>
                   <td>{flight.origin}</td>
                   <td>{flight.destination}</td>
                   <td>{localTime(flight.departure)}</td>
                   <td>{localTime(flight.arrival)}</td>
+                  <td>{flight.passengers}</td>
                 </tr>
               ))}
             </tbody>
@@ -460,7 +476,11 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
       <ProblemBox error={error} />
       {preview && (
         <>
-          <PreviewView preview={preview.result} channels={preview.request.channels} />
+          <PreviewView
+            preview={preview.result}
+            channels={preview.request.channels}
+            area={incident.scope.area}
+          />
           <DuplicateOffer preview={preview.result} onUseKind={setKind} />
           <div class="send-row">
             <button type="button" class="danger" disabled={busy} onClick={() => dialog.current?.showModal()}>

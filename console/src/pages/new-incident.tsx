@@ -1,3 +1,4 @@
+import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import { useEffect, useState } from 'preact/hooks';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
 import {
@@ -11,6 +12,9 @@ import {
 } from '#shared/domain/model.ts';
 import type { AirportMatch } from '#shared/use-cases/search-airports.ts';
 import { ApiProblem, api } from '../api.ts';
+import { AreaMap } from '../map/area-map.tsx';
+import { type AreaRing, areaGeometry, EMPTY_RING, ringFromGeoJson, ringToGeoJson } from '../map/area-ring.ts';
+import { DEFAULT_VIEW } from '../map/map-view.ts';
 import { ChoiceField, go, ProblemBox, zoneLabel } from '../ui.tsx';
 
 /** "yyyy-mm-ddThh:mm" for a datetime-local input, `hours` from now, on the hour. */
@@ -26,6 +30,19 @@ const list = (text: string) =>
     .split(/[\s,]+/)
     .map((item) => item.trim())
     .filter(Boolean);
+
+/** The area text's Polygon or MultiPolygon, for the map to show; undefined while it is anything else. */
+function drawableArea(text: string): Polygon | MultiPolygon | undefined {
+  try {
+    const geometry = areaGeometry(JSON.parse(text)) as { type?: string; coordinates?: unknown };
+    const drawable =
+      (geometry?.type === 'Polygon' || geometry?.type === 'MultiPolygon') &&
+      Array.isArray(geometry.coordinates);
+    return drawable ? (geometry as Polygon | MultiPolygon) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Picks airports by code, city or name (GET /airports?q=). */
 function AirportPicker({
@@ -125,12 +142,49 @@ export function NewIncidentPage() {
   const [end, setEnd] = useState(() => localInput(12));
   const [airports, setAirports] = useState<AirportMatch[]>([]);
   const [area, setArea] = useState('');
+  const [ring, setRing] = useState<AreaRing>(EMPTY_RING);
+  const [view, setView] = useState<Geometry[]>(DEFAULT_VIEW);
   const [overflights, setOverflights] = useState(false);
   const [flights, setFlights] = useState('');
   const [carriers, setCarriers] = useState('');
   const [exercise, setExercise] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+
+  const shownArea = ring.vertices.length === 0 ? drawableArea(area) : undefined;
+  /** The map's view, refitted to what the form names (never to a map click: the map would jump). */
+  const refit = (nextArea: Polygon | MultiPolygon | undefined, nextAirports: AirportMatch[]) => {
+    const named: Geometry[] = [
+      ...(nextArea ? [nextArea] : []),
+      ...nextAirports.map(
+        (airport): Geometry => ({
+          type: 'Point',
+          coordinates: [airport.longitude, airport.latitude],
+        }),
+      ),
+    ];
+    setView(named.length > 0 ? named : DEFAULT_VIEW);
+  };
+  const onAreaText = (text: string) => {
+    setArea(text);
+    setRing(ringFromGeoJson(text) ?? EMPTY_RING);
+    const drawable = drawableArea(text);
+    if (drawable) refit(drawable, airports);
+  };
+  const onRingDrawn = (next: AreaRing) => {
+    setRing(next);
+    setArea(ringToGeoJson(next));
+  };
+  const onAirportsPicked = (next: AirportMatch[]) => {
+    setAirports(next);
+    refit(drawableArea(area), next);
+  };
+  const toggleAirport = (airport: AirportMatch) =>
+    setAirports(
+      airports.some((chosen) => chosen.iata === airport.iata)
+        ? airports.filter((chosen) => chosen.iata !== airport.iata)
+        : [...airports, airport],
+    );
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -143,17 +197,7 @@ export function NewIncidentPage() {
     let areaJson: unknown;
     if (area.trim() !== '') {
       try {
-        const parsed = JSON.parse(area) as {
-          type?: string;
-          geometry?: unknown;
-          features?: { geometry?: unknown }[];
-        };
-        areaJson =
-          parsed.type === 'Feature'
-            ? parsed.geometry
-            : parsed.type === 'FeatureCollection' && parsed.features?.length === 1
-              ? parsed.features[0]?.geometry
-              : parsed;
+        areaJson = areaGeometry(JSON.parse(area));
       } catch {
         problems.push({ path: 'scope.area', message: 'The area is not valid JSON.' });
       }
@@ -280,7 +324,15 @@ export function NewIncidentPage() {
           Scope: name at least one of airports, an area, flights or carriers. Carriers alone pick every flight
           of theirs in the window; with other selectors they narrow them.
         </p>
-        <AirportPicker selected={airports} onChange={setAirports} />
+        <AreaMap
+          ring={ring}
+          shownArea={shownArea}
+          view={view}
+          chosen={airports}
+          onRingChange={onRingDrawn}
+          onToggleAirport={toggleAirport}
+        />
+        <AirportPicker selected={airports} onChange={onAirportsPicked} />
         <label for="incident-area">Area: GeoJSON Polygon or MultiPolygon (paste from a map tool)</label>
         <textarea
           id="incident-area"
@@ -288,7 +340,7 @@ export function NewIncidentPage() {
           spellcheck={false}
           placeholder='{"type":"Polygon","coordinates":[[[24,60],[26,60],[26,61],[24,60]]]}'
           value={area}
-          onInput={(event) => setArea(event.currentTarget.value)}
+          onInput={(event) => onAreaText(event.currentTarget.value)}
         />
         <label class="check">
           <input
