@@ -4,9 +4,7 @@
  * shows the incident or its broadcasts: the incidents list, its page, a broadcast's page and the
  * comms lead's approvals. axe finds nothing and no page scrolls sideways.
  */
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { EXERCISE_LABEL } from '#shared/domain/exercise.ts';
@@ -15,7 +13,6 @@ import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const TITLE = 'Rehearsal: strike of AY ground staff';
 /** A few page loads and axe runs on a loaded 2-core machine. */
 const FLOW_MS = 120_000;
@@ -25,7 +22,6 @@ describe('console: an exercise is marked wherever it is shown', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    await build({ configFile: resolve(ROOT, 'console/vite.config.ts'), logLevel: 'warn' });
     [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
   }, 180_000);
   afterAll(async () => {
