@@ -2,8 +2,8 @@
  * The fallback SMS provider's AWS side (docs/sms-failover.md): an AWS End User Messaging SMS
  * configuration set whose event destination is an SNS topic of its own, and the queue (with its
  * dead-letter queue) that feeds the events to `record-sms-events`, with raw delivery so each
- * message is the event itself. Topic and queues are encrypted with a customer-managed key the
- * service may use to publish; every resource refuses plain HTTP.
+ * message is the event itself. Topic and queues are encrypted with customer-managed keys (the
+ * topic's one the service may use to publish); every resource refuses plain HTTP.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -24,8 +24,14 @@ export class SmsFallback extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // Two keys, as the broadcast bus has: the queue's key names the topic (SNS may encrypt into it).
     const key = new kms.Key(this, 'EventsKey', {
-      description: 'Herald fallback SMS delivery events',
+      description: 'Herald fallback SMS delivery events topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const queueKey = new kms.Key(this, 'EventsQueueKey', {
+      description: 'Herald fallback SMS delivery events queues',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -52,7 +58,11 @@ export class SmsFallback extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': account } },
       }),
     );
-    const encryption = { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true };
+    const encryption = {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: queueKey,
+      enforceSSL: true,
+    };
     this.deadLetterQueue = new sqs.Queue(this, 'EventsDeadLetters', {
       ...encryption,
       retentionPeriod: Duration.days(14),
