@@ -31,7 +31,7 @@ describe('a pool of three senders', () => {
 
   it('delivers 300 SMS once each, each from the sender of its prefix, shared 60 / 90 / 150 as the rates are', async () => {
     const operator = apiClient(stack, 'operator');
-    const broadcastId = await broadcastToPool(apiClient(stack, 'admin'), operator);
+    const { broadcastId } = await broadcastToPool(apiClient(stack, 'admin'), operator);
 
     const done = await eventually(async () => {
       const { body } = await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`);

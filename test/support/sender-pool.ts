@@ -37,7 +37,7 @@ type PoolSender = keyof typeof PASSENGERS_BY_SENDER;
 
 const PHONE_PREFIX: Record<PoolSender, string> = { sweden: '+4670', uk: '+44770', finland: '+35850' };
 const LANGUAGE: Record<PoolSender, string> = { sweden: 'sv', uk: 'en', finland: 'fi' };
-const BOOKING_SIZE = 50;
+const BOOKING_SIZE = 4;
 
 /** Each passenger's phone, by the sender its prefix goes to. */
 export function poolPhones(): Record<PoolSender, string[]> {
@@ -68,20 +68,30 @@ function mixedAsOnAFlight(phones: Record<PoolSender, string[]>): { sender: PoolS
   ).flat();
 }
 
+/** Lines per import request: small enough to finish well within the API's timeout on a loaded machine. */
+const IMPORT_CHUNK = 25;
+
 async function importLines(admin: ApiCall, kind: string, records: object[]): Promise<void> {
-  const response = await admin<{ accepted: number; rejected: unknown[] }>('POST', `/imports/${kind}`, {
-    firstLine: 1,
-    lines: records.map((record) => JSON.stringify(record)),
-  });
-  if (response.status !== 200 || response.body.rejected.length > 0)
-    throw new Error(`Import of ${kind} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  for (let start = 0; start < records.length; start += IMPORT_CHUNK) {
+    const lines = records.slice(start, start + IMPORT_CHUNK).map((record) => JSON.stringify(record));
+    const response = await admin<{ rejected: unknown[] }>('POST', `/imports/${kind}`, {
+      firstLine: start + 1,
+      lines,
+    });
+    if (response.status !== 200 || response.body.rejected.length > 0)
+      throw new Error(`Import of ${kind} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
 }
 
 /**
  * Imports one flight leaving Helsinki in three hours with the pool's passengers on it, opens an
- * incident on that flight alone and broadcasts the demo strike template to it by SMS.
+ * incident on that flight alone and broadcasts the demo strike template to it by SMS; answers
+ * the broadcast's id and when its 202 came.
  */
-export async function broadcastToPool(admin: ApiCall, operator: ApiCall): Promise<string> {
+export async function broadcastToPool(
+  admin: ApiCall,
+  operator: ApiCall,
+): Promise<{ broadcastId: string; acceptedAt: number }> {
   const departure = new Date(Date.now() + 3 * 3_600_000);
   const flight = {
     flightNumber: 'AY4242',
@@ -124,7 +134,7 @@ export async function broadcastToPool(admin: ApiCall, operator: ApiCall): Promis
     channels: ['sms'],
   });
   if (accepted.status !== 202) throw new Error(`The broadcast was not accepted: ${accepted.status}`);
-  return accepted.body.id;
+  return { broadcastId: accepted.body.id, acceptedAt: Date.now() };
 }
 
 /** The sender a message went from, as Twilio was asked: `From`, or the Messaging Service. */

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench:senders`: the rate each sender of a pool holds, on the local stack against the
+ * Twilio sandbox (with Twilio's answer time, 150–300 ms). The e2e test's pool of three senders
+ * at 2 + 3 + 5 SMS/s (test/support/sender-pool.ts) sends one broadcast of 300; per sender, and per
+ * long code of a list, the messages and the rate measured between its first and last, and the
+ * time from the 202 to the last SMS. Functions run faithfully (isolated instances, as in Lambda)
+ * unless BENCH_RUNTIME=in-process; the figures are labelled with the runtime.
+ */
+import type { LambdaRuntime } from '#infra/local/runtime/local-lambda.ts';
+import type { BroadcastDetail } from '#shared/domain/model.ts';
+import { senderRate } from '#shared/domain/sms-senders.ts';
+import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+import {
+  broadcastToPool,
+  figuresBy,
+  originOf,
+  poolSenderOf,
+  THREE_SENDERS,
+} from '#test/support/sender-pool.ts';
+
+const RUNTIME: LambdaRuntime = process.env.BENCH_RUNTIME === 'in-process' ? 'in-process' : 'faithful';
+
+process.env.HERALD_SMS_SENDERS = JSON.stringify(THREE_SENDERS);
+const stack = await startTestStack({
+  HERALD_SMS_SENDERS: process.env.HERALD_SMS_SENDERS,
+  HERALD_LAMBDA_RUNTIME: RUNTIME,
+  HERALD_SANDBOX_LATENCY: 'twilio=150-300',
+});
+try {
+  const operator = apiClient(stack, 'operator');
+  const { broadcastId, acceptedAt } = await broadcastToPool(apiClient(stack, 'admin'), operator);
+  const done = await eventually(async () => {
+    const { body } = await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`);
+    return ['completed', 'partial', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+  }, 300_000);
+  const messages = await sandboxMessages(stack.sandboxes.twilio);
+  const lastAt = Math.max(...messages.map((message) => Date.parse(message.receivedAt)));
+
+  console.log(`Sender pool, ${RUNTIME} runtime: broadcast ${done.status}, ${messages.length} SMS`);
+  console.log(`  from the 202 to the last SMS: ${((lastAt - acceptedAt) / 1000).toFixed(1)} s`);
+  const rows = THREE_SENDERS.senders.flatMap((sender) => {
+    const own = messages.filter((message) => poolSenderOf(message) === sender.id);
+    const whole = {
+      name: sender.id,
+      configured: senderRate(sender),
+      figures: figuresBy(own, () => sender.id),
+    };
+    const perNumber = sender.longCodes
+      ? [
+          {
+            name: `  ${sender.id} per long code`,
+            configured: sender.perSecond,
+            figures: figuresBy(own, originOf),
+          },
+        ]
+      : [];
+    return [whole, ...perNumber];
+  });
+  for (const { name, configured, figures } of rows) {
+    for (const [key, measured] of figures) {
+      const label = key === name.trim() ? name : `${name} ${key}`;
+      console.log(
+        `  ${label.padEnd(40)} ${String(measured.messages).padStart(4)} SMS  ${measured.perSecond.toFixed(2)}/s of ${configured}/s, ${((measured.lastAt - measured.firstAt) / 1000).toFixed(1)} s first to last`,
+      );
+    }
+  }
+} finally {
+  await stack.close();
+}
