@@ -7,8 +7,8 @@ import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { snsApproverNotices } from '#shared/adapters/sns-approval-notifier.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
+import { BroadcastBody } from '#shared/api/broadcast-body.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
-import { BroadcastBody } from '#shared/http/broadcast-body.ts';
 import { createBroadcast } from '#shared/use-cases/create-broadcast.ts';
 
 const deps = {

@@ -5,9 +5,9 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoFlightCatalog } from '#shared/adapters/dynamodb/flight-catalog.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
+import { BroadcastBody } from '#shared/api/broadcast-body.ts';
 import { broadcastSmsRate, smsSendersConfig } from '#shared/config.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
-import { BroadcastBody } from '#shared/http/broadcast-body.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
 
 const deps = {
