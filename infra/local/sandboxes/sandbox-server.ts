@@ -75,6 +75,9 @@ export interface RecordedMessage {
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown };
 }
 
+/** How long an idle keep-alive connection stays open, as a provider's load balancer keeps it. */
+const IDLE_CONNECTION_MS = 65_000;
+
 /** How long a `timeout` or `lostReply` fault holds a request before dropping the connection unanswered. */
 const HOLD_MS = 30_000;
 
@@ -270,6 +273,10 @@ export async function startSandboxServer(
     );
   });
 
+  // Providers keep an idle connection open about a minute (AWS's load balancers 60 s): with Node's
+  // 5 s, a client reusing a socket the sandbox just closed sees a reset, a send that may have been
+  // accepted, which no provider would have caused.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
