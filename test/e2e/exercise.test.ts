@@ -13,6 +13,8 @@ import { runHeraldAs } from '#test/support/herald-cli.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
 const TEST_NUMBERS = ['+358401110001', '+46701110002'];
+/** The listing and the export each start a function cold (tens of seconds in isolated instances on a loaded 2-core machine). */
+const COLD_STARTS_MS = 120_000;
 
 describe('an exercise incident through the local stack', () => {
   let stack: LocalStack;
@@ -93,35 +95,39 @@ describe('an exercise incident through the local stack', () => {
     expect(await sandboxMessages(stack.sandboxes.facebook)).toEqual([]);
   });
 
-  it('lists the exercise records in the deliveries and the evidence export, test numbers masked', async () => {
-    const operator = apiClient(stack, 'operator');
-    const listed = await operator<{ items: { recipient: string; status: string }[] }>(
-      'GET',
-      `/broadcasts/${broadcast.id}/deliveries?channel=x&status=exercise`,
-    );
-    expect(listed.body.items.map(({ status }) => status)).toEqual(['exercise', 'exercise', 'exercise']);
-    const sms = await operator<{ items: { recipient: string; status: string }[] }>(
-      'GET',
-      `/broadcasts/${broadcast.id}/deliveries?channel=sms&status=delivered`,
-    );
-    expect(sms.body.items).toHaveLength(TEST_NUMBERS.length);
-    for (const { recipient } of sms.body.items) expect(recipient).toMatch(/^\+(35840|46701)\S*•+\d{2}$/);
+  it(
+    'lists the exercise records in the deliveries and the evidence export, test numbers masked',
+    async () => {
+      const operator = apiClient(stack, 'operator');
+      const listed = await operator<{ items: { recipient: string; status: string }[] }>(
+        'GET',
+        `/broadcasts/${broadcast.id}/deliveries?channel=x&status=exercise`,
+      );
+      expect(listed.body.items.map(({ status }) => status)).toEqual(['exercise', 'exercise', 'exercise']);
+      const sms = await operator<{ items: { recipient: string; status: string }[] }>(
+        'GET',
+        `/broadcasts/${broadcast.id}/deliveries?channel=sms&status=delivered`,
+      );
+      expect(sms.body.items).toHaveLength(TEST_NUMBERS.length);
+      for (const { recipient } of sms.body.items) expect(recipient).toMatch(/^\+(35840|46701)\S*•+\d{2}$/);
 
-    const evidence = await fetch(`${stack.apiUrl}/incidents/${incident.id}/evidence?format=ndjson`, {
-      headers: { authorization: `Bearer ${stack.users.find((user) => user.role === 'operator')?.key}` },
-    });
-    const rows = (await evidence.text())
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as { channel: string; status: string; text: string });
-    const smsRows = rows.filter((row) => row.channel === 'sms');
-    expect(smsRows.filter((row) => row.status === 'exercise')).toHaveLength(
-      broadcast.counts.sms?.exercise ?? -1,
-    );
-    const sent = smsRows.filter((row) => row.status === 'delivered');
-    expect(sent).toHaveLength(TEST_NUMBERS.length);
-    for (const row of sent) expect(row.text.startsWith(EXERCISE_MARKER)).toBe(true);
-  });
+      const evidence = await fetch(`${stack.apiUrl}/incidents/${incident.id}/evidence?format=ndjson`, {
+        headers: { authorization: `Bearer ${stack.users.find((user) => user.role === 'operator')?.key}` },
+      });
+      const rows = (await evidence.text())
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as { channel: string; status: string; text: string });
+      const smsRows = rows.filter((row) => row.channel === 'sms');
+      expect(smsRows.filter((row) => row.status === 'exercise')).toHaveLength(
+        broadcast.counts.sms?.exercise ?? -1,
+      );
+      const sent = smsRows.filter((row) => row.status === 'delivered');
+      expect(sent).toHaveLength(TEST_NUMBERS.length);
+      for (const row of sent) expect(row.text.startsWith(EXERCISE_MARKER)).toBe(true);
+    },
+    COLD_STARTS_MS,
+  );
 
   it('keeps the exercise off the public status site and its feeds', async () => {
     for (const path of ['/status', '/status/fi', '/status.json', '/feed.atom', '/feed.rss', '/cap.atom']) {
