@@ -7,10 +7,10 @@
  * unless BENCH_RUNTIME=in-process; the figures are labelled with the runtime.
  */
 import type { LambdaRuntime } from '#infra/local/runtime/local-lambda.ts';
-import type { BroadcastDetail } from '#shared/domain/model.ts';
 import { senderRate } from '#shared/domain/sms-senders.ts';
-import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 import {
+  broadcastEnded,
   broadcastToPool,
   figuresBy,
   originOf,
@@ -29,10 +29,7 @@ const stack = await startTestStack({
 try {
   const operator = apiClient(stack, 'operator');
   const { broadcastId, acceptedAt } = await broadcastToPool(apiClient(stack, 'admin'), operator);
-  const done = await eventually(async () => {
-    const { body } = await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`);
-    return ['completed', 'partial', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-  }, 300_000);
+  const done = await broadcastEnded(operator, broadcastId, 300_000);
   const messages = await sandboxMessages(stack.sandboxes.twilio);
   const lastAt = Math.max(...messages.map((message) => Date.parse(message.receivedAt)));
 

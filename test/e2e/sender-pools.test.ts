@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { BroadcastDetail } from '#shared/domain/model.ts';
-import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 import {
+  broadcastEnded,
   broadcastToPool,
   PASSENGERS_BY_SENDER,
   poolPhones,
@@ -33,10 +33,7 @@ describe('a pool of three senders', () => {
     const operator = apiClient(stack, 'operator');
     const { broadcastId } = await broadcastToPool(apiClient(stack, 'admin'), operator);
 
-    const done = await eventually(async () => {
-      const { body } = await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`);
-      return ['completed', 'partial', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
-    }, 120_000);
+    const done = await broadcastEnded(operator, broadcastId, 120_000);
 
     const messages = await sandboxMessages(stack.sandboxes.twilio);
     const phones = poolPhones();

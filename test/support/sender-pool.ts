@@ -3,8 +3,9 @@
  * 2 + 3 + 5 SMS/s, 300 passengers on one flight split between them in proportion to their rates,
  * and per-sender counts and rates read from the Twilio sandbox's log.
  */
+import type { BroadcastDetail } from '#shared/domain/model.ts';
 import type { SmsSenderPool } from '#shared/domain/sms-senders.ts';
-import type { ApiResponse, SandboxMessage } from './local-stack.ts';
+import { type ApiResponse, eventually, type SandboxMessage } from './local-stack.ts';
 
 type ApiCall = <T = Record<string, unknown>>(
   method: string,
@@ -135,6 +136,18 @@ export async function broadcastToPool(
   });
   if (accepted.status !== 202) throw new Error(`The broadcast was not accepted: ${accepted.status}`);
   return { broadcastId: accepted.body.id, acceptedAt: Date.now() };
+}
+
+/** The broadcast once it has ended (completed, partial, failed or cancelled). */
+export function broadcastEnded(
+  operator: ApiCall,
+  broadcastId: string,
+  timeoutMs: number,
+): Promise<BroadcastDetail> {
+  return eventually(async () => {
+    const { body } = await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`);
+    return ['completed', 'partial', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+  }, timeoutMs);
 }
 
 /** The sender a message went from, as Twilio was asked: `From`, or the Messaging Service. */

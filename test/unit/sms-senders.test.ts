@@ -2,11 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SMS_MAX_CONCURRENCY, smsPoolConcurrency } from '#functions/manifest.ts';
 import { readLocalSettings } from '#infra/local/settings.ts';
 import { ConfigError, readSmsSenderPool } from '#shared/config.ts';
 import {
   audienceRate,
   chooseSender,
+  pacedRates,
   parseSmsSenderPool,
   poolRate,
   type SmsSenderPool,
@@ -251,5 +253,16 @@ describe('the local stack as it starts', () => {
       parsed(NORDIC_POOL),
     );
     expect(readLocalSettings({}).HERALD_SMS_SENDERS).toBeUndefined();
+  });
+});
+
+describe("the SMS worker's concurrency for a pool", () => {
+  it('is what each paced sender (each long code of a list) needs, added up, within the cap', () => {
+    const pool = parsed(NORDIC_POOL);
+
+    expect(pacedRates(pool)).toEqual([10, 5, 1, 1, 1, 100]);
+    // 2 invocations at least per limiter, 2 for 100/s (50 a second each): 6 × 2.
+    expect(smsPoolConcurrency(pacedRates(pool))).toBe(12);
+    expect(smsPoolConcurrency(Array.from({ length: 80 }, () => 1))).toBe(SMS_MAX_CONCURRENCY);
   });
 });
