@@ -3,6 +3,7 @@
  * would send, per channel and language, with the operator's free text marked; whom it would
  * reach; who asked for it and when (and, once released, who approved it and when).
  */
+import { EXERCISE_SMS_PREFIX, isExercise } from './exercise.ts';
 import { renderMarkedField, type TextPart } from './marked-text.ts';
 import {
   type AudienceEstimate,
@@ -32,6 +33,8 @@ export interface BroadcastReview {
   approvedAt?: string;
   /** The variables that made it wait for approval: their words are the parts with `freeText`. */
   freeTextVariables: string[];
+  /** The incident is an exercise: only staff test numbers are texted, nothing is posted publicly. */
+  exercise: boolean;
   /** Counted when it was requested; absent for a broadcast that never waited for approval. */
   audience?: AudienceEstimate;
   messages: {
@@ -64,6 +67,8 @@ export function broadcastReview(
   const render = (language: Language, field: Parameters<typeof renderMarkedField>[2]) =>
     renderMarkedField(source, language, field, freeText);
   const on = (channel: Channel) => broadcast.channels.includes(channel);
+  // An exercise's SMS start with its marker, as the SMS worker sends them (sms-text.ts).
+  const smsPrefix: TextPart[] = isExercise(incident) ? [{ text: EXERCISE_SMS_PREFIX }] : [];
   return {
     id: broadcast.id,
     incidentId: broadcast.incidentId,
@@ -78,9 +83,10 @@ export function broadcastReview(
     ...(broadcast.approvedBy ? { approvedBy: broadcast.approvedBy } : {}),
     ...(broadcast.approvedAt ? { approvedAt: broadcast.approvedAt } : {}),
     freeTextVariables: freeText,
+    exercise: isExercise(incident),
     ...(broadcast.audienceEstimate ? { audience: broadcast.audienceEstimate } : {}),
     messages: {
-      ...(on('sms') ? { sms: perLanguage((language) => render(language, 'sms')) } : {}),
+      ...(on('sms') ? { sms: perLanguage((language) => [...smsPrefix, ...render(language, 'sms')]) } : {}),
       ...(on('x') ? { x: perLanguage((language) => render(language, 'social')) } : {}),
       ...(on('facebook') ? { facebook: perLanguage((language) => render(language, 'social')) } : {}),
       ...(on('status')

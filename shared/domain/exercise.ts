@@ -64,8 +64,11 @@ export function testRecipient(recipientId: string, numbers: readonly string[]): 
   };
 }
 
+/** What an exercise's SMS bodies start with: the marker, on a line of its own. */
+export const EXERCISE_SMS_PREFIX = `${EXERCISE_MARKER}\n`;
+
 /** An SMS body of an exercise: the marker first, on a line of its own. */
-export const markedExerciseText = (text: string): string => `${EXERCISE_MARKER}\n${text}`;
+export const markedExerciseText = (text: string): string => `${EXERCISE_SMS_PREFIX}${text}`;
 
 /** Whether a broadcast recorded any recipient as an exercise's: only then do its tables show the column. */
 export function hasExerciseRecords(broadcast: Pick<Broadcast, 'counts'>): boolean {

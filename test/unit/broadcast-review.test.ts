@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { broadcastReview } from '#shared/domain/broadcast-review.ts';
+import { EXERCISE_MARKER } from '#shared/domain/exercise.ts';
 import { textParts } from '#shared/domain/marked-text.ts';
 import type { Broadcast, TemplateVersion } from '#shared/domain/model.ts';
 import { renderBroadcastField } from '#shared/domain/render.ts';
@@ -81,6 +82,17 @@ describe('the approval view of a held broadcast', () => {
       { text: ' ' },
       { text: '‹booking ref›', personal: 'booking.ref' },
     ]);
+  });
+
+  it("starts an exercise's SMS with the marker the worker sends, and says it is an exercise", () => {
+    const exercise = anIncident({ exercise: true });
+    const review = broadcastReview(aHeldBroadcast(), exercise, noteTemplate());
+
+    expect(review.exercise).toBe(true);
+    expect(joined(review.messages.sms?.en ?? [])).toBe(
+      `${EXERCISE_MARKER}\nEN ‹first name›: ‹flight› ‹booking ref›`,
+    );
+    expect(broadcastReview(aHeldBroadcast(), anIncident(), noteTemplate()).exercise).toBe(false);
   });
 
   it('marks a translated free text in its own language and the English one where a language was left empty', () => {
