@@ -75,7 +75,7 @@ describe('documentation', () => {
           /`((?:shared|functions|infra|test|cli|console|bench|bin)\/[\w./-]+)`/g,
         ),
       ]
-        .map(([, path]) => path)
+        .flatMap(([, path]) => (path === undefined ? [] : [path]))
         .filter((path) => !GENERATED.test(path) && !existsSync(path))
         .map((path) => `${file} → ${path}`),
     );
