@@ -3,6 +3,7 @@
  * where to approve it, and nothing about a passenger: the text goes out by e-mail and SMS.
  */
 import { displayTime } from './display-time.ts';
+import { EXERCISE_LABEL, isExercise } from './exercise.ts';
 import type { Broadcast, Incident, TemplateVersion } from './model.ts';
 
 /**
@@ -34,12 +35,14 @@ export function broadcastNotice(
   consoleUrl: string,
 ): ApprovalNotice {
   const link = consoleLink(consoleUrl, `broadcasts/${encodeURIComponent(broadcast.id)}`);
+  // A rehearsal must never read as a disruption, in the inbox either.
+  const exercise = isExercise(incident) ? `${EXERCISE_LABEL}: ` : '';
   return {
     kind: 'broadcast',
     id: broadcast.id,
-    subject: 'Herald: a broadcast waits for approval',
+    subject: `Herald: ${exercise}a broadcast waits for approval`,
     text: [
-      `A broadcast (${broadcast.kind}) on "${incident.title}" carries free text and waits for a comms lead's approval.`,
+      `${exercise}A broadcast (${broadcast.kind}) on "${incident.title}" carries free text and waits for a comms lead's approval.`,
       `Requested by ${broadcast.createdBy} at ${displayTime(broadcast.createdAt)}; template ${broadcast.templateId} v${broadcast.templateVersion}; broadcast ${broadcast.id}.`,
       `Read its texts and approve it (not its requester): ${link}`,
     ].join('\n'),

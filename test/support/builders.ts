@@ -1,5 +1,5 @@
 /** Small valid domain objects for the use-case tests, each overridable field by field. */
-import type { Customer, Flight, Incident, TemplateVersion } from '#shared/domain/model.ts';
+import type { Broadcast, Customer, Flight, Incident, TemplateVersion } from '#shared/domain/model.ts';
 
 export function anIncident(overrides: Partial<Incident> = {}): Incident {
   return {
@@ -17,6 +17,23 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
 }
 
 /** An approved template that says which language it speaks and names the passenger and flight. */
+export function aBroadcast(overrides: Partial<Broadcast> = {}): Broadcast {
+  return {
+    id: 'b1',
+    incidentId: 'incident-1',
+    templateId: 'strike-disruption',
+    templateVersion: 1,
+    variables: {},
+    channels: ['sms', 'status'],
+    kind: 'update',
+    status: 'pending_approval',
+    createdAt: '2026-12-01T06:00:00.000Z',
+    createdBy: 'olli.operator',
+    counts: {},
+    ...overrides,
+  };
+}
+
 export function aTemplate(overrides: Partial<TemplateVersion> = {}): TemplateVersion {
   const content = (sms: string) => ({
     sms,

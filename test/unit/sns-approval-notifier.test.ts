@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snsApproverNotices } from '#shared/adapters/sns-approval-notifier.ts';
 import { broadcastNotice } from '#shared/domain/approval-notice.ts';
-import { anIncident } from '#test/support/builders.ts';
+import { aBroadcast, anIncident } from '#test/support/builders.ts';
 
 const TOPIC = 'arn:aws:sns:eu-north-1:000000000000:approvals';
 const snsMock = mockClient(SNSClient);
@@ -22,19 +22,7 @@ describe('the SNS approval notifier', () => {
   it('publishes the notice to the approvals topic: an e-mail subject, the text, the kind to filter on', async () => {
     const approvers = snsApproverNotices();
     const notice = broadcastNotice(
-      {
-        id: 'b1',
-        incidentId: 'incident-1',
-        templateId: 'strike-disruption',
-        templateVersion: 1,
-        variables: { note: 'Door 3' },
-        channels: ['sms', 'status'],
-        kind: 'update',
-        status: 'pending_approval',
-        createdAt: '2026-12-01T06:00:00.000Z',
-        createdBy: 'olli.operator',
-        counts: {},
-      },
+      aBroadcast({ variables: { note: 'Door 3' } }),
       anIncident(),
       approvers.consoleUrl,
     );
