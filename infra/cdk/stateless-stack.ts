@@ -382,6 +382,7 @@ export class HeraldStatelessStack extends Stack {
       tables: props.tables,
       api: this.api,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      ...(this.smsFallback ? { smsEventsDeadLetters: this.smsFallback.deadLetterQueue } : {}),
     });
 
     this.console = new ConsoleDeployment(this, 'Console', {

@@ -80,6 +80,26 @@ describe('an environment with the fallback SMS provider', () => {
     });
   });
 
+  it('alarms on the events consumer’s errors and on an event in its dead-letter queue', () => {
+    const [eventsId] = lambdaOf(stateless, 'record-sms-events');
+    const [deadLettersId] = Object.keys(resourcesOf(stateless, 'AWS::SQS::Queue')).filter((id) =>
+      id.includes('EventsDeadLetters'),
+    );
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'herald-test-record-sms-events-errors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: eventsId } }],
+    });
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'herald-test-record-sms-events-dlq',
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLettersId, 'QueueName'] } }],
+      Threshold: 0,
+    });
+  });
+
   it('passes cdk-nag', () => {
     const report = new AwsSolutionsChecks().validateScope(synthesized.app);
     const violations = report.violations.flatMap((violation) =>

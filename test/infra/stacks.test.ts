@@ -589,7 +589,9 @@ describe('monitoring', () => {
       .map((arn) => arn['Fn::GetAtt'][0]);
     expect(dlqIds).toHaveLength(WORKERS.length);
     const dlqAlarms = alarms().filter(
-      (alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+      (alarm) =>
+        alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        String(alarm.Properties.AlarmName).endsWith('-dlq'),
     );
     const watched = dlqAlarms.map((alarm) => {
       expect(alarm.Properties).toMatchObject({
@@ -605,16 +607,34 @@ describe('monitoring', () => {
     expect(watched.sort()).toEqual(dlqIds.sort());
   });
 
-  it('alarms on errors of every worker and the sweeper, and on API 5xx', () => {
+  it('alarms on a batch in the stream consumers’ failed-batch queues', () => {
+    const failedBatchAlarms = alarms().filter((alarm) =>
+      String(alarm.Properties.AlarmName).endsWith('-failed-batches'),
+    );
+    expect(failedBatchAlarms.map((alarm) => alarm.Properties.AlarmName)).toEqual(
+      STREAM_CONSUMERS.map((consumer) => `herald-test-${consumer.handler}-failed-batches`),
+    );
+    for (const alarm of failedBatchAlarms)
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        AlarmActions: [{ Ref: alarmTopicId() }],
+      });
+  });
+
+  it('alarms on errors of every worker, stream consumer and the sweeper, and on API 5xx', () => {
     const errorAlarms = alarms().filter(
       (alarm) => alarm.Properties.Namespace === 'AWS/Lambda' && alarm.Properties.MetricName === 'Errors',
     );
     const watchedFunctions = errorAlarms.map((alarm) =>
       (alarm.Properties.Dimensions as { Value: { Ref: string } }[]).map((d) => d.Value.Ref).join(),
     );
-    const expected = [...WORKERS.map((w) => w.handler), ...SCHEDULES.map((s) => s.handler)].map(
-      (handler) => functionOf(handler)[0],
-    );
+    const expected = [
+      ...WORKERS.map((w) => w.handler),
+      ...STREAM_CONSUMERS.map((c) => c.handler),
+      ...SCHEDULES.map((s) => s.handler),
+    ].map((handler) => functionOf(handler)[0]);
     expect(watchedFunctions.sort()).toEqual(expected.sort());
 
     stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -6,8 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SCHEDULES, WORKERS } from '#functions/manifest.ts';
+import { SCHEDULES, SMS_EVENTS_CONSUMER, STREAM_CONSUMERS, WORKERS } from '#functions/manifest.ts';
 import { METRIC, METRIC_SERVICE, type MetricName } from '#shared/metrics.ts';
 import { TABLES } from '#shared/tables.ts';
 import type { BroadcastBus } from './broadcast-bus.ts';
@@ -33,12 +34,14 @@ export interface HeraldMonitoringProps {
   readonly api: apigw.HttpApi;
   /** Subscribed to the alarm topic by email (the recipient confirms once). */
   readonly alarmEmail?: string;
+  /** With the fallback SMS provider: the dead-letter queue of its delivery events (record-sms-events). */
+  readonly smsEventsDeadLetters?: sqs.IQueue;
 }
 
 /**
  * What an on-call engineer watches while a broadcast is in flight.
- * Alarms (to an encrypted SNS topic, optionally emailed): a message in any dead-letter queue,
- * any worker or sweeper invocation error, any API 5xx, and on Herald's own metrics (EMF lines
+ * Alarms (to an encrypted SNS topic, optionally emailed): a message in any dead-letter or
+ * failed-batch queue, any worker, stream consumer or sweeper invocation error, any API 5xx, and on Herald's own metrics (EMF lines
  * the handlers write, shared/metrics.ts; never on log text): the sweeper finding stalled
  * broadcasts, a suspected duplicate SMS, a high share of SMS failing.
  * A dashboard: queue depths and ages per channel, retries and dead-letter moves, SMS sent and
@@ -52,9 +55,11 @@ export class HeraldMonitoring extends Construct {
   /** Herald's own metrics live here, one namespace per environment. */
   readonly namespace: string;
   private readonly action: actions.SnsAction;
+  private readonly envName: string;
 
   constructor(scope: Construct, id: string, props: HeraldMonitoringProps) {
     super(scope, id);
+    this.envName = props.envName;
     this.namespace = metricsNamespace(props.envName);
     const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
 
@@ -100,26 +105,40 @@ export class HeraldMonitoring extends Construct {
       if (!found) throw new Error(`No function '${handler}' to monitor`);
       return found.function;
     };
-    const name = (what: string) => `herald-${props.envName}-${what}`;
+    const name = (what: string) => `herald-${this.envName}-${what}`;
 
     // 1. Dead-letter queues: a message there was tried maxReceiveCount times and gave up.
     for (const worker of WORKERS) {
-      const { deadLetterQueue } = props.bus.queueFor(worker.handler);
-      this.alarm(`${worker.handler}-dlq`, {
-        alarmName: name(`${worker.handler}-dlq`),
-        alarmDescription: `Messages for ${worker.handler} were dead-lettered after ${worker.maxReceiveCount} receives. Read them, fix the cause, then redrive them to the source queue (the delivery ledger makes redelivery safe).`,
-        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      });
+      this.deadLetterAlarm(
+        `${worker.handler}-dlq`,
+        props.bus.queueFor(worker.handler).deadLetterQueue,
+        `Messages for ${worker.handler} were dead-lettered after ${worker.maxReceiveCount} receives. Read them, fix the cause, then redrive them to the source queue (the delivery ledger makes redelivery safe).`,
+      );
+    }
+    for (const consumer of STREAM_CONSUMERS) {
+      this.deadLetterAlarm(
+        `${consumer.handler}-failed-batches`,
+        props.bus.failedBatchesFor(consumer.handler),
+        `${consumer.handler} gave up on a batch of the ${consumer.table} table's stream after ${consumer.retryAttempts} tries; the queue's message names its shard and sequence numbers. The ledger is right, but the broadcasts' counts miss those records, so a broadcast may not complete. Read the handler's log for the error and fix the cause; the stream keeps the records 24 hours.`,
+      );
+    }
+    if (props.smsEventsDeadLetters) {
+      this.deadLetterAlarm(
+        `${SMS_EVENTS_CONSUMER.handler}-dlq`,
+        props.smsEventsDeadLetters,
+        `Delivery events of the fallback SMS provider were dead-lettered after ${SMS_EVENTS_CONSUMER.maxReceiveCount} receives: their records stay sent, not delivered or failed. Read them, fix the cause, then redrive them to the events queue (applying an event twice changes nothing).`,
+      );
     }
 
-    // 2. Worker and sweeper errors. Workers report failed messages per item, so an invocation
-    //    error means a crash, a timeout or a failed start (a config error): never expected.
-    for (const handler of [...WORKERS.map((w) => w.handler), ...SCHEDULES.map((s) => s.handler)]) {
+    // 2. Worker, stream consumer and sweeper errors. Workers report failed messages per item, so
+    //    an invocation error means a crash, a timeout or a failed start (a config error): never expected.
+    const watchedHandlers = [
+      ...WORKERS.map((w) => w.handler),
+      ...STREAM_CONSUMERS.map((c) => c.handler),
+      ...SCHEDULES.map((s) => s.handler),
+      ...(props.smsEventsDeadLetters ? [SMS_EVENTS_CONSUMER.handler] : []),
+    ];
+    for (const handler of watchedHandlers) {
       this.alarm(`${handler}-errors`, {
         alarmName: name(`${handler}-errors`),
         alarmDescription: `${handler} invocations failed (crash, timeout or configuration error): see its log group.`,
@@ -193,6 +212,20 @@ export class HeraldMonitoring extends Construct {
       dimensionsMap: { service: METRIC_SERVICE, ...(worker ? { worker } : {}) },
       statistic: cloudwatch.Stats.SUM,
       ...rest,
+    });
+  }
+
+  /** A message in a dead-letter (or failed-batch) queue: something was given up on. */
+  private deadLetterAlarm(what: string, queue: sqs.IQueue, alarmDescription: string): void {
+    this.alarm(what, {
+      alarmName: `herald-${this.envName}-${what}`,
+      alarmDescription,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
   }
 
