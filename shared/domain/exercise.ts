@@ -64,6 +64,13 @@ export function testRecipient(recipientId: string, numbers: readonly string[]): 
   };
 }
 
+/**
+ * What the preview of an exercise's broadcast says: its counts and the time of its last SMS are
+ * the real audience's (what the exercise rehearses), but only the test numbers are texted.
+ */
+export const EXERCISE_PREVIEW_WARNING =
+  'This incident is an exercise: only the staff test numbers are texted, one SMS each, and nothing is posted to X or Facebook. The passengers counted here are recorded as exercise, not texted; the time of the last SMS is what it would be for real.';
+
 /** What an exercise's SMS bodies start with: the marker, on a line of its own. */
 export const EXERCISE_SMS_PREFIX = `${EXERCISE_MARKER}\n`;
 

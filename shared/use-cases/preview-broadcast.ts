@@ -10,6 +10,7 @@ import {
 } from '#shared/domain/deadline.ts';
 import type { Exclusion } from '#shared/domain/eligibility.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { EXERCISE_PREVIEW_WARNING, isExercise } from '#shared/domain/exercise.ts';
 import { PREVIEW_TIME_BUDGET_MS } from '#shared/domain/limits.ts';
 import {
   type BroadcastKind,
@@ -345,6 +346,7 @@ export async function previewBroadcast(
     }));
   }
   if (flights.length === 0) warnings.push('No flight matches the incident scope.');
+  if (isExercise(incident)) warnings.push(EXERCISE_PREVIEW_WARNING);
   // What a broadcast would refuse (422), said before the operator sends it.
   for (const { path, message } of publicTextErrors(template, input)) warnings.push(`${path}: ${message}`);
   warnings.push(...fallbackWarnings(source, input));

@@ -3,7 +3,12 @@ import { ExerciseRecipientDirectory } from '#shared/adapters/exercise-recipients
 import { exerciseNumbersSetting } from '#shared/config.ts';
 import { deriveCounts, emptyCounts, recordCounts } from '#shared/domain/channel-counts.ts';
 import { reachedBeforeDeadline } from '#shared/domain/deadline.ts';
-import { EXERCISE_MARKER, plannedStatus, testRecipientId } from '#shared/domain/exercise.ts';
+import {
+  EXERCISE_MARKER,
+  EXERCISE_PREVIEW_WARNING,
+  plannedStatus,
+  testRecipientId,
+} from '#shared/domain/exercise.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
@@ -154,7 +159,7 @@ describe('exercise SMS', () => {
     expect(smsText(source(false), payload, 'Anna').text).toBe('EN Anna: AY123 BK1');
   });
 
-  it("previews an exercise's SMS with the marker, as the worker will send it", async () => {
+  it("previews an exercise's SMS with the marker, as the worker will send it, and says who is texted", async () => {
     const previewOf = async (exercise: boolean) => {
       const incidents = new FakeIncidentStore();
       await incidents.create(anIncident({ exercise }));
@@ -178,11 +183,16 @@ describe('exercise SMS', () => {
           now: () => Date.parse('2026-11-30T12:00:00Z'),
         },
       );
-      return preview.messages.sms?.fi?.text;
+      return preview;
     };
 
-    expect(await previewOf(true)).toBe(`${EXERCISE_MARKER}\nFI Anna: AY123 BK1`);
-    expect(await previewOf(false)).toBe('FI Anna: AY123 BK1');
+    const exercise = await previewOf(true);
+    const real = await previewOf(false);
+    expect(exercise.messages.sms?.fi?.text).toBe(`${EXERCISE_MARKER}\nFI Anna: AY123 BK1`);
+    expect(real.messages.sms?.fi?.text).toBe('FI Anna: AY123 BK1');
+    // The counts and the time of the last SMS are the real audience's: what the exercise rehearses.
+    expect(exercise.warnings).toContain(EXERCISE_PREVIEW_WARNING);
+    expect(real.warnings).not.toContain(EXERCISE_PREVIEW_WARNING);
   });
 
   it('answers a test recipient id with its configured number and leaves customers to the directory', async () => {
