@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import type { FieldError } from '#shared/domain/errors.ts';
 import { fieldErrorsFromZod } from '#shared/http/problem.ts';
 import { FaultInjector, faultSettingsSchema, type LatencyRange } from './faults.ts';
@@ -66,6 +67,45 @@ export interface RunningSandbox {
   setLatency(range: LatencyRange | undefined): void;
   close(): Promise<void>;
 }
+
+/** A phone number as the providers take it. */
+export const E164 = /^\+[1-9]\d{1,14}$/;
+
+/**
+ * A control route `POST /__sandbox/<name>` whose JSON body `{ <field>: [...] }` replaces the
+ * sandbox's set of such values (numbers it cannot deliver to, prefixes it refuses); it answers
+ * with the new list.
+ */
+export function replaceSetRoute(
+  name: string,
+  field: string,
+  item: { pattern: RegExp; example: string },
+  values: Set<string>,
+): SandboxRoute {
+  const schema = z.strictObject({ [field]: z.array(z.string().regex(item.pattern)) });
+  return {
+    method: 'POST',
+    path: new RegExp(`^/__sandbox/${name}$`),
+    handle: ({ body }) => {
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) {
+        return problem(
+          400,
+          'Bad Request',
+          `Expected { "${field}": [${item.example}, …] }.`,
+          fieldErrorsFromZod(parsed.error),
+        );
+      }
+      values.clear();
+      for (const value of parsed.data[field] ?? []) values.add(value);
+      return { status: 200, body: { [field]: [...values] } };
+    },
+  };
+}
+
+/** `POST /__sandbox/undeliverable`: the numbers whose messages the sandbox reports undelivered. */
+export const undeliverableRoute = (numbers: Set<string>): SandboxRoute =>
+  replaceSetRoute('undeliverable', 'numbers', { pattern: E164, example: '"+358401234567"' }, numbers);
 
 /** One entry of `GET /__sandbox/messages`. */
 export interface RecordedMessage {

@@ -21,14 +21,20 @@ import { randomUUID } from 'node:crypto';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
 import { fieldErrorsFromZod } from '#shared/http/problem.ts';
-import { problem, type RunningSandbox, type SandboxReply, startSandboxServer } from './sandbox-server.ts';
+import {
+  E164,
+  problem,
+  type RunningSandbox,
+  type SandboxReply,
+  startSandboxServer,
+  undeliverableRoute,
+} from './sandbox-server.ts';
 
 export interface SmsVoiceSandboxOptions {
   /** 0 picks a free port. */
   port: number;
 }
 
-const E164 = /^\+[1-9]\d{1,14}$/;
 const TARGET_PREFIX = 'PinpointSMSVoiceV2.';
 /** The service's limit on one message's body, in characters. */
 const MAX_BODY_LENGTH = 1600;
@@ -48,8 +54,6 @@ const eventDestinationSchema = z.strictObject({
   topicArn: z.string().min(1),
   snsEndpoint: z.url(),
 });
-
-const undeliverableSchema = z.strictObject({ numbers: z.array(z.string().regex(E164)) });
 
 type EventDestination = z.infer<typeof eventDestinationSchema> & { sns: SNSClient };
 
@@ -197,24 +201,7 @@ export function startSmsVoiceSandbox(options: SmsVoiceSandboxOptions): Promise<R
             return { status: 200, body: parsed.data };
           },
         },
-        {
-          method: 'POST',
-          path: /^\/__sandbox\/undeliverable$/,
-          handle: ({ body }) => {
-            const parsed = undeliverableSchema.safeParse(body);
-            if (!parsed.success) {
-              return problem(
-                400,
-                'Bad Request',
-                'Expected { "numbers": [E.164…] }.',
-                fieldErrorsFromZod(parsed.error),
-              );
-            }
-            undeliverable.clear();
-            for (const number of parsed.data.numbers) undeliverable.add(number);
-            return { status: 200, body: { numbers: [...undeliverable] } };
-          },
-        },
+        undeliverableRoute(undeliverable),
       ],
       faults: {
         rateLimited: () => awsError(400, 'ThrottlingException', 'Rate exceeded'),

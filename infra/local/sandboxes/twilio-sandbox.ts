@@ -33,11 +33,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import twilio from 'twilio';
-import { z } from 'zod';
 import { SENDER_FORMATS } from '#shared/domain/sms-senders.ts';
-import { fieldErrorsFromZod } from '#shared/http/problem.ts';
 import type { FormFields } from './http-io.ts';
-import { problem, type RunningSandbox, type SandboxReply, startSandboxServer } from './sandbox-server.ts';
+import {
+  E164,
+  type RunningSandbox,
+  replaceSetRoute,
+  type SandboxReply,
+  startSandboxServer,
+  undeliverableRoute,
+} from './sandbox-server.ts';
 
 export interface TwilioSandboxOptions {
   /** 0 picks a free port. */
@@ -46,7 +51,6 @@ export interface TwilioSandboxOptions {
   authToken: string;
 }
 
-const E164 = /^\+[1-9]\d{1,14}$/;
 const API_VERSION = '2010-04-01';
 /** Twilio's "Unreachable destination handset", the usual reason for `undelivered`. */
 const UNDELIVERED_ERROR_CODE = '30003';
@@ -90,8 +94,8 @@ interface AcceptedMessage {
   sentDay: string;
 }
 
-const undeliverableSchema = z.strictObject({ numbers: z.array(z.string().regex(E164)) });
-const refusedPrefixesSchema = z.strictObject({ prefixes: z.array(z.string().regex(/^\+[1-9]\d{0,5}$/)) });
+/** A number prefix as `POST /__sandbox/refused-prefixes` takes it: a country code and more digits. */
+const DIALLING_PREFIX = /^\+[1-9]\d{0,5}$/;
 
 /** Twilio's error body: `{ code, message, more_info, status }`. */
 function twilioError(
@@ -396,42 +400,13 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
         },
       ],
       controlRoutes: [
-        {
-          method: 'POST',
-          path: /^\/__sandbox\/undeliverable$/,
-          handle: ({ body }) => {
-            const parsed = undeliverableSchema.safeParse(body);
-            if (!parsed.success) {
-              return problem(
-                400,
-                'Bad Request',
-                'Expected { "numbers": [E.164…] }.',
-                fieldErrorsFromZod(parsed.error),
-              );
-            }
-            undeliverable.clear();
-            for (const number of parsed.data.numbers) undeliverable.add(number);
-            return { status: 200, body: { numbers: [...undeliverable] } };
-          },
-        },
-        {
-          method: 'POST',
-          path: /^\/__sandbox\/refused-prefixes$/,
-          handle: ({ body }) => {
-            const parsed = refusedPrefixesSchema.safeParse(body);
-            if (!parsed.success) {
-              return problem(
-                400,
-                'Bad Request',
-                'Expected { "prefixes": ["+7", …] }.',
-                fieldErrorsFromZod(parsed.error),
-              );
-            }
-            refusedPrefixes.clear();
-            for (const prefix of parsed.data.prefixes) refusedPrefixes.add(prefix);
-            return { status: 200, body: { prefixes: [...refusedPrefixes] } };
-          },
-        },
+        undeliverableRoute(undeliverable),
+        replaceSetRoute(
+          'refused-prefixes',
+          'prefixes',
+          { pattern: DIALLING_PREFIX, example: '"+7"' },
+          refusedPrefixes,
+        ),
       ],
       faults: {
         rateLimited: () => twilioError(429, 20429, 'Too Many Requests', { 'retry-after': '1' }),
