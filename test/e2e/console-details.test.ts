@@ -94,7 +94,7 @@ describe('console details in Chromium at 390 px', () => {
           await page.getByLabel('Approved template').selectOption('strike-disruption');
           await page.getByRole('button', { name: 'Preview' }).click();
           await page.locator('section.preview').waitFor();
-          await page.getByText(/Affected flights/).click();
+          await page.locator('summary', { hasText: 'Affected flights' }).click();
         },
       },
       {
