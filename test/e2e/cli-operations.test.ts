@@ -230,7 +230,8 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
     expect(listed.stdout).toMatch(
       new RegExp(`strike-disruption\\s+v${next.version}\\s+approved\\s+v${next.version}`),
     );
-  });
+    // Nine runs of the herald executable, each starting Node and tsx (about 3 s on this machine).
+  }, 90_000);
 
   it('a free-text broadcast waits for approval; broadcast approve releases it and cancel refuses an ended one', async () => {
     const incident = json<Incident>(
