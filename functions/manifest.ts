@@ -10,7 +10,7 @@ import type { TableKey } from '#shared/tables.ts';
 export interface ApiRoute {
   routeKey: RouteKey;
   /** Folder under functions/ holding handler.ts. */
-  handler: string;
+  handler: (typeof ROUTE_HANDLERS)[RouteKey];
   roles: RouteRoles;
 }
 
@@ -241,7 +241,7 @@ export interface WorkerConcurrency {
  *   message returns after the visibility timeout (a rebuild reads everything, so a late one is
  *   harmless), and a status record it never published is re-queued by the sweeper.
  */
-export function workerConcurrency(smsConcurrency: number): Record<string, WorkerConcurrency> {
+export function workerConcurrency(smsConcurrency: number): Partial<Record<HandlerName, WorkerConcurrency>> {
   return {
     'send-sms': { reserved: smsConcurrency, maxConcurrency: smsConcurrency },
     'publish-status': { reserved: 1, maxConcurrency: 2 },
@@ -252,7 +252,7 @@ export function workerConcurrency(smsConcurrency: number): Record<string, Worker
 export const FUNCTION_MEMORY_MB = 1024;
 
 /** Where the handler module of a route or worker lives, relative to the repo root. */
-export function handlerEntry(handler: string): string {
+export function handlerEntry(handler: HandlerName): string {
   return `functions/${handler}/handler.ts`;
 }
 
@@ -264,9 +264,9 @@ export interface Schedule {
   timeoutSeconds: number;
 }
 
-export const SCHEDULES: readonly Schedule[] = [
+export const SCHEDULES = [
   { handler: 'sweep-stalled-broadcasts', everyMinutes: 1, timeoutSeconds: 60 },
-];
+] as const satisfies readonly Schedule[];
 
 /** Lambdas fed by a table's change stream: an event source mapping in AWS, a poller locally. */
 export interface StreamConsumer {
@@ -282,7 +282,7 @@ export interface StreamConsumer {
   retryAttempts: number;
 }
 
-export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
+export const STREAM_CONSUMERS = [
   // One counter write per broadcast per batch: at most a few a second, however fast the sends.
   {
     handler: 'count-deliveries',
@@ -292,4 +292,12 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
     timeoutSeconds: 60,
     retryAttempts: 20,
   },
-];
+] as const satisfies readonly StreamConsumer[];
+
+/** Every function Herald deploys, by its handler's folder under functions/. */
+export type HandlerName =
+  | (typeof ROUTE_HANDLERS)[RouteKey]
+  | WorkerName
+  | (typeof STREAM_CONSUMERS)[number]['handler']
+  | (typeof SCHEDULES)[number]['handler']
+  | (typeof SMS_EVENTS_CONSUMER)['handler'];

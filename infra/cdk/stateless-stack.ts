@@ -19,6 +19,7 @@ import {
   API_ROUTES,
   API_THROTTLE,
   type ApiRoute,
+  type HandlerName,
   SCHEDULES,
   SMS_EVENTS_CONSUMER,
   STREAM_CONSUMERS,
@@ -51,10 +52,10 @@ export interface FunctionAccess {
 
 /**
  * Least privilege per handler, from what each handler and its use case actually call.
- * Every route and worker in the manifest must appear here: a new one fails synth until
- * someone decides what it may do.
+ * Every function in the manifest must appear here (typed by HandlerName): a new one fails the
+ * type check until someone decides what it may do, and a name the manifest lacks fails it too.
  */
-export const ACCESS: Readonly<Record<string, FunctionAccess>> = {
+export const ACCESS: Readonly<Record<HandlerName, FunctionAccess>> = {
   'create-incident': { tables: { herald: 'readWrite' } },
   'list-incidents': { tables: { herald: 'read' } },
   'get-incident': { tables: { herald: 'read' } },
@@ -131,7 +132,7 @@ export type Setting =
   | 'smsFallback';
 
 /** Which handlers read which settings (those not listed keep `shared/config.ts` defaults). */
-export const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
+export const SETTINGS: Readonly<Partial<Record<HandlerName, readonly Setting[]>>> = {
   // The SMS rate paces the worker and dates the operator's estimate; the batch size shapes SMS messages.
   // An exercise's test numbers: planned, texted, and shown in the deliveries and the evidence.
   'send-sms': ['sms', 'statusCallbackUrl', 'exerciseNumbers', 'smsFallback'],
@@ -203,9 +204,8 @@ export class HeraldStatelessStack extends Stack {
     const concurrency = workerConcurrency(config.smsConcurrency);
     this.smsFallback = config.smsFallback && new SmsFallback(this, 'SmsFallback');
 
-    const create = (handler: string, timeout: Duration): HeraldFunction => {
+    const create = (handler: HandlerName, timeout: Duration): HeraldFunction => {
       const access = ACCESS[handler];
-      if (!access) throw new Error(`No access rules for handler '${handler}': add it to ACCESS`);
       const reserved = concurrency[handler]?.reserved;
       const fn = new HeraldFunction(this, handler, {
         handler,
@@ -417,7 +417,7 @@ export class HeraldStatelessStack extends Stack {
     }
   }
 
-  private settingsFor(handler: string, props: HeraldStatelessStackProps): Record<string, string> {
+  private settingsFor(handler: HandlerName, props: HeraldStatelessStackProps): Record<string, string> {
     const env: Record<string, string> = {};
     for (const setting of SETTINGS[handler] ?? []) {
       if (setting === 'sms') {

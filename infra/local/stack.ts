@@ -12,6 +12,7 @@ import type { ScheduledEvent, SQSBatchResponse } from 'aws-lambda';
 import {
   API_ROUTES,
   FUNCTION_MEMORY_MB,
+  type HandlerName,
   handlerEntry,
   SCHEDULES,
   SMS_EVENTS_CONSUMER,
@@ -72,7 +73,7 @@ export interface LocalStack {
 /** Each function's module URL, by handler name: the TypeScript sources, or the bundles cdk synth builds. */
 async function functionModules(
   code: LocalSettings['HERALD_LAMBDA_CODE'],
-): Promise<(handler: string) => string> {
+): Promise<(handler: HandlerName) => string> {
   if (code === 'source') return (handler) => sourceModuleUrl(join(REPO_ROOT, handlerEntry(handler)));
   const bundles = await lambdaBundles();
   return (handler) => {
@@ -154,7 +155,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       senders ? smsPoolConcurrency(pacedRates(senders)) : smsWorkerConcurrency(settings.HERALD_SMS_MPS),
     );
     const lambdas: LocalLambda[] = [];
-    const lambda = (handler: string, timeoutSeconds: number, provisioned = 0): LocalLambda => {
+    const lambda = (handler: HandlerName, timeoutSeconds: number, provisioned = 0): LocalLambda => {
       const definition: LambdaDefinition = {
         name: handler,
         moduleUrl: moduleOf(handler),

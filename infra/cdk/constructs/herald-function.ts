@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTION_MEMORY_MB, handlerEntry } from '#functions/manifest.ts';
+import { FUNCTION_MEMORY_MB, type HandlerName, handlerEntry } from '#functions/manifest.ts';
 
 /** The repository root: handler entries, the lock file and tsconfig.json are resolved from it. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -19,7 +19,7 @@ export const ESM_REQUIRE_BANNER =
 
 export interface HeraldFunctionProps {
   /** Folder under functions/ holding handler.ts: a manifest `handler`. */
-  readonly handler: string;
+  readonly handler: HandlerName;
   readonly description?: string;
   /** @default 10 seconds, well inside the HTTP API's 30 s integration limit */
   readonly timeout?: Duration;
