@@ -105,7 +105,6 @@ export class HeraldMonitoring extends Construct {
       if (!found) throw new Error(`No function '${handler}' to monitor`);
       return found.function;
     };
-    const name = (what: string) => `herald-${this.envName}-${what}`;
 
     // 1. Dead-letter queues: a message there was tried maxReceiveCount times and gave up.
     for (const worker of WORKERS) {
@@ -140,7 +139,6 @@ export class HeraldMonitoring extends Construct {
     ];
     for (const handler of watchedHandlers) {
       this.alarm(`${handler}-errors`, {
-        alarmName: name(`${handler}-errors`),
         alarmDescription: `${handler} invocations failed (crash, timeout or configuration error): see its log group.`,
         metric: fn(handler).metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
         threshold: 1,
@@ -150,7 +148,6 @@ export class HeraldMonitoring extends Construct {
 
     // 3. API 5xx: handlers map every expected error below 500, so any 5xx is a bug or an outage.
     this.alarm('api-5xx', {
-      alarmName: name('api-5xx'),
       alarmDescription:
         'The API answered 5xx: a handler crashed, timed out or was throttled. See the API access log and the handlers’ logs.',
       metric: props.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
@@ -161,7 +158,6 @@ export class HeraldMonitoring extends Construct {
     // 4. Herald's own metrics. The sweeper found broadcasts that stopped moving: work was lost or a worker is stuck.
     const fiveMinutes = Duration.minutes(5);
     this.alarm('stalled-broadcasts', {
-      alarmName: name('stalled-broadcasts'),
       alarmDescription:
         'The sweeper re-queued broadcasts that had not moved for HERALD_SWEEP_STALL_SECONDS: messages were lost or a worker is stuck. Check the queues, DLQs and worker errors.',
       metric: this.emf(METRIC.stalledBroadcasts, { period: fiveMinutes }),
@@ -171,7 +167,6 @@ export class HeraldMonitoring extends Construct {
 
     // 5. A passenger may have been sent a message twice: always worth a look.
     this.alarm('duplicates-suspected', {
-      alarmName: name('duplicates-suspected'),
       alarmDescription:
         "A send was found to have reached a passenger twice (a send outlived its lease, or the provider held two messages of one record). Read the broadcast's duplicatesSuspected counts and the send-sms log for the broadcast id.",
       metric: this.emf(METRIC.duplicatesSuspected, { period: fiveMinutes }),
@@ -190,7 +185,6 @@ export class HeraldMonitoring extends Construct {
       period: fiveMinutes,
     });
     this.alarm('sms-failures', {
-      alarmName: name('sms-failures'),
       alarmDescription: `At least ${SMS_FAILURE_PERCENT}% of the SMS settled in five minutes failed for good (of ${SMS_FAILURE_MIN_SETTLED} or more): the provider is refusing Herald's sends. Read lastError in the failed delivery records (GET /broadcasts/{id}/deliveries?status=failed) and the provider's console.`,
       metric: smsFailureShare,
       threshold: SMS_FAILURE_PERCENT,
@@ -218,7 +212,6 @@ export class HeraldMonitoring extends Construct {
   /** A message in a dead-letter (or failed-batch) queue: something was given up on. */
   private deadLetterAlarm(what: string, queue: sqs.IQueue, alarmDescription: string): void {
     this.alarm(what, {
-      alarmName: `herald-${this.envName}-${what}`,
       alarmDescription,
       metric: queue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
@@ -229,14 +222,16 @@ export class HeraldMonitoring extends Construct {
     });
   }
 
+  /** An alarm named `herald-<env>-<id>`, notifying the alarm topic when it fires and when it clears. */
   private alarm(
     id: string,
-    options: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods'> & {
+    options: Omit<cloudwatch.CreateAlarmOptions, 'evaluationPeriods' | 'alarmName'> & {
       metric: cloudwatch.Metric | cloudwatch.MathExpression;
     },
   ): void {
     const { metric, ...rest } = options;
     const alarm = metric.createAlarm(this, id, {
+      alarmName: `herald-${this.envName}-${id}`,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       ...rest,
