@@ -25,8 +25,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { lambdaBundles } from '#infra/local/runtime/lambda-bundles.ts';
-import type { LambdaCode, LambdaRuntime } from '#infra/local/runtime/local-lambda.ts';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import { parseLatencyProfile, startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
 import type { CapacityReport } from '#shared/adapters/consumed-capacity.ts';
@@ -34,17 +32,11 @@ import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
 import { measureAudience, writeAudienceResults } from './audience-measure.ts';
 import { sendsOverTimeSvg } from './chart.ts';
+import { BENCH_CODE, BENCH_RUNTIME, benchLambdaEnv, prepareBenchCode } from './lambda-setup.ts';
 import { benchAirline, dynamoDbEnv, strikesFor } from './scenarios.ts';
 import { seedSynthetic } from './synthetic-seed.ts';
 
 const QUICK = process.argv.includes('--quick');
-/** The stack's runtime (HERALD_LAMBDA_RUNTIME): `faithful` unless BENCH_RUNTIME says `in-process`. */
-const MODE: LambdaRuntime = process.env.BENCH_RUNTIME === 'in-process' ? 'in-process' : 'faithful';
-/**
- * The functions' code (HERALD_LAMBDA_CODE): the bundles `cdk synth` builds, whose cold starts are
- * Lambda's, unless BENCH_CODE=source (no bundling step; slower cold starts through tsx).
- */
-const CODE: LambdaCode = process.env.BENCH_CODE === 'source' ? 'source' : 'bundle';
 const TARGETS = QUICK ? [10_000] : [10_000, 100_000];
 /** Bookings of the quick run's airline: enough for its ~10,000 recipients. */
 const QUICK_BOOKINGS = 30_000;
@@ -77,8 +69,7 @@ const stackEnv = (smsPerSecond: number, dynamoDbPort = 0) => ({
   HERALD_SANDBOX_FACEBOOK_PORT: '0',
   HERALD_USERS_FILE: join(work, 'users.json'),
   HERALD_SEED: 'demo',
-  HERALD_LAMBDA_RUNTIME: MODE,
-  HERALD_LAMBDA_CODE: CODE,
+  ...benchLambdaEnv,
   HERALD_SMS_MPS: String(smsPerSecond),
   HERALD_SMS_BATCH_SIZE: '50',
   // One heap ceiling at every size, as a Lambda's memory setting gives: RSS then shows what the
@@ -164,7 +155,7 @@ async function broadcast(herald: HeraldProcess, incident: Incident, channels: st
   const recipients = done.counts.sms?.recipients ?? 0;
   const used = await settledCapacity(herald);
   return {
-    mode: MODE,
+    mode: BENCH_RUNTIME,
     status: done.status,
     recipients,
     smsReceived: times.length,
@@ -237,8 +228,7 @@ async function rawSandboxPosts(herald: HeraldProcess): Promise<number> {
 
 const START = '2026-12-01';
 const benchStarted = performance.now();
-// Built (or found in the cache) before the stack starts, so its start is not the build's minutes.
-if (CODE === 'bundle') await lambdaBundles();
+await prepareBenchCode();
 let herald = await startHerald(stackEnv(1_000));
 try {
   Object.assign(process.env, dynamoDbEnv(herald.dynamoDbEndpoint));
@@ -292,7 +282,7 @@ try {
   console.table(table);
   const [run10k, run100k] = runs;
   const rssRatio = (run100k?.peakRssMb ?? Number.NaN) / (run10k?.peakRssMb ?? Number.NaN);
-  console.log(`Runtime: ${MODE}, code: ${CODE}`);
+  console.log(`Runtime: ${BENCH_RUNTIME}, code: ${BENCH_CODE}`);
   console.log(`Slowest raw primitive: ${slowest}/s (target: end to end ≥ 40% of it)`);
   if (run100k) console.log(`Peak RSS at 100k / at 10k: ${rssRatio.toFixed(2)}× (target ≤ 1.3×)`);
   for (const run of runs) {
@@ -310,8 +300,8 @@ try {
     `${JSON.stringify(
       {
         measuredAt: new Date().toISOString(),
-        mode: MODE,
-        code: CODE,
+        mode: BENCH_RUNTIME,
+        code: BENCH_CODE,
         bookings: airline.counts.bookings,
         sandboxLatency: SANDBOX_LATENCY,
         seeded,

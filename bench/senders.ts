@@ -4,11 +4,10 @@
  * Twilio's answer time). The e2e test's pool of three senders
  * at 2 + 3 + 5 SMS/s (test/support/sender-pool.ts) sends one broadcast of 300; per sender, and per
  * long code of a list, the messages and the rate measured between its first and last, and the
- * time from the 202 to the last SMS. Functions run faithfully (isolated instances, as in Lambda)
- * unless BENCH_RUNTIME=in-process; the figures are labelled with the runtime. A broadcast that
- * has not ended within 5 minutes is reported with what the sandbox received by then.
+ * time from the 202 to the last SMS. Functions run as lambda-setup.ts says (faithfully, from the
+ * deployment bundles, unless told otherwise); the figures are labelled with the runtime and code.
+ * A broadcast that has not ended within 5 minutes is reported with what the sandbox received by then.
  */
-import type { LambdaRuntime } from '#infra/local/runtime/local-lambda.ts';
 import { senderRate } from '#shared/domain/sms-senders.ts';
 import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 import {
@@ -19,13 +18,13 @@ import {
   poolSenderOf,
   THREE_SENDERS,
 } from '#test/support/sender-pool.ts';
-
-const RUNTIME: LambdaRuntime = process.env.BENCH_RUNTIME === 'in-process' ? 'in-process' : 'faithful';
+import { benchLambdaEnv, benchLambdaLabel, prepareBenchCode } from './lambda-setup.ts';
 
 process.env.HERALD_SMS_SENDERS = JSON.stringify(THREE_SENDERS);
+await prepareBenchCode();
 const stack = await startTestStack({
   HERALD_SMS_SENDERS: process.env.HERALD_SMS_SENDERS,
-  HERALD_LAMBDA_RUNTIME: RUNTIME,
+  ...benchLambdaEnv,
   HERALD_SANDBOX_LATENCY: process.env.BENCH_SANDBOX_LATENCY ?? '',
 });
 try {
@@ -36,7 +35,7 @@ try {
   const lastAt = Math.max(...messages.map((message) => Date.parse(message.receivedAt)));
 
   console.log(
-    `Sender pool, ${RUNTIME} runtime: broadcast ${ended?.status ?? 'not ended after 5 min'}, ${messages.length} SMS`,
+    `Sender pool, ${benchLambdaLabel}: broadcast ${ended?.status ?? 'not ended after 5 min'}, ${messages.length} SMS`,
   );
   console.log(`  from the 202 to the last SMS: ${((lastAt - acceptedAt) / 1000).toFixed(1)} s`);
   const rows = THREE_SENDERS.senders.flatMap((sender) => {
