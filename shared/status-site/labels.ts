@@ -23,9 +23,11 @@ export interface SiteLabels {
   capAlerts: string;
   /** CAP areaDesc of the incident's own area (e.g. an ash-cloud polygon). */
   affectedArea: string;
-  /** The status page map's title and description (its text alternative), airports as "Name (CODE)". */
+  /** The status page map's title, and the sentences of its description (its text alternative). */
   mapTitle: string;
-  mapDescription: (airports: readonly string[], hasArea: boolean) => string;
+  mapShadedArea: string;
+  /** `airports` is the list of "Name (CODE)" already joined. */
+  mapAirports: (airports: string) => string;
   severities: Record<Severity, string>;
   types: Record<IncidentType, string>;
   kinds: Record<BroadcastKind, string>;
@@ -57,13 +59,8 @@ export const LABELS: Record<Language, SiteLabels> = {
     capAlerts: 'CAP alerts',
     affectedArea: 'Affected area',
     mapTitle: 'Map of the disruption',
-    mapDescription: (airports, hasArea) =>
-      [
-        hasArea ? 'The shaded area is the affected area.' : '',
-        airports.length > 0 ? `Airports marked on the map: ${airports.join(', ')}.` : '',
-      ]
-        .join(' ')
-        .trim(),
+    mapShadedArea: 'The shaded area is the affected area.',
+    mapAirports: (airports) => `Airports marked on the map: ${airports}.`,
     severities: { minor: 'Minor', moderate: 'Moderate', severe: 'Severe', extreme: 'Extreme' },
     types: {
       strike: 'Strike',
@@ -98,13 +95,8 @@ export const LABELS: Record<Language, SiteLabels> = {
     capAlerts: 'CAP-varoitukset',
     affectedArea: 'Häiriöalue',
     mapTitle: 'Häiriön kartta',
-    mapDescription: (airports, hasArea) =>
-      [
-        hasArea ? 'Varjostettu alue on häiriöalue.' : '',
-        airports.length > 0 ? `Kartalle merkityt lentoasemat: ${airports.join(', ')}.` : '',
-      ]
-        .join(' ')
-        .trim(),
+    mapShadedArea: 'Varjostettu alue on häiriöalue.',
+    mapAirports: (airports) => `Kartalle merkityt lentoasemat: ${airports}.`,
     severities: { minor: 'Vähäinen', moderate: 'Kohtalainen', severe: 'Vakava', extreme: 'Erittäin vakava' },
     types: {
       strike: 'Lakko',
@@ -139,13 +131,8 @@ export const LABELS: Record<Language, SiteLabels> = {
     capAlerts: 'CAP-varningar',
     affectedArea: 'Berört område',
     mapTitle: 'Karta över störningen',
-    mapDescription: (airports, hasArea) =>
-      [
-        hasArea ? 'Det skuggade området är det berörda området.' : '',
-        airports.length > 0 ? `Flygplatser markerade på kartan: ${airports.join(', ')}.` : '',
-      ]
-        .join(' ')
-        .trim(),
+    mapShadedArea: 'Det skuggade området är det berörda området.',
+    mapAirports: (airports) => `Flygplatser markerade på kartan: ${airports}.`,
     severities: { minor: 'Liten', moderate: 'Måttlig', severe: 'Allvarlig', extreme: 'Mycket allvarlig' },
     types: {
       strike: 'Strejk',

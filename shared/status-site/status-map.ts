@@ -39,7 +39,12 @@ export function statusMap(incident: StatusIncident, language: Language): string 
   const labelled = scene.airports.length <= MAX_LABELLED_AIRPORTS;
   const markers = scene.airports.map((airport) => airportMarker(airport, labelled));
   const id = `incident-${e(incident.id)}-map`;
-  const description = labels.mapDescription(incident.airports.map(airportName), incident.area !== undefined);
+  const description = [
+    incident.area !== undefined ? labels.mapShadedArea : '',
+    incident.airports.length > 0 ? labels.mapAirports(incident.airports.map(airportName).join(', ')) : '',
+  ]
+    .join(' ')
+    .trim();
   return `<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc">
 <title id="${id}-title">${e(labels.mapTitle)}</title>
 <desc id="${id}-desc">${e(description)}</desc>
