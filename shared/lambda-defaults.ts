@@ -25,8 +25,12 @@ const logUnansweredFailure: middy.MiddlewareObj = {
   },
 };
 
-export function withLambdaDefaults<TEvent, TResult>() {
-  return middy<TEvent, TResult, Error, Context>()
+/**
+ * `TContext`: the Lambda context with what the handler's own middlewares add to it, as optional
+ * fields (Lambda passes its own context in; see middlewares.ts).
+ */
+export function withLambdaDefaults<TEvent, TResult, TContext extends Context = Context>() {
+  return middy<TEvent, TResult, Error, TContext>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))

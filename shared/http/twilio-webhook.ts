@@ -1,11 +1,11 @@
 /**
- * The middy stack for Twilio's webhooks: the form body parsed, the X-Twilio-Signature checked
- * against the full public URL with the twilio library (403 otherwise), and a TwiML reply.
+ * The middy stack for Twilio's webhooks (middlewares.ts): the one problem+json error mapper, the
+ * form body parsed and its X-Twilio-Signature checked; the handler's answer goes back as TwiML.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import twilio from 'twilio';
 import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
-import { errorResponse, HttpProblemError } from './problem.ts';
+import { problemResponses, providedBy, type TwilioContext, twilioSignature } from './middlewares.ts';
 
 export interface TwilioRequest {
   params: Record<string, string>;
@@ -25,22 +25,17 @@ export function twilioWebhook(
   settings: () => Promise<{ authToken: string; publicApiUrl: string }>,
   action: (request: TwilioRequest) => Promise<string | undefined>,
 ) {
-  return withLambdaDefaults<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .onError((request) => {
-      request.response = errorResponse(request.error, { routeKey: request.event.routeKey });
-    })
-    .handler(async (event) => {
-      const { authToken, publicApiUrl } = await settings();
-      const raw = event.isBase64Encoded
-        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-        : (event.body ?? '');
-      const params = Object.fromEntries(new URLSearchParams(raw));
-      const url = `${publicApiUrl.replace(/\/$/, '')}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
-      const signature = event.headers['x-twilio-signature'] ?? '';
-      if (!twilio.validateRequest(authToken, signature, url, params)) {
-        throw new HttpProblemError(403, 'Forbidden', 'The X-Twilio-Signature does not match this request.');
-      }
+  return withLambdaDefaults<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, TwilioContext>()
+    .use(problemResponses())
+    .use(twilioSignature(settings))
+    .handler(async (event, { params }) => {
       const receivedAt = new Date(event.requestContext.timeEpoch).toISOString();
-      return twiml(await action({ params, query: event.queryStringParameters ?? {}, receivedAt }));
+      return twiml(
+        await action({
+          params: providedBy('twilioSignature', params),
+          query: event.queryStringParameters ?? {},
+          receivedAt,
+        }),
+      );
     });
 }
