@@ -1,11 +1,15 @@
 import { vi } from 'vitest';
+import { metrics } from '#shared/metrics.ts';
 
 /**
  * Captures what is written to stdout and stderr (Powertools' Logger and Metrics write there, one
  * JSON document a line; warnings and errors to stderr) and gives back the JSON lines in the order
- * written; undo with vi.restoreAllMocks.
+ * written; undo with vi.restoreAllMocks. Metrics added before the capture are dropped: Metrics is
+ * one instance per process, as in Lambda, and use-case tests add to it without a handler to flush
+ * it, so the next flush would otherwise also write what earlier tests (or files) counted.
  */
 export function captureJsonLines(): () => Record<string, unknown>[] {
+  metrics.clearMetrics();
   const written: string[] = [];
   for (const stream of [process.stdout, process.stderr])
     vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {

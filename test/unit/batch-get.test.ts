@@ -4,17 +4,17 @@ import {
   DynamoDBDocumentClient,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getAll } from '#shared/adapters/dynamodb/batch-get.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoCustomerDirectory } from '#shared/adapters/dynamodb/customer-directory.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { UNPROCESSED_RETRY } from '#shared/adapters/dynamodb/unprocessed.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { stubTableEnvironment } from '#test/support/table-env.ts';
 
 const TABLE = 'customers';
-const dynamoMock = mockClient(DynamoDBDocumentClient);
+const dynamoMock = mockClientForFile(DynamoDBDocumentClient);
 
 const key = (id: string) => ({ customerId: id });
 const keysAsked = () =>

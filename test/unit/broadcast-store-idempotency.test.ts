@@ -11,11 +11,11 @@ import {
   type GetCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import type { Broadcast } from '#shared/domain/model.ts';
 import type { IdempotencyClaim } from '#shared/ports/stores.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { stubTableEnvironment } from '#test/support/table-env.ts';
 
 const NOW = Date.parse('2026-12-01T06:00:00.000Z');
@@ -50,10 +50,12 @@ const cancelled = (code: 'ConditionalCheckFailed' | 'TransactionConflict') =>
     CancellationReasons: [{ Code: code }, { Code: 'None' }, { Code: 'None' }],
   });
 
+const dynamoDb = mockClientForFile(DynamoDBDocumentClient);
+
 /** The herald table's items by pk, as GetItem reads them; each test says how transactions go. */
 function heraldTable() {
   const items = new Map<string, Record<string, unknown>>();
-  const dynamoDb = mockClient(DynamoDBDocumentClient);
+  dynamoDb.reset();
   dynamoDb.on(GetCommand).callsFake((input: GetCommandInput) => ({
     Item: items.get(String(input.Key?.pk)),
   }));
@@ -69,7 +71,6 @@ describe('DynamoBroadcastStore with an idempotency key', () => {
     table = heraldTable();
   });
   afterEach(() => {
-    table.dynamoDb.restore();
     vi.useRealTimers();
     vi.unstubAllEnvs();
   });

@@ -4,16 +4,16 @@
  */
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { workerNamed } from '#functions/manifest.ts';
 import { lambdaContext } from '#infra/local/runtime/lambda-context.ts';
 import type { BusMessage } from '#shared/domain/bus-messages.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import type { Fanout } from '#shared/ports/stores.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { captureJsonLines } from '#test/support/json-lines.ts';
 
-const sqsMock = mockClient(SQSClient);
+const sqsMock = mockClientForFile(SQSClient);
 
 beforeEach(() => {
   sqsMock.reset();

@@ -1,6 +1,5 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { workerNamed } from '#functions/manifest.ts';
 import { lambdaContext } from '#infra/local/runtime/lambda-context.ts';
@@ -9,10 +8,11 @@ import { logger } from '#shared/logger.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { count, METRIC, METRIC_SERVICE } from '#shared/metrics.ts';
 import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { FakeBroadcastStore } from '#test/support/fakes.ts';
 import { captureJsonLines, emfMetrics } from '#test/support/json-lines.ts';
 
-const sqsMock = mockClient(SQSClient);
+const sqsMock = mockClientForFile(SQSClient);
 let jsonLines: () => Record<string, unknown>[];
 const context = (): Context => lambdaContext('probe', 10_000);
 

@@ -1,15 +1,15 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '#infra/local/runtime/lambda-context.ts';
 import { METRIC, metrics } from '#shared/metrics.ts';
 import { sweepStalledBroadcasts } from '#shared/use-cases/sweep-stalled-broadcasts.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { FakeBroadcastStore, FakeDeliveryStore, FakeFanout, FakeLeaseStore } from '#test/support/fakes.ts';
 import { captureJsonLines, emfMetrics } from '#test/support/json-lines.ts';
 import { stubTableEnvironment } from '#test/support/table-env.ts';
 
-const dynamoMock = mockClient(DynamoDBDocumentClient);
+const dynamoMock = mockClientForFile(DynamoDBDocumentClient);
 let jsonLines: () => Record<string, unknown>[];
 
 beforeEach(() => {

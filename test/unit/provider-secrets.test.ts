@@ -1,9 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 
 const ARN = 'arn:aws:secretsmanager:eu-north-1:000000000000:secret:herald-twilio';
-const secretsMock = mockClient(SecretsManagerClient);
+const secretsMock = mockClientForFile(SecretsManagerClient);
 const twilioSecret = (authToken: string) => ({
   SecretString: JSON.stringify({ TWILIO_ACCOUNT_SID: 'AC0123', TWILIO_AUTH_TOKEN: authToken }),
 });

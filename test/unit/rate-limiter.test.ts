@@ -1,29 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { stubTableEnvironment } from '#test/support/table-env.ts';
-
-// The limiter waits with node:timers/promises, which vitest's fake timers leave alone: route it
-// through the global setTimeout they replace, so waits run on the fake clock.
-vi.mock('node:timers/promises', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('node:timers/promises')>()),
-  setTimeout: <T>(ms: number, value?: T, options?: { signal?: AbortSignal }) =>
-    new Promise<T | undefined>((resolve, reject) => {
-      const signal = options?.signal;
-      const abort = () => {
-        globalThis.clearTimeout(timer);
-        reject(new DOMException('The operation was aborted', 'AbortError'));
-      };
-      const timer = globalThis.setTimeout(() => {
-        signal?.removeEventListener('abort', abort);
-        resolve(value);
-      }, ms);
-      if (signal?.aborted) abort();
-      else signal?.addEventListener('abort', abort, { once: true });
-    }),
-}));
 
 describe('rateFromPerSecond', () => {
   it.each([
@@ -51,10 +31,12 @@ describe('rateFromPerSecond', () => {
 /** An instant that starts a window of every size used below. */
 const T0 = Date.parse('2026-12-01T00:00:00.000Z');
 
+const dynamoDb = mockClientForFile(DynamoDBDocumentClient);
+
 /** The rate counters of the herald table, with the limiter's conditional ADD applied as DynamoDB would. */
 function rateTable() {
   const used = new Map<string, number>();
-  const dynamoDb = mockClient(DynamoDBDocumentClient);
+  dynamoDb.reset();
   dynamoDb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
     const key = `${input.Key?.pk}#${input.Key?.sk}`;
     const values = input.ExpressionAttributeValues ?? {};
@@ -64,7 +46,6 @@ function rateTable() {
     used.set(key, (before ?? 0) + values[':wanted']);
     return { Attributes: { used: used.get(key) } };
   });
-  return dynamoDb;
 }
 
 /** Starts the sends and notes, on the fake clock, when each got its slot. */
@@ -84,15 +65,13 @@ function perWindow(granted: number[], windowMs: number): number[] {
 }
 
 describe('DynamoRateLimiter on a fake clock', () => {
-  let dynamoDb: ReturnType<typeof rateTable>;
-
   beforeEach(() => {
     stubTableEnvironment();
-    vi.useFakeTimers({ now: T0 });
-    dynamoDb = rateTable();
+    // The limiter waits with node:timers/promises: fake it too, so its waits run on the fake clock.
+    vi.useFakeTimers({ now: T0, fakeNodeBuiltins: true });
+    rateTable();
   });
   afterEach(() => {
-    dynamoDb.restore();
     vi.useRealTimers();
     vi.unstubAllEnvs();
   });

@@ -1,12 +1,12 @@
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { snsApproverNotices } from '#shared/adapters/sns-approval-notifier.ts';
 import { broadcastNotice } from '#shared/domain/approval-notice.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { aBroadcast, anIncident } from '#test/support/builders.ts';
 
 const TOPIC = 'arn:aws:sns:eu-north-1:000000000000:approvals';
-const snsMock = mockClient(SNSClient);
+const snsMock = mockClientForFile(SNSClient);
 
 beforeEach(() => {
   vi.stubEnv('APPROVALS_TOPIC_ARN', TOPIC);

@@ -1,10 +1,10 @@
 import { PublishBatchCommand, type PublishBatchCommandInput, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
+import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 
 const TOPIC = 'arn:aws:sns:eu-north-1:000000000000:broadcasts';
-const snsMock = mockClient(SNSClient);
+const snsMock = mockClientForFile(SNSClient);
 
 const messages = (count: number) =>
   Array.from({ length: count }, (_, index) => ({ broadcastId: 'b-1', customerIds: [`c-${index}`] }));
