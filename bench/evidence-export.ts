@@ -15,8 +15,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { nextLink } from '#shared/api/pages.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import { nextLink } from '#shared/http/text-pages.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
 import { dynamoDbEnv } from './scenarios.ts';
 

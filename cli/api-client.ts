@@ -1,8 +1,7 @@
 /** Talks to the Herald API: JSON in and out, problem+json errors turned into `ApiError`. */
 import { z } from 'zod';
-import { allPages } from '#shared/http/all-pages.ts';
-import type { TextPage } from '#shared/http/text-pages.ts';
-import type { Page } from '#shared/ports/stores.ts';
+import { allPages, type TextPage } from '#shared/api/pages.ts';
+import type { Page } from '#shared/domain/page.ts';
 import { ApiError, CliError } from './errors.ts';
 import type { ApiSettings } from './settings.ts';
 

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { MultiBar } from 'cli-progress';
+import type { ImportResult } from '#shared/api/imports.ts';
 import { type ImportKind, MAX_LINE_LENGTH } from '#shared/domain/import-formats.ts';
 import type { ApiClient } from './api-client.ts';
 
@@ -36,11 +37,6 @@ export interface UploadSummary {
   accepted: number;
   rejected: number;
   seconds: number;
-}
-
-interface ImportResponse {
-  accepted: number;
-  rejected: { line: number; message: string }[];
 }
 
 /** The lines of a file with the bytes each one took, read as a stream. */
@@ -131,7 +127,7 @@ async function uploadOne(
   };
   const flush = async () => {
     if (chunk.length === 0) return;
-    const result = await client.post<ImportResponse>(`/imports/${source.kind}`, { firstLine, lines: chunk });
+    const result = await client.post<ImportResult>(`/imports/${source.kind}`, { firstLine, lines: chunk });
     summary.accepted += result.accepted;
     for (const rejected of result.rejected) reject(rejected.line, rejected.message);
     firstLine += chunk.length;

@@ -2,9 +2,11 @@
  * What the operational commands print: with `--json` the API's answer as it came (one JSON
  * document on stdout, for scripts and jq), otherwise a few readable lines.
  */
+
+import type { BroadcastSummary } from '#shared/api/broadcasts.ts';
 import { displayTime } from '#shared/domain/display-time.ts';
 import { hasExerciseRecords } from '#shared/domain/exercise.ts';
-import type { Broadcast, ChannelCounts } from '#shared/domain/model.ts';
+import type { ChannelCounts } from '#shared/domain/model.ts';
 import { displayZone } from './settings.ts';
 
 export interface OutputOptions {
@@ -44,10 +46,8 @@ export function settled(counts: ChannelCounts): number {
   return counts.sent + counts.delivered + counts.failed + counts.optedOut + counts.exercise;
 }
 
-export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
-
 /** A broadcast's status and its counts per channel, as lines. */
-export function broadcastLines(broadcast: BroadcastView): string[] {
+export function broadcastLines(broadcast: BroadcastSummary): string[] {
   const cancelled = broadcast.status === 'cancelled';
   const exercise = hasExerciseRecords(broadcast);
   const rows = Object.entries(broadcast.counts).map(([channel, counts]) => [

@@ -2,10 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { ApiClient } from '#cli/api-client.ts';
 import { EXIT } from '#cli/errors.ts';
-import { type BroadcastView, broadcastLines, type OutputOptions, print, settled, time } from '#cli/output.ts';
+import { broadcastLines, type OutputOptions, print, settled, time } from '#cli/output.ts';
 import { reviewLines } from '#cli/review.ts';
+import type { BroadcastAccepted, BroadcastDetail, BroadcastSummary } from '#shared/api/broadcasts.ts';
 import type { BroadcastReview } from '#shared/domain/broadcast-review.ts';
-import type { BroadcastDetail, BroadcastStatus, ChannelCounts } from '#shared/domain/model.ts';
+import type { BroadcastStatus, ChannelCounts } from '#shared/domain/model.ts';
 import { type BroadcastRequestOptions, broadcastBody } from './preview.ts';
 
 /** A broadcast in one of these will not change again. */
@@ -40,7 +41,7 @@ export function channelPayload(channel: string, counts: ChannelCounts, finish: s
 }
 
 /** " | ETA 14:05 UTC" when the API estimates the completion, else nothing. */
-export function finishOf(broadcast: BroadcastView): string {
+export function finishOf(broadcast: BroadcastSummary): string {
   return broadcast.estimatedCompletion
     ? ` | ETA ${time(broadcast.estimatedCompletion, { dateless: true })}`
     : '';
@@ -59,7 +60,7 @@ class WatchProgress {
   private readonly channelBars = new Map<string, SingleBar>();
   private lastLine = '';
 
-  update(broadcast: BroadcastView): void {
+  update(broadcast: BroadcastSummary): void {
     const finish = finishOf(broadcast);
     if (!this.bars) {
       const line = `${broadcast.status}: ${Object.entries(broadcast.counts)
@@ -120,7 +121,7 @@ export async function watchBroadcast(client: ApiClient, id: string): Promise<Bro
 }
 
 /** 0 when the broadcast completed, 1 when it ended failed, partial or cancelled. */
-function exitCodeOf(broadcast: BroadcastView): number {
+function exitCodeOf(broadcast: BroadcastSummary): number {
   return broadcast.status === 'completed' ? EXIT.ok : EXIT.notCompleted;
 }
 
@@ -133,7 +134,7 @@ export async function broadcastSend(
   incidentId: string,
   options: BroadcastSendOptions,
 ): Promise<number> {
-  const created = await client.post<{ id: string; status: BroadcastStatus }>(
+  const created = await client.post<BroadcastAccepted>(
     `/incidents/${encodeURIComponent(incidentId)}/broadcasts`,
     broadcastBody(options),
     options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {},
@@ -159,7 +160,7 @@ export async function broadcastStatus(
 ): Promise<number> {
   const broadcast = options.watch
     ? await watchBroadcast(client, id)
-    : await client.get<BroadcastView>(path(id));
+    : await client.get<BroadcastSummary>(path(id));
   // Held for approval: nothing is counted yet, so what it says and whom it reaches are the news.
   if (broadcast.status === 'pending_approval') {
     const review = await client.get<BroadcastReview>(`${path(id)}/review`);
@@ -172,12 +173,12 @@ export async function broadcastStatus(
 
 /** `herald broadcast cancel <id>`. */
 export async function broadcastCancel(client: ApiClient, id: string, options: OutputOptions): Promise<void> {
-  const broadcast = await client.post<BroadcastView>(`${path(id)}/cancel`);
+  const broadcast = await client.post<BroadcastSummary>(`${path(id)}/cancel`);
   print(options, broadcast, () => `Broadcast ${broadcast.id} ${broadcast.status}.`);
 }
 
 /** `herald broadcast approve <id>` (comms lead). */
 export async function broadcastApprove(client: ApiClient, id: string, options: OutputOptions): Promise<void> {
-  const broadcast = await client.post<{ id: string; status: string }>(`${path(id)}/approve`);
+  const broadcast = await client.post<BroadcastAccepted>(`${path(id)}/approve`);
   print(options, broadcast, () => `Broadcast ${broadcast.id} approved: ${broadcast.status}.`);
 }

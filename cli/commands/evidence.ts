@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { ApiClient } from '#cli/api-client.ts';
+import { textPages } from '#shared/api/pages.ts';
 import type { EvidenceFormat } from '#shared/domain/evidence-format.ts';
-import { textPages } from '#shared/http/text-pages.ts';
 
 /**
  * `herald evidence <incidentId> [--format csv|ndjson]`: every page of the incident's evidence

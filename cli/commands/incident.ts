@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
-import { type BroadcastView, broadcastLines, type OutputOptions, print, table, time } from '#cli/output.ts';
+import { broadcastLines, type OutputOptions, print, table, time } from '#cli/output.ts';
+import type { BroadcastSummary } from '#shared/api/broadcasts.ts';
 import { incidentDeadline } from '#shared/domain/deadline.ts';
 import { EXERCISE_LABEL } from '#shared/domain/exercise.ts';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
-import type { Incident } from '#shared/domain/model.ts';
-import type { IncidentSummary } from '#shared/ports/stores.ts';
+import type { Incident, IncidentSummary } from '#shared/domain/model.ts';
 
 export interface IncidentCreateOptions extends OutputOptions {
   type: string;
@@ -123,7 +123,7 @@ export async function incidentList(client: ApiClient, options: OutputOptions): P
 export async function incidentShow(client: ApiClient, id: string, options: OutputOptions): Promise<void> {
   const path = `/incidents/${encodeURIComponent(id)}`;
   const incident = await client.get<Incident>(path);
-  const items = await client.list<BroadcastView>(`${path}/broadcasts`);
+  const items = await client.list<BroadcastSummary>(`${path}/broadcasts`);
   print(options, { ...incident, broadcasts: items }, () => [
     ...incidentLines(incident),
     '',

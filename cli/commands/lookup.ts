@@ -2,14 +2,10 @@
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
 import { type OutputOptions, print, table, time } from '#cli/output.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
+import { allPages } from '#shared/api/pages.ts';
+import type { PassengerLookup, PassengerMessage, PassengerSummary } from '#shared/api/passengers.ts';
 import type { Channel, DeliveryStatus } from '#shared/domain/model.ts';
-import { allPages } from '#shared/http/all-pages.ts';
-import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
-import type {
-  PassengerLookup,
-  PassengerMessage,
-  PassengerSummary,
-} from '#shared/use-cases/lookup-passenger.ts';
 
 export interface DeliveriesOptions extends OutputOptions {
   status?: DeliveryStatus;

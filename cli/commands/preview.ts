@@ -1,8 +1,8 @@
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
 import { type OutputOptions, print, table, time } from '#cli/output.ts';
+import type { Preview } from '#shared/api/broadcasts.ts';
 import { formatDuration, type SmsEta } from '#shared/domain/deadline.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 
 export interface BroadcastRequestOptions {
   template?: string;

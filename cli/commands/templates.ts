@@ -2,14 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '#cli/api-client.ts';
 import { CliError } from '#cli/errors.ts';
 import { type OutputOptions, print, table, time } from '#cli/output.ts';
-import type { TemplateDetail, TemplateVersion } from '#shared/domain/model.ts';
-import type { TemplateSummary } from '#shared/ports/stores.ts';
-
-interface VersionRef {
-  id: string;
-  version: number;
-  status: string;
-}
+import type { VersionRef } from '#shared/api/templates.ts';
+import type { TemplateDetail, TemplateSummary, TemplateVersion } from '#shared/domain/model.ts';
 
 const templatePath = (id: string) => `/templates/${encodeURIComponent(id)}`;
 

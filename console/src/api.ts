@@ -2,10 +2,10 @@
  * The console's one way to the API: same origin, the API key as a Bearer credential, JSON in and
  * out, and every error as the API's problem+json (title, detail and field errors) to show.
  */
-import type { Role } from '#shared/domain/roles.ts';
-import { allPages } from '#shared/http/all-pages.ts';
-import type { TextPage } from '#shared/http/text-pages.ts';
-import type { Page } from '#shared/ports/stores.ts';
+import { allPages, type TextPage } from '#shared/api/pages.ts';
+import type { Page } from '#shared/domain/page.ts';
+
+export type { Me } from '#shared/api/me.ts';
 
 const KEY_STORAGE = 'herald.apiKey';
 
@@ -32,11 +32,6 @@ export class ApiProblem extends Error {
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
-}
-
-export interface Me {
-  user: string;
-  roles: Role[];
 }
 
 export function storedKey(): string | undefined {

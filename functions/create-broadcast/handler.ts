@@ -8,6 +8,7 @@ import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts
 import { snsApproverNotices } from '#shared/adapters/sns-approval-notifier.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { BroadcastBody } from '#shared/api/broadcast-body.ts';
+import { broadcastAccepted } from '#shared/api/broadcasts.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { createBroadcast } from '#shared/use-cases/create-broadcast.ts';
 
@@ -33,5 +34,5 @@ export const handler = apiHandler(async ({ body, caller, pathParameters, headers
     deps,
     headers['idempotency-key'],
   );
-  return { status: 202, body: { id: broadcast.id, status: broadcast.status } };
+  return { status: 202, body: broadcastAccepted(broadcast) };
 });

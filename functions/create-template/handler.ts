@@ -1,7 +1,7 @@
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { CreateTemplateBody } from '#shared/api/template-body.ts';
-import { versionRef } from '#shared/api/version-params.ts';
+import { versionRef } from '#shared/api/templates.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { createTemplate } from '#shared/use-cases/templates/save-template.ts';
 

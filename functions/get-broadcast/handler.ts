@@ -1,7 +1,7 @@
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
+import type { BroadcastDetail } from '#shared/api/broadcasts.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
-import type { BroadcastDetail } from '#shared/domain/model.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { estimateCompletion } from '#shared/use-cases/estimate-completion.ts';
 import { countsAreFinal } from '#shared/use-cases/settle-broadcast.ts';

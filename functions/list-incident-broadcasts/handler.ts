@@ -1,7 +1,9 @@
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoIncidentStore } from '#shared/adapters/dynamodb/incident-store.ts';
+import type { BroadcastSummary } from '#shared/api/broadcasts.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { LIST_PAGE_SIZE } from '#shared/domain/limits.ts';
+import type { Page } from '#shared/domain/page.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { pageQuery } from '#shared/http/page-query.ts';
 import { estimateCompletion } from '#shared/use-cases/estimate-completion.ts';
@@ -22,6 +24,6 @@ export const handler = apiHandler(async ({ pathParameters, query }) => {
         ...broadcast,
         estimatedCompletion: estimateCompletion(broadcast, smsPerSecond),
       })),
-    },
+    } satisfies Page<BroadcastSummary>,
   };
 });

@@ -1,7 +1,8 @@
 import { DynamoAuditStore } from '#shared/adapters/dynamodb/audit-store.ts';
 import { DynamoTemplateStore } from '#shared/adapters/dynamodb/template-store.ts';
 import { snsApproverNotices } from '#shared/adapters/sns-approval-notifier.ts';
-import { VersionParams, versionRef } from '#shared/api/version-params.ts';
+import { versionRef } from '#shared/api/templates.ts';
+import { VersionParams } from '#shared/api/version-params.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { submitTemplate } from '#shared/use-cases/templates/review-template.ts';
 

@@ -8,7 +8,6 @@ import { renderMarkedField, type TextPart } from './marked-text.ts';
 import {
   type AudienceEstimate,
   type Broadcast,
-  type BroadcastKind,
   type BroadcastStatus,
   type Channel,
   type Incident,
@@ -18,25 +17,44 @@ import {
 } from './model.ts';
 import { freeTextVariables } from './template-rules.ts';
 
-export interface BroadcastReview {
-  id: string;
-  incidentId: string;
+/**
+ * A broadcast as the comms leads' views name it: what it sends, for which incident, who asked
+ * for it and when, and whom it would reach. The approvals queue lists these; a review opens with one.
+ */
+export interface BroadcastRequest
+  extends Pick<Broadcast, 'id' | 'incidentId' | 'kind' | 'templateId' | 'templateVersion' | 'channels'> {
   incidentTitle: string;
-  status: BroadcastStatus;
-  kind: BroadcastKind;
-  templateId: string;
-  templateVersion: number;
-  channels: Channel[];
+  /** The incident is an exercise: only staff test numbers are texted, nothing is posted publicly. */
+  exercise: boolean;
   requestedBy: string;
   requestedAt: string;
+  /** Counted when it was requested; absent for a broadcast that never waited for approval. */
+  audience?: AudienceEstimate;
+}
+
+/** `broadcast` as a BroadcastRequest; without its incident (deleted), the incident's id stands for its title. */
+export function broadcastRequest(broadcast: Broadcast, incident: Incident | undefined): BroadcastRequest {
+  return {
+    id: broadcast.id,
+    incidentId: broadcast.incidentId,
+    incidentTitle: incident?.title ?? broadcast.incidentId,
+    exercise: incident !== undefined && isExercise(incident),
+    kind: broadcast.kind,
+    templateId: broadcast.templateId,
+    templateVersion: broadcast.templateVersion,
+    channels: broadcast.channels,
+    requestedBy: broadcast.createdBy,
+    requestedAt: broadcast.createdAt,
+    ...(broadcast.audienceEstimate ? { audience: broadcast.audienceEstimate } : {}),
+  };
+}
+
+export interface BroadcastReview extends BroadcastRequest {
+  status: BroadcastStatus;
   approvedBy?: string;
   approvedAt?: string;
   /** The variables that made it wait for approval: their words are the parts with `freeText`. */
   freeTextVariables: string[];
-  /** The incident is an exercise: only staff test numbers are texted, nothing is posted publicly. */
-  exercise: boolean;
-  /** Counted when it was requested; absent for a broadcast that never waited for approval. */
-  audience?: AudienceEstimate;
   messages: {
     sms?: Partial<Record<Language, TextPart[]>>;
     x?: Partial<Record<Language, TextPart[]>>;
@@ -70,21 +88,11 @@ export function broadcastReview(
   // An exercise's SMS start with its marker, as the SMS worker sends them (sms-text.ts).
   const smsPrefix: TextPart[] = isExercise(incident) ? [{ text: EXERCISE_SMS_PREFIX }] : [];
   return {
-    id: broadcast.id,
-    incidentId: broadcast.incidentId,
-    incidentTitle: incident.title,
+    ...broadcastRequest(broadcast, incident),
     status: broadcast.status,
-    kind: broadcast.kind,
-    templateId: broadcast.templateId,
-    templateVersion: broadcast.templateVersion,
-    channels: broadcast.channels,
-    requestedBy: broadcast.createdBy,
-    requestedAt: broadcast.createdAt,
     ...(broadcast.approvedBy ? { approvedBy: broadcast.approvedBy } : {}),
     ...(broadcast.approvedAt ? { approvedAt: broadcast.approvedAt } : {}),
     freeTextVariables: freeText,
-    exercise: isExercise(incident),
-    ...(broadcast.audienceEstimate ? { audience: broadcast.audienceEstimate } : {}),
     messages: {
       ...(on('sms') ? { sms: perLanguage((language) => [...smsPrefix, ...render(language, 'sms')]) } : {}),
       ...(on('x') ? { x: perLanguage((language) => render(language, 'social')) } : {}),

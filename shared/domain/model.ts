@@ -16,6 +16,8 @@ export const CHANNELS = ['sms', 'x', 'facebook', 'status'] as const;
 export type Channel = (typeof CHANNELS)[number];
 /** Channels that carry one generic post per language: never personal data. */
 export type PublicChannel = Exclude<Channel, 'sms'>;
+/** The public channels that post to a provider, each post its incident's thread: X and Facebook. */
+export type PostChannel = Exclude<PublicChannel, 'status'>;
 
 export const INCIDENT_TYPES = [
   'strike',
@@ -72,6 +74,9 @@ export interface Incident {
   /** A rehearsal (exercise.ts): only staff test numbers are texted, nothing public is posted. */
   exercise?: boolean;
 }
+
+/** An incident as a list shows it: without its scope, which may hold thousands of positions. */
+export type IncidentSummary = Omit<Incident, 'scope'>;
 
 export interface Flight extends FlightRef {
   carrier: string;
@@ -164,6 +169,18 @@ export interface TemplateDetail {
   versions: TemplateVersion[];
 }
 
+/** One line per template: what `GET /templates` lists. */
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  latestVersion: number;
+  /** The status of the latest version. */
+  status: TemplateVersion['status'];
+  /** The highest approved version, the one a broadcast uses by default. */
+  approvedVersion?: number;
+  updatedAt: string;
+}
+
 export const BROADCAST_KINDS = ['initial', 'update', 'resolution'] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 /** The field of a template version holding each kind's own wording. */
@@ -245,17 +262,6 @@ export interface AudienceEstimate {
   complete: boolean;
 }
 
-/** GET /broadcasts/{id}: the broadcast with what its readers need to follow it. */
-export interface BroadcastDetail extends Broadcast {
-  /** When the last SMS should go at the configured rate; absent once the broadcast has ended. */
-  estimatedCompletion?: string;
-  /**
-   * No send can change the counts any more (receipts aside): the broadcast ended and, if it was
-   * cancelled, sends that were in flight at the cancel have finished. Clients poll until then.
-   */
-  countsFinal: boolean;
-}
-
 export const DELIVERY_STATUSES = [
   'queued',
   'sending',
@@ -307,4 +313,16 @@ export interface Delivery {
    * being recorded (a crash, a timeout): the next claim asks the provider before sending again.
    */
   uncertainSince?: string;
+}
+
+/** One line of the audit log: who did what to which resource (and version), when. */
+export interface AuditEntry {
+  id: string;
+  /** ISO 8601, UTC. */
+  at: string;
+  actor: string;
+  /** "<resource>.<verb>": template.created, template.approved, broadcast.created, broadcast.cancelled… */
+  action: string;
+  resource: { type: string; id: string; version?: number };
+  details?: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@ import type { BusMessage, BusTarget } from '#shared/domain/bus-messages.ts';
 import type { CounterDeltas } from '#shared/domain/channel-counts.ts';
 import type { LedgerRecord } from '#shared/domain/evidence.ts';
 import type {
+  AuditEntry,
   Booking,
   Broadcast,
   BroadcastStatus,
@@ -14,26 +15,18 @@ import type {
   Flight,
   FlightRef,
   Incident,
+  IncidentSummary,
   Language,
   PassengerSegment,
+  PostChannel,
+  TemplateSummary,
   TemplateVersion,
   TimeWindow,
 } from '#shared/domain/model.ts';
+import type { Page, PageRequest } from '#shared/domain/page.ts';
 
-/** A page of a list route: `limit` items at most, after the `next` cursor of the page before. */
-export interface PageRequest {
-  limit: number;
-  next?: string;
-}
-
-/** `next` is set when more items may follow: pass it back as it is for the next page. */
-export interface Page<T> {
-  items: T[];
-  next?: string;
-}
-
-/** An incident as a list shows it: without its scope, which may hold thousands of positions. */
-export type IncidentSummary = Omit<Incident, 'scope'>;
+// Every store's list speaks these: its adapters and callers take them from here.
+export type { Page, PageRequest } from '#shared/domain/page.ts';
 
 export interface IncidentStore {
   create(incident: Incident): Promise<void>;
@@ -48,18 +41,15 @@ export interface IncidentStore {
    */
   resolve(id: string, resolvedAt: string): Promise<{ incident: Incident; resolvedNow: boolean } | undefined>;
   /** Provider id of the incident's first public post on a channel in a language: its thread. */
-  threadRoot(incidentId: string, channel: PublicPostChannel, language: Language): Promise<string | undefined>;
+  threadRoot(incidentId: string, channel: PostChannel, language: Language): Promise<string | undefined>;
   /** Records the thread's first post; a root recorded earlier is kept. */
   recordThreadRoot(
     incidentId: string,
-    channel: PublicPostChannel,
+    channel: PostChannel,
     language: Language,
     providerId: string,
   ): Promise<void>;
 }
-
-/** The public channels that post to a provider with threads. */
-export type PublicPostChannel = 'x' | 'facebook';
 
 /** A public update on an incident's timeline, one text per language. */
 export interface TimelineEntry {
@@ -95,29 +85,6 @@ export interface TemplateStore {
     from: TemplateVersion['status'],
     changes: Partial<Omit<TemplateVersion, 'id' | 'version'>> & Pick<TemplateVersion, 'status'>,
   ): Promise<boolean>;
-}
-
-export interface TemplateSummary {
-  id: string;
-  name: string;
-  latestVersion: number;
-  /** The status of the latest version. */
-  status: TemplateVersion['status'];
-  /** The highest approved version, the one a broadcast uses by default. */
-  approvedVersion?: number;
-  updatedAt: string;
-}
-
-/** One line of the audit log: who did what to which resource (and version), when. */
-export interface AuditEntry {
-  id: string;
-  /** ISO 8601, UTC. */
-  at: string;
-  actor: string;
-  /** "<resource>.<verb>": template.created, template.approved, broadcast.created, broadcast.cancelled… */
-  action: string;
-  resource: { type: string; id: string; version?: number };
-  details?: Record<string, unknown>;
 }
 
 export interface AuditQuery {

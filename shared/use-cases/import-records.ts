@@ -1,3 +1,4 @@
+import type { ImportResult, RejectedLine } from '#shared/api/imports.ts';
 import {
   type ImportKind,
   type ImportRecords,
@@ -17,16 +18,6 @@ export interface ImportChunk {
   /** The file line number of `lines[0]`, so rejections name the line in the file. */
   firstLine: number;
   lines: string[];
-}
-
-export interface RejectedLine {
-  line: number;
-  message: string;
-}
-
-export interface ImportResult {
-  accepted: number;
-  rejected: RejectedLine[];
 }
 
 /**

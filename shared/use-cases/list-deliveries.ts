@@ -1,9 +1,9 @@
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
 import { incidentDeadline, reachedBeforeDeadline } from '#shared/domain/deadline.ts';
 import { deliveryProblem } from '#shared/domain/delivery-problems.ts';
 import { deliveryTimes } from '#shared/domain/delivery-times.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
-import type { Channel, DeliveryStatus } from '#shared/domain/model.ts';
 import type {
   BroadcastStore,
   CustomerDirectory,
@@ -19,30 +19,6 @@ export interface ListDeliveriesDeps {
   customers: CustomerDirectory;
   incidents: IncidentStore;
   now?: () => number;
-}
-
-/** One delivery record as GET /broadcasts/{id}/deliveries shows it. */
-export interface DeliveryLine {
-  channel: Channel;
-  /** The SMS recipient's phone number, masked ("+35840•••••67"); a public post's language. */
-  recipient: string;
-  /** SMS only: the customer the record is for. */
-  customerId?: string;
-  status: DeliveryStatus;
-  attempts: number;
-  lastError?: string;
-  /** Why it has not reached its recipient: the provider's code or Herald's own (delivery-problems.ts)… */
-  errorCode?: string;
-  /** …and a short reason staff can read. */
-  reason?: string;
-  updatedAt: string;
-  /** When the provider first took it (older records: `updatedAt` while `sent`). */
-  sentAt?: string;
-  /**
-   * SMS only: whether it reached the passenger (the provider took it) by the incident's
-   * notification deadline; absent while it has not and the deadline is still ahead.
-   */
-  reachedBeforeDeadline?: boolean;
 }
 
 /** What an SMS recipient shows when the directory no longer holds the customer. */

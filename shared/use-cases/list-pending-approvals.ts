@@ -1,23 +1,8 @@
+import type { PendingApprovals } from '#shared/api/approvals.ts';
+import { broadcastRequest } from '#shared/domain/broadcast-review.ts';
 import { LIST_PAGE_SIZE } from '#shared/domain/limits.ts';
-import type { AudienceEstimate, Broadcast } from '#shared/domain/model.ts';
-import type { BroadcastStore, IncidentStore, TemplateStore, TemplateSummary } from '#shared/ports/stores.ts';
-
-export interface PendingBroadcast
-  extends Pick<Broadcast, 'id' | 'incidentId' | 'kind' | 'templateId' | 'templateVersion' | 'channels'> {
-  incidentTitle: string;
-  /** Its incident is an exercise (exercise.ts): the comms lead sees it before approving. */
-  exercise?: true;
-  requestedBy: string;
-  requestedAt: string;
-  audience?: AudienceEstimate;
-}
-
-/** GET /approvals: what waits for a comms lead, oldest first. */
-export interface PendingApprovals {
-  broadcasts: PendingBroadcast[];
-  /** Templates whose latest version is submitted, by id. */
-  templates: TemplateSummary[];
-}
+import type { Broadcast, TemplateSummary } from '#shared/domain/model.ts';
+import type { BroadcastStore, IncidentStore, TemplateStore } from '#shared/ports/stores.ts';
 
 export interface PendingApprovalsDeps {
   broadcasts: BroadcastStore;
@@ -50,19 +35,7 @@ export async function listPendingApprovals(deps: PendingApprovalsDeps): Promise<
     await Promise.all(incidentIds.map(async (id) => [id, await deps.incidents.get(id)] as const)),
   );
   return {
-    broadcasts: waiting.map((broadcast) => ({
-      id: broadcast.id,
-      incidentId: broadcast.incidentId,
-      incidentTitle: incidents.get(broadcast.incidentId)?.title ?? broadcast.incidentId,
-      ...(incidents.get(broadcast.incidentId)?.exercise ? { exercise: true as const } : {}),
-      kind: broadcast.kind,
-      templateId: broadcast.templateId,
-      templateVersion: broadcast.templateVersion,
-      channels: broadcast.channels,
-      requestedBy: broadcast.createdBy,
-      requestedAt: broadcast.createdAt,
-      ...(broadcast.audienceEstimate ? { audience: broadcast.audienceEstimate } : {}),
-    })),
+    broadcasts: waiting.map((broadcast) => broadcastRequest(broadcast, incidents.get(broadcast.incidentId))),
     templates: await submittedTemplates(deps.templates),
   };
 }

@@ -1,14 +1,13 @@
+import type { DuplicatePost, Preview, PreviewAirport } from '#shared/api/broadcasts.ts';
 import { findAirport } from '#shared/domain/airports.ts';
 import { measureSms, X_MAX_WEIGHTED_LENGTH, xWeightedLength } from '#shared/domain/channel-limits.ts';
 import {
   deadlineWarning,
   incidentDeadline,
   PRIORITY_HOURS,
-  type SmsEta,
   type SmsLoad,
   smsEta,
 } from '#shared/domain/deadline.ts';
-import type { Exclusion } from '#shared/domain/eligibility.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { EXERCISE_PREVIEW_WARNING, isExercise } from '#shared/domain/exercise.ts';
 import { PREVIEW_TIME_BUDGET_MS } from '#shared/domain/limits.ts';
@@ -17,6 +16,7 @@ import {
   type Channel,
   LANGUAGES,
   type Language,
+  type PostChannel,
   type TemplateVersion,
 } from '#shared/domain/model.ts';
 import {
@@ -41,7 +41,7 @@ import type { BookingIndex, CustomerDirectory, FlightCatalog, IncidentStore } fr
 import { flightKeyOf, overflightTest } from './affected-flights.ts';
 import { type AudienceTally, emptyTally, tallyAudience } from './estimate-audience.ts';
 import { findTemplate } from './find-template.ts';
-import { type PostChannel, type PreviousPostsDeps, previousPosts } from './previous-posts.ts';
+import { type PreviousPostsDeps, previousPosts } from './previous-posts.ts';
 import type { AudienceMember } from './resolve-audience.ts';
 
 export interface PreviewInput extends OperatorText {
@@ -79,53 +79,6 @@ export const previewBudget = (now: () => number = Date.now): TimeBudget =>
       ]),
     now,
   );
-
-export interface AffectedFlightSummary {
-  flightNumber: string;
-  date: string;
-  origin: string;
-  destination: string;
-  departure: string;
-  arrival: string;
-  /** Affected customers counted on this flight: each once, on their soonest affected flight. */
-  passengers: number;
-  /** Affected only by crossing the area in the air (overflightTest): the map draws it apart. */
-  overflight: boolean;
-}
-
-/** Where an airport is, for the preview's map. */
-export interface PreviewAirport {
-  name: string;
-  latitude: number;
-  longitude: number;
-}
-
-export interface Preview {
-  affectedFlights: AffectedFlightSummary[];
-  /** Every airport the affected flights and the scope name, by IATA code: the map needs no lookup per flight. */
-  airports: Record<string, PreviewAirport>;
-  affectedCustomers: number;
-  recipients: { sms: number; byLanguage: Record<Language, number> };
-  excluded: Record<Exclusion, number>;
-  messages: {
-    sms?: Partial<Record<Language, { text: string; encoding: string; segments: number }>>;
-    x?: Partial<Record<Language, { text: string; weightedLength: number }>>;
-    facebook?: Partial<Record<Language, { text: string }>>;
-    status?: Partial<Record<Language, { title: string; body: string }>>;
-  };
-  /** Posts that would equal the incident's previous one there (X refuses them: error 187). */
-  duplicatePosts: DuplicatePost[];
-  /** SMS only: when the last SMS, and the last to those departing soon, would go, against the incident's deadline. */
-  eta?: SmsEta;
-  warnings: string[];
-}
-
-export interface DuplicatePost {
-  channel: PostChannel;
-  language: Language;
-  /** Another kind of this template whose own wording differs from the previous post: what to send instead. */
-  suggestion?: { kind: BroadcastKind; text: string };
-}
 
 /** The named airports' places, each once; a code the airport data lacks is left off the map. */
 function airportsOnMap(codes: string[]): Record<string, PreviewAirport> {

@@ -4,13 +4,12 @@ import {
   type Incident,
   LANGUAGES,
   type Language,
+  type PostChannel,
   type TemplateVersion,
 } from '#shared/domain/model.ts';
 import { renderBroadcastField } from '#shared/domain/render.ts';
 import { kindWording } from '#shared/domain/wording.ts';
 import type { BroadcastStore, DeliveryStore, TemplateStore } from '#shared/ports/stores.ts';
-
-export type PostChannel = 'x' | 'facebook';
 
 export interface PreviousPostsDeps {
   broadcasts: BroadcastStore;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, AuditStore } from '#shared/ports/stores.ts';
+import type { AuditEntry } from '#shared/domain/model.ts';
+import type { AuditStore } from '#shared/ports/stores.ts';
 
 /**
  * Appends one line to the audit log, stamped now. Every state change a person makes calls it

@@ -1,7 +1,5 @@
+import type { AirportMatch } from '#shared/api/airports.ts';
 import { type Airport, ALL_AIRPORTS } from '#shared/domain/airports.ts';
-
-/** An airport as the console's picker and map show it: named, and placed by its coordinates. */
-export type AirportMatch = Pick<Airport, 'iata' | 'name' | 'city' | 'country' | 'latitude' | 'longitude'>;
 
 const asMatch = ({ iata, name, city, country, latitude, longitude }: Airport): AirportMatch => ({
   iata,

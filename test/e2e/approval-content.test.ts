@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxNotice } from '#infra/local/approval-inbox.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { PendingApprovals } from '#shared/api/approvals.ts';
+import type { Preview } from '#shared/api/broadcasts.ts';
 import type { BroadcastReview } from '#shared/domain/broadcast-review.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
-import type { PendingApprovals } from '#shared/use-cases/list-pending-approvals.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { runHeraldAs } from '#test/support/herald-cli.ts';
 import { type ApiResponse, eventually, startTestStack } from '#test/support/local-stack.ts';
 

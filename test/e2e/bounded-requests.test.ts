@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
 import {
   LIST_PAGE_SIZE,
   LOCAL_API_REQUESTS_IN_FLIGHT,
@@ -16,9 +17,7 @@ import {
   MAX_SCOPE_FLIGHTS,
   MAX_WINDOW_DAYS,
 } from '#shared/domain/limits.ts';
-import type { Broadcast, Incident } from '#shared/domain/model.ts';
-import type { IncidentSummary, TemplateSummary } from '#shared/ports/stores.ts';
-import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
+import type { Broadcast, Incident, IncidentSummary, TemplateSummary } from '#shared/domain/model.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { type ApiResponse, apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
 

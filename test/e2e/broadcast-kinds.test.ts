@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTemplates } from '#infra/local/seed/demo-templates.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { Preview } from '#shared/api/broadcasts.ts';
 import type { Broadcast, BroadcastKind, Incident, Language } from '#shared/domain/model.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { DEMO_LANGUAGES as LANGUAGES, WORDING, wordingOf } from '#test/support/demo-wording.ts';
 import {
   apiClient,

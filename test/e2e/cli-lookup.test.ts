@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
-import type { PassengerLookup } from '#shared/use-cases/lookup-passenger.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
+import type { PassengerLookup } from '#shared/api/passengers.ts';
 import { type CliRun, runHeraldAs } from '#test/support/herald-cli.ts';
 import { startTestStack } from '#test/support/local-stack.ts';
 import {

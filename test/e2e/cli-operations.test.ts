@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { Preview } from '#shared/api/broadcasts.ts';
 import type { Broadcast, Incident, TemplateVersion } from '#shared/domain/model.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { type CliRun, runHeraldAs } from '#test/support/herald-cli.ts';
 import { startTestStack } from '#test/support/local-stack.ts';
 

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { BroadcastDetail, Incident } from '#shared/domain/model.ts';
-import type { Page } from '#shared/ports/stores.ts';
-import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+import type { BroadcastDetail, Preview } from '#shared/api/broadcasts.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
+import type { Incident } from '#shared/domain/model.ts';
+import type { Page } from '#shared/domain/page.ts';
 import { demoWindow } from '#test/support/demo-audience.ts';
 import { runHeraldAs } from '#test/support/herald-cli.ts';
 import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { BroadcastDetail, Incident } from '#shared/domain/model.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
+import type { BroadcastDetail, Preview } from '#shared/api/broadcasts.ts';
+import type { Incident } from '#shared/domain/model.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import {
   apiClient,

@@ -7,8 +7,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { Preview } from '#shared/api/broadcasts.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { apiClient, signedTwilioRequest, startTestStack } from '#test/support/local-stack.ts';
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
 import { apiClient, startTestStack } from '#test/support/local-stack.ts';
 import {
   broadcastWithUnreachablePassenger,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { BroadcastDetail } from '#shared/domain/model.ts';
+import type { BroadcastDetail } from '#shared/api/broadcasts.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import {
   apiClient,

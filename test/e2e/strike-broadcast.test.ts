@@ -1,8 +1,8 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { Preview } from '#shared/api/broadcasts.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { affectedDemoCustomers, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 

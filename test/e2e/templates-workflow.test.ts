@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { Broadcast, Incident, TemplateVersion } from '#shared/domain/model.ts';
-import type { AuditEntry, TemplateSummary } from '#shared/ports/stores.ts';
+import type {
+  AuditEntry,
+  Broadcast,
+  Incident,
+  TemplateSummary,
+  TemplateVersion,
+} from '#shared/domain/model.ts';
 import {
   type ApiResponse,
   apiClient,

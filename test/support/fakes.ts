@@ -14,6 +14,7 @@ import {
 import { firstTimeField } from '#shared/domain/delivery-times.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type {
+  AuditEntry,
   Broadcast,
   BroadcastStatus,
   Channel,
@@ -23,8 +24,11 @@ import type {
   Flight,
   FlightRef,
   Incident,
+  IncidentSummary,
   Language,
   PassengerSegment,
+  PostChannel,
+  TemplateSummary,
   TemplateVersion,
   TimeWindow,
 } from '#shared/domain/model.ts';
@@ -34,7 +38,6 @@ import type { ApprovalNotifier } from '#shared/ports/notifications.ts';
 import type { BookingLookup, SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
 import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
-  AuditEntry,
   AuditQuery,
   AuditStore,
   BookingIndex,
@@ -51,20 +54,17 @@ import type {
   IdempotencyClaim,
   InboundMessageLedger,
   IncidentStore,
-  IncidentSummary,
   KeyedBroadcast,
   Lease,
   LeaseStore,
   OptChangeRecorder,
   Page,
   PageRequest,
-  PublicPostChannel,
   RateLimiter,
   StatusChange,
   StreamedCounts,
   StreamedCountsOutcome,
   TemplateStore,
-  TemplateSummary,
   TransitionOptions,
 } from '#shared/ports/stores.ts';
 import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
@@ -517,13 +517,13 @@ export class FakeIncidentStore implements IncidentStore {
     return { incident: structuredClone(incident), resolvedNow };
   }
 
-  async threadRoot(incidentId: string, channel: PublicPostChannel, language: Language) {
+  async threadRoot(incidentId: string, channel: PostChannel, language: Language) {
     return this.roots.get(`${incidentId}#${channel}#${language}`);
   }
 
   async recordThreadRoot(
     incidentId: string,
-    channel: PublicPostChannel,
+    channel: PostChannel,
     language: Language,
     providerId: string,
   ): Promise<void> {

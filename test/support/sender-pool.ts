@@ -3,7 +3,7 @@
  * 2 + 3 + 5 SMS/s, 300 passengers on one flight split between them in proportion to their rates,
  * and per-sender counts and rates read from the Twilio sandbox's log.
  */
-import type { BroadcastDetail } from '#shared/domain/model.ts';
+import type { BroadcastDetail } from '#shared/api/broadcasts.ts';
 import type { SmsSenderPool } from '#shared/domain/sms-senders.ts';
 import { type ApiResponse, eventually, type SandboxMessage } from './local-stack.ts';
 

@@ -7,8 +7,8 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { expect } from 'vitest';
 import { demoAirline } from '#infra/local/seed/demo-airline.ts';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { PassengerLookup } from '#shared/api/passengers.ts';
 import type { Customer } from '#shared/domain/model.ts';
-import type { PassengerLookup } from '#shared/use-cases/lookup-passenger.ts';
 import { affectedDemoCustomers, demoWindow } from './demo-audience.ts';
 import { apiClient, eventually, smsStrikeAtHelsinki } from './local-stack.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { broadcastReview } from '#shared/domain/broadcast-review.ts';
+import { broadcastRequest, broadcastReview } from '#shared/domain/broadcast-review.ts';
 import { EXERCISE_MARKER } from '#shared/domain/exercise.ts';
 import { textParts } from '#shared/domain/marked-text.ts';
 import type { Broadcast, TemplateVersion } from '#shared/domain/model.ts';
@@ -142,5 +142,36 @@ describe('textParts', () => {
 
   it('leaves text without markers whole', () => {
     expect(textParts('Flights are disrupted.')).toEqual([{ text: 'Flights are disrupted.' }]);
+  });
+});
+
+describe("a held broadcast as the comms leads' views name it", () => {
+  it('says what, for which incident, who asked and when, whom it reaches: how the review opens', () => {
+    const broadcast = aHeldBroadcast();
+    const incident = anIncident({ id: 'incident-1' });
+
+    const request = broadcastRequest(broadcast, incident);
+
+    expect(request).toEqual({
+      id: 'b1',
+      incidentId: 'incident-1',
+      incidentTitle: incident.title,
+      exercise: false,
+      kind: 'initial',
+      templateId: 'template-1',
+      templateVersion: 1,
+      channels: ['sms', 'x', 'status'],
+      requestedBy: 'olli.operator',
+      requestedAt: '2026-12-01T06:00:00.000Z',
+      audience: broadcast.audienceEstimate,
+    });
+    expect(broadcastReview(broadcast, incident, noteTemplate())).toMatchObject(request);
+  });
+
+  it('names an incident it cannot read by its id', () => {
+    expect(broadcastRequest(aHeldBroadcast(), undefined)).toMatchObject({
+      incidentTitle: 'incident-1',
+      exercise: false,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readLocalSettings } from '#infra/local/settings.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
 import { measureSms } from '#shared/domain/channel-limits.ts';
 import {
   deadlineErrors,
@@ -15,7 +16,7 @@ import { evidenceRows } from '#shared/domain/evidence.ts';
 import type { DeliveryStatus } from '#shared/domain/model.ts';
 import { parseSmsSenderPool } from '#shared/domain/sms-senders.ts';
 import { type CreateIncidentInput, createIncident } from '#shared/use-cases/create-incident.ts';
-import { type DeliveryLine, listDeliveries } from '#shared/use-cases/list-deliveries.ts';
+import { listDeliveries } from '#shared/use-cases/list-deliveries.ts';
 import { planBroadcast, queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
 import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';

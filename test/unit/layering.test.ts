@@ -2,8 +2,9 @@
  * The dependency direction, read from the code's imports by TypeScript's own pre-parser (static
  * and dynamic `import`, `export … from`, `require`): shared/ never imports the deployment
  * (functions/, infra/, cli/, the console, the benchmarks), neither the top-level folders nor
- * shared/'s own folders form a cycle, and each inner layer of shared/ imports only what lies
- * below it. `npx vitest run test/unit/layering.test.ts` names every import that breaks a rule.
+ * shared/'s own folders form a cycle, each inner layer of shared/ imports only what lies below
+ * it, and the clients (the console, the CLI) take of shared/ only the API's contract and what
+ * needs no server. `npx vitest run test/unit/layering.test.ts` names every import that breaks a rule.
  */
 import { globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -83,6 +84,8 @@ function cyclesOf(edges: readonly [string, string][]): string[][] {
   return components;
 }
 
+const described = ({ file, target }: Import) => `${file} imports ${target}`;
+
 /** What each layer of shared/ may import of shared/ besides itself; a layer not named here may import any. */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   'shared/domain': [],
@@ -99,13 +102,31 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'shared/adapters': ['shared', 'shared/domain', 'shared/ports', 'shared/clients'],
 };
 
+/**
+ * What of shared/ the clients (the console and the CLI) may import: the API's request and response
+ * types (shared/api), the domain's vocabulary and pure functions (shared/domain), and the map
+ * geometry the console draws with (shared/maps). A store, an adapter or a use case is the server's.
+ */
+const CLIENT_MAY_IMPORT: readonly string[] = ['shared/api', 'shared/domain', 'shared/maps'];
+
+const isClient = (file: string) => file.startsWith('console/') || file.startsWith('cli/');
+
+/** The imports by which a client reaches past what it may import of shared/. */
+function clientOverreach(imports: readonly Import[]): string[] {
+  return imports
+    .filter(
+      ({ file, target }) =>
+        isClient(file) && target.startsWith('shared/') && !CLIENT_MAY_IMPORT.includes(sharedLayer(target)),
+    )
+    .map(described);
+}
+
 const allImports = globSync(SOURCE_FILES, { cwd: REPO_ROOT }).flatMap((file) =>
   importsOf(file, readFileSync(path.join(REPO_ROOT, file), 'utf8')),
 );
 const sharedImports = allImports.filter(
   ({ file, target }) => file.startsWith('shared/') && target.startsWith('shared/'),
 );
-const described = ({ file, target }: Import) => `${file} imports ${target}`;
 
 /** The imports that tie the groups of a cycle together, grouping files by `groupOf`. */
 function importsOnCycles(imports: readonly Import[], groupOf: (file: string) => string): string[] {
@@ -153,6 +174,10 @@ describe('layering', () => {
     });
     expect(upward.map(described)).toEqual([]);
   });
+
+  it('the console and the CLI import of shared/ only its API contract, domain and map geometry', () => {
+    expect(clientOverreach(allImports)).toEqual([]);
+  });
 });
 
 describe('the layering check itself', () => {
@@ -170,6 +195,24 @@ describe('the layering check itself', () => {
       'shared/use-cases/b.ts',
       'shared/c.ts',
       'functions/manifest.ts',
+    ]);
+  });
+
+  it("names a client's import of shared/ beyond the contract, the domain and the maps, and no server's", () => {
+    const imports: Import[] = [
+      { file: 'console/src/pages/a.tsx', target: 'shared/api/pages.ts' },
+      { file: 'console/src/map/b.tsx', target: 'shared/maps/geometry.ts' },
+      { file: 'cli/commands/c.ts', target: 'shared/domain/model.ts' },
+      { file: 'console/src/pages/a.tsx', target: 'shared/ports/stores.ts' },
+      { file: 'cli/commands/c.ts', target: 'shared/use-cases/preview-broadcast.ts' },
+      { file: 'cli/main.ts', target: 'shared/config.ts' },
+      { file: 'functions/d/handler.ts', target: 'shared/ports/stores.ts' },
+    ];
+
+    expect(clientOverreach(imports)).toEqual([
+      'console/src/pages/a.tsx imports shared/ports/stores.ts',
+      'cli/commands/c.ts imports shared/use-cases/preview-broadcast.ts',
+      'cli/main.ts imports shared/config.ts',
     ]);
   });
 

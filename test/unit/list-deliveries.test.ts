@@ -1,9 +1,10 @@
 /** Issue 16, item 9: GET /broadcasts/{id}/deliveries, a page of ledger records with numbers masked. */
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '#shared/adapters/dynamodb/cursor.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
 import { InvalidCursorError, NotFoundError } from '#shared/domain/errors.ts';
 import { maskPhone, maskPhonesIn } from '#shared/domain/masking.ts';
-import { type DeliveryLine, listDeliveries } from '#shared/use-cases/list-deliveries.ts';
+import { listDeliveries } from '#shared/use-cases/list-deliveries.ts';
 import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { aCustomer } from '#test/support/builders.ts';
 import {

@@ -45,7 +45,7 @@ describe('listPendingApprovals', () => {
     const pending = await listPendingApprovals(deps);
 
     expect(Object.fromEntries(pending.broadcasts.map(({ id, exercise }) => [id, exercise]))).toEqual({
-      real: undefined,
+      real: false,
       drill: true,
     });
   });

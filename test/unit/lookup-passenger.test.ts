@@ -1,8 +1,9 @@
 /** Issue 17, Lookup: GET /passengers, every SMS Herald sent one passenger across incidents. */
 import { describe, expect, it } from 'vitest';
+import type { PassengerMessage } from '#shared/api/passengers.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { Broadcast } from '#shared/domain/model.ts';
-import { lookupPassenger, type PassengerMessage } from '#shared/use-cases/lookup-passenger.ts';
+import { lookupPassenger } from '#shared/use-cases/lookup-passenger.ts';
 import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { aCustomer, anIncident } from '#test/support/builders.ts';
 import {

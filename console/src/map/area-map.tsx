@@ -6,8 +6,8 @@
 import type { GeoProjection } from 'd3-geo';
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { AirportMatch } from '#shared/api/airports.ts';
 import { fitProjection, smallSideOf, svgPath } from '#shared/maps/geometry.ts';
-import type { AirportMatch } from '#shared/use-cases/search-airports.ts';
 import { api } from '../api.ts';
 import { plural } from '../ui.tsx';
 import {

@@ -6,8 +6,8 @@
  */
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { AffectedFlightSummary, PreviewAirport } from '#shared/api/broadcasts.ts';
 import { fitProjection, smallSideOf, svgPath } from '#shared/maps/geometry.ts';
-import type { AffectedFlightSummary, PreviewAirport } from '#shared/use-cases/preview-broadcast.ts';
 import { plural } from '../ui.tsx';
 import { MapFigure, WorldOutlines } from './map-figure.tsx';
 import { MAP_SIZE } from './map-view.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { PendingApprovals } from '#shared/use-cases/list-pending-approvals.ts';
+import type { PendingApprovals } from '#shared/api/approvals.ts';
 import { api, type Me, seg } from '../api.ts';
 import { ExerciseBadge } from '../exercise.tsx';
 import { Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AuditEntry } from '#shared/ports/stores.ts';
+import type { AuditEntry } from '#shared/domain/model.ts';
 import { api } from '../api.ts';
 import { ColumnHeads, Loading, localTime, ProblemBox, TableScroll } from '../ui.tsx';
 

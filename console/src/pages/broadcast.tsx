@@ -1,12 +1,7 @@
 import { useState } from 'preact/hooks';
+import type { BroadcastDetail, BroadcastSummary } from '#shared/api/broadcasts.ts';
 import { hasExerciseRecords } from '#shared/domain/exercise.ts';
-import type {
-  Broadcast,
-  BroadcastDetail,
-  BroadcastStatus,
-  Channel,
-  ChannelCounts,
-} from '#shared/domain/model.ts';
+import type { BroadcastStatus, Channel, ChannelCounts } from '#shared/domain/model.ts';
 import { api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { CHANNEL_NAMES } from '../channel-names.ts';
@@ -27,8 +22,6 @@ import {
 import { BroadcastContent } from './broadcast-review.tsx';
 import { FailedDeliveries } from './failed-deliveries.tsx';
 
-export type BroadcastView = Broadcast & { estimatedCompletion?: string | null };
-
 export { CHANNEL_NAMES };
 
 const ENDED: ReadonlySet<BroadcastStatus> = new Set(['completed', 'partial', 'cancelled', 'failed']);
@@ -43,7 +36,7 @@ function Actions({
   can,
   onChange,
 }: {
-  broadcast: BroadcastView;
+  broadcast: BroadcastSummary;
   me: Me;
   can: Abilities;
   onChange: () => void;
@@ -98,7 +91,7 @@ export function BroadcastTable({
   can,
   onChange,
 }: {
-  broadcasts: BroadcastView[];
+  broadcasts: BroadcastSummary[];
   me: Me;
   can: Abilities;
   onChange: () => void;
@@ -178,7 +171,7 @@ function ChannelProgress({
 }
 
 /** One sentence on where a broadcast stands. */
-function summaryOf(broadcast: BroadcastView): string {
+function summaryOf(broadcast: BroadcastSummary): string {
   const at = (iso: string | undefined) => (iso ? ` at ${localTime(iso)}` : '');
   switch (broadcast.status) {
     case 'pending_approval':

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { textPages } from '#shared/http/text-pages.ts';
+import { textPages } from '#shared/api/pages.ts';
 import { apiText, seg } from '../api.ts';
 import { Panel, ProblemBox } from '../ui.tsx';
 

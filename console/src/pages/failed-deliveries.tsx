@@ -3,9 +3,10 @@
  * a readable reason, a page at a time ("Load more"), for the staff who may read delivery records.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { BroadcastDetail, DeliveryStatus } from '#shared/domain/model.ts';
-import type { Page } from '#shared/ports/stores.ts';
-import type { DeliveryLine } from '#shared/use-cases/list-deliveries.ts';
+import type { BroadcastDetail } from '#shared/api/broadcasts.ts';
+import type { DeliveryLine } from '#shared/api/deliveries.ts';
+import type { DeliveryStatus } from '#shared/domain/model.ts';
+import type { Page } from '#shared/domain/page.ts';
 import { api, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { CHANNEL_NAMES } from '../channel-names.ts';

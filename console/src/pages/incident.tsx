@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { BroadcastSummary, Preview } from '#shared/api/broadcasts.ts';
 import { incidentDeadline } from '#shared/domain/deadline.ts';
 import {
   BROADCAST_KINDS,
@@ -7,11 +8,10 @@ import {
   type Channel,
   type Incident,
   type TemplateDetail,
+  type TemplateSummary,
   TRANSLATION_LANGUAGES,
   type TranslationLanguage,
 } from '#shared/domain/model.ts';
-import type { TemplateSummary } from '#shared/ports/stores.ts';
-import type { Preview } from '#shared/use-cases/preview-broadcast.ts';
 import { api, apiList, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { ConfirmButton } from '../confirm-button.tsx';
@@ -31,7 +31,7 @@ import {
   TableScroll,
   useLoad,
 } from '../ui.tsx';
-import { BroadcastTable, type BroadcastView, CHANNEL_NAMES } from './broadcast.tsx';
+import { BroadcastTable, CHANNEL_NAMES } from './broadcast.tsx';
 import { EvidenceDownload } from './evidence-download.tsx';
 
 interface BroadcastRequest {
@@ -517,7 +517,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
 /** One incident: its scope, its broadcasts, and for operators the composer and resolve. */
 export function IncidentPage({ id, me, can }: { id: string; me: Me; can: Abilities }) {
   const incident = useLoad(() => api<Incident>('GET', `/incidents/${seg(id)}`), [id]);
-  const broadcasts = useLoad(() => apiList<BroadcastView>(`/incidents/${seg(id)}/broadcasts`), [id]);
+  const broadcasts = useLoad(() => apiList<BroadcastSummary>(`/incidents/${seg(id)}/broadcasts`), [id]);
   const [error, setError] = useState<unknown>();
   const resolve = async () => {
     try {

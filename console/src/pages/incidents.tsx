@@ -1,4 +1,4 @@
-import type { IncidentSummary } from '#shared/ports/stores.ts';
+import type { IncidentSummary } from '#shared/domain/model.ts';
 import { apiList } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { ExerciseBadge } from '../exercise.tsx';

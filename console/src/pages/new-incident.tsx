@@ -1,5 +1,6 @@
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import { useEffect, useState } from 'preact/hooks';
+import type { AirportMatch } from '#shared/api/airports.ts';
 import { toIsoWithOffset } from '#shared/domain/local-time.ts';
 import {
   INCIDENT_TYPES,
@@ -10,7 +11,6 @@ import {
   TRANSLATION_LANGUAGES,
   type TranslationLanguage,
 } from '#shared/domain/model.ts';
-import type { AirportMatch } from '#shared/use-cases/search-airports.ts';
 import { ApiProblem, api } from '../api.ts';
 import { AreaMap } from '../map/area-map.tsx';
 import { type AreaRing, areaGeometry, EMPTY_RING, ringFromGeoJson, ringToGeoJson } from '../map/area-ring.ts';

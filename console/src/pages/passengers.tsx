@@ -3,12 +3,8 @@
  * passenger across incidents, with each problem's code and reason (GET /passengers, all pages).
  */
 import { useState } from 'preact/hooks';
-import { allPages } from '#shared/http/all-pages.ts';
-import type {
-  PassengerLookup,
-  PassengerMessage,
-  PassengerSummary,
-} from '#shared/use-cases/lookup-passenger.ts';
+import { allPages } from '#shared/api/pages.ts';
+import type { PassengerLookup, PassengerMessage, PassengerSummary } from '#shared/api/passengers.ts';
 import { api, seg } from '../api.ts';
 import {
   Badge,

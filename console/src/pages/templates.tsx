@@ -1,4 +1,4 @@
-import type { TemplateSummary } from '#shared/ports/stores.ts';
+import type { TemplateSummary } from '#shared/domain/model.ts';
 import { apiList } from '../api.ts';
 import type { Abilities } from '../app.tsx';
 import { Badge, ColumnHeads, Loading, localTime, ProblemBox, TableScroll, useLoad } from '../ui.tsx';

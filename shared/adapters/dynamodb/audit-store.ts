@@ -2,7 +2,8 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import { InvalidCursorError } from '#shared/domain/errors.ts';
-import type { AuditEntry, AuditQuery, AuditStore, Page } from '#shared/ports/stores.ts';
+import type { AuditEntry } from '#shared/domain/model.ts';
+import type { AuditQuery, AuditStore, Page } from '#shared/ports/stores.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 /** One partition per UTC day keeps writes spread and lets a reader walk back day by day. */

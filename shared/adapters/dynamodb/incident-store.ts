@@ -2,16 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
-import type { Incident, Language } from '#shared/domain/model.ts';
-import type {
-  IncidentStore,
-  IncidentSummary,
-  Page,
-  PageRequest,
-  PublicPostChannel,
-  TimelineEntry,
-  TimelineStore,
-} from '#shared/ports/stores.ts';
+import type { Incident, IncidentSummary, Language, PostChannel } from '#shared/domain/model.ts';
+import type { IncidentStore, Page, PageRequest, TimelineEntry, TimelineStore } from '#shared/ports/stores.ts';
 import { queryPage } from './paginate.ts';
 
 const incidentPk = (id: string) => `INCIDENT#${id}`;
@@ -33,7 +25,7 @@ const SUMMARY_ATTRIBUTES = [
 const SUMMARY_NAMES = Object.fromEntries(SUMMARY_ATTRIBUTES.map((name) => [`#${name}`, name]));
 
 /** One small item per channel and language beside the incident: the first public post, the thread's root. */
-const threadSk = (channel: PublicPostChannel, language: Language) => `THREAD#${channel}#${language}`;
+const threadSk = (channel: PostChannel, language: Language) => `THREAD#${channel}#${language}`;
 
 function withoutKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...rest } = item;
@@ -126,7 +118,7 @@ export class DynamoIncidentStore implements IncidentStore {
 
   async threadRoot(
     incidentId: string,
-    channel: PublicPostChannel,
+    channel: PostChannel,
     language: Language,
   ): Promise<string | undefined> {
     const { Item } = await dynamoDb.send(
@@ -141,7 +133,7 @@ export class DynamoIncidentStore implements IncidentStore {
 
   async recordThreadRoot(
     incidentId: string,
-    channel: PublicPostChannel,
+    channel: PostChannel,
     language: Language,
     providerId: string,
   ): Promise<void> {

@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
-import type { TemplateVersion } from '#shared/domain/model.ts';
-import type { Page, PageRequest, TemplateStore, TemplateSummary } from '#shared/ports/stores.ts';
+import type { TemplateSummary, TemplateVersion } from '#shared/domain/model.ts';
+import type { Page, PageRequest, TemplateStore } from '#shared/ports/stores.ts';
 import { type CursorKey, decodeCursor, encodeCursor } from './cursor.ts';
 import { keyOf, queryPages } from './paginate.ts';
 
