@@ -1,6 +1,7 @@
 /** Talks to the Herald API: JSON in and out, problem+json errors turned into `ApiError`. */
 import { z } from 'zod';
 import { allPages, type TextPage } from '#shared/api/pages.ts';
+import type { Problem } from '#shared/api/problem.ts';
 import type { Page } from '#shared/domain/page.ts';
 import { ApiError, CliError } from './errors.ts';
 import type { ApiSettings } from './settings.ts';
@@ -8,11 +9,12 @@ import type { ApiSettings } from './settings.ts';
 /** Longer than the API's own 29 s timeout, so the API's answer wins when it has one. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-const Problem = z.object({
+/** What the CLI reads of a problem+json body, checked against the API's own `Problem`. */
+const ProblemBody = z.object({
   title: z.string().optional(),
   detail: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+}) satisfies z.ZodType<Partial<Problem>>;
 
 export interface ApiClient {
   readonly apiUrl: string;
@@ -27,9 +29,9 @@ export interface ApiClient {
 
 async function problemOf(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => '');
-  let parsed: z.infer<typeof Problem> = {};
+  let parsed: z.infer<typeof ProblemBody> = {};
   try {
-    parsed = Problem.catch({}).parse(JSON.parse(text));
+    parsed = ProblemBody.catch({}).parse(JSON.parse(text));
   } catch {
     // Not JSON (a proxy's error page): the status line is all there is to say.
   }

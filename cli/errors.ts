@@ -1,4 +1,5 @@
 /** What the CLI reports to its user and how it exits: one line, never a stack trace. */
+import type { FieldError } from '#shared/domain/errors.ts';
 
 /**
  * Exit codes: 0 all done; 1 some lines rejected, or a watched broadcast ended failed, partial or
@@ -11,11 +12,6 @@ export class CliError extends Error {
   override readonly name: string = 'CliError';
 }
 
-export interface ProblemField {
-  path: string;
-  message: string;
-}
-
 /** The API answered with an error: its problem+json title and detail are the message. */
 export class ApiError extends CliError {
   override readonly name = 'ApiError';
@@ -23,7 +19,7 @@ export class ApiError extends CliError {
     readonly status: number,
     readonly title: string,
     readonly detail?: string,
-    readonly errors: ProblemField[] = [],
+    readonly errors: FieldError[] = [],
   ) {
     super(
       [

@@ -3,6 +3,8 @@
  * out, and every error as the API's problem+json (title, detail and field errors) to show.
  */
 import { allPages, type TextPage } from '#shared/api/pages.ts';
+import type { Problem } from '#shared/api/problem.ts';
+import type { FieldError } from '#shared/domain/errors.ts';
 import type { Page } from '#shared/domain/page.ts';
 
 export type { Me } from '#shared/api/me.ts';
@@ -16,11 +18,6 @@ export function setApiBase(url: string): void {
   apiBase = url.replace(/\/+$/, '');
 }
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
-
 /** An API error, as problem+json describes it. */
 export class ApiProblem extends Error {
   override readonly name = 'ApiProblem';
@@ -28,7 +25,7 @@ export class ApiProblem extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail: string | undefined,
-    readonly errors: FieldProblem[],
+    readonly errors: FieldError[],
   ) {
     super(detail ? `${title}: ${detail}` : title);
   }
@@ -44,7 +41,7 @@ export function storeKey(key: string | undefined): void {
 }
 
 async function problemOf(response: Response): Promise<ApiProblem> {
-  let body: { title?: unknown; detail?: unknown; errors?: unknown } = {};
+  let body: Partial<Record<keyof Problem, unknown>> = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -52,7 +49,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
   }
   const errors = Array.isArray(body.errors)
     ? body.errors.filter(
-        (error): error is FieldProblem =>
+        (error): error is FieldError =>
           typeof error === 'object' && error !== null && 'path' in error && 'message' in error,
       )
     : [];

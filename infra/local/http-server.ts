@@ -17,6 +17,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_ROUTES, type ApiRoute } from '#functions/manifest.ts';
+import type { Problem } from '#shared/api/problem.ts';
 import { DEFAULT_DISPLAY_ZONE } from '#shared/domain/display-time.ts';
 import {
   LOCAL_API_REQUESTS_IN_FLIGHT,
@@ -24,7 +25,7 @@ import {
   MAX_BODY_BYTES,
   MAX_HEADER_BYTES,
 } from '#shared/domain/limits.ts';
-import { HttpProblemError, type Problem, problemResponse, toProblem } from '#shared/http/problem.ts';
+import { HttpProblemError, problemResponse, toProblem } from '#shared/http/problem.ts';
 import { NOT_FOUND_KEY, statusRedirect } from '#shared/status-site/site-paths.ts';
 import type { ApprovalInbox } from './approval-inbox.ts';
 import { serveCapacity } from './capacity-endpoint.ts';

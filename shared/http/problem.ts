@@ -6,6 +6,7 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
+import type { Problem } from '#shared/api/problem.ts';
 import {
   ConflictError,
   type FieldError,
@@ -14,14 +15,6 @@ import {
   ValidationError,
 } from '#shared/domain/errors.ts';
 import { logger } from '#shared/logger.ts';
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldError[];
-}
 
 export class HttpProblemError extends Error {
   override readonly name = 'HttpProblemError';
