@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { BroadcastSummary, Preview } from '#shared/api/broadcasts.ts';
+import type { BroadcastAccepted, BroadcastSummary, Preview } from '#shared/api/broadcasts.ts';
 import { incidentDeadline } from '#shared/domain/deadline.ts';
 import {
   BROADCAST_KINDS,
@@ -356,7 +356,7 @@ function Composer({ incident, hasBroadcasts }: { incident: Incident; hasBroadcas
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<{ id: string }>(
+      const created = await api<BroadcastAccepted>(
         'POST',
         `/incidents/${seg(incident.id)}/broadcasts`,
         preview.request,
