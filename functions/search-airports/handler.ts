@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AirportList } from '#shared/api/airports.ts';
 import { apiHandler } from '#shared/http/api-handler.ts';
 import { airportsWithin, searchAirports } from '#shared/use-cases/search-airports.ts';
 
@@ -25,5 +26,8 @@ const AirportQuery = z.object({
  */
 export const handler = apiHandler(async ({ query }) => {
   const { q, within, limit } = AirportQuery.parse(query);
-  return { status: 200, body: { items: within ? airportsWithin(within, limit) : searchAirports(q, limit) } };
+  return {
+    status: 200,
+    body: { items: within ? airportsWithin(within, limit) : searchAirports(q, limit) } satisfies AirportList,
+  };
 });

@@ -6,7 +6,7 @@
 import type { GeoProjection } from 'd3-geo';
 import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AirportMatch } from '#shared/api/airports.ts';
+import type { AirportList, AirportMatch } from '#shared/api/airports.ts';
 import { fitProjection, smallSideOf, svgPath } from '#shared/maps/geometry.ts';
 import { api } from '../api.ts';
 import { plural } from '../ui.tsx';
@@ -56,7 +56,7 @@ function useAirportsInView(projection: GeoProjection): AirportMatch[] {
   useEffect(() => {
     if (!box) return;
     let live = true;
-    api<{ items: AirportMatch[] }>('GET', `/airports?within=${box}&limit=${AIRPORTS_IN_VIEW}`).then(
+    api<AirportList>('GET', `/airports?within=${box}&limit=${AIRPORTS_IN_VIEW}`).then(
       (found) => live && setAirports(found.items),
       () => live && setAirports([]),
     );
