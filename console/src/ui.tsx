@@ -1,5 +1,5 @@
 /** Small shared pieces: loading data, showing a problem, form fields, formatting times and counts. */
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, TargetedInputEvent } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { DEFAULT_DISPLAY_ZONE, displayTime, isTimeZone } from '#shared/domain/display-time.ts';
 import { ApiProblem } from './api.ts';
@@ -134,6 +134,43 @@ export function ChoiceField<T extends string>({
           </option>
         ))}
       </select>
+    </div>
+  );
+}
+
+/** A labelled input whose value is a string: text, or a date and time when `type` says so. */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  class: className,
+  type,
+  required,
+  placeholder,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** The wrapper's class, e.g. "grow" in a row. */
+  class?: string;
+  type?: 'datetime-local';
+  required?: boolean;
+  placeholder?: string;
+}) {
+  const input = {
+    id,
+    required,
+    placeholder,
+    value,
+    onInput: (event: TargetedInputEvent<HTMLInputElement>) => onChange(event.currentTarget.value),
+  };
+  return (
+    <div class={className}>
+      <label for={id}>{label}</label>
+      {/* Two elements because preact types an input's attributes by its type. */}
+      {type ? <input type={type} {...input} /> : <input {...input} />}
     </div>
   );
 }

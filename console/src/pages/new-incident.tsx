@@ -15,7 +15,7 @@ import { ApiProblem, api } from '../api.ts';
 import { AreaMap } from '../map/area-map.tsx';
 import { type AreaRing, areaGeometry, EMPTY_RING, ringFromGeoJson, ringToGeoJson } from '../map/area-ring.ts';
 import { DEFAULT_VIEW } from '../map/map-view.ts';
-import { ChoiceField, go, ProblemBox, zoneLabel } from '../ui.tsx';
+import { ChoiceField, go, ProblemBox, TextField, zoneLabel } from '../ui.tsx';
 
 /** "yyyy-mm-ddThh:mm" for a datetime-local input, `hours` from now, on the hour. */
 function localInput(hours: number): string {
@@ -298,26 +298,22 @@ export function NewIncidentPage() {
         <fieldset>
           <legend>Window, in your local time: {zoneLabel()}</legend>
           <div class="row">
-            <div>
-              <label for="window-start">Starts</label>
-              <input
-                id="window-start"
-                type="datetime-local"
-                required
-                value={start}
-                onInput={(event) => setStart(event.currentTarget.value)}
-              />
-            </div>
-            <div>
-              <label for="window-end">Ends (not included)</label>
-              <input
-                id="window-end"
-                type="datetime-local"
-                required
-                value={end}
-                onInput={(event) => setEnd(event.currentTarget.value)}
-              />
-            </div>
+            <TextField
+              id="window-start"
+              label="Starts"
+              type="datetime-local"
+              required
+              value={start}
+              onChange={setStart}
+            />
+            <TextField
+              id="window-end"
+              label="Ends (not included)"
+              type="datetime-local"
+              required
+              value={end}
+              onChange={setEnd}
+            />
           </div>
         </fieldset>
         <p class="hint">
@@ -351,24 +347,20 @@ export function NewIncidentPage() {
           Include flights crossing the area while in the air
         </label>
         <div class="row">
-          <div>
-            <label for="incident-flights">Flights (NUMBER@DATE, comma-separated)</label>
-            <input
-              id="incident-flights"
-              placeholder="AY123@2026-11-23"
-              value={flights}
-              onInput={(event) => setFlights(event.currentTarget.value)}
-            />
-          </div>
-          <div>
-            <label for="incident-carriers">Carriers (two-character codes)</label>
-            <input
-              id="incident-carriers"
-              placeholder="AY, SK"
-              value={carriers}
-              onInput={(event) => setCarriers(event.currentTarget.value)}
-            />
-          </div>
+          <TextField
+            id="incident-flights"
+            label="Flights (NUMBER@DATE, comma-separated)"
+            placeholder="AY123@2026-11-23"
+            value={flights}
+            onChange={setFlights}
+          />
+          <TextField
+            id="incident-carriers"
+            label="Carriers (two-character codes)"
+            placeholder="AY, SK"
+            value={carriers}
+            onChange={setCarriers}
+          />
         </div>
         <label class="check">
           <input

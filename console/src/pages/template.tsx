@@ -14,7 +14,7 @@ import {
 } from '#shared/domain/model.ts';
 import { ApiProblem, api, type Me, seg } from '../api.ts';
 import type { Abilities } from '../app.tsx';
-import { Badge, ChoiceField, go, Loading, localTime, Panel, ProblemBox, useLoad } from '../ui.tsx';
+import { Badge, ChoiceField, go, Loading, localTime, Panel, ProblemBox, TextField, useLoad } from '../ui.tsx';
 
 const FIELD_LABELS: Record<TemplateField, string> = {
   sms: 'SMS (private: may use customer, booking and flight)',
@@ -286,6 +286,11 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
     });
     setDirty(true);
   };
+  /** The name's and the variable lists' setters, each also marking the editor unsaved. */
+  const editSetting = (set: (value: string) => void) => (value: string) => {
+    set(value);
+    setDirty(true);
+  };
 
   /** Saves the editor as a new draft version (or the template's first); returns its id and version. */
   const save = async (): Promise<{ id: string; version: number }> => {
@@ -382,55 +387,37 @@ export function TemplatePage({ id: routeId, me, can }: { id: string; me: Me; can
         >
           <div class="row">
             {isNew && (
-              <div>
-                <label for="template-id">Id (lower-case letters, digits and -)</label>
-                <input
-                  id="template-id"
-                  required
-                  value={newId}
-                  onInput={(event) => setNewId(event.currentTarget.value)}
-                />
-              </div>
-            )}
-            <div class="grow">
-              <label for="template-name">Name</label>
-              <input
-                id="template-name"
-                value={name}
-                onInput={(event) => {
-                  setName(event.currentTarget.value);
-                  setDirty(true);
-                }}
+              <TextField
+                id="template-id"
+                label="Id (lower-case letters, digits and -)"
+                required
+                value={newId}
+                onChange={setNewId}
               />
-            </div>
+            )}
+            <TextField
+              id="template-name"
+              class="grow"
+              label="Name"
+              value={name}
+              onChange={editSetting(setName)}
+            />
           </div>
           <div class="row">
-            <div class="grow">
-              <label for="template-allowed">
-                Variables an operator may fill in (vars.*, comma-separated)
-              </label>
-              <input
-                id="template-allowed"
-                value={allowed}
-                onInput={(event) => {
-                  setAllowed(event.currentTarget.value);
-                  setDirty(true);
-                }}
-              />
-            </div>
-            <div class="grow">
-              <label for="template-free">
-                Free-text variables (need a comms lead's approval per broadcast)
-              </label>
-              <input
-                id="template-free"
-                value={freeText}
-                onInput={(event) => {
-                  setFreeText(event.currentTarget.value);
-                  setDirty(true);
-                }}
-              />
-            </div>
+            <TextField
+              id="template-allowed"
+              class="grow"
+              label="Variables an operator may fill in (vars.*, comma-separated)"
+              value={allowed}
+              onChange={editSetting(setAllowed)}
+            />
+            <TextField
+              id="template-free"
+              class="grow"
+              label="Free-text variables (need a comms lead's approval per broadcast)"
+              value={freeText}
+              onChange={editSetting(setFreeText)}
+            />
           </div>
           <div class="row">
             <ChoiceField
