@@ -1,5 +1,13 @@
 /** Small valid domain objects for the use-case tests, each overridable field by field. */
-import type { Broadcast, Customer, Flight, Incident, TemplateVersion } from '#shared/domain/model.ts';
+import type {
+  Broadcast,
+  Customer,
+  Flight,
+  FlightRef,
+  Incident,
+  PassengerSegment,
+  TemplateVersion,
+} from '#shared/domain/model.ts';
 
 export function anIncident(overrides: Partial<Incident> = {}): Incident {
   return {
@@ -85,4 +93,13 @@ export function aFlight(overrides: Partial<Flight> = {}): Flight {
     arrival: '2026-12-01T08:00:00+01:00',
     ...overrides,
   };
+}
+
+/** A customer's booking on a flight (by default aFlight's AY123), as the booking index holds it. */
+export function aSegment(
+  customerId: string,
+  flight: FlightRef = aFlight(),
+  bookingRef = `BK-${customerId}`,
+): PassengerSegment {
+  return { bookingRef, customerId, flightNumber: flight.flightNumber, date: flight.date };
 }

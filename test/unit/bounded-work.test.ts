@@ -11,16 +11,9 @@ import { MAX_WINDOW_DAYS, PREVIEW_TIME_BUDGET_MS, windowErrors } from '#shared/d
 import { TimeBudget } from '#shared/domain/time-budget.ts';
 import { findAffectedFlights } from '#shared/use-cases/affected-flights.ts';
 import { previewBroadcast, previewBudget } from '#shared/use-cases/preview-broadcast.ts';
-import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
-import {
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeDeliveryStore,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-  FakeTemplateStore,
-} from '#test/support/fakes.ts';
+import { aFlight, anIncident } from '#test/support/builders.ts';
+import { fakeStores } from '#test/support/fake-stores.ts';
+import { FakeFlightCatalog } from '#test/support/fakes.ts';
 
 /** A clock that moves on `stepMs` every time it is read. */
 function steppingClock(stepMs: number): () => number {
@@ -130,24 +123,11 @@ describe('the time budget', () => {
   });
 
   it(`answers a preview that would run past ${PREVIEW_TIME_BUDGET_MS} ms with a 422 asking to narrow the incident`, async () => {
-    const incidents = new FakeIncidentStore();
-    await incidents.create(anIncident());
-    const templates = new FakeTemplateStore();
-    await templates.put(aTemplate());
     const flights = Array.from({ length: 20 }, (_, index) =>
       aFlight({ flightNumber: `AY${index + 1}`, departure: '2026-12-01T06:00:00Z' }),
     );
     // Each read of the clock is a second later: the budget runs out within its tenth check.
-    const deps = {
-      incidents,
-      templates,
-      flights: new FakeFlightCatalog(flights),
-      bookings: new FakeBookingIndex(),
-      customers: new FakeCustomerDirectory([aCustomer('C1')]),
-      broadcasts: new FakeBroadcastStore(),
-      deliveries: new FakeDeliveryStore(new FakeBroadcastStore()),
-      budget: () => previewBudget(steppingClock(1000)),
-    };
+    const deps = { ...(await fakeStores({ flights })), budget: () => previewBudget(steppingClock(1000)) };
 
     const preview = previewBroadcast(
       'incident-1',

@@ -19,18 +19,9 @@ import { type CreateIncidentInput, createIncident } from '#shared/use-cases/crea
 import { listDeliveries } from '#shared/use-cases/list-deliveries.ts';
 import { planBroadcast, queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
-import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
-import {
-  FakeAuditStore,
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeDeliveryStore,
-  FakeFanout,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-  FakeTemplateStore,
-} from '#test/support/fakes.ts';
+import { aCustomer, aFlight, anIncident, aSegment, aTemplate } from '#test/support/builders.ts';
+import { fakeStores } from '#test/support/fake-stores.ts';
+import { FakeAuditStore, FakeBroadcastStore, FakeIncidentStore } from '#test/support/fakes.ts';
 
 const NOW = Date.parse('2026-11-23T06:00:00Z');
 const minutesFromNow = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
@@ -219,11 +210,11 @@ describe('GET /broadcasts/{id}/deliveries', () => {
   const deadline = '2026-11-23T06:30:00.000Z';
 
   async function smsRecords() {
-    const broadcasts = new FakeBroadcastStore();
+    const { broadcasts, incidents, deliveries, customers } = await fakeStores({
+      incident: anIncident({ id: 'incident-1', notificationDeadline: deadline }),
+      customers: ['C1', 'C2', 'C3'].map((id) => aCustomer(id)),
+    });
     broadcasts.add({ id: 'b1', incidentId: 'incident-1', channels: ['sms', 'x'] });
-    const incidents = new FakeIncidentStore();
-    await incidents.create(anIncident({ id: 'incident-1', notificationDeadline: deadline }));
-    const deliveries = new FakeDeliveryStore(broadcasts);
     await deliveries.createMany(
       ['C1', 'C2', 'C3'].map((id) => queuedDelivery('b1', 'sms', id)).concat(queuedDelivery('b1', 'x', 'en')),
     );
@@ -234,7 +225,6 @@ describe('GET /broadcasts/{id}/deliveries', () => {
       });
     settle('C1', 'sent', '2026-11-23T06:10:00.000Z');
     settle('C2', 'delivered', '2026-11-23T06:45:00.000Z');
-    const customers = new FakeCustomerDirectory(['C1', 'C2', 'C3'].map((id) => aCustomer(id)));
     return (now: string) => ({ broadcasts, deliveries, customers, incidents, now: () => Date.parse(now) });
   }
   const inTime = (lines: DeliveryLine[]) =>
@@ -263,43 +253,27 @@ describe('the preview against the deadline', () => {
    * Finnish and two English ones, whose SMS takes two segments (UCS-2): 10 segments in all.
    */
   async function setUp(smsPerSecond: number) {
-    const incidents = new FakeIncidentStore();
-    await incidents.create(
-      anIncident({ createdAt: '2026-12-01T05:00:00Z', notificationDeadline: '2026-12-01T05:30:00.000Z' }),
-    );
-    const templates = new FakeTemplateStore();
     const template = aTemplate();
     const english = template.content.en;
     if (!english) throw new Error('aTemplate has English');
     english.sms = `EN ✈ {{customer.firstName}} ${'x'.repeat(70)}`;
-    await templates.put(template);
     const soon = aFlight({ flightNumber: 'AY1', departure: '2026-12-01T06:00:00Z' });
     const later = aFlight({ flightNumber: 'AY2', departure: '2026-12-01T12:00:00Z' });
     const passengers = [
       ...['F1', 'F2', 'F3'].map((id) => ({ id, flight: soon })),
       ...['F4', 'F5', 'F6', 'E1', 'E2'].map((id) => ({ id, flight: later })),
     ];
-    const broadcasts = new FakeBroadcastStore();
-    return {
-      incidents,
-      templates,
-      broadcasts,
-      deliveries: new FakeDeliveryStore(broadcasts),
-      flights: new FakeFlightCatalog([soon, later]),
-      bookings: new FakeBookingIndex(
-        passengers.map(({ id, flight }) => ({
-          bookingRef: `B${id}`,
-          customerId: id,
-          flightNumber: flight.flightNumber,
-          date: flight.date,
-        })),
-      ),
-      customers: new FakeCustomerDirectory(
-        passengers.map(({ id }) => aCustomer(id, { language: id.startsWith('E') ? 'en' : 'fi' })),
-      ),
-      smsPerSecond,
-      now: () => opened,
-    };
+    const stores = await fakeStores({
+      incident: anIncident({
+        createdAt: '2026-12-01T05:00:00Z',
+        notificationDeadline: '2026-12-01T05:30:00.000Z',
+      }),
+      template,
+      flights: [soon, later],
+      segments: passengers.map(({ id, flight }) => aSegment(id, flight)),
+      customers: passengers.map(({ id }) => aCustomer(id, { language: id.startsWith('E') ? 'en' : 'fi' })),
+    });
+    return { ...stores, smsPerSecond, now: () => opened };
   }
   const request = {
     templateId: 'template-1',
@@ -368,45 +342,30 @@ describe('the preview against the deadline', () => {
 
 describe('priority: passengers departing soonest are texted first', () => {
   it('the planner publishes the SMS batches in departure order, whatever order the flights are stored in', async () => {
-    const broadcasts = new FakeBroadcastStore();
-    broadcasts.add({ id: 'b1', status: 'queued', channels: ['sms'] });
-    const incidents = new FakeIncidentStore();
-    await incidents.create(anIncident());
     const evening = aFlight({ flightNumber: 'AY900', departure: '2026-12-01T18:00:00+02:00' });
     const morning = aFlight({ flightNumber: 'AY100', departure: '2026-12-01T07:00:00+02:00' });
     const noon = aFlight({ flightNumber: 'AY500', departure: '2026-12-01T12:00:00+02:00' });
-    const onFlight = { AY900: ['e1', 'e2'], AY100: ['m1', 'm2', 'm3'], AY500: ['n1'] };
-    const fanout = new FakeFanout();
+    const onFlight = [
+      { flight: evening, ids: ['e1', 'e2'] },
+      { flight: morning, ids: ['m1', 'm2', 'm3'] },
+      { flight: noon, ids: ['n1'] },
+    ];
+    const stores = await fakeStores({
+      flights: [evening, morning, noon],
+      segments: onFlight.flatMap(({ flight, ids }) => ids.map((id) => aSegment(id, flight))),
+      customers: onFlight.flatMap(({ ids }) => ids.map((id) => aCustomer(id))),
+    });
+    stores.broadcasts.add({ id: 'b1', status: 'queued', channels: ['sms'] });
 
     await planBroadcast(
       { broadcastId: 'b1' },
-      {
-        broadcasts,
-        incidents,
-        flights: new FakeFlightCatalog([evening, morning, noon]),
-        bookings: new FakeBookingIndex(
-          Object.entries(onFlight).flatMap(([flightNumber, ids]) =>
-            ids.map((customerId) => ({
-              bookingRef: `BK-${customerId}`,
-              customerId,
-              flightNumber,
-              date: '2026-12-01',
-            })),
-          ),
-        ),
-        customers: new FakeCustomerDirectory(
-          Object.values(onFlight)
-            .flat()
-            .map((id) => aCustomer(id)),
-        ),
-        deliveries: new FakeDeliveryStore(broadcasts),
-        fanout,
-        smsBatchSize: 2,
-      },
+      { ...stores, smsBatchSize: 2 },
       { remainingMs: () => 450_000 },
     );
 
-    expect(fanout.published.filter(({ target }) => target === 'sms').map(({ message }) => message)).toEqual([
+    expect(
+      stores.fanout.published.filter(({ target }) => target === 'sms').map(({ message }) => message),
+    ).toEqual([
       { broadcastId: 'b1', customerIds: ['m1', 'm2'] },
       { broadcastId: 'b1', customerIds: ['m3', 'n1'] },
       { broadcastId: 'b1', customerIds: ['e1', 'e2'] },

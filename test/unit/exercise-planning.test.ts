@@ -12,56 +12,28 @@ import {
 import { smsText } from '#shared/domain/sms-text.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
-import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
-import {
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeDeliveryStore,
-  FakeFanout,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-  FakeTemplateStore,
-} from '#test/support/fakes.ts';
+import { aCustomer, aFlight, anIncident, aSegment, aTemplate } from '#test/support/builders.ts';
+import { fakeStores } from '#test/support/fake-stores.ts';
+import { FakeCustomerDirectory } from '#test/support/fakes.ts';
 
 const TEST_NUMBERS = ['+358401110001', '+46701110002'];
 const ample = { remainingMs: () => 450_000 };
 
 /** A strike at HEL: c1 on AY123 at 08:00, c2 on AY456 at 12:00, c3 without SMS consent. */
 async function planned(incident: { exercise?: boolean }) {
-  const broadcasts = new FakeBroadcastStore();
+  const ay123 = aFlight({ flightNumber: 'AY123', departure: '2026-12-01T08:00:00+02:00' });
+  const ay456 = aFlight({ flightNumber: 'AY456', departure: '2026-12-01T12:00:00+02:00' });
+  const { broadcasts, deliveries, fanout, ...stores } = await fakeStores({
+    incident: anIncident(incident),
+    flights: [ay123, ay456],
+    segments: [aSegment('c1', ay123, 'BK1'), aSegment('c3', ay123, 'BK3'), aSegment('c2', ay456, 'BK2')],
+    segmentsPerPage: 2,
+    customers: [aCustomer('c1'), aCustomer('c2'), aCustomer('c3', { smsConsent: false })],
+  });
   broadcasts.add({ id: 'b1', status: 'queued', channels: ['sms', 'x', 'facebook', 'status'] });
-  const incidents = new FakeIncidentStore();
-  await incidents.create(anIncident(incident));
-  const deliveries = new FakeDeliveryStore(broadcasts);
-  const fanout = new FakeFanout();
   await planBroadcast(
     { broadcastId: 'b1' },
-    {
-      broadcasts,
-      incidents,
-      flights: new FakeFlightCatalog([
-        aFlight({ flightNumber: 'AY123', departure: '2026-12-01T08:00:00+02:00' }),
-        aFlight({ flightNumber: 'AY456', departure: '2026-12-01T12:00:00+02:00' }),
-      ]),
-      bookings: new FakeBookingIndex(
-        [
-          { bookingRef: 'BK1', customerId: 'c1', flightNumber: 'AY123', date: '2026-12-01' },
-          { bookingRef: 'BK3', customerId: 'c3', flightNumber: 'AY123', date: '2026-12-01' },
-          { bookingRef: 'BK2', customerId: 'c2', flightNumber: 'AY456', date: '2026-12-01' },
-        ],
-        2,
-      ),
-      customers: new FakeCustomerDirectory([
-        aCustomer('c1'),
-        aCustomer('c2'),
-        aCustomer('c3', { smsConsent: false }),
-      ]),
-      deliveries,
-      fanout,
-      smsBatchSize: 2,
-      exerciseNumbers: TEST_NUMBERS,
-    },
+    { ...stores, broadcasts, deliveries, fanout, smsBatchSize: 2, exerciseNumbers: TEST_NUMBERS },
     ample,
   );
   const statusOf = (channel: string) =>
@@ -161,27 +133,15 @@ describe('exercise SMS', () => {
 
   it("previews an exercise's SMS with the marker, as the worker will send it, and says who is texted", async () => {
     const previewOf = async (exercise: boolean) => {
-      const incidents = new FakeIncidentStore();
-      await incidents.create(anIncident({ exercise }));
-      const templates = new FakeTemplateStore();
-      await templates.put(aTemplate());
-      const broadcasts = new FakeBroadcastStore();
+      const stores = await fakeStores({
+        incident: anIncident({ exercise }),
+        segments: [aSegment('c1', aFlight(), 'BK1')],
+        customers: [aCustomer('c1', { firstName: 'Anna' })],
+      });
       const preview = await previewBroadcast(
         'incident-1',
         { templateId: 'template-1', variables: {}, channels: ['sms'], kind: 'initial' },
-        {
-          incidents,
-          templates,
-          broadcasts,
-          deliveries: new FakeDeliveryStore(broadcasts),
-          flights: new FakeFlightCatalog([aFlight()]),
-          bookings: new FakeBookingIndex([
-            { bookingRef: 'BK1', customerId: 'c1', flightNumber: 'AY123', date: '2026-12-01' },
-          ]),
-          customers: new FakeCustomerDirectory([aCustomer('c1', { firstName: 'Anna' })]),
-          smsPerSecond: 1,
-          now: () => Date.parse('2026-11-30T12:00:00Z'),
-        },
+        { ...stores, smsPerSecond: 1, now: () => Date.parse('2026-11-30T12:00:00Z') },
       );
       return preview;
     };

@@ -1,34 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
-import type { Broadcast, PassengerSegment } from '#shared/domain/model.ts';
+import type { Broadcast } from '#shared/domain/model.ts';
 import type { Fanout } from '#shared/ports/stores.ts';
 import {
   PLANNING_CHUNK_MS,
   type PlanBroadcastDeps,
   planBroadcast,
 } from '#shared/use-cases/plan-broadcast.ts';
-import { aCustomer, aFlight, anIncident } from '#test/support/builders.ts';
-import {
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeDeliveryStore,
-  FakeFanout,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-} from '#test/support/fakes.ts';
+import { aCustomer, aFlight, aSegment } from '#test/support/builders.ts';
+import { fakeStores } from '#test/support/fake-stores.ts';
 
 /** An invocation with its whole time ahead of it, and one whose time is spent. */
 const ample = { remainingMs: () => 450_000 };
 const spent = { remainingMs: () => 0 };
 const plan = { broadcastId: 'b1' };
-
-const segment = (customerId: string, flightNumber: string): PassengerSegment => ({
-  bookingRef: `BK-${customerId}`,
-  customerId,
-  flightNumber,
-  date: '2026-12-01',
-});
 
 /**
  * A strike at HEL on 1 December: AY123 at 08:00 and AY456 at 12:00 leave inside the window,
@@ -36,45 +21,34 @@ const segment = (customerId: string, flightNumber: string): PassengerSegment => 
  * c5's number is not a phone number, c7 flies only outside the window. c1 is on both flights.
  */
 async function strike(broadcast: Partial<Broadcast> = {}) {
-  const broadcasts = new FakeBroadcastStore();
-  broadcasts.add({ id: 'b1', status: 'queued', channels: ['sms', 'x'], ...broadcast });
-  const incidents = new FakeIncidentStore();
-  await incidents.create(anIncident());
-  const flights = new FakeFlightCatalog([
-    aFlight({ flightNumber: 'AY123', departure: '2026-12-01T08:00:00+02:00' }),
-    aFlight({ flightNumber: 'AY456', departure: '2026-12-01T12:00:00+02:00' }),
-    aFlight({ flightNumber: 'AY789', date: '2026-12-02', departure: '2026-12-02T08:00:00+02:00' }),
-  ]);
-  const bookings = new FakeBookingIndex(
-    [
-      ...['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => segment(id, 'AY123')),
-      segment('c6', 'AY456'),
-      segment('c1', 'AY456'),
-      { ...segment('c7', 'AY789'), date: '2026-12-02' },
+  const ay123 = aFlight({ flightNumber: 'AY123', departure: '2026-12-01T08:00:00+02:00' });
+  const ay456 = aFlight({ flightNumber: 'AY456', departure: '2026-12-01T12:00:00+02:00' });
+  const ay789 = aFlight({
+    flightNumber: 'AY789',
+    date: '2026-12-02',
+    departure: '2026-12-02T08:00:00+02:00',
+  });
+  const { broadcasts, deliveries, fanout, ...stores } = await fakeStores({
+    flights: [ay123, ay456, ay789],
+    segments: [
+      ...['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => aSegment(id, ay123)),
+      aSegment('c6', ay456),
+      aSegment('c1', ay456),
+      aSegment('c7', ay789),
     ],
-    2,
-  );
-  const customers = new FakeCustomerDirectory([
-    aCustomer('c1'),
-    aCustomer('c2', { language: 'sv-FI' }),
-    aCustomer('c3', { smsConsent: false }),
-    aCustomer('c4', { optedOut: true }),
-    aCustomer('c5', { phone: '0401234567' }),
-    aCustomer('c6', { language: 'de' }),
-    aCustomer('c7'),
-  ]);
-  const deliveries = new FakeDeliveryStore(broadcasts);
-  const fanout = new FakeFanout();
-  const deps: PlanBroadcastDeps = {
-    broadcasts,
-    incidents,
-    flights,
-    bookings,
-    customers,
-    deliveries,
-    fanout,
-    smsBatchSize: 2,
-  };
+    segmentsPerPage: 2,
+    customers: [
+      aCustomer('c1'),
+      aCustomer('c2', { language: 'sv-FI' }),
+      aCustomer('c3', { smsConsent: false }),
+      aCustomer('c4', { optedOut: true }),
+      aCustomer('c5', { phone: '0401234567' }),
+      aCustomer('c6', { language: 'de' }),
+      aCustomer('c7'),
+    ],
+  });
+  broadcasts.add({ id: 'b1', status: 'queued', channels: ['sms', 'x'], ...broadcast });
+  const deps: PlanBroadcastDeps = { ...stores, broadcasts, deliveries, fanout, smsBatchSize: 2 };
   const recordsOf = (channel: string) =>
     [...deliveries.records.values()].filter((record) => record.channel === channel);
   const smsPublished = () =>

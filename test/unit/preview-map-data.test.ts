@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { demoTemplates } from '#infra/local/seed/demo-templates.ts';
 import type { Incident, TemplateVersion } from '#shared/domain/model.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
-import { aCustomer, aFlight, anIncident } from '#test/support/builders.ts';
-import {
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeDeliveryStore,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-  FakeTemplateStore,
-} from '#test/support/fakes.ts';
+import { aCustomer, aFlight, anIncident, aSegment } from '#test/support/builders.ts';
+import { fakeStores } from '#test/support/fake-stores.ts';
 
 const strike = demoTemplates('2026-11-23T00:00:00Z').find(
   (template) => template.id === 'strike-disruption',
@@ -42,35 +34,23 @@ const stockholmToStPetersburg = aFlight({
 });
 
 async function previewOf(scope: Incident['scope']) {
-  const incidents = new FakeIncidentStore();
-  await incidents.create(anIncident({ scope }));
-  const templates = new FakeTemplateStore();
-  await templates.put({ ...strike, id: 'template-1', version: 1 });
-  const broadcasts = new FakeBroadcastStore();
-  const segment = (customerId: string, flightNumber: string) => ({
-    bookingRef: `REF-${customerId}-${flightNumber}`,
-    customerId,
-    flightNumber,
-    date: '2026-12-01',
+  const stores = await fakeStores({
+    incident: anIncident({ scope }),
+    template: { ...strike, id: 'template-1', version: 1 },
+    flights: [fromHelsinki, stockholmToStPetersburg],
+    // c2 is on both flights: counted once, on the sooner.
+    segments: [
+      aSegment('c1', fromHelsinki),
+      aSegment('c2', fromHelsinki),
+      aSegment('c2', stockholmToStPetersburg),
+      aSegment('c3', stockholmToStPetersburg),
+    ],
+    customers: [aCustomer('c1'), aCustomer('c2'), aCustomer('c3')],
   });
   return previewBroadcast(
     'incident-1',
     { templateId: 'template-1', kind: 'initial', variables: {}, channels: ['sms'] },
-    {
-      incidents,
-      templates,
-      broadcasts,
-      deliveries: new FakeDeliveryStore(broadcasts),
-      flights: new FakeFlightCatalog([fromHelsinki, stockholmToStPetersburg]),
-      // c2 is on both flights: counted once, on the sooner.
-      bookings: new FakeBookingIndex([
-        segment('c1', 'AY1'),
-        segment('c2', 'AY1'),
-        segment('c2', 'SU2'),
-        segment('c3', 'SU2'),
-      ]),
-      customers: new FakeCustomerDirectory([aCustomer('c1'), aCustomer('c2'), aCustomer('c3')]),
-    },
+    stores,
   );
 }
 

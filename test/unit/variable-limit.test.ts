@@ -1,38 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/domain/errors.ts';
-import { type CreateBroadcastDeps, createBroadcast } from '#shared/use-cases/create-broadcast.ts';
+import { createBroadcast } from '#shared/use-cases/create-broadcast.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
-import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
-import {
-  FakeApprovalNotifier,
-  FakeAuditStore,
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeDeliveryStore,
-  FakeFanout,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-  FakeTemplateStore,
-} from '#test/support/fakes.ts';
+import { aTemplate } from '#test/support/builders.ts';
+import { fakeStores } from '#test/support/fake-stores.ts';
+import { FakeApprovalNotifier } from '#test/support/fakes.ts';
 
 /** A template approved for variables of at most 20 characters, and what both use cases read. */
-async function setUp(): Promise<CreateBroadcastDeps & { deliveries: FakeDeliveryStore }> {
-  const incidents = new FakeIncidentStore();
-  await incidents.create(anIncident());
-  const templates = new FakeTemplateStore();
-  await templates.put(aTemplate({ allowedVariables: ['gate'], maxVariableLength: 20 }));
-  const broadcasts = new FakeBroadcastStore();
+async function setUp() {
+  const stores = await fakeStores({
+    template: aTemplate({ allowedVariables: ['gate'], maxVariableLength: 20 }),
+  });
   return {
-    incidents,
-    templates,
-    broadcasts,
-    deliveries: new FakeDeliveryStore(broadcasts),
-    fanout: new FakeFanout(),
-    audit: new FakeAuditStore(),
-    flights: new FakeFlightCatalog([aFlight()]),
-    bookings: new FakeBookingIndex(),
-    customers: new FakeCustomerDirectory([aCustomer('c1')]),
+    ...stores,
     approvers: { notifier: new FakeApprovalNotifier(), consoleUrl: 'https://status.example/console/' },
   };
 }

@@ -10,18 +10,9 @@ import { approveBroadcast } from '#shared/use-cases/approve-broadcast.ts';
 import { createIncident } from '#shared/use-cases/create-incident.ts';
 import { previewBroadcast } from '#shared/use-cases/preview-broadcast.ts';
 import { createTemplate, updateTemplate } from '#shared/use-cases/templates/save-template.ts';
-import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
-import {
-  FakeAuditStore,
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeDeliveryStore,
-  FakeFanout,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-  FakeTemplateStore,
-} from '#test/support/fakes.ts';
+import { aCustomer, anIncident, aSegment, aTemplate } from '#test/support/builders.ts';
+import { type FakeStores, fakeStores } from '#test/support/fake-stores.ts';
+import { FakeAuditStore, FakeIncidentStore, FakeTemplateStore } from '#test/support/fakes.ts';
 
 const strike = demoTemplates('2026-11-23T00:00:00Z').find(
   (template) => template.id === 'strike-disruption',
@@ -198,29 +189,16 @@ describe('saving a template with wordings per kind', () => {
 
 describe('the preview', () => {
   async function setUp(template: TemplateVersion) {
-    const incidents = new FakeIncidentStore();
-    await incidents.create(anIncident());
-    const templates = new FakeTemplateStore();
-    await templates.put({ ...template, id: 'template-1', version: 1 });
-    const broadcasts = new FakeBroadcastStore();
-    const deliveries = new FakeDeliveryStore(broadcasts);
-    const deps = {
-      incidents,
-      templates,
-      broadcasts,
-      deliveries,
-      flights: new FakeFlightCatalog([aFlight()]),
-      bookings: new FakeBookingIndex([
-        { bookingRef: 'REF1', customerId: 'c1', flightNumber: 'AY123', date: '2026-12-01' },
-      ]),
-      customers: new FakeCustomerDirectory([aCustomer('c1')]),
-    };
-    return { deps, broadcasts, deliveries };
+    return fakeStores({
+      template: { ...template, id: 'template-1', version: 1 },
+      segments: [aSegment('c1')],
+      customers: [aCustomer('c1')],
+    });
   }
   const request = { templateId: 'template-1', variables: {}, channels: ['x' as const, 'facebook' as const] };
 
   /** The incident's first broadcast, its X post in every language sent. */
-  async function postedBefore(broadcasts: FakeBroadcastStore, deliveries: FakeDeliveryStore) {
+  async function postedBefore({ broadcasts, deliveries }: FakeStores) {
     broadcasts.add({ id: 'b-initial', channels: ['x'], kind: 'initial', status: 'completed' });
     await deliveries.createMany(
       LANGUAGES.map((language) => ({
@@ -235,8 +213,8 @@ describe('the preview', () => {
   }
 
   it('warns that an initial sent again equals the previous X post, and offers the update’s own wording', async () => {
-    const { deps, broadcasts, deliveries } = await setUp(strike);
-    await postedBefore(broadcasts, deliveries);
+    const deps = await setUp(strike);
+    await postedBefore(deps);
 
     const again = await previewBroadcast('incident-1', { ...request, kind: 'initial' }, deps);
 
@@ -256,8 +234,8 @@ describe('the preview', () => {
   });
 
   it('warns of an update that repeats a version with one text set, with nothing of its own to offer', async () => {
-    const { deps, broadcasts, deliveries } = await setUp(legacy);
-    await postedBefore(broadcasts, deliveries);
+    const deps = await setUp(legacy);
+    await postedBefore(deps);
 
     const update = await previewBroadcast('incident-1', { ...request, kind: 'update' }, deps);
 
@@ -267,10 +245,10 @@ describe('the preview', () => {
   });
 
   it('ignores a post a cancelled broadcast never made', async () => {
-    const { deps, broadcasts, deliveries } = await setUp(strike);
-    await postedBefore(broadcasts, deliveries);
-    broadcasts.add({ id: 'b-initial', channels: ['x'], kind: 'initial', status: 'cancelled' });
-    for (const record of deliveries.records.values()) record.status = 'queued';
+    const deps = await setUp(strike);
+    await postedBefore(deps);
+    deps.broadcasts.add({ id: 'b-initial', channels: ['x'], kind: 'initial', status: 'cancelled' });
+    for (const record of deps.deliveries.records.values()) record.status = 'queued';
 
     const again = await previewBroadcast('incident-1', { ...request, kind: 'initial' }, deps);
 
@@ -278,7 +256,7 @@ describe('the preview', () => {
   });
 
   it('refuses a resolution of a version without resolution wording, as the broadcast would be', async () => {
-    const { deps } = await setUp(legacy);
+    const deps = await setUp(legacy);
 
     const preview = previewBroadcast('incident-1', { ...request, kind: 'resolution' }, deps);
 
@@ -287,7 +265,7 @@ describe('the preview', () => {
   });
 
   it('warns of free text a language shows in English because it was left empty', async () => {
-    const { deps } = await setUp(strike);
+    const deps = await setUp(strike);
 
     const preview = await previewBroadcast(
       'incident-1',
@@ -311,18 +289,12 @@ describe('the preview', () => {
 
 describe('approving a resolution held since before kinds had wordings', () => {
   it('refuses it when its version has no resolution wording, and keeps it held', async () => {
-    const broadcasts = new FakeBroadcastStore();
-    broadcasts.add({ id: 'b1', kind: 'resolution', status: 'pending_approval', variables: { note: 'Over' } });
-    const templates = new FakeTemplateStore();
-    await templates.put({ ...legacy, id: 'template-1', version: 1 });
-    const fanout = new FakeFanout();
-
-    const approval = approveBroadcast('b1', 'pekka.lead', {
-      broadcasts,
-      templates,
-      fanout,
-      audit: new FakeAuditStore(),
+    const { broadcasts, templates, fanout, audit } = await fakeStores({
+      template: { ...legacy, id: 'template-1', version: 1 },
     });
+    broadcasts.add({ id: 'b1', kind: 'resolution', status: 'pending_approval', variables: { note: 'Over' } });
+
+    const approval = approveBroadcast('b1', 'pekka.lead', { broadcasts, templates, fanout, audit });
 
     await expect(approval).rejects.toMatchObject({ errors: [{ path: 'kind' }] });
     expect((await broadcasts.get('b1'))?.status).toBe('pending_approval');
