@@ -105,6 +105,16 @@ export interface Worker {
   provisionedConcurrency: number;
 }
 
+/** A public post's queue (X, Facebook, the status site): one post a message, retried within seconds. */
+const PUBLIC_POST_QUEUE = {
+  batchSize: 1,
+  timeoutSeconds: 30,
+  visibilityTimeoutSeconds: 60,
+  firstRetryDelaySeconds: 5,
+  maxReceiveCount: 8,
+  provisionedConcurrency: 0,
+} as const;
+
 export const WORKERS = [
   {
     handler: 'plan-broadcast',
@@ -128,36 +138,9 @@ export const WORKERS = [
     maxReceiveCount: 10,
     provisionedConcurrency: 1,
   },
-  {
-    handler: 'post-to-x',
-    target: 'x',
-    batchSize: 1,
-    timeoutSeconds: 30,
-    visibilityTimeoutSeconds: 60,
-    firstRetryDelaySeconds: 5,
-    maxReceiveCount: 8,
-    provisionedConcurrency: 0,
-  },
-  {
-    handler: 'post-to-facebook',
-    target: 'facebook',
-    batchSize: 1,
-    timeoutSeconds: 30,
-    visibilityTimeoutSeconds: 60,
-    firstRetryDelaySeconds: 5,
-    maxReceiveCount: 8,
-    provisionedConcurrency: 0,
-  },
-  {
-    handler: 'publish-status',
-    target: 'status',
-    batchSize: 1,
-    timeoutSeconds: 30,
-    visibilityTimeoutSeconds: 60,
-    firstRetryDelaySeconds: 5,
-    maxReceiveCount: 8,
-    provisionedConcurrency: 0,
-  },
+  { handler: 'post-to-x', target: 'x', ...PUBLIC_POST_QUEUE },
+  { handler: 'post-to-facebook', target: 'facebook', ...PUBLIC_POST_QUEUE },
+  { handler: 'publish-status', target: 'status', ...PUBLIC_POST_QUEUE },
 ] as const satisfies readonly Worker[];
 
 export type WorkerName = (typeof WORKERS)[number]['handler'];
