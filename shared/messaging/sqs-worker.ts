@@ -70,6 +70,12 @@ export function queueWorker<M>(
         const message = schema.parse(JSON.parse(record.body));
         const broadcastId = (message as { broadcastId?: unknown }).broadcastId;
         if (typeof broadcastId === 'string') logger.appendKeys({ broadcastId });
+        // How long the message waited between its publish and this invocation (queue and cold start).
+        logger.debug('Message received', {
+          worker: name,
+          receiveCount,
+          queuedMs: Date.now() - Number(record.attributes.SentTimestamp),
+        });
         await work(message, invocationOf(context, lastChance));
       } catch (error) {
         logger.warn('Message failed; the queue will deliver it again or dead-letter it', {

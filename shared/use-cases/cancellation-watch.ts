@@ -1,3 +1,4 @@
+import type { Broadcast } from '#shared/domain/model.ts';
 import type { BroadcastStore } from '#shared/ports/stores.ts';
 
 /**
@@ -12,6 +13,16 @@ export class CancellationWatch {
     private readonly broadcasts: BroadcastStore,
     private readonly maxAgeMs = 500,
   ) {}
+
+  /**
+   * A read of the broadcast made elsewhere (a batch loading it), sent at `readAt`: answered from
+   * as from the watch's own, so the batch's first send does not read the broadcast again.
+   */
+  noteRead(broadcast: Pick<Broadcast, 'id' | 'status'>, readAt: number): void {
+    const known = this.known.get(broadcast.id);
+    if (known && known.readAt >= readAt) return;
+    this.known.set(broadcast.id, { readAt, cancelled: Promise.resolve(broadcast.status === 'cancelled') });
+  }
 
   isCancelled(broadcastId: string): Promise<boolean> {
     const now = Date.now();

@@ -67,12 +67,18 @@ export async function deliverOnce(
 ): Promise<DeliveryOutcome> {
   const leaseLength = leaseMs(deps.providerTimeoutMs);
   if (invocation.remainingMs() < leaseLength) return 'out_of_time';
-  if (!attempt.refusal) await deps.pace?.(invocation.signal);
+  // Each step's time at debug level: where a send waited (bench/first-sms.ts reads them).
+  const record = { channel: key.channel, recipientId: key.recipientId };
+  if (!attempt.refusal && deps.pace) {
+    await deps.pace(invocation.signal);
+    logger.debug('Rate slot taken', record);
+  }
   if (await deps.cancellation?.isCancelled(key.broadcastId)) return 'cancelled';
   if (invocation.remainingMs() < leaseLength) return 'out_of_time';
   const lease = { owner: invocation.id, expiresAt: Date.now() + leaseLength };
   const claim = await deps.deliveries.claim(key, lease);
   if (!claim) return 'skipped';
+  logger.debug('Record claimed', record);
 
   const held = { from: ['sending' as const], owner: lease.owner };
   // Whether the provider may hold a message of this record that the ledger does not know of.

@@ -44,6 +44,11 @@ export interface PlanBroadcastDeps {
  * (after it found its place in the audience again): no chunk runs long.
  */
 export const PLANNING_CHUNK_MS = 60_000;
+/**
+ * Recipients of a broadcast's first SMS batch, fewer than the rest: it is published as soon as
+ * its first few passengers are written, rather than after a whole batch's resolution and writes.
+ */
+export const FIRST_SMS_BATCH_SIZE = 5;
 /** Kept from an invocation's time for what follows its last batch: public posts, the recount, a hand-on. */
 const WRAP_UP_MS = 30_000;
 
@@ -62,7 +67,8 @@ export function publicRecipients(channel: Broadcast['channels'][number]): string
  *    reading the broadcast (strongly consistent) to see it is not cancelled (conditional puts, so
  *    a re-run writes nothing twice);
  * 4. publishes each SMS batch once written, so the first passenger is reached before planning
- *    ends (batches written while a publish is out go together in one PublishBatch);
+ *    ends (batches written while a publish is out go together in one PublishBatch); the first
+ *    batch holds only FIRST_SMS_BATCH_SIZE recipients, so the first SMS waits for little;
  * 5. when the chunk's time is spent, publishes a continuation to the planner carrying the cursor
  *    of the first recipient not planned, and stops; the continuation resumes at step 1;
  * 6. otherwise writes and publishes one record per public post;
@@ -82,7 +88,8 @@ export async function planBroadcast(
   deps: PlanBroadcastDeps,
   invocation: Pick<Invocation, 'remainingMs'>,
 ): Promise<void> {
-  const mustStopAt = Date.now() + invocation.remainingMs() - WRAP_UP_MS;
+  const startedAt = Date.now();
+  const mustStopAt = startedAt + invocation.remainingMs() - WRAP_UP_MS;
   const broadcast = await deps.broadcasts.get(broadcastId);
   if (
     !broadcast ||
@@ -107,7 +114,7 @@ export async function planBroadcast(
   try {
     if (broadcast.channels.includes('sms')) {
       const flights = await findAffectedFlights(incident, deps.flights);
-      const rest = await planSms(broadcast, incident, flights, resume, deps, mustStopAt);
+      const rest = await planSms(broadcast, incident, flights, resume, deps, { startedAt, mustStopAt });
       if (rest) {
         await deps.fanout.publish('planner', { broadcastId, resume: rest } satisfies PlanBroadcastMessage);
         logger.info('Planning continues in another invocation', { broadcastId, resume: rest });
@@ -217,7 +224,9 @@ function resumePosition(cursor: AudienceCursor | undefined, flights: Flight[]): 
  * ends (undefined), or PLANNING_CHUNK_MS after its first recipient or `mustStopAt` passes: then
  * the cursor of the first recipient not planned. The chunk's time starts at its first recipient,
  * so finding its place again (reading the flights before the cursor) never eats it up; each
- * invocation plans at least one batch, so planning always moves on.
+ * invocation plans at least one batch, so planning always moves on. The first chunk logs how
+ * long its first batch took from the invocation's start (`startedAt`), step by step: the time
+ * every passenger's first SMS waits for.
  */
 async function planSms(
   broadcast: Broadcast,
@@ -225,9 +234,11 @@ async function planSms(
   flights: Flight[],
   resume: AudienceCursor | undefined,
   deps: PlanBroadcastDeps,
-  mustStopAt: number,
+  { startedAt, mustStopAt }: { startedAt: number; mustStopAt: number },
 ): Promise<AudienceCursor | undefined> {
   const published = new PublishQueue(deps.fanout, 'sms');
+  const flightsFoundMs = Date.now() - startedAt;
+  let firstRecipientMs: number | undefined;
   let batch: ReturnType<typeof queuedDelivery>[] = [];
   let batchesWritten = 0;
   let chunkEndsAt: number | undefined;
@@ -237,6 +248,14 @@ async function planSms(
     if (batch.length === 0) return;
     // Written a batch at a time (the stream counts them, for live progress); the total is recounted at the end.
     const created = await createWhileOpen(batch, deps);
+    if (batchesWritten === 0 && !resume)
+      logger.info('First SMS batch written', {
+        flights: flights.length,
+        records: created.length,
+        flightsFoundMs,
+        firstRecipientMs,
+        writtenMs: Date.now() - startedAt,
+      });
     batch = [];
     batchesWritten++;
     if (created.length === 0) return;
@@ -248,6 +267,7 @@ async function planSms(
     const audience = resolveAudience(flights, deps, resumePosition(resume, flights));
     for await (const { customer, flight, segment, language, exclusion, position } of audience) {
       chunkEndsAt ??= Math.min(Date.now() + PLANNING_CHUNK_MS, mustStopAt);
+      firstRecipientMs ??= Date.now() - startedAt;
       if (exclusion) continue;
       if (batch.length === 0 && batchesWritten > 0 && Date.now() >= chunkEndsAt)
         return { ...position, flightKey: flightKeyOf(flight) };
@@ -267,7 +287,11 @@ async function planSms(
         ),
       );
       testNumbersLeft = [];
-      if (batch.length >= deps.smsBatchSize) await flush();
+      const batchSize =
+        batchesWritten === 0 && !resume
+          ? Math.min(FIRST_SMS_BATCH_SIZE, deps.smsBatchSize)
+          : deps.smsBatchSize;
+      if (batch.length >= batchSize) await flush();
     }
     await flush();
     return undefined;

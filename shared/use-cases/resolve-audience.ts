@@ -40,27 +40,56 @@ export interface AudienceDeps {
 const DEFAULT_CONCURRENCY = 6;
 /** One BatchGetItem reads at most 100 keys. */
 const CUSTOMERS_PER_LOOKUP = 100;
+/**
+ * The first lookup reads only this many customers, so the first members (the first SMS) do not
+ * wait for a hundred passengers' flights to be read.
+ */
+export const FIRST_LOOKUP_SIZE = 10;
 
 /**
  * Maps `source` through `work` with up to `concurrency` calls in flight, yielding results in the
- * source's order. A failure surfaces when its turn comes.
+ * source's order, each as soon as it is done (not once the window is full, which would keep the
+ * first result back until `concurrency` calls are out). A failure surfaces when its turn comes.
  */
 async function* inOrder<T, U>(
   source: AsyncIterable<T> | Iterable<T>,
   concurrency: number,
   work: (item: T) => Promise<U>,
 ): AsyncIterable<U> {
+  const items = (async function* () {
+    yield* source;
+  })();
   const pending: Promise<U>[] = [];
-  for await (const item of source) {
-    const result = work(item);
-    // Awaited in turn below; this only keeps an early failure from counting as unhandled.
-    result.catch(() => undefined);
-    pending.push(result);
-    const head = pending.length >= concurrency ? pending.shift() : undefined;
-    if (head) yield await head;
+  let next: Promise<IteratorResult<T>> | undefined;
+  let exhausted = false;
+  while (!exhausted || pending.length > 0) {
+    const [head] = pending;
+    if (!exhausted && pending.length < concurrency) {
+      if (!next) {
+        next = items.next();
+        // Awaited below, unless the consumer stops first: a failure then is no unhandled one.
+        next.catch(() => undefined);
+      }
+      // Whichever comes first: the next item, to start its work, or the head's result, to yield it.
+      const item = head ? await Promise.race([next, head.then(noItem, noItem)]) : await next;
+      if (item) {
+        next = undefined;
+        if (item.done) exhausted = true;
+        else {
+          const result = work(item.value);
+          // Awaited in turn below; this only keeps an early failure from counting as unhandled.
+          result.catch(() => undefined);
+          pending.push(result);
+        }
+        continue;
+      }
+    }
+    const done = pending.shift();
+    if (done) yield await done;
   }
-  for (const result of pending) yield await result;
 }
+
+const noItem = () => undefined;
 
 async function passengersOf(flight: Flight, index: number, bookings: BookingIndex) {
   const passengers: Sighting[] = [];
@@ -75,8 +104,9 @@ const isBefore = (a: AudiencePosition, b: AudiencePosition) =>
   a.flight < b.flight || (a.flight === b.flight && a.passenger < b.passenger);
 
 /**
- * First sightings only, in flight order, cut into lookups of up to 100 customers. Those before
- * `from` are only remembered as seen: a customer first seen there is not yielded again later.
+ * First sightings only, in flight order, cut into lookups of up to 100 customers, the first of
+ * FIRST_LOOKUP_SIZE. Those before `from` are only remembered as seen: a customer first seen there
+ * is not yielded again later.
  */
 async function* firstSightings(
   perFlight: AsyncIterable<Sighting[]>,
@@ -84,15 +114,17 @@ async function* firstSightings(
 ): AsyncIterable<Sighting[]> {
   const seen = new Set<string>();
   let chunk: Sighting[] = [];
+  let size = FIRST_LOOKUP_SIZE;
   for await (const passengers of perFlight) {
     for (const passenger of passengers) {
       if (seen.has(passenger.segment.customerId)) continue;
       seen.add(passenger.segment.customerId);
       if (isBefore(passenger.position, from)) continue;
       chunk.push(passenger);
-      if (chunk.length === CUSTOMERS_PER_LOOKUP) {
+      if (chunk.length === size) {
         yield chunk;
         chunk = [];
+        size = CUSTOMERS_PER_LOOKUP;
       }
     }
   }
@@ -127,7 +159,8 @@ async function lookUp(chunk: Sighting[], customers: CustomerDirectory) {
  * 1. queries the passengers of several flights at a time (index pages), in flight order;
  * 2. keeps each customer's first sighting — their soonest flight, as the caller sorts flights by
  *    departure — and drops the rest before any lookup: one recipient per customer;
- * 3. looks customers up 100 to a BatchGetItem, several at a time, across flight boundaries;
+ * 3. looks customers up 100 to a BatchGetItem (the first lookup FIRST_LOOKUP_SIZE), several at a
+ *    time, across flight boundaries;
  * 4. yields in that same order. Memory holds the requests in flight and the ids seen so far
  *    (a few bytes a customer), never the audience.
  * Resumed `from` a member's position, it yields what the whole stream yields from that member on:

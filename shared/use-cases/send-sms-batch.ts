@@ -5,6 +5,7 @@ import { isClaimable } from '#shared/domain/leases.ts';
 import type { Customer } from '#shared/domain/model.ts';
 import { type SmsOrigin, smsWithReplyHint } from '#shared/domain/sms-senders.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
+import { logger } from '#shared/logger.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
@@ -55,7 +56,8 @@ export interface SendSmsBatchDeps {
 /**
  * Sends one SMS batch.
  * 1. loads the broadcast, its incident and template version, and the batch's customers and
- *    delivery records (one BatchGetItem each); a cancelled broadcast sends nothing;
+ *    delivery records (one BatchGetItem each), all at once; a cancelled broadcast sends nothing,
+ *    and the cancellation watch takes the broadcast as read;
  * 2. keeps the records a claim could take (queued, or left sending by a holder whose lease ran
  *    out), so a redelivered batch never texts anyone twice;
  * 3. per record, `sendsInFlight` at a time, renders the SMS in the customer's language from the
@@ -75,19 +77,21 @@ export async function sendSmsBatch(
   deps: SendSmsBatchDeps,
   invocation: Invocation,
 ): Promise<void> {
-  const source = await loadBroadcastContext(broadcastId, deps);
+  const loadedFrom = Date.now();
+  // Side by side: the batch's first SMS waits for one round of reads, not three.
+  const [source, batchCustomers, batchRecords] = await Promise.all([
+    loadBroadcastContext(broadcastId, deps),
+    deps.customers.getMany(customerIds),
+    deps.deliveries.getMany(broadcastId, 'sms', customerIds),
+  ]);
   const { broadcast } = source;
+  // As fresh as the watch's own reads: the first claim needs no read of the broadcast again.
+  deps.cancellation.noteRead(broadcast, loadedFrom);
   if (broadcast.status === 'cancelled') return;
-  const customers = new Map(
-    (await deps.customers.getMany(customerIds)).map((customer) => [customer.customerId, customer]),
-  );
-  const records = new Map(
-    (await deps.deliveries.getMany(broadcastId, 'sms', customerIds)).map((record) => [
-      record.recipientId,
-      record,
-    ]),
-  );
+  const customers = new Map(batchCustomers.map((customer) => [customer.customerId, customer]));
+  const records = new Map(batchRecords.map((record) => [record.recipientId, record]));
   const readAt = Date.now();
+  logger.debug('SMS batch loaded', { recipients: customerIds.length });
   const toSend = customerIds.filter((customerId) => {
     const record = records.get(customerId);
     return record?.payload !== undefined && isClaimable(record, readAt);

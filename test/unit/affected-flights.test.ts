@@ -1,5 +1,5 @@
 import type { Polygon } from 'geojson';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Flight, FlightRef, Incident, Scope, TimeWindow } from '#shared/domain/model.ts';
 import type { FlightCatalog } from '#shared/ports/stores.ts';
 import { findAffectedFlights } from '#shared/use-cases/affected-flights.ts';
@@ -89,6 +89,48 @@ describe('findAffectedFlights', () => {
     expect(flights.map((f) => Date.parse(f.departure))).toEqual(
       [...flights.map((f) => Date.parse(f.departure))].sort((a, b) => a - b),
     );
+  });
+
+  it('orders flights leaving at the same time by number and date, whatever order the catalog lists them in', async () => {
+    const sameTime = [
+      flight('AY2', 'HEL', 'ARN', '2026-11-23T08:00:00Z', '2026-11-23T09:00:00Z'),
+      flight('AY10', 'HEL', 'OSL', '2026-11-23T08:00:00Z', '2026-11-23T09:30:00Z'),
+    ];
+    for (const listed of [sameTime, [...sameTime].reverse()]) {
+      expect(
+        numbers(await findAffectedFlights(incident({ airports: ['HEL'] }), new ListCatalog(listed))),
+      ).toEqual(['AY10', 'AY2']);
+    }
+  });
+
+  it('sends its index queries side by side, not each after the last has answered', async () => {
+    let started = 0;
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    /** Every carrier query waits until `answer` is called. */
+    class HeldCatalog extends ListCatalog {
+      override departingForCarrier(carrier: string, window: TimeWindow) {
+        return this.held(super.departingForCarrier(carrier, window));
+      }
+      override arrivingForCarrier(carrier: string, window: TimeWindow) {
+        return this.held(super.arrivingForCarrier(carrier, window));
+      }
+      private async *held(flights: AsyncIterable<Flight>) {
+        started++;
+        await answered;
+        yield* flights;
+      }
+    }
+    const search = findAffectedFlights(
+      incident({ carriers: ['AY', 'SK'] }),
+      new HeldCatalog([flight('SK5', 'HEL', 'CPH', '2026-11-23T08:00:00Z', '2026-11-23T09:45:00Z')]),
+    );
+
+    await vi.waitFor(() => expect(started).toBe(4));
+    answer();
+    expect(numbers(await search)).toEqual(['SK5']);
   });
 
   it('takes explicitly listed flights whatever the window', async () => {

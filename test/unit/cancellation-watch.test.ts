@@ -37,6 +37,29 @@ describe('CancellationWatch', () => {
     expect(reads).toEqual(['b1', 'b1']);
   });
 
+  it('answers from a read of the broadcast made elsewhere while that read is fresh, then reads it itself', async () => {
+    const { broadcasts, reads } = store(() => 'cancelled');
+    const watch = new CancellationWatch(broadcasts, 1_000);
+
+    watch.noteRead({ id: 'b1', status: 'sending' }, Date.now());
+    expect(await watch.isCancelled('b1')).toBe(false);
+    expect(reads).toEqual([]);
+    vi.advanceTimersByTime(1_001);
+    expect(await watch.isCancelled('b1')).toBe(true);
+    expect(reads).toEqual(['b1']);
+  });
+
+  it('keeps its own read over an older one made elsewhere', async () => {
+    const { broadcasts } = store(() => 'cancelled');
+    const watch = new CancellationWatch(broadcasts, 1_000);
+    const olderRead = Date.now();
+    vi.advanceTimersByTime(10);
+
+    expect(await watch.isCancelled('b1')).toBe(true);
+    watch.noteRead({ id: 'b1', status: 'sending' }, olderRead);
+    expect(await watch.isCancelled('b1')).toBe(true);
+  });
+
   it('keeps broadcasts apart and reads again after a failed read', async () => {
     let fail = true;
     const reads: string[] = [];

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, Flight, FlightRef, PassengerSegment } from '#shared/domain/model.ts';
 import type { BookingIndex, CustomerDirectory } from '#shared/ports/stores.ts';
-import { type AudienceMember, resolveAudience } from '#shared/use-cases/resolve-audience.ts';
+import {
+  type AudienceMember,
+  FIRST_LOOKUP_SIZE,
+  resolveAudience,
+} from '#shared/use-cases/resolve-audience.ts';
 
 const flight = (flightNumber: string, departure: string): Flight => ({
   flightNumber,
@@ -133,5 +137,28 @@ describe('resolveAudience', () => {
       },
     };
     await expect(collect(resolveAudience(flights, failing))).rejects.toThrow('throttled');
+  });
+
+  it('yields the first members once the first flight is read and looked up, while the next flight is still being read', async () => {
+    const onFirst = Array.from({ length: FIRST_LOOKUP_SIZE + 2 }, (_, index) => `C${index + 1}`);
+    const deps = fakes(
+      { AY1: onFirst },
+      onFirst.map((id) => customer(id)),
+    );
+    const nextFlightUnanswered = {
+      ...deps,
+      bookings: {
+        ...deps.bookings,
+        passengersOn: (ref: FlightRef) =>
+          ref.flightNumber === 'AY1'
+            ? deps.bookings.passengersOn(ref)
+            : { [Symbol.asyncIterator]: () => ({ next: () => new Promise<never>(() => {}) }) },
+      },
+    };
+    const members = resolveAudience(flights, { ...nextFlightUnanswered, concurrency: 2 });
+
+    const first = await members[Symbol.asyncIterator]().next();
+
+    expect(first.value?.customer.customerId).toBe('C1');
   });
 });

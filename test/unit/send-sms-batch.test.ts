@@ -6,6 +6,7 @@ import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/e
 import type { Customer, Language } from '#shared/domain/model.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsSender } from '#shared/ports/providers.ts';
+import type { BroadcastStore } from '#shared/ports/stores.ts';
 import { CancellationWatch } from '#shared/use-cases/cancellation-watch.ts';
 import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { type SendSmsBatchDeps, sendSmsBatch } from '#shared/use-cases/send-sms-batch.ts';
@@ -186,6 +187,45 @@ describe('sendSmsBatch', () => {
         .digest('hex'),
     );
     expect(record?.providerId).toBe(sent?.id);
+  });
+
+  it('reads the broadcast, the customers and the records side by side, and sends without reading the broadcast again', async () => {
+    const { broadcasts, customers, deliveries, provider, deps, ids } = await plannedBatch(finnish('c1'));
+    const reads: string[] = [];
+    const read = async <T>(what: string, answer: () => Promise<T>) => {
+      reads.push(`${what} asked`);
+      await sleep(5);
+      reads.push(`${what} answered`);
+      return answer();
+    };
+    const { get } = broadcasts;
+    vi.spyOn(broadcasts, 'get').mockImplementation((id) => read('broadcast', () => get.call(broadcasts, id)));
+    const { getMany: customersOf } = customers;
+    vi.spyOn(customers, 'getMany').mockImplementation((customerIds) =>
+      read('customers', () => customersOf.call(customers, customerIds)),
+    );
+    const { getMany: recordsOf } = deliveries;
+    vi.spyOn(deliveries, 'getMany').mockImplementation((broadcastId, channel, recipientIds) =>
+      read('records', () => recordsOf.call(deliveries, broadcastId, channel, recipientIds)),
+    );
+
+    // The watch the sends ask before each claim, counting the reads of its own.
+    let watchReads = 0;
+    const cancellation = new CancellationWatch(
+      {
+        get: (id: string) => {
+          watchReads++;
+          return get.call(broadcasts, id);
+        },
+      } as BroadcastStore,
+      60_000,
+    );
+
+    await sendSmsBatch('b1', ids, { ...deps, cancellation }, fakeInvocation());
+
+    expect(reads.slice(0, 3).sort()).toEqual(['broadcast asked', 'customers asked', 'records asked']);
+    expect(provider.accepted).toHaveLength(1);
+    expect(watchReads).toBe(0);
   });
 
   it('a redelivered batch texts nobody twice, nor a record another invocation holds under a live lease', async () => {
