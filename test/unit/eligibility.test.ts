@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { messageLanguage, smsExclusion } from '#shared/domain/eligibility.ts';
 import type { Customer } from '#shared/domain/model.ts';
+import { aCustomer } from '#test/support/builders.ts';
 
-const customer = (overrides: Partial<Customer> = {}): Customer => ({
-  customerId: 'C1',
-  firstName: 'Aino',
-  lastName: 'Virtanen',
-  phone: '+358401234567',
-  language: 'fi',
-  smsConsent: true,
-  ...overrides,
-});
+const customer = (overrides: Partial<Customer> = {}) => aCustomer('C1', overrides);
 
 describe('smsExclusion', () => {
   it('lets a consenting customer with an E.164 number through', () => {

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { demoTemplates } from '#infra/local/seed/demo-templates.ts';
-import type { Incident, TemplateVersion } from '#shared/domain/model.ts';
+import type { TemplateVersion } from '#shared/domain/model.ts';
 import { localTime, publicContext, renderField } from '#shared/domain/render.ts';
+import { anIncident } from '#test/support/builders.ts';
 
 const [template] = demoTemplates('2026-11-23T00:00:00Z') as [TemplateVersion];
-const incident: Incident = {
-  id: 'i1',
-  type: 'strike',
+const incident = anIncident({
   title: 'Strike at HEL and ARN',
-  severity: 'severe',
   window: { start: '2026-11-23T04:00:00+00:00', end: '2026-11-23T16:00:00+00:00' },
   scope: { airports: ['HEL', 'ARN'] },
-  status: 'open',
-  createdAt: '',
-  createdBy: 'u',
-};
+});
 const personal = {
   customer: { firstName: 'Aino' },
   booking: { ref: 'ABC123' },

@@ -1,7 +1,7 @@
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { demoTemplates } from '#infra/local/seed/demo-templates.ts';
-import { type Incident, LANGUAGES, type Language, type TemplateVersion } from '#shared/domain/model.ts';
+import { LANGUAGES, type Language, type TemplateVersion } from '#shared/domain/model.ts';
 import {
   publicContext,
   renderField,
@@ -9,6 +9,7 @@ import {
   templateVariables,
   xThread,
 } from '#shared/domain/render.ts';
+import { anIncident } from '#test/support/builders.ts';
 
 const weighted = (text: string) => twitterText.parseTweet(text).weightedLength;
 
@@ -71,17 +72,12 @@ describe('xThread', () => {
 });
 
 describe('rendering the demo templates in three languages', () => {
-  const incident: Incident = {
-    id: 'i1',
+  const incident = anIncident({
     type: 'ash-cloud',
     title: 'Ash cloud over Iceland',
-    severity: 'severe',
     window: { start: '2026-11-23T04:00:00+00:00', end: '2026-11-23T16:00:00+00:00' },
     scope: { airports: ['HEL', 'OUL'] },
-    status: 'open',
-    createdAt: '',
-    createdBy: 'u',
-  };
+  });
   const ash = demoTemplates('2026-11-23T00:00:00Z').find(
     (template) => template.id === 'ash-cloud-closure',
   ) as TemplateVersion;
