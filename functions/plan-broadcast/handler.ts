@@ -9,6 +9,7 @@ import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { deliveryConfig, exerciseConfig } from '#shared/config.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { duration, METRIC } from '#shared/metrics.ts';
+import { WARM_UP_ID, warmUpIfProvisioned } from '#shared/provisioned-warm-up.ts';
 import { planBroadcast } from '#shared/use-cases/plan-broadcast.ts';
 
 const deps = {
@@ -22,6 +23,9 @@ const deps = {
   smsBatchSize: deliveryConfig().smsBatchSize,
   exerciseNumbers: exerciseConfig().testNumbers,
 };
+
+// The first broadcast's planning then starts on a client that has made its first request.
+await warmUpIfProvisioned(() => deps.broadcasts.get(WARM_UP_ID));
 
 /**
  * Planner queue: resolves a broadcast's audience and fans the work out to the channel queues, a

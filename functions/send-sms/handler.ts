@@ -7,6 +7,7 @@ import { twilioSmsSender } from '#shared/clients/providers.ts';
 import { smsFailover } from '#shared/clients/sms-failover.ts';
 import { deliveryConfig, smsSendersConfig } from '#shared/config.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
+import { WARM_UP_ID, warmUpIfProvisioned } from '#shared/provisioned-warm-up.ts';
 import { pacedSenders } from '#shared/use-cases/paced-senders.ts';
 import { sendSmsBatch } from '#shared/use-cases/send-sms-batch.ts';
 
@@ -25,6 +26,10 @@ const deps = {
   providerTimeoutMs: config.providerTimeoutMs,
   sendsInFlight: SMS_SENDS_IN_FLIGHT,
 };
+
+// A broadcast's first SMS then goes from a client that has made its first request, with the
+// provider's credentials read.
+await warmUpIfProvisioned(() => Promise.all([deps.broadcasts.get(WARM_UP_ID), twilioSmsSender()]));
 
 /** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */
 export const handler = sqsWorker(workerNamed('send-sms'), async ({ broadcastId, customerIds }, invocation) =>

@@ -132,6 +132,17 @@ describe('the faithful runtime', () => {
     expect(await onDemand({ action: 'loaded-at' })).toBeGreaterThanOrEqual(invokedAt);
   });
 
+  it('tells each instance how it was initialized, as Lambda does: provisioned or on demand', async () => {
+    const lambda = probe({ provisioned: 1, concurrency: 2 });
+    await lambda.provision();
+
+    expect(await lambda({ action: 'initialization-type' })).toBe('provisioned-concurrency');
+    // While the provisioned instance is busy, the next invocation starts one on demand.
+    const busy = lambda({ action: 'wait', ms: 100 });
+    expect(await lambda({ action: 'initialization-type' })).toBe('on-demand');
+    await busy;
+  });
+
   it("rejects with the handler's error, and the instance serves the next invocation", async () => {
     const invoke = probe();
 

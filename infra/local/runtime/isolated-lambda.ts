@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CapacityEvent } from '#shared/adapters/consumed-capacity.ts';
+import { PROVISIONED_INITIALIZATION } from '#shared/provisioned-warm-up.ts';
 import {
   freezeGate,
   fromThrownError,
@@ -51,6 +52,11 @@ class Instance {
         gate: this.gate,
       } satisfies InstanceData,
       execArgv: [...(isSource ? TYPESCRIPT_LOADER : []), '--enable-source-maps'],
+      // As Lambda tells each execution environment how it was initialized.
+      env: {
+        ...process.env,
+        AWS_LAMBDA_INITIALIZATION_TYPE: provisioned ? PROVISIONED_INITIALIZATION : 'on-demand',
+      },
       resourceLimits: { maxOldGenerationSizeMb: definition.memoryMb },
     });
     this.ready = new Promise((resolve, reject) => {

@@ -15,7 +15,8 @@ export type ProbeEvent =
   | { action: 'fail' }
   | { action: 'context' }
   | { action: 'report-capacity' }
-  | { action: 'loaded-at' };
+  | { action: 'loaded-at' }
+  | { action: 'initialization-type' };
 
 let invocations = 0;
 const loadedAt = Date.now();
@@ -44,6 +45,8 @@ export async function handler(event: ProbeEvent, context: Context): Promise<unkn
       return { requestId: context.awsRequestId, remainingMs: context.getRemainingTimeInMillis() };
     case 'loaded-at':
       return loadedAt;
+    case 'initialization-type':
+      return process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
     case 'report-capacity':
       capacityChannelSink.addUnits('write', 2);
       capacityChannelSink.addItemWrite('deliveries broadcastId=B1', 'deliveries B1');
