@@ -18,7 +18,7 @@ import {
   MAX_WINDOW_DAYS,
 } from '#shared/domain/limits.ts';
 import type { Broadcast, Incident, IncidentSummary, TemplateSummary } from '#shared/domain/model.ts';
-import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
+import { demoStrike, demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { type ApiResponse, apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
 
 const DEMO_CUSTOMERS = 40;
@@ -50,14 +50,6 @@ describe('bounded requests against the local stack', () => {
   let stack: LocalStack;
   let operator: ReturnType<typeof apiClient>;
   const window = demoWindow();
-  const incidentBody = (overrides: Record<string, unknown> = {}) => ({
-    type: 'strike',
-    title: 'Strike',
-    severity: 'minor',
-    window,
-    scope: { airports: ['HEL'] },
-    ...overrides,
-  });
 
   /** Every page of a list route, following `next`, with each page's size. */
   async function allPages<T>(path: string, limit: number): Promise<{ items: T[]; sizes: number[] }> {
@@ -87,7 +79,7 @@ describe('bounded requests against the local stack', () => {
     const centuries = await operator<ProblemBody>(
       'POST',
       '/incidents',
-      incidentBody({
+      demoStrike({
         window: { start: '0000-01-01T00:00:00+00:00', end: '9999-12-31T23:59:59+00:00' },
         scope: {
           area: {
@@ -108,7 +100,7 @@ describe('bounded requests against the local stack', () => {
     const fifteenDays = await operator<ProblemBody>(
       'POST',
       '/incidents',
-      incidentBody({
+      demoStrike({
         window: {
           start: window.start,
           end: new Date(Date.parse(window.start) + 15 * 86_400_000).toISOString(),
@@ -123,9 +115,10 @@ describe('bounded requests against the local stack', () => {
 
   it('refuses more airports, flights, carriers or area positions than the limits with 422 naming each', async () => {
     const codes = ['HEL', 'ARN', 'OSL', 'CPH'];
+    // Codes the API knows, repeated: only their number is over the limit.
     const airports = Array.from(
       { length: MAX_SCOPE_AIRPORTS + 1 },
-      (_, index) => codes[index % codes.length],
+      (_, index) => codes[index % codes.length] ?? 'HEL',
     );
     const flights = Array.from({ length: MAX_SCOPE_FLIGHTS + 1 }, (_, index) => ({
       flightNumber: `AY${index + 1}`,
@@ -139,17 +132,17 @@ describe('bounded requests against the local stack', () => {
     ring.push(ring[0] as number[]);
 
     expectOverLimit(
-      await operator('POST', '/incidents', incidentBody({ scope: { airports } })),
+      await operator('POST', '/incidents', demoStrike({ scope: { airports } })),
       'scope.airports',
       MAX_SCOPE_AIRPORTS,
     );
     expectOverLimit(
-      await operator('POST', '/incidents', incidentBody({ scope: { flights } })),
+      await operator('POST', '/incidents', demoStrike({ scope: { flights } })),
       'scope.flights',
       MAX_SCOPE_FLIGHTS,
     );
     expectOverLimit(
-      await operator('POST', '/incidents', incidentBody({ scope: { carriers } })),
+      await operator('POST', '/incidents', demoStrike({ scope: { carriers } })),
       'scope.carriers',
       MAX_SCOPE_CARRIERS,
     );
@@ -157,7 +150,7 @@ describe('bounded requests against the local stack', () => {
       await operator(
         'POST',
         '/incidents',
-        incidentBody({ scope: { area: { type: 'Polygon', coordinates: [ring] } } }),
+        demoStrike({ scope: { area: { type: 'Polygon', coordinates: [ring] } } }),
       ),
       'scope.area.coordinates',
       MAX_AREA_POSITIONS,
@@ -166,7 +159,7 @@ describe('bounded requests against the local stack', () => {
 
   it(`refuses ids and an Idempotency-Key over ${MAX_ID_LENGTH} characters with 422 before any store sees them`, async () => {
     const long = 'x'.repeat(MAX_ID_LENGTH + 1);
-    const incident = await operator<Incident>('POST', '/incidents', incidentBody());
+    const incident = await operator<Incident>('POST', '/incidents', demoStrike());
 
     expectOverLimit(await operator('GET', `/incidents/${long}`), 'id', MAX_ID_LENGTH);
     expectOverLimit(await operator('GET', `/broadcasts/${long}/deliveries`), 'id', MAX_ID_LENGTH);
@@ -191,7 +184,7 @@ describe('bounded requests against the local stack', () => {
 
   it('pages GET /incidents with lean items, each incident once, and refuses a changed cursor with 400', async () => {
     for (let index = 0; index < 5; index++)
-      await operator('POST', '/incidents', incidentBody({ title: `Paged ${index}` }));
+      await operator('POST', '/incidents', demoStrike({ title: `Paged ${index}` }));
     const everything = await operator<PageBody<IncidentSummary>>(
       'GET',
       `/incidents?limit=${LIST_PAGE_SIZE.max}`,
@@ -223,7 +216,7 @@ describe('bounded requests against the local stack', () => {
   });
 
   it('pages an incident’s broadcasts and lists a broadcast’s deliveries with masked numbers to staff only', async () => {
-    const incident = await operator<Incident>('POST', '/incidents', incidentBody({ title: 'Deliveries' }));
+    const incident = await operator<Incident>('POST', '/incidents', demoStrike({ title: 'Deliveries' }));
     const ids: string[] = [];
     for (const kind of ['initial', 'update', 'update']) {
       // X refuses a post that repeats an earlier one word for word: only the first goes to X, or

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastDetail, Preview } from '#shared/api/broadcasts.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
+import { demoStrike, demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import {
   apiClient,
   eventually,
@@ -116,13 +116,7 @@ describe('the delivery engine', () => {
     const [phone] = phones();
     if (!phone) throw new Error('The demo airline has no affected passenger');
     const preview = async () => {
-      const incident = await operator<Incident>('POST', '/incidents', {
-        type: 'strike',
-        title: 'Strike',
-        severity: 'minor',
-        window,
-        scope: { airports: ['HEL'] },
-      });
+      const incident = await operator<Incident>('POST', '/incidents', demoStrike());
       return (
         await operator<Preview>('POST', `/incidents/${incident.body.id}/preview`, {
           templateId: 'strike-disruption',
@@ -169,13 +163,11 @@ describe('the delivery engine', () => {
   });
 
   it('answers the same Idempotency-Key with the same broadcast', async () => {
-    const incident = await operator<Incident>('POST', '/incidents', {
-      type: 'strike',
-      title: 'Strike',
-      severity: 'minor',
-      window,
-      scope: { airports: ['OUL'] },
-    });
+    const incident = await operator<Incident>(
+      'POST',
+      '/incidents',
+      demoStrike({ scope: { airports: ['OUL'] } }),
+    );
     const send = () =>
       operator<{ id: string }>(
         'POST',

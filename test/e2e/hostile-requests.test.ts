@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Preview } from '#shared/api/broadcasts.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
+import { demoStrike, demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { apiClient, signedTwilioRequest, startTestStack } from '#test/support/local-stack.ts';
 
 const DEMO_CUSTOMERS = 20;
@@ -224,13 +224,7 @@ describe('hostile requests against the local stack', () => {
     const window = demoWindow();
     const [phone] = expectedDemoPhones('HEL', window.start, window.end, DEMO_CUSTOMERS);
     if (!phone) throw new Error('The demo airline has no affected passenger');
-    const incident = await operator<Incident>('POST', '/incidents', {
-      type: 'strike',
-      title: 'Strike',
-      severity: 'minor',
-      window,
-      scope: { airports: ['HEL'] },
-    });
+    const incident = await operator<Incident>('POST', '/incidents', demoStrike());
     const optedOut = async () =>
       (
         await operator<Preview>('POST', `/incidents/${incident.body.id}/preview`, {
@@ -396,13 +390,7 @@ describe('hostile requests against the local stack', () => {
   describe('personal data on public channels', () => {
     it('refuses a broadcast whose public note holds a phone number with a 422 naming it masked, and warns in the preview', async () => {
       const operator = apiClient(stack, 'operator');
-      const incident = await operator<Incident>('POST', '/incidents', {
-        type: 'strike',
-        title: 'Strike',
-        severity: 'minor',
-        window: demoWindow(),
-        scope: { airports: ['HEL'] },
-      });
+      const incident = await operator<Incident>('POST', '/incidents', demoStrike());
       const body = {
         templateId: 'strike-disruption',
         variables: { note: 'Questions? Call Olli on +358401234567' },

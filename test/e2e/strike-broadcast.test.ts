@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { Preview } from '#shared/api/broadcasts.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
-import { affectedDemoCustomers, expectedDemoPhones } from '#test/support/demo-audience.ts';
+import type { CreateIncidentInput } from '#shared/use-cases/create-incident.ts';
+import { affectedDemoCustomers, demoStrike, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
 
 /** Time for a broadcast whose every function starts cold (a few seconds each on a loaded 2-core machine). */
@@ -13,14 +14,7 @@ describe('a strike broadcast through the local stack', () => {
   let stack: LocalStack;
   const today = new Date().toISOString().slice(0, 10);
   const window = { start: `${today}T00:00:00+00:00`, end: `${today}T23:59:59+00:00` };
-  const incidentBody = (overrides: Record<string, unknown> = {}) => ({
-    type: 'strike',
-    title: 'Strike',
-    severity: 'minor',
-    window,
-    scope: { airports: ['HEL'] },
-    ...overrides,
-  });
+  const incidentBody = (overrides: Partial<CreateIncidentInput> = {}) => demoStrike({ window, ...overrides });
 
   // As in AWS: the bundles cdk synth builds, each function in instances of its own. The first run
   // after a change builds the bundles (about a minute), kept outside the repository, where no

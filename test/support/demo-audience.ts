@@ -6,6 +6,7 @@
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { demoAirline } from '#infra/local/seed/demo-airline.ts';
 import type { Customer } from '#shared/domain/model.ts';
+import type { CreateIncidentInput } from '#shared/use-cases/create-incident.ts';
 
 export function affectedDemoCustomers(
   airport: string,
@@ -50,4 +51,16 @@ export function demoWindow(): { start: string; end: string } {
   const today = new Date().toISOString().slice(0, 10);
   const dayAfter = new Date(Date.parse(`${today}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
   return { start: `${today}T00:00:00+00:00`, end: `${dayAfter}T00:00:00+00:00` };
+}
+
+/** A POST /incidents body: a minor strike at HEL over the whole demo schedule, unless `overrides` say otherwise. */
+export function demoStrike(overrides: Partial<CreateIncidentInput> = {}): CreateIncidentInput {
+  return {
+    type: 'strike',
+    title: 'Strike',
+    severity: 'minor',
+    window: demoWindow(),
+    scope: { airports: ['HEL'] },
+    ...overrides,
+  };
 }
