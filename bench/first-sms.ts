@@ -20,7 +20,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Incident } from '#shared/domain/model.ts';
-import { type HeraldProcess, startHerald, stopHerald } from '#test/support/herald-process.ts';
+import { operatorUsersFile } from '#test/support/herald-api.ts';
+import { type HeraldProcess, ON_FREE_PORTS, startHerald, stopHerald } from '#test/support/herald-process.ts';
 import { eventually, type SandboxMessage, sandboxMessages } from '#test/support/local-stack.ts';
 import { benchLambdaEnv, benchLambdaLabel, prepareBenchCode } from './lambda-setup.ts';
 import { benchAirline, dynamoDbEnv, strikesFor } from './scenarios.ts';
@@ -48,9 +49,8 @@ interface LogLine {
   writtenMs?: number;
 }
 
-const key = `hk_bench_${randomBytes(12).toString('hex')}`;
 const work = await mkdtemp(join(tmpdir(), 'herald-first-sms-'));
-await writeFile(join(work, 'users.json'), JSON.stringify([{ key, user: 'bench', role: 'operator' }]));
+const users = await operatorUsersFile(work);
 
 /** Attempts of an API call the stack answered with a 5xx (it has, on this machine under load). */
 const API_ATTEMPTS = 3;
@@ -65,7 +65,7 @@ async function api<T>(herald: HeraldProcess, method: string, path: string, body?
     const response = await fetch(`${herald.apiUrl}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${key}`,
+        authorization: `Bearer ${users.key}`,
         'content-type': 'application/json',
         'idempotency-key': idempotencyKey,
       },
@@ -192,12 +192,8 @@ const median = (values: number[]) => {
 
 await prepareBenchCode();
 const herald = await startHerald({
-  HERALD_PORT: '0',
-  HERALD_DYNAMODB_PORT: '0',
-  HERALD_SANDBOX_TWILIO_PORT: '0',
-  HERALD_SANDBOX_X_PORT: '0',
-  HERALD_SANDBOX_FACEBOOK_PORT: '0',
-  HERALD_USERS_FILE: join(work, 'users.json'),
+  ...ON_FREE_PORTS,
+  HERALD_USERS_FILE: users.path,
   // The demo seed brings the templates; the airline broadcast to is the synthetic one.
   HERALD_SEED: 'demo',
   HERALD_SANDBOX_LATENCY: SANDBOX_LATENCY,

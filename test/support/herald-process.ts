@@ -13,6 +13,15 @@ export interface HeraldProcess {
   dynamoDbEndpoint: string;
 }
 
+/** The settings that start the stack and its sandboxes on free ports, as parallel runs need. */
+export const ON_FREE_PORTS = {
+  HERALD_PORT: '0',
+  HERALD_DYNAMODB_PORT: '0',
+  HERALD_SANDBOX_TWILIO_PORT: '0',
+  HERALD_SANDBOX_X_PORT: '0',
+  HERALD_SANDBOX_FACEBOOK_PORT: '0',
+};
+
 const READY =
   /API\s+(http:\/\/\S+)[\s\S]*Twilio sandbox\s+(http:\/\/\S+)\/__sandbox[\s\S]*DynamoDB Local\s+(http:\/\/\S+)/;
 
