@@ -284,3 +284,14 @@ export type HandlerName =
   | (typeof STREAM_CONSUMERS)[number]['handler']
   | (typeof SCHEDULES)[number]['handler']
   | (typeof SMS_EVENTS_CONSUMER)['handler'];
+
+/** Every function Herald deploys, each once (some only with a context key set, as record-sms-events). */
+export const HANDLERS: readonly HandlerName[] = [
+  ...new Set<HandlerName>([
+    ...Object.values(ROUTE_HANDLERS),
+    ...WORKERS.map(({ handler }) => handler),
+    ...STREAM_CONSUMERS.map(({ handler }) => handler),
+    ...SCHEDULES.map(({ handler }) => handler),
+    SMS_EVENTS_CONSUMER.handler,
+  ]),
+];

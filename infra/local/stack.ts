@@ -12,6 +12,7 @@ import type { ScheduledEvent, SQSBatchResponse } from 'aws-lambda';
 import {
   API_ROUTES,
   FUNCTION_MEMORY_MB,
+  HANDLERS,
   type HandlerName,
   handlerEntry,
   SCHEDULES,
@@ -76,11 +77,15 @@ async function functionModules(
 ): Promise<(handler: HandlerName) => string> {
   if (code === 'source') return (handler) => sourceModuleUrl(join(REPO_ROOT, handlerEntry(handler)));
   const bundles = await lambdaBundles();
-  return (handler) => {
+  const bundleOf = (handler: HandlerName) => {
     const bundle = bundles.get(handler);
     if (!bundle) throw new Error(`cdk synth built no bundle for ${handler}`);
     return bundle;
   };
+  // Every function's, not only those this stack's settings start: one deployed only with a
+  // context key set (record-sms-events) must have its bundle too.
+  HANDLERS.forEach(bundleOf);
+  return bundleOf;
 }
 
 function scheduledEvent(detail: { stalledBefore?: string }): ScheduledEvent<{ stalledBefore?: string }> {

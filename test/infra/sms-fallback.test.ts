@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANDLERS } from '#functions/manifest.ts';
 import {
   environmentOf,
   lambdaOf,
@@ -24,6 +25,13 @@ describe('an environment with the fallback SMS provider', () => {
     ({ stateless } = synthesized);
   });
   afterAll(() => synthesized.dispose());
+
+  it('deploys every function of the manifest, each once: the local stack takes its bundles from such a synth', () => {
+    const handlers = Object.values(resourcesOf(stateless, 'AWS::Lambda::Function')).flatMap(
+      (fn) => String(fn.Properties.Description).match(/^Herald (\S+)$/)?.[1] ?? [],
+    );
+    expect(handlers.sort()).toEqual([...HANDLERS].sort());
+  });
 
   it('lets the SMS worker send through the pool with the configuration set, and nothing more of sms-voice', () => {
     const [, sms] = lambdaOf(stateless, 'send-sms');

@@ -29,6 +29,7 @@ const INPUTS = [
   'functions/**/*.ts',
   'shared/**/*.ts',
   'infra/cdk/**/*.ts',
+  'infra/local/runtime/synth-bundles.ts',
   'package-lock.json',
   'tsconfig.json',
   'cdk.json',

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildHerald, cdkJsonContext } from '#infra/cdk/herald-app.ts';
+import { ENVIRONMENTS_CONTEXT_KEY } from '#infra/cdk/herald-config.ts';
 import { BUNDLES_FILE } from './lambda-bundles.ts';
 
 interface LambdaResource {
@@ -18,11 +19,24 @@ interface LambdaResource {
 const [outdir] = process.argv.slice(2);
 if (!outdir) throw new Error('usage: synth-bundles.ts <outdir>');
 
+const context = cdkJsonContext();
+const environments = context[ENVIRONMENTS_CONTEXT_KEY] as Record<string, Record<string, unknown>>;
 const app = new App({
   outdir,
   context: {
-    ...cdkJsonContext(),
+    ...context,
     env: 'dev',
+    // Functions deployed only with a context key set are bundled too, so a local stack with the
+    // setting on (HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY) finds theirs; the ARN is never called.
+    [ENVIRONMENTS_CONTEXT_KEY]: {
+      ...environments,
+      dev: {
+        ...environments.dev,
+        smsFallback: {
+          originationIdentityArn: 'arn:aws:sms-voice:eu-north-1:000000000000:pool/bundles-only',
+        },
+      },
+    },
     'aws:cdk:bundling-stacks': ['HeraldStateless'],
     // The bundles are wanted even when a cdk-nag finding is not acknowledged yet (the infra tests catch it).
     '@aws-cdk/core:failSynthOnValidationErrors': false,
