@@ -6,9 +6,11 @@ import { defineConfig } from 'vitest/config';
  * The test layers, one vitest project each (`vitest run --project unit` is `npm run test:fast`).
  * unit: in-process code, no JVM, browser or files outside the code; integration: DynamoDB Local,
  * the sandboxes, the CAP schema and Chromium; e2e: the whole local stack; console: the console's
- * flows in Chromium on the whole local stack, with the console built once before them; infra: CDK.
+ * flows in Chromium on one whole local stack per worker, with the console built once before them;
+ * infra: CDK.
  */
 const CHROMIUM = 'test/support/chromium-setup.ts';
+const CONSOLE_BUILD = 'test/support/console-build-setup.ts';
 const CONSOLE_FLOWS = 'test/e2e/console-*.test.ts';
 interface Layer {
   include: string[];
@@ -23,8 +25,15 @@ const LAYERS: Record<string, Layer> = {
   // vi.stubEnv, fake timers undone; `--sequence.shuffle --maxWorkers=1` finds one that does.
   unit: { include: ['test/unit/**/*.test.ts', 'test/console/**/*.test.ts'], globalSetup: [], isolate: false },
   integration: { include: ['test/integration/**/*.test.ts'], globalSetup: [CHROMIUM] },
-  e2e: { include: ['test/e2e/**/*.test.ts'], exclude: [CONSOLE_FLOWS], globalSetup: [CHROMIUM] },
-  console: { include: [CONSOLE_FLOWS], globalSetup: [CHROMIUM, 'test/support/console-build-setup.ts'] },
+  // deadline-console.test.ts opens the console on a stack of its own (1 SMS/s, a 3-minute deadline).
+  e2e: {
+    include: ['test/e2e/**/*.test.ts'],
+    exclude: [CONSOLE_FLOWS],
+    globalSetup: [CHROMIUM, CONSOLE_BUILD],
+  },
+  // One stack and one browser per worker for all its files (test/support/console-stack.ts): its
+  // files share the worker's modules, the stack's in-process functions among them.
+  console: { include: [CONSOLE_FLOWS], globalSetup: [CHROMIUM, CONSOLE_BUILD], isolate: false },
   infra: { include: ['test/infra/**/*.test.ts'], globalSetup: [] },
 };
 

@@ -1,16 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
+import type { PendingApprovals } from '#shared/api/approvals.ts';
 import type { Preview } from '#shared/api/broadcasts.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
-import { apiClient, startTestStack } from '#test/support/local-stack.ts';
+import { consoleTest, uniqueTitle } from '#test/support/console-stack.ts';
+import { apiClient } from '#test/support/local-stack.ts';
 
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
 const NOTE = 'Buses to the terminal leave from door 3.';
+const TITLE = uniqueTitle('Ground handling strike at Stockholm');
 /** A phone's width: every page must fit it without scrolling sideways. */
 
 /**
@@ -24,17 +27,17 @@ describe('console: approving a free-text broadcast while reading it', () => {
   let broadcastId: string;
   let preview: Preview;
 
-  beforeAll(async () => {
+  consoleTest.beforeAll(async ({ stack: sharedStack, browser: sharedBrowser }) => {
+    [stack, browser] = [sharedStack, sharedBrowser];
     await mkdir(SCREENSHOTS, { recursive: true });
-    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
     const operator = apiClient(stack, 'operator');
     const today = new Date().toISOString().slice(0, 10);
     const incident = await operator<Incident>('POST', '/incidents', {
       type: 'strike',
-      title: 'Ground handling strike at Oslo',
+      title: TITLE,
       severity: 'severe',
       window: { start: `${today}T00:00:00Z`, end: `${today}T23:59:59Z` },
-      scope: { airports: ['OSL'] },
+      scope: { airports: ['ARN'] },
     });
     const request = { templateId: 'strike-disruption', variables: { note: NOTE } };
     preview = (await operator<Preview>('POST', `/incidents/${incident.body.id}/preview`, request)).body;
@@ -45,10 +48,6 @@ describe('console: approving a free-text broadcast while reading it', () => {
     );
     broadcastId = created.body.id;
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
 
   const signIn = (page: Page, user: string) => signInToConsole(page, stack, user);
 
@@ -64,12 +63,15 @@ describe('console: approving a free-text broadcast while reading it', () => {
     const errors = collectPageErrors(page);
     await signIn(page, 'kalle.comms');
 
-    // One item waits: the held broadcast (the demo templates are all approved).
-    const approvals = page.getByRole('link', { name: 'Approvals 1 waiting' });
+    // The held broadcast waits, with whatever other flows on this stack left waiting.
+    const { body: queue } = await apiClient(stack, 'comms_lead')<PendingApprovals>('GET', '/approvals');
+    const waiting = queue.broadcasts.length + queue.templates.length;
+    expect(queue.broadcasts.map((held) => held.id)).toContain(broadcastId);
+    const approvals = page.getByRole('link', { name: `Approvals ${waiting} waiting`, exact: true });
     await approvals.waitFor();
     await approvals.click();
     await page.getByRole('heading', { level: 1, name: 'Approvals' }).waitFor();
-    const held = page.getByRole('link', { name: /Ground handling strike at Oslo: initial/ });
+    const held = page.getByRole('link', { name: `${TITLE}: initial` });
     await held.waitFor();
     await checkPage(page, 'approval-01-queue');
 
@@ -97,8 +99,9 @@ describe('console: approving a free-text broadcast while reading it', () => {
     await content.getByText(/approved by kalle\.comms at \d{4}-\d{2}-\d{2} \d{2}:\d{2}/).waitFor();
     await page.getByRole('link', { name: 'Incidents' }).click();
     await page.getByRole('heading', { level: 1, name: 'Incidents' }).waitFor();
-    // The badge follows the approval at the next navigation: nothing waits any more.
-    await page.getByRole('link', { name: 'Approvals', exact: true }).waitFor();
+    // The badge follows the approval at the next navigation: one item fewer waits.
+    const after = waiting === 1 ? 'Approvals' : `Approvals ${waiting - 1} waiting`;
+    await page.getByRole('link', { name: after, exact: true }).waitFor();
     await checkPage(page, 'approval-03-after');
     expect(errors).toEqual([]);
     await page.close();

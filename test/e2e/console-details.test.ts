@@ -1,13 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
-import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
+import { consoleTest, uniqueTitle } from '#test/support/console-stack.ts';
+import { apiClient, eventually } from '#test/support/local-stack.ts';
 
 /** A phone held upright: the console must fit it without scrolling sideways. */
 /** A time as the console shows it: 24-hour, with the zone (UTC unless HERALD_TIME_ZONE says otherwise). */
 const SHOWN_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/;
+const TITLE = uniqueTitle('Ground handling strike at Oslo Airport');
 
 /**
  * The console and status-site details of issue 17, point 6, in Chromium at 390 px: every page
@@ -35,10 +37,10 @@ describe('console details in Chromium at 390 px', () => {
     return created.body.id;
   };
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+  consoleTest.beforeAll(async ({ stack: sharedStack, browser: sharedBrowser }) => {
+    [stack, browser] = [sharedStack, sharedBrowser];
     const operator = apiClient(stack, 'operator');
-    incidentId = await openIncident('Ground handling strike at Oslo Airport', 'OSL');
+    incidentId = await openIncident(TITLE, 'OSL');
     const completed = await operator<{ id: string }>('POST', `/incidents/${incidentId}/broadcasts`, {
       templateId: 'strike-disruption',
       channels: ['sms', 'status'],
@@ -55,10 +57,6 @@ describe('console details in Chromium at 390 px', () => {
       variables: { note: 'Buses replace the cancelled flights.' },
     });
     pendingId = pending.body.id;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   async function phonePage(user?: string): Promise<{ page: Page; errors: string[] }> {
@@ -79,7 +77,7 @@ describe('console details in Chromium at 390 px', () => {
       {
         user: 'olli.operator',
         path: '#/incidents',
-        ready: (page) => page.getByRole('link', { name: 'Ground handling strike at Oslo Airport' }).waitFor(),
+        ready: (page) => page.getByRole('link', { name: TITLE }).waitFor(),
       },
       {
         user: 'olli.operator',

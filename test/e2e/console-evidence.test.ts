@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { maskPhone } from '#shared/domain/masking.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
-import { axeViolations, collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { axeViolations, collectPageErrors } from '#test/support/browser.ts';
 import { signInToConsole } from '#test/support/console-page.ts';
+import { consoleTest, messagesFromNow } from '#test/support/console-stack.ts';
 import { csvObjects } from '#test/support/csv.ts';
-import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, eventually, type SandboxMessage } from '#test/support/local-stack.ts';
 
 /**
  * Issue 17, evidence export in the console: a comms lead downloads an incident's evidence CSV
@@ -17,9 +18,10 @@ describe('console: downloading the evidence CSV', () => {
   let stack: LocalStack;
   let browser: Browser;
   let incidentId: string;
+  let texted: () => Promise<SandboxMessage[]>;
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+  consoleTest.beforeAll(async ({ stack: sharedStack, browser: sharedBrowser }) => {
+    [stack, browser] = [sharedStack, sharedBrowser];
     const operator = apiClient(stack, 'operator');
     const today = new Date().toISOString().slice(0, 10);
     const incident = await operator<Incident>('POST', '/incidents', {
@@ -30,6 +32,7 @@ describe('console: downloading the evidence CSV', () => {
       scope: { airports: ['CPH'] },
     });
     incidentId = incident.body.id;
+    texted = await messagesFromNow(stack.sandboxes.twilio);
     const { body } = await operator<{ id: string }>('POST', `/incidents/${incidentId}/broadcasts`, {
       templateId: 'strike-disruption',
       channels: ['sms'],
@@ -40,10 +43,6 @@ describe('console: downloading the evidence CSV', () => {
       return sms && sms.recipients > 0 && sms.delivered === sms.recipients ? broadcast : undefined;
     }, 60_000);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
 
   async function signedIn(role: string): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -64,10 +63,10 @@ describe('console: downloading the evidence CSV', () => {
     ]);
     expect(download.suggestedFilename()).toBe(`evidence-${incidentId}.csv`);
     const rows = csvObjects(await readFile((await download.path()) ?? '', 'utf8'));
-    const texted = await sandboxMessages(stack.sandboxes.twilio);
-    expect(texted.length).toBeGreaterThan(0);
-    expect(rows).toHaveLength(texted.length);
-    for (const message of texted) {
+    const messages = await texted();
+    expect(messages.length).toBeGreaterThan(0);
+    expect(rows).toHaveLength(messages.length);
+    for (const message of messages) {
       expect(rows.find((row) => row.providerMessageId === message.id)).toMatchObject({
         channel: 'sms',
         recipient: `'${maskPhone(String(message.request.body.To))}`,

@@ -5,13 +5,14 @@
  * comms lead's approvals. axe finds nothing and no page scrolls sideways.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import { EXERCISE_LABEL } from '#shared/domain/exercise.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
-import { apiClient, startTestStack } from '#test/support/local-stack.ts';
+import { consoleTest } from '#test/support/console-stack.ts';
+import { apiClient } from '#test/support/local-stack.ts';
 
 const TITLE = 'Rehearsal: strike of AY ground staff';
 /** A few page loads and axe runs on a loaded 2-core machine. */
@@ -21,13 +22,9 @@ describe('console: an exercise is marked wherever it is shown', () => {
   let stack: LocalStack;
   let browser: Browser;
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+  consoleTest.beforeAll(async ({ stack: sharedStack, browser: sharedBrowser }) => {
+    [stack, browser] = [sharedStack, sharedBrowser];
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
 
   async function signedIn(user: string): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: PHONE_SCREEN });

@@ -6,17 +6,19 @@
  */
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastDetail } from '#shared/api/broadcasts.ts';
 import type { Incident } from '#shared/domain/model.ts';
-import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
+import { consoleTest } from '#test/support/console-stack.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
-import { apiClient, eventually, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, eventually } from '#test/support/local-stack.ts';
 import {
   broadcastWithUnreachablePassenger,
   lookupOnceUndelivered,
+  registerUndeliverable,
   type UnreachablePassenger,
 } from '#test/support/unreachable-passenger.ts';
 
@@ -30,17 +32,13 @@ describe('console: passenger lookup and failure reasons', () => {
   let browser: Browser;
   let scene: UnreachablePassenger;
 
-  beforeAll(async () => {
-    // One after the other: DynamoDB Local's JVM must start within 30 s on a busy 2-core machine.
-    stack = await startTestStack();
-    browser = await launchBrowser();
+  consoleTest.beforeAll(async ({ stack: sharedStack, browser: sharedBrowser }) => {
+    [stack, browser] = [sharedStack, sharedBrowser];
     scene = await broadcastWithUnreachablePassenger(stack);
     await lookupOnceUndelivered(stack, scene.broadcastId, `customerId=${scene.passenger.customerId}`);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  // The flows after this file share the stack's Twilio sandbox: they reach every number again.
+  afterAll(() => registerUndeliverable(stack, []));
 
   async function signedInOperator(): Promise<{ page: Page; errors: string[] }> {
     const page = await browser.newPage({ viewport: PHONE_SCREEN });
@@ -105,11 +103,7 @@ describe('console: passenger lookup and failure reasons', () => {
     const window = demoWindow();
     const phones = expectedDemoPhones('HEL', window.start, window.end);
     expect(phones.length).toBeGreaterThan(FAILED_PAGE_SIZE);
-    await fetch(`${stack.sandboxes.twilio}/__sandbox/undeliverable`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ numbers: phones }),
-    });
+    await registerUndeliverable(stack, phones);
     const operator = apiClient(stack, 'operator');
     const incident = await operator<Incident>('POST', '/incidents', {
       type: 'weather',

@@ -1,15 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { AffectedFlightSummary, Preview } from '#shared/api/broadcasts.ts';
 import { type Airport, ALL_AIRPORTS } from '#shared/domain/airports.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import { fitProjection } from '#shared/maps/geometry.ts';
-import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
-import { apiClient, startTestStack } from '#test/support/local-stack.ts';
+import { consoleTest } from '#test/support/console-stack.ts';
+import { apiClient } from '#test/support/local-stack.ts';
 import { DEFAULT_VIEW, MAP_SIZE } from '../../console/src/map/map-view.ts';
 
 const SCREENSHOTS = resolve(import.meta.dirname, 'screenshots');
@@ -56,13 +57,9 @@ describe('console maps in Chromium', () => {
   let stack: LocalStack;
   let browser: Browser;
 
-  beforeAll(async () => {
+  consoleTest.beforeAll(async ({ stack: sharedStack, browser: sharedBrowser }) => {
+    [stack, browser] = [sharedStack, sharedBrowser];
     await mkdir(SCREENSHOTS, { recursive: true });
-    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   async function newIncidentForm(): Promise<{ page: Page; errors: string[] }> {

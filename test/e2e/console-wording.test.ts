@@ -1,11 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
 import type { BroadcastKind, Language } from '#shared/domain/model.ts';
-import { collectPageErrors, launchBrowser } from '#test/support/browser.ts';
+import { collectPageErrors } from '#test/support/browser.ts';
 import { expectFitsAPhone, PHONE_SCREEN, signInToConsole } from '#test/support/console-page.ts';
+import { consoleTest, messagesFromNow } from '#test/support/console-stack.ts';
 import { DEMO_LANGUAGES, WORDING, wordingOf } from '#test/support/demo-wording.ts';
-import { apiClient, eventually, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, eventually, type SandboxMessage } from '#test/support/local-stack.ts';
 
 /** A phone held upright: every page must fit it without scrolling sideways. */
 const NOTE = { en: 'Buses replace the airport train.', fi: 'Bussit korvaavat lentokenttäjunan.' };
@@ -20,12 +21,8 @@ describe('wording per kind in the console', () => {
   let stack: LocalStack;
   let browser: Browser;
 
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  consoleTest.beforeAll(async ({ stack: sharedStack, browser: sharedBrowser }) => {
+    [stack, browser] = [sharedStack, sharedBrowser];
   });
 
   /** Previews the composer's request, then sends it behind its confirmation; returns the broadcast's id. */
@@ -54,26 +51,32 @@ describe('wording per kind in the console', () => {
     await page.getByRole('heading', { level: 2, name: 'Broadcasts' }).waitFor();
   }
 
-  /** The kinds whose words the X posts and the SMS of each language carry. */
-  async function sentKinds(): Promise<{ tweets: string[]; sms: string[] }> {
-    const kinds = async (url: string, field: 'post' | 'sms', key: string) =>
-      (await sandboxMessages(url)).map((message) => {
+  /** The kinds whose words the X posts and the SMS of each language carry, counting from this call on. */
+  async function sentKindsFromNow(): Promise<() => Promise<{ tweets: string[]; sms: string[] }>> {
+    const [posted, texted] = await Promise.all([
+      messagesFromNow(stack.sandboxes.x),
+      messagesFromNow(stack.sandboxes.twilio),
+    ]);
+    const kinds = async (messages: () => Promise<SandboxMessage[]>, field: 'post' | 'sms', key: string) =>
+      (await messages()).map((message) => {
         const found = wordingOf(String(message.request.body[key]), field);
         return `${found?.kind}:${found?.language}`;
       });
-    return {
-      tweets: await kinds(stack.sandboxes.x, 'post', 'text'),
-      sms: [...new Set(await kinds(stack.sandboxes.twilio, 'sms', 'Body'))],
-    };
+    return async () => ({
+      tweets: await kinds(posted, 'post', 'text'),
+      sms: [...new Set(await kinds(texted, 'sms', 'Body'))],
+    });
   }
   const each = (kind: BroadcastKind) => DEMO_LANGUAGES.map((language) => `${kind}:${language}`);
 
   it('sends initial → update → resolution, each in its own wording, with free text per language', async () => {
+    const sentKinds = await sentKindsFromNow();
     const page = await browser.newPage({ viewport: PHONE_SCREEN });
     const errors = collectPageErrors(page);
     await signInToConsole(page, stack, 'olli.operator');
 
-    // An incident with its title in English and Finnish.
+    // An incident with its title in English and Finnish, at Oslo (the airport WORDING names),
+    // where no other flow posts on X: X refuses a post it has seen, and the flows share its sandbox.
     await page.getByRole('link', { name: 'Open an incident' }).click();
     await page.getByLabel('Title').fill('Ground handling strike at Oslo');
     await page.getByLabel('Finnish').fill('Maahuolinnan lakko Oslossa');
@@ -155,7 +158,8 @@ describe('wording per kind in the console', () => {
     const page = await browser.newPage({ viewport: PHONE_SCREEN });
     const errors = collectPageErrors(page);
     await signInToConsole(page, stack, 'cecilia.comms');
-    await page.goto(`${stack.apiUrl}/console/#/templates/strike-disruption`);
+    // Not the strike template the other flows send: the refused submit leaves its draft the latest version.
+    await page.goto(`${stack.apiUrl}/console/#/templates/ash-cloud-closure`);
 
     await page.getByLabel('Wording for').selectOption('resolution');
     const sms = page.getByLabel(/^SMS/);
@@ -170,7 +174,7 @@ describe('wording per kind in the console', () => {
     await page.getByLabel('Wording for').selectOption('initial');
     expect(await page.getByLabel('X and Facebook post').getAttribute('aria-invalid')).toBe('false');
     expect(await page.getByLabel('X and Facebook post').inputValue()).toContain(
-      'A strike is disrupting flights',
+      'Volcanic ash has closed airspace',
     );
     expect(errors.filter((error) => !error.includes('status of 422'))).toEqual([]);
     await page.close();

@@ -19,6 +19,19 @@ export interface UnreachablePassenger {
   incidentTitle: string;
 }
 
+/** Makes the Twilio sandbox report `numbers` undelivered (30003), and only those: `[]` undoes it. */
+export async function registerUndeliverable(
+  stack: Pick<LocalStack, 'sandboxes'>,
+  numbers: string[],
+): Promise<void> {
+  const registered = await fetch(`${stack.sandboxes.twilio}/__sandbox/undeliverable`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ numbers }),
+  });
+  expect(registered.status).toBe(200);
+}
+
 export async function broadcastWithUnreachablePassenger(stack: LocalStack): Promise<UnreachablePassenger> {
   const operator = apiClient(stack, 'operator');
   const window = demoWindow();
@@ -30,12 +43,7 @@ export async function broadcastWithUnreachablePassenger(stack: LocalStack): Prom
     candidate.passengers.includes(passenger.customerId),
   );
   if (!booking) throw new Error(`No booking for ${passenger.customerId}`);
-  const registered = await fetch(`${stack.sandboxes.twilio}/__sandbox/undeliverable`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ numbers: [passenger.phone] }),
-  });
-  expect(registered.status).toBe(200);
+  await registerUndeliverable(stack, [passenger.phone]);
   const { broadcastId, incidentTitle } = await smsStrikeAtHelsinki(operator, window);
   return { passenger, bookingRef: booking.bookingRef, broadcastId, incidentTitle };
 }
