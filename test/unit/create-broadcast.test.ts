@@ -7,59 +7,31 @@ import {
   type CreateBroadcastInput,
   createBroadcast,
 } from '#shared/use-cases/create-broadcast.ts';
-import { aCustomer, aFlight, anIncident, aTemplate } from '#test/support/builders.ts';
-import {
-  FakeApprovalNotifier,
-  FakeAuditStore,
-  FakeBookingIndex,
-  FakeBroadcastStore,
-  FakeCustomerDirectory,
-  FakeFanout,
-  FakeFlightCatalog,
-  FakeIncidentStore,
-  FakeTemplateStore,
-} from '#test/support/fakes.ts';
-
-const onAY123 = (customerId: string) => ({
-  bookingRef: `REF${customerId}`,
-  customerId,
-  flightNumber: 'AY123',
-  date: '2026-12-01',
-});
+import { aCustomer, anIncident, aSegment, aTemplate } from '#test/support/builders.ts';
+import { fakeStores } from '#test/support/fake-stores.ts';
+import { FakeApprovalNotifier, type FakeFanout } from '#test/support/fakes.ts';
 
 async function setUp() {
-  const incidents = new FakeIncidentStore();
-  await incidents.create(anIncident());
-  const templates = new FakeTemplateStore();
-  await templates.put(aTemplate({ allowedVariables: ['gate'] }));
-  await templates.put(
+  const stores = await fakeStores({
+    template: aTemplate({ allowedVariables: ['gate'] }),
+    // A flight from HEL inside the incident's window: two Finnish passengers, one Swede, one without consent.
+    segments: ['c1', 'c2', 'c3', 'c4'].map((id) => aSegment(id)),
+    customers: [
+      aCustomer('c1'),
+      aCustomer('c2'),
+      aCustomer('c3', { language: 'sv' }),
+      aCustomer('c4', { smsConsent: false }),
+    ],
+  });
+  await stores.templates.put(
     aTemplate({ version: 2, status: 'submitted', approvedBy: undefined, approvedAt: undefined }),
   );
-  const broadcasts = new FakeBroadcastStore();
-  const fanout = new FakeFanout();
-  const audit = new FakeAuditStore();
-  // A flight from HEL inside the incident's window: two Finnish passengers, one Swede, one without consent.
-  const flights = new FakeFlightCatalog([aFlight()]);
-  const bookings = new FakeBookingIndex(['c1', 'c2', 'c3', 'c4'].map(onAY123));
-  const customers = new FakeCustomerDirectory([
-    aCustomer('c1'),
-    aCustomer('c2'),
-    aCustomer('c3', { language: 'sv' }),
-    aCustomer('c4', { smsConsent: false }),
-  ]);
   const notifier = new FakeApprovalNotifier();
   const deps: CreateBroadcastDeps = {
-    incidents,
-    templates,
-    broadcasts,
-    fanout,
-    audit,
-    flights,
-    bookings,
-    customers,
+    ...stores,
     approvers: { notifier, consoleUrl: 'https://status.example/console/' },
   };
-  return { incidents, templates, broadcasts, fanout, audit, notifier, deps };
+  return { ...stores, notifier, deps };
 }
 
 /** The template with its gate shown on X, Facebook and the status page, as well as in the SMS. */
