@@ -6,7 +6,7 @@ import type { Preview } from '#shared/api/broadcasts.ts';
 import type { BroadcastReview } from '#shared/domain/broadcast-review.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { runHeraldAs } from '#test/support/herald-cli.ts';
-import { type ApiResponse, eventually, startTestStack } from '#test/support/local-stack.ts';
+import { apiClientAs, eventually, startTestStack } from '#test/support/local-stack.ts';
 
 const NOTE = 'Buses to the terminal leave from door 3.';
 
@@ -20,26 +20,7 @@ describe('approval with content and the pending-approval notice', () => {
   let stack: LocalStack;
   const today = new Date().toISOString().slice(0, 10);
 
-  /** A JSON client acting as one named demo user. */
-  const as =
-    (userName: string) =>
-    async <T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> => {
-      const key = stack.users.find((user) => user.user === userName)?.key ?? '';
-      const response = await fetch(`${stack.apiUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
-        body: (await response.json()) as T,
-      };
-    };
-
+  const as = (userName: string) => apiClientAs(stack, userName);
   const herald = (userName: string, args: string[]) => runHeraldAs(stack, userName, args);
 
   let incidentId: string;

@@ -32,25 +32,25 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
     return JSON.parse(run.stdout) as T;
   };
   const today = new Date().toISOString().slice(0, 10);
+  /** `herald incident create` with these options (`--name value` each). */
+  const incidentCreate = (options: Record<string, string>) => [
+    'incident',
+    'create',
+    ...Object.entries(options).flatMap(([name, value]) => [`--${name}`, value]),
+  ];
 
   it('operator: create, list, preview, broadcast --watch to completion (exit 0), show and resolve', async () => {
     const incident = json<Incident>(
       await herald('olli.operator', [
-        'incident',
-        'create',
         '--json',
-        '--type',
-        'strike',
-        '--title',
-        'Ground handling strike at Oslo',
-        '--severity',
-        'severe',
-        '--start',
-        `${today}T00:00:00+00:00`,
-        '--end',
-        `${today}T23:59:59+00:00`,
-        '--airports',
-        'osl',
+        ...incidentCreate({
+          type: 'strike',
+          title: 'Ground handling strike at Oslo',
+          severity: 'severe',
+          start: `${today}T00:00:00+00:00`,
+          end: `${today}T23:59:59+00:00`,
+          airports: 'osl',
+        }),
       ]),
     );
     expect(incident).toMatchObject({ status: 'open', scope: { airports: ['OSL'] } });
@@ -118,39 +118,30 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
     expect(unknown.stderr).toMatch(/^herald: Not found \(404\): Incident 'no-such-incident' does not exist/);
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
 
-    const forbidden = await herald('vera.viewer', [
-      'incident',
-      'create',
-      '--type',
-      'strike',
-      '--title',
-      'x',
-      '--severity',
-      'minor',
-      '--start',
-      `${today}T00:00`,
-      '--end',
-      `${today}T01:00`,
-      '--airports',
-      'HEL',
-    ]);
+    const forbidden = await herald(
+      'vera.viewer',
+      incidentCreate({
+        type: 'strike',
+        title: 'x',
+        severity: 'minor',
+        start: `${today}T00:00`,
+        end: `${today}T01:00`,
+        airports: 'HEL',
+      }),
+    );
     expect(forbidden.code).toBe(2);
     expect(forbidden.stderr).toContain('Forbidden (403)');
 
-    const badTime = await herald('olli.operator', [
-      'incident',
-      'create',
-      '--type',
-      'strike',
-      '--title',
-      'x',
-      '--severity',
-      'minor',
-      '--start',
-      'tomorrow',
-      '--end',
-      `${today}T01:00`,
-    ]);
+    const badTime = await herald(
+      'olli.operator',
+      incidentCreate({
+        type: 'strike',
+        title: 'x',
+        severity: 'minor',
+        start: 'tomorrow',
+        end: `${today}T01:00`,
+      }),
+    );
     expect(badTime).toMatchObject({ code: 2 });
     expect(badTime.stderr).toContain('--start: expected a time like');
   });
@@ -236,21 +227,15 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
   it('a free-text broadcast waits for approval; broadcast approve releases it and cancel refuses an ended one', async () => {
     const incident = json<Incident>(
       await herald('olli.operator', [
-        'incident',
-        'create',
         '--json',
-        '--type',
-        'weather',
-        '--title',
-        'Storm over Copenhagen',
-        '--severity',
-        'moderate',
-        '--start',
-        `${today}T00:00:00+00:00`,
-        '--end',
-        `${today}T23:59:59+00:00`,
-        '--airports',
-        'CPH',
+        ...incidentCreate({
+          type: 'weather',
+          title: 'Storm over Copenhagen',
+          severity: 'moderate',
+          start: `${today}T00:00:00+00:00`,
+          end: `${today}T23:59:59+00:00`,
+          airports: 'CPH',
+        }),
       ]),
     );
     const pending = json<{ id: string; status: string }>(

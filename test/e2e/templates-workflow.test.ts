@@ -8,8 +8,8 @@ import type {
   TemplateVersion,
 } from '#shared/domain/model.ts';
 import {
-  type ApiResponse,
   apiClient,
+  apiClientAs,
   eventually,
   sandboxMessages,
   startTestStack,
@@ -19,31 +19,6 @@ interface ProblemBody {
   status: number;
   detail?: string;
   errors?: { path: string; message: string }[];
-}
-
-/** A JSON client acting as one named demo user (the two comms leads are both `comms_lead`). */
-function clientAs(stack: LocalStack, userName: string) {
-  const user = stack.users.find((candidate) => candidate.user === userName);
-  if (!user) throw new Error(`No demo user ${userName}`);
-  return async <T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<ApiResponse<T>> => {
-    const response = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${user.key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      body: (await response.json()) as T,
-    };
-  };
 }
 
 const content = (gate: string) => ({
@@ -62,8 +37,8 @@ const templateBody = (id: string) => ({
 
 describe('templates: four-eyes approval, free-text broadcasts and the audit log', () => {
   let stack: LocalStack;
-  let cecilia: ReturnType<typeof clientAs>;
-  let kalle: ReturnType<typeof clientAs>;
+  let cecilia: ReturnType<typeof apiClientAs>;
+  let kalle: ReturnType<typeof apiClientAs>;
   const today = new Date().toISOString().slice(0, 10);
   const openIncident = async (airport: string) => {
     const created = await apiClient(stack, 'operator')<Incident>('POST', '/incidents', {
@@ -81,8 +56,8 @@ describe('templates: four-eyes approval, free-text broadcasts and the audit log'
 
   beforeAll(async () => {
     stack = await startTestStack();
-    cecilia = clientAs(stack, 'cecilia.comms');
-    kalle = clientAs(stack, 'kalle.comms');
+    cecilia = apiClientAs(stack, 'cecilia.comms');
+    kalle = apiClientAs(stack, 'kalle.comms');
   });
   afterAll(async () => {
     await stack?.close();

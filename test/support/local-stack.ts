@@ -34,6 +34,18 @@ export interface ApiResponse<T = Record<string, unknown>> {
 /** A JSON API client acting as the first demo user with `role`. */
 export function apiClient(stack: LocalStack, role: Role | 'anonymous') {
   const key = role === 'anonymous' ? undefined : stack.users.find((user) => user.role === role)?.key;
+  return clientWithKey(stack, key);
+}
+
+/** A JSON API client acting as the demo user named `userName` (the two comms leads share a role). */
+export function apiClientAs(stack: LocalStack, userName: string) {
+  const user = stack.users.find((candidate) => candidate.user === userName);
+  if (!user) throw new Error(`No demo user ${userName}`);
+  return clientWithKey(stack, user.key);
+}
+
+/** Sends JSON with `key` as the bearer token (none: anonymous) and reads the JSON answer. */
+function clientWithKey(stack: LocalStack, key: string | undefined) {
   return async <T = Record<string, unknown>>(
     method: string,
     path: string,
