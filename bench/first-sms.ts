@@ -104,6 +104,8 @@ async function quiet(herald: HeraldProcess): Promise<void> {
 
 /** The steps of one broadcast, in ms from its 202, in the order the first SMS passes them. */
 interface Steps {
+  /** Before the 202 (negative): how long the API took to accept the broadcast. */
+  'broadcast requested': number;
   'planner invocation start': number;
   'flights found': number;
   'first recipient resolved': number;
@@ -116,12 +118,15 @@ interface Steps {
   'first SMS at the sandbox': number;
 }
 
-/** The customer a sandbox message was sent to, named by its status callback. */
-function recipientOf(message: SandboxMessage): string | undefined {
+/** The broadcast and customer a sandbox message was sent for, named by its status callback. */
+function sentFor(message: SandboxMessage): { broadcastId?: string; customerId?: string } {
   const callback = message.request.body.StatusCallback;
-  return typeof callback === 'string'
-    ? (new URL(callback).searchParams.get('customerId') ?? undefined)
-    : undefined;
+  if (typeof callback !== 'string') return {};
+  const { searchParams } = new URL(callback);
+  return {
+    broadcastId: searchParams.get('broadcastId') ?? undefined,
+    customerId: searchParams.get('customerId') ?? undefined,
+  };
 }
 
 /** Sends one broadcast, cancels it after its first SMS, and reads its steps from the log lines. */
@@ -134,13 +139,16 @@ async function firstSms(herald: HeraldProcess, strike: Incident, logs: LogLine[]
     window: strike.window,
     scope: strike.scope,
   });
+  const requested = Date.now();
   const { id } = await api<{ id: string }>(herald, 'POST', `/incidents/${incidentId}/broadcasts`, {
     templateId: 'strike-disruption',
     channels: ['sms'],
   });
   const accepted = Date.now();
+  // Its own: an SMS of the broadcast before may still arrive late on a loaded machine.
   const first = await eventually<SandboxMessage>(
-    async () => (await sandboxMessages(herald.twilioUrl))[0],
+    async () =>
+      (await sandboxMessages(herald.twilioUrl)).find((message) => sentFor(message).broadcastId === id),
     60_000,
   );
   await api(herald, 'POST', `/broadcasts/${id}/cancel`);
@@ -151,7 +159,7 @@ async function firstSms(herald: HeraldProcess, strike: Incident, logs: LogLine[]
   const received = (functionName: string) =>
     mine.find((line) => line.message === 'Message received' && line.function_name === functionName);
   const planner = received('plan-broadcast');
-  const recipientId = recipientOf(first);
+  const recipientId = sentFor(first).customerId;
   const ofFirst = (message: string) =>
     mine.find((line) => line.message === message && line.recipientId === recipientId);
   const claimed = ofFirst('Record claimed');
@@ -164,6 +172,7 @@ async function firstSms(herald: HeraldProcess, strike: Incident, logs: LogLine[]
   const batch = mine.find((line) => line.message === 'First SMS batch written');
   const plannerStart = at(planner);
   const steps: Steps = {
+    'broadcast requested': requested - accepted,
     'planner invocation start': plannerStart,
     'flights found': plannerStart + (batch?.flightsFoundMs ?? Number.NaN),
     'first recipient resolved': plannerStart + (batch?.firstRecipientMs ?? Number.NaN),

@@ -60,7 +60,7 @@ export function publicRecipients(channel: Broadcast['channels'][number]): string
 /**
  * Resolves the audience of a queued broadcast and fans the work out, in chunks of at most
  * PLANNING_CHUNK_MS of planning, each in an invocation of its own.
- * 1. marks the broadcast sending (the first chunk);
+ * 1. marks the broadcast sending (the first chunk), while it
  * 2. finds the affected flights by index queries, soonest departure first;
  * 3. streams the audience (one entry per customer, soonest flight first) from the message's
  *    cursor, keeps the eligible ones and writes one delivery record each, a batch at a time after
@@ -105,15 +105,20 @@ export async function planBroadcast(
   }
   const incident = await deps.incidents.get(broadcast.incidentId);
   if (!incident) throw new Error(`Incident ${broadcast.incidentId} of broadcast ${broadcastId} is missing`);
-  if (!broadcast.startedAt)
-    await deps.broadcasts.setStatus(broadcastId, 'sending', {
-      startedAt: new Date().toISOString(),
-      from: ['queued'],
-    });
+  const sendsSms = broadcast.channels.includes('sms');
+  // Side by side: the first SMS waits for the flights, not for the status write as well.
+  const [flights] = await Promise.all([
+    sendsSms ? findAffectedFlights(incident, deps.flights) : [],
+    broadcast.startedAt
+      ? undefined
+      : deps.broadcasts.setStatus(broadcastId, 'sending', {
+          startedAt: new Date().toISOString(),
+          from: ['queued'],
+        }),
+  ]);
 
   try {
-    if (broadcast.channels.includes('sms')) {
-      const flights = await findAffectedFlights(incident, deps.flights);
+    if (sendsSms) {
       const rest = await planSms(broadcast, incident, flights, resume, deps, { startedAt, mustStopAt });
       if (rest) {
         await deps.fanout.publish('planner', { broadcastId, resume: rest } satisfies PlanBroadcastMessage);
