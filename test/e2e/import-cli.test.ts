@@ -50,6 +50,17 @@ describe('herald import and herald seed against the local stack', () => {
   const AY2 = { flightNumber: 'AY2', date };
   const AY3 = { flightNumber: 'AY3', date };
   const paths = { flights: '', customers: '', bookings: '' };
+  /** `herald import` of the three files, as the admin. */
+  const importAll = () =>
+    herald(stack, 'admin', [
+      'import',
+      '--flights',
+      paths.flights,
+      '--customers',
+      paths.customers,
+      '--bookings',
+      paths.bookings,
+    ]);
 
   beforeAll(async () => {
     stack = await startTestStack({ HERALD_SEED: 'none' });
@@ -92,15 +103,7 @@ describe('herald import and herald seed against the local stack', () => {
       ]),
     );
 
-    const run = await herald(stack, 'admin', [
-      'import',
-      '--flights',
-      paths.flights,
-      '--customers',
-      paths.customers,
-      '--bookings',
-      paths.bookings,
-    ]);
+    const run = await importAll();
 
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${paths.flights}:3: destination: Unknown airport code.`);
@@ -136,15 +139,7 @@ describe('herald import and herald seed against the local stack', () => {
       ]),
     );
 
-    const run = await herald(stack, 'admin', [
-      'import',
-      '--flights',
-      paths.flights,
-      '--customers',
-      paths.customers,
-      '--bookings',
-      paths.bookings,
-    ]);
+    const run = await importAll();
 
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`${paths.bookings}: 2 lines, 2 accepted, 0 rejected`);
