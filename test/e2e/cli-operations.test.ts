@@ -32,11 +32,15 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
     return JSON.parse(run.stdout) as T;
   };
   const today = new Date().toISOString().slice(0, 10);
-  /** `herald incident create` with these options (`--name value` each). */
+  /** `herald incident create` with these options (`--name value` each), over today unless they say. */
   const incidentCreate = (options: Record<string, string>) => [
     'incident',
     'create',
-    ...Object.entries(options).flatMap(([name, value]) => [`--${name}`, value]),
+    ...Object.entries({
+      start: `${today}T00:00:00+00:00`,
+      end: `${today}T23:59:59+00:00`,
+      ...options,
+    }).flatMap(([name, value]) => [`--${name}`, value]),
   ];
 
   it('operator: create, list, preview, broadcast --watch to completion (exit 0), show and resolve', async () => {
@@ -47,8 +51,6 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
           type: 'strike',
           title: 'Ground handling strike at Oslo',
           severity: 'severe',
-          start: `${today}T00:00:00+00:00`,
-          end: `${today}T23:59:59+00:00`,
           airports: 'osl',
         }),
       ]),
@@ -232,8 +234,6 @@ describe('herald CLI: incidents, previews, broadcasts and templates', () => {
           type: 'weather',
           title: 'Storm over Copenhagen',
           severity: 'moderate',
-          start: `${today}T00:00:00+00:00`,
-          end: `${today}T23:59:59+00:00`,
           airports: 'CPH',
         }),
       ]),
