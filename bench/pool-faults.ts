@@ -8,8 +8,8 @@
  * passenger with its error. Functions run as lambda-setup.ts says; BENCH_FAULT_SEED repeats a
  * sequence of faults (the run's timing still differs). Exits 1 if anyone was texted twice or never.
  */
-import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
-import { broadcastEnded, broadcastToPool, poolPhones, THREE_SENDERS } from '#test/support/sender-pool.ts';
+import { apiClient, sandboxMessages } from '#test/support/local-stack.ts';
+import { broadcastEnded, broadcastToPool, poolPhones, startPoolStack } from '#test/support/sender-pool.ts';
 import { benchLambdaEnv, benchLambdaLabel, prepareBenchCode } from './lambda-setup.ts';
 
 const SEED = Number(process.env.BENCH_FAULT_SEED ?? Date.now() % 100_000);
@@ -18,10 +18,8 @@ const AWS_SMS_FAULTS = { status503: 0.05, lostReply: 0.03 };
 /** Receipts and events still on their way once the broadcast has ended. */
 const SETTLE_MS = 5_000;
 
-process.env.HERALD_SMS_SENDERS = JSON.stringify(THREE_SENDERS);
 await prepareBenchCode();
-const stack = await startTestStack({
-  HERALD_SMS_SENDERS: process.env.HERALD_SMS_SENDERS,
+const stack = await startPoolStack({
   HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY: 'pool-herald-local',
   HERALD_SANDBOX_LATENCY: 'twilio=150-300',
   ...benchLambdaEnv,

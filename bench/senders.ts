@@ -11,26 +11,20 @@
  * within 5 minutes is reported with what the sandbox received by then.
  */
 import { senderRate } from '#shared/domain/sms-senders.ts';
-import {
-  apiClient,
-  type SandboxMessage,
-  sandboxMessages,
-  startTestStack,
-} from '#test/support/local-stack.ts';
+import { apiClient, type SandboxMessage, sandboxMessages } from '#test/support/local-stack.ts';
 import {
   broadcastEnded,
   broadcastToPool,
   figuresBy,
   originOf,
   poolSenderOf,
+  startPoolStack,
   THREE_SENDERS,
 } from '#test/support/sender-pool.ts';
 import { benchLambdaEnv, benchLambdaLabel, prepareBenchCode } from './lambda-setup.ts';
 
-process.env.HERALD_SMS_SENDERS = JSON.stringify(THREE_SENDERS);
 await prepareBenchCode();
-const stack = await startTestStack({
-  HERALD_SMS_SENDERS: process.env.HERALD_SMS_SENDERS,
+const stack = await startPoolStack({
   ...benchLambdaEnv,
   HERALD_SANDBOX_LATENCY: process.env.BENCH_SANDBOX_LATENCY ?? '',
 });

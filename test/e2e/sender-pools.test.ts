@@ -6,23 +6,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import { apiClient, sandboxMessages, startTestStack } from '#test/support/local-stack.ts';
+import { apiClient, sandboxMessages } from '#test/support/local-stack.ts';
 import {
   broadcastEnded,
   broadcastToPool,
   PASSENGERS_BY_SENDER,
   poolPhones,
   poolSenderOf,
-  THREE_SENDERS,
+  startPoolStack,
 } from '#test/support/sender-pool.ts';
 
 describe('a pool of three senders', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    // The SMS worker reads the pool from its environment; the stack checks it as it starts.
-    process.env.HERALD_SMS_SENDERS = JSON.stringify(THREE_SENDERS);
-    stack = await startTestStack({ HERALD_SMS_SENDERS: process.env.HERALD_SMS_SENDERS });
+    stack = await startPoolStack();
   });
   afterAll(async () => {
     await stack?.close();

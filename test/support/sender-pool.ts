@@ -5,7 +5,7 @@
  */
 import type { BroadcastDetail } from '#shared/api/broadcasts.ts';
 import type { SmsSenderPool } from '#shared/domain/sms-senders.ts';
-import { type ApiResponse, eventually, type SandboxMessage } from './local-stack.ts';
+import { type ApiResponse, eventually, type SandboxMessage, startTestStack } from './local-stack.ts';
 
 type ApiCall = <T = Record<string, unknown>>(
   method: string,
@@ -39,6 +39,15 @@ type PoolSender = keyof typeof PASSENGERS_BY_SENDER;
 const PHONE_PREFIX: Record<PoolSender, string> = { sweden: '+4670', uk: '+44770', finland: '+35850' };
 const LANGUAGE: Record<PoolSender, string> = { sweden: 'sv', uk: 'en', finland: 'fi' };
 const BOOKING_SIZE = 4;
+
+/**
+ * A local stack sending through THREE_SENDERS. The pool goes into this process's environment too:
+ * the in-process SMS worker reads it from there, and the stack checks it as it starts.
+ */
+export function startPoolStack(overrides: Record<string, string> = {}) {
+  process.env.HERALD_SMS_SENDERS = JSON.stringify(THREE_SENDERS);
+  return startTestStack({ HERALD_SMS_SENDERS: process.env.HERALD_SMS_SENDERS, ...overrides });
+}
 
 /** Each passenger's phone, by the sender its prefix goes to. */
 export function poolPhones(): Record<PoolSender, string[]> {
