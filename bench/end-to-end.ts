@@ -28,6 +28,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_TWILIO_ACCOUNT_SID, LOCAL_TWILIO_AUTH_TOKEN } from '#infra/local/sandboxes/credentials.ts';
 import { parseLatencyProfile, startTwilioSandbox } from '#infra/local/sandboxes/index.ts';
 import type { CapacityReport } from '#shared/adapters/consumed-capacity.ts';
+import { ledgerKey } from '#shared/adapters/dynamodb/ledger-keys.ts';
 import type { Broadcast, Incident } from '#shared/domain/model.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
 import { measureAudience, writeAudienceResults } from './audience-measure.ts';
@@ -171,6 +172,8 @@ async function broadcast(herald: HeraldProcess, incident: Incident, channels: st
   };
 }
 
+const rawRecipient = (index: number) => `C${String(index).padStart(7, '0')}`;
+
 async function rawBatchWrites(): Promise<number> {
   const { dynamoDb } = await import('#shared/adapters/aws-clients.ts');
   const { tablesConfig } = await import('#shared/config.ts');
@@ -178,10 +181,10 @@ async function rawBatchWrites(): Promise<number> {
   const started = performance.now();
   for (let offset = 0; offset < RAW_WRITES; offset += 25) {
     const items = Array.from({ length: 25 }, (_, index) => ({
+      ...ledgerKey({ broadcastId: 'raw-bench', channel: 'sms', recipientId: rawRecipient(offset + index) }),
       broadcastId: 'raw-bench',
-      sk: `sms#C${String(offset + index).padStart(7, '0')}`,
       channel: 'sms',
-      recipientId: `C${String(offset + index).padStart(7, '0')}`,
+      recipientId: rawRecipient(offset + index),
       status: 'queued',
       attempts: 0,
       updatedAt: new Date().toISOString(),

@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ledgerKey } from '#shared/adapters/dynamodb/ledger-keys.ts';
 import { nextLink } from '#shared/api/pages.ts';
 import type { Incident } from '#shared/domain/model.ts';
 import { type HeraldProcess, peakRssMb, startHerald, stopHerald } from '#test/support/herald-process.ts';
@@ -102,8 +103,8 @@ async function seed(herald: HeraldProcess): Promise<{ incidentId: string; broadc
     await writeAll(
       tablesConfig().deliveries,
       ids.map((index) => ({
+        ...ledgerKey({ broadcastId, channel: 'sms', recipientId: customerId(index) }),
         broadcastId,
-        sk: `sms#${customerId(index)}`,
         channel: 'sms',
         recipientId: customerId(index),
         status: 'delivered',

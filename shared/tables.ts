@@ -73,10 +73,13 @@ export const TABLES: readonly TableDefinition[] = [
   },
   {
     key: 'deliveries',
-    name: 'herald-deliveries',
+    // Named anew when its key became sharded: a table's key cannot change in place, and a data
+    // directory (or stack) holding the old table keeps it apart (docs/operations.md).
+    name: 'herald-delivery-ledger',
     envVar: 'DELIVERIES_TABLE',
-    // sk = "<channel>#<recipientId>"
-    partitionKey: 'broadcastId',
+    // pk = "<broadcastId>#<shard>", sk = "<channel>#<recipientId>": a broadcast's records spread
+    // over LEDGER_SHARDS partition keys (shared/adapters/dynamodb/ledger-keys.ts).
+    partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
     // The broadcasts' counters are folded from it (count-deliveries), off the sends' write path.

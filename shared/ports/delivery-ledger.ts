@@ -4,8 +4,8 @@ import type { Page, PageRequest } from './stores.ts';
 
 export interface DeliveryLedger {
   /**
-   * A broadcast's records by channel and recipient, a page at a time (a Query on its partition);
-   * `next` is the key the page stopped at. Read only: nothing here writes a record.
+   * A broadcast's records, a page at a time, its shards one after another and each by channel and
+   * recipient; `next` is the key the page stopped at. Read only: nothing here writes a record.
    */
   records(broadcastId: string, page: PageRequest): Promise<Page<LedgerRecord>>;
 }

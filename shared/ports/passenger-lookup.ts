@@ -15,8 +15,8 @@ export type SmsRecord = LedgerRecord;
 
 export interface SmsRecordReader {
   /**
-   * The records of these customers in these broadcasts that exist, each `sms#<customerId>` in a
-   * broadcast's partition (BatchGetItem, 100 keys a call): no index, so the ledger's writes cost
+   * The records of these customers in these broadcasts that exist, each `sms#<customerId>` in its
+   * broadcast's shard (BatchGetItem, 100 keys a call): no index, so the ledger's writes cost
    * nothing more.
    */
   smsRecords(broadcastIds: string[], customerIds: string[]): Promise<SmsRecord[]>;

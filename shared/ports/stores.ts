@@ -301,15 +301,15 @@ export interface DeliveryStore {
   /** Several records of one broadcast and channel at once (BatchGetItem); missing ones are left out. */
   getMany(broadcastId: string, channel: Channel, recipientIds: string[]): Promise<LedgerRecord[]>;
   /**
-   * A broadcast's records by channel and recipient, a page at a time (a Query on its partition);
-   * with `status`, only those in it.
+   * A broadcast's records, a page at a time, its shards one after another and each by channel and
+   * recipient (a page may span shards); with `status`, only those in it.
    */
   list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>>;
-  /** A broadcast's records still queued or sending (one partition Query). */
+  /** A broadcast's records still queued or sending (a Query of each of its shards). */
   unsettled(broadcastId: string): AsyncIterable<LedgerRecord>;
   /** How many records a broadcast has on a channel. */
   count(broadcastId: string, channel: Channel): Promise<number>;
-  /** A broadcast's stored counts summed from its records (a read of its whole partition). */
+  /** A broadcast's stored counts summed from its records (a read of all its shards). */
   tally(broadcastId: string): Promise<CounterDeltas>;
   /**
    * Writes each record unless one exists for the same broadcast, channel and recipient (one

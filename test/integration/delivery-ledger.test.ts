@@ -2,15 +2,21 @@
  * The delivery ledger against DynamoDB Local: single-item conditional writes, claims under
  * leases, and the broadcast's counters folded from the deliveries table's real change stream
  * (the local stream source feeding the count-deliveries handler): equal to the ledger after a
- * broadcast's moves, a retried stream batch counted once. Also the SMS rate limiter taking
+ * broadcast's moves, a retried stream batch counted once. A broadcast's records spread over its
+ * shards, every reader (counts, tally, listing, sweeper, evidence export, passenger lookup)
+ * finding each exactly once, pages running on across shards. Also the SMS rate limiter taking
  * slots for several waiting sends in one write.
  */
+
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
 import { startStreamSource } from '#infra/local/stream-source.ts';
 import { InvalidCursorError } from '#shared/domain/errors.ts';
 import type { Broadcast, Channel } from '#shared/domain/model.ts';
-import type { BroadcastStore, DeliveryStore, RateLimiter } from '#shared/ports/stores.ts';
+import type { DeliveryLedger } from '#shared/ports/delivery-ledger.ts';
+import type { SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
+import type { BroadcastStore, DeliveryStore, Page, PageRequest, RateLimiter } from '#shared/ports/stores.ts';
 import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
 import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { startTestDynamoDb } from '#test/support/dynamodb-local.ts';
@@ -18,6 +24,9 @@ import { eventually } from '#test/support/local-stack.ts';
 
 let dynamoDb: RunningDynamoDb;
 let deliveries: DeliveryStore;
+let ledger: DeliveryLedger;
+let smsRecords: SmsRecordReader;
+let shardItems: (broadcastId: string) => Promise<Record<string, unknown>[][]>;
 let broadcasts: BroadcastStore;
 let limiter: (limit: number, windowMs: number) => RateLimiter;
 let stream: { stop(): Promise<void> };
@@ -28,13 +37,34 @@ beforeAll(async () => {
   const { DynamoBroadcastStore } = await import('#shared/adapters/dynamodb/broadcast-store.ts');
   const { DynamoRateLimiter } = await import('#shared/adapters/dynamodb/rate-limiter.ts');
   const { handler } = await import('#functions/count-deliveries/handler.ts');
+  const { DynamoDeliveryLedger } = await import('#shared/adapters/dynamodb/delivery-ledger.ts');
+  const { DynamoSmsRecords } = await import('#shared/adapters/dynamodb/sms-records.ts');
+  const { ledgerPartitions } = await import('#shared/adapters/dynamodb/ledger-keys.ts');
+  const { dynamoDb: client } = await import('#shared/adapters/aws-clients.ts');
+  const { tablesConfig } = await import('#shared/config.ts');
   deliveries = new DynamoDeliveryStore();
+  ledger = new DynamoDeliveryLedger();
+  smsRecords = new DynamoSmsRecords();
+  // The table as it is stored, shard by shard: what the adapters must read whole, and only once.
+  shardItems = (broadcastId) =>
+    Promise.all(
+      ledgerPartitions(broadcastId).map(async (partition) => {
+        const { Items = [] } = await client.send(
+          new QueryCommand({
+            TableName: tablesConfig().deliveries,
+            KeyConditionExpression: 'pk = :partition',
+            ExpressionAttributeValues: { ':partition': partition },
+          }),
+        );
+        return Items;
+      }),
+    );
   broadcasts = new DynamoBroadcastStore();
   let limiters = 0;
   limiter = (limit, windowMs) => new DynamoRateLimiter(`test-${++limiters}`, { limit, windowMs });
   stream = await startStreamSource({
     endpoint: dynamoDb.endpoint,
-    tableName: 'herald-deliveries',
+    tableName: process.env.DELIVERIES_TABLE ?? '',
     handler: (event) => handler(event, {} as Parameters<typeof handler>[1]),
     batchSize: 100,
     batchingWindowMs: 100,
@@ -166,7 +196,7 @@ describe('the delivery ledger', () => {
 
     expect([...first.items, ...second.items].map((record) => record.recipientId)).toEqual(['en', 'fi']);
     expect(second.next).toBeUndefined();
-    expect(sms.items.map((record) => record.recipientId)).toEqual(['C0', 'C1', 'C2']);
+    expect(sms.items.map((record) => record.recipientId).toSorted()).toEqual(['C0', 'C1', 'C2']);
     await expect(
       deliveries.list('b-channels', { limit: 1, channel: 'sms', next: first.next }),
     ).rejects.toThrow(InvalidCursorError);
@@ -223,6 +253,106 @@ describe('the delivery ledger', () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+/** Every page of a list with `limit` items a page, following `next` to the end. */
+async function pagesOf<T>(read: (request: PageRequest) => Promise<Page<T>>, limit: number): Promise<T[][]> {
+  const pages: T[][] = [];
+  let next: string | undefined;
+  do {
+    const page = await read({ limit, ...(next === undefined ? {} : { next }) });
+    pages.push(page.items);
+    next = page.next;
+  } while (next !== undefined);
+  return pages;
+}
+
+const recipientsOf = (records: { recipientId: string }[]) => records.map(({ recipientId }) => recipientId);
+
+describe('the ledger sharded over partition keys', () => {
+  const audience = ids(200);
+  let stored: Record<string, unknown>[][];
+  /** The records' recipients as the table holds them: shard by shard, each shard in sort key order. */
+  let inShardOrder: string[];
+
+  beforeAll(async () => {
+    await newBroadcast('b-shards', ['sms', 'x']);
+    await deliveries.createMany([
+      ...audience.map((id) => queuedDelivery('b-shards', 'sms', id)),
+      queuedDelivery('b-shards', 'x', 'en'),
+    ]);
+    stored = await shardItems('b-shards');
+    inShardOrder = stored.flatMap((items) => items.map((item) => String(item.recipientId)));
+  });
+
+  it("spreads a broadcast's records over every shard, each keeping its broadcast as an attribute", () => {
+    expect(stored.map((items) => items.length).every((count) => count > 0)).toBe(true);
+    expect(inShardOrder.toSorted()).toEqual([...audience, 'en'].toSorted());
+    expect(stored.flat().every((item) => item.broadcastId === 'b-shards')).toBe(true);
+  });
+
+  it('counts, tallies and finds unsettled every record of every shard exactly once', async () => {
+    const unsettled: string[] = [];
+    for await (const record of deliveries.unsettled('b-shards')) unsettled.push(record.recipientId);
+
+    expect(await deliveries.count('b-shards', 'sms')).toBe(200);
+    expect(await deliveries.count('b-shards', 'x')).toBe(1);
+    expect(await deliveries.tally('b-shards')).toMatchObject({
+      sms: { recipients: 200 },
+      x: { recipients: 1 },
+    });
+    expect(unsettled.toSorted()).toEqual(inShardOrder.toSorted());
+  });
+
+  it('finds every SMS record by key for the passenger lookup, and no record of another channel', async () => {
+    const found = await smsRecords.smsRecords(['b-shards'], [...audience, 'en']);
+
+    expect(recipientsOf(found).toSorted()).toEqual(audience.toSorted());
+    expect(found.every((record) => !('pk' in record) && !('sk' in record))).toBe(true);
+  });
+
+  it.each([
+    ['inside the first shard', () => (stored[0]?.length ?? 0) - 1],
+    ["at the first shard's end", () => stored[0]?.length ?? 0],
+    ["at the second shard's end", () => (stored[0]?.length ?? 0) + (stored[1]?.length ?? 0)],
+  ])('lists and exports every record once, shard by shard, with pages ending %s', async (_, pageSize) => {
+    const limit = pageSize();
+    const listed = await pagesOf((request) => deliveries.list('b-shards', request), limit);
+    const exported = await pagesOf((request) => ledger.records('b-shards', request), limit);
+
+    expect(recipientsOf(listed.flat())).toEqual(inShardOrder);
+    expect(recipientsOf(exported.flat())).toEqual(inShardOrder);
+    expect(listed.slice(0, -1).every((page) => page.length === limit)).toBe(true);
+    expect(listed.length).toBe(Math.ceil(inShardOrder.length / limit));
+  });
+
+  it("lists one channel's or one status's records across the shards, a page at a time", async () => {
+    const lease = { owner: 'worker-1', expiresAt: Date.now() + 60_000 };
+    const failing = audience.filter((_, index) => index % 20 === 0);
+    for (const id of failing) {
+      await deliveries.claim(key('b-shards', id), lease);
+      await deliveries.transition(key('b-shards', id), 'failed', { from: ['sending'], owner: 'worker-1' });
+    }
+
+    const failed = await pagesOf(
+      (request) => deliveries.list('b-shards', { ...request, status: 'failed' }),
+      3,
+    );
+    const x = await pagesOf((request) => deliveries.list('b-shards', { ...request, channel: 'x' }), 1);
+
+    expect(recipientsOf(failed.flat())).toEqual(inShardOrder.filter((id) => failing.includes(id)));
+    expect(x).toEqual([[expect.objectContaining({ recipientId: 'en' })]]);
+  });
+
+  it("refuses another broadcast's cursor", async () => {
+    await newBroadcast('b-shards-other');
+    await deliveries.createMany(ids(3).map((id) => queuedDelivery('b-shards-other', 'sms', id)));
+    const other = await deliveries.list('b-shards-other', { limit: 1 });
+
+    await expect(deliveries.list('b-shards', { limit: 1, next: other.next })).rejects.toThrow(
+      InvalidCursorError,
+    );
   });
 });
 

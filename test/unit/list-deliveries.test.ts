@@ -57,6 +57,24 @@ describe('list cursors', () => {
   });
 });
 
+describe('cursors of a list read across several partitions (a broadcast’s shards)', () => {
+  const shape = { attributes: ['pk', 'sk'], partition: { pk: ['b1#0', 'b1#1'] } };
+
+  it('give back a key in any of the partitions', () => {
+    expect(decodeCursor(encodeCursor({ pk: 'b1#1', sk: 'sms#C7' }), shape)).toEqual({
+      pk: 'b1#1',
+      sk: 'sms#C7',
+    });
+  });
+
+  it.each([
+    ['of a partition outside the list', encodeCursor({ pk: 'b1#2', sk: 'sms#C7' })],
+    ['of another broadcast', encodeCursor({ pk: 'b2#0', sk: 'sms#C7' })],
+  ])('are refused %s', (_, other) => {
+    expect(() => decodeCursor(other, shape)).toThrow(InvalidCursorError);
+  });
+});
+
 describe('listDeliveries', () => {
   async function broadcastWithRecords() {
     const broadcasts = new FakeBroadcastStore();

@@ -7,10 +7,13 @@ import { InvalidCursorError } from '#shared/domain/errors.ts';
 
 export type CursorKey = Record<string, string | number>;
 
-/** Which key a cursor must hold: exactly these attributes, and the partition the list reads. */
+/**
+ * Which key a cursor must hold: exactly these attributes, and the partition the list reads (or
+ * one of the partitions, for a list read across several: a sharded broadcast's records).
+ */
 export interface CursorShape {
   attributes: readonly string[];
-  partition: Record<string, string>;
+  partition: Record<string, string | readonly string[]>;
   /** Attributes that must begin with a value: a list narrowed to a sort key prefix (one channel). */
   prefixes?: Record<string, string>;
 }
@@ -47,7 +50,11 @@ export function decodeCursor(cursor: string, shape: CursorShape): CursorKey {
     key !== null &&
     Object.keys(key).sort().join() === [...shape.attributes].sort().join() &&
     Object.values(key).every((value) => typeof value === 'string' || typeof value === 'number') &&
-    Object.entries(shape.partition).every(([name, value]) => (key as CursorKey)[name] === value) &&
+    Object.entries(shape.partition).every(([name, value]) =>
+      typeof value === 'string'
+        ? (key as CursorKey)[name] === value
+        : value.includes(String((key as CursorKey)[name])),
+    ) &&
     Object.entries(shape.prefixes ?? {}).every(([name, prefix]) =>
       String((key as CursorKey)[name]).startsWith(prefix),
     );

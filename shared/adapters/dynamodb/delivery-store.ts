@@ -22,24 +22,22 @@ import type {
 } from '#shared/ports/stores.ts';
 import { getAll } from './batch-get.ts';
 import { applied } from './conditional.ts';
-import { queryPage, queryPages } from './paginate.ts';
+import { ledgerKey, ledgerPartitions, withoutKey } from './ledger-keys.ts';
+import { queryPages, queryPartitionsPage } from './paginate.ts';
 
 type StoredDelivery = LedgerRecord;
 
 /** Conditional puts a batch of new records has in flight at once. */
 const PUTS_IN_FLIGHT = 25;
 
-const sortKey = (key: DeliveryKey) => `${key.channel}#${key.recipientId}`;
-
-function toDelivery(item: Record<string, unknown>): StoredDelivery {
-  const { sk: _sk, ...rest } = item;
-  return rest as unknown as StoredDelivery;
-}
+const toDelivery = (item: Record<string, unknown>) => withoutKey(item) as unknown as StoredDelivery;
 
 /**
  * The delivery ledger: one record per broadcast × channel × recipient, written before any send.
  * Every write is one conditional write of one record; the broadcast's counters follow from the
- * table's change stream (see count-deliveries), so no item is written by every send.
+ * table's change stream (see count-deliveries), so no item is written by every send. A
+ * broadcast's records are spread over its shards (ledger-keys.ts), so no partition key takes
+ * them all either: a read of the whole broadcast queries every shard.
  */
 export class DynamoDeliveryStore implements DeliveryStore {
   private readonly table = tablesConfig().deliveries;
@@ -54,7 +52,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
             dynamoDb.send(
               new PutCommand({
                 TableName: this.table,
-                Item: { ...delivery, sk: sortKey(delivery) },
+                Item: { ...delivery, ...ledgerKey(delivery) },
                 ConditionExpression: 'attribute_not_exists(sk)',
               }),
             ),
@@ -72,7 +70,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       const { Attributes: before } = await dynamoDb.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
+          Key: ledgerKey(key),
           // Every claim may be the one that reaches the provider unrecorded: it stays uncertain
           // from its own time (or an earlier uncertain attempt's) until an outcome is recorded.
           UpdateExpression:
@@ -106,88 +104,92 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async count(broadcastId: string, channel: Channel): Promise<number> {
-    let total = 0;
-    for await (const page of paginateQuery(
-      { client: dynamoDb },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'broadcastId = :broadcast AND begins_with(sk, :channel)',
-        ExpressionAttributeValues: { ':broadcast': broadcastId, ':channel': `${channel}#` },
-        Select: 'COUNT',
-      },
-    )) {
-      total += page.Count ?? 0;
-    }
-    return total;
+    const counts = await Promise.all(
+      ledgerPartitions(broadcastId).map(async (partition) => {
+        let total = 0;
+        for await (const page of paginateQuery(
+          { client: dynamoDb },
+          {
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :partition AND begins_with(sk, :channel)',
+            ExpressionAttributeValues: { ':partition': partition, ':channel': `${channel}#` },
+            Select: 'COUNT',
+          },
+        )) {
+          total += page.Count ?? 0;
+        }
+        return total;
+      }),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   async tally(broadcastId: string): Promise<CounterDeltas> {
     const sums: CounterDeltas = {};
-    const pages = queryPages({
-      TableName: this.table,
-      KeyConditionExpression: 'broadcastId = :broadcast',
-      ProjectionExpression: 'broadcastId, channel, #status, calls, duplicatesSuspected',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':broadcast': broadcastId },
-      ConsistentRead: true,
-    });
-    for await (const items of pages) {
-      for (const item of items) {
-        const record = item as CountedRecord;
-        addDeltas(sums, record.channel, recordCounts(record));
-      }
-    }
+    await Promise.all(
+      ledgerPartitions(broadcastId).map(async (partition) => {
+        const pages = queryPages({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :partition',
+          ProjectionExpression: 'broadcastId, channel, #status, calls, duplicatesSuspected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':partition': partition },
+          ConsistentRead: true,
+        });
+        for await (const items of pages) {
+          for (const item of items)
+            addDeltas(sums, (item as CountedRecord).channel, recordCounts(item as CountedRecord));
+        }
+      }),
+    );
     return sums;
   }
 
   async list(broadcastId: string, query: DeliveryQuery): Promise<Page<Delivery>> {
     // A channel is a prefix of the sort key: its records are read alone, not filtered out of all.
     const channel = query.channel === undefined ? undefined : `${query.channel}#`;
-    const page = await queryPage(
+    const page = await queryPartitionsPage(
       {
-        TableName: this.table,
-        KeyConditionExpression: `broadcastId = :broadcast${channel ? ' AND begins_with(sk, :channel)' : ''}`,
-        ...(query.status ? { FilterExpression: '#status = :status' } : {}),
-        ExpressionAttributeValues: {
-          ':broadcast': broadcastId,
-          ...(channel ? { ':channel': channel } : {}),
-          ...(query.status ? { ':status': query.status } : {}),
-        },
-        // Not the payload: what the SMS names (booking, flight) is no business of a listing.
-        ProjectionExpression:
-          'broadcastId, sk, channel, recipientId, #status, attempts, lastError, updatedAt, sentAt',
-        ExpressionAttributeNames: { '#status': 'status' },
+        partitionKey: 'pk',
+        partitions: ledgerPartitions(broadcastId),
+        query: (partition) => ({
+          TableName: this.table,
+          KeyConditionExpression: `pk = :partition${channel ? ' AND begins_with(sk, :channel)' : ''}`,
+          ...(query.status ? { FilterExpression: '#status = :status' } : {}),
+          ExpressionAttributeValues: {
+            ':partition': partition,
+            ...(channel ? { ':channel': channel } : {}),
+            ...(query.status ? { ':status': query.status } : {}),
+          },
+          // Not the payload: what the SMS names (booking, flight) is no business of a listing.
+          ProjectionExpression:
+            'pk, sk, broadcastId, channel, recipientId, #status, attempts, lastError, updatedAt, sentAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+        }),
       },
-      {
-        attributes: ['broadcastId', 'sk'],
-        partition: { broadcastId },
-        ...(channel ? { prefixes: { sk: channel } } : {}),
-      },
+      { attributes: ['pk', 'sk'], ...(channel ? { prefixes: { sk: channel } } : {}) },
       query,
     );
     return { ...page, items: page.items.map(toDelivery) };
   }
 
   async *unsettled(broadcastId: string): AsyncIterable<StoredDelivery> {
-    for await (const page of paginateQuery(
-      { client: dynamoDb },
-      {
+    for (const partition of ledgerPartitions(broadcastId)) {
+      const pages = queryPages({
         TableName: this.table,
-        KeyConditionExpression: 'broadcastId = :broadcast',
+        KeyConditionExpression: 'pk = :partition',
         FilterExpression: '#status IN (:queued, :sending)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':broadcast': broadcastId, ':queued': 'queued', ':sending': 'sending' },
-      },
-    )) {
-      for (const item of page.Items ?? []) yield toDelivery(item);
+        ExpressionAttributeValues: { ':partition': partition, ':queued': 'queued', ':sending': 'sending' },
+      });
+      for await (const items of pages) for (const item of items) yield toDelivery(item);
     }
   }
 
   async getMany(broadcastId: string, channel: Channel, recipientIds: string[]): Promise<StoredDelivery[]> {
-    const keys = [...new Set(recipientIds)].map((recipientId) => ({
-      broadcastId,
-      sk: sortKey({ broadcastId, channel, recipientId }),
-    }));
+    const keys = [...new Set(recipientIds)].map((recipientId) =>
+      ledgerKey({ broadcastId, channel, recipientId }),
+    );
     return (await getAll(this.table, keys)).map(toDelivery);
   }
 
@@ -195,7 +197,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const { Item } = await dynamoDb.send(
       new GetCommand({
         TableName: this.table,
-        Key: { broadcastId, sk: sortKey({ broadcastId, channel, recipientId }) },
+        Key: ledgerKey({ broadcastId, channel, recipientId }),
       }),
     );
     return Item ? toDelivery(Item) : undefined;
@@ -209,7 +211,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     await dynamoDb.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
+        Key: ledgerKey(key),
         UpdateExpression: 'ADD duplicatesSuspected :one',
         ConditionExpression: 'attribute_exists(sk)',
         ExpressionAttributeValues: { ':one': 1 },
@@ -222,7 +224,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       dynamoDb.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
+          Key: ledgerKey(key),
           UpdateExpression: 'SET fallbackAt = :now',
           ConditionExpression: 'attribute_exists(sk) AND #status = :sending AND leaseOwner = :owner',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -277,7 +279,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     }
     return {
       TableName: this.table,
-      Key: { broadcastId: key.broadcastId, sk: sortKey(key) },
+      Key: ledgerKey(key),
       UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,

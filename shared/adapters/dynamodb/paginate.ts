@@ -20,35 +20,72 @@ export async function* queryPages(
  * page; with one it reads at most MAX_ITEMS_READ_PER_PAGE, so a rare status costs a bounded
  * request and may give a short page whose `next` goes on from where the reading stopped.
  */
-export async function queryPage(
+export function queryPage(
   input: QueryCommandInput,
   shape: CursorShape,
   request: PageRequest,
 ): Promise<Page<Record<string, unknown>>> {
+  const startKey = request.next ? decodeCursor(request.next, shape) : undefined;
+  return readPage([input], { partition: 0, startKey }, shape, request);
+}
+
+/** A list whose items lie under several partition key values, read one partition after another. */
+export interface PartitionedQuery {
+  /** The partition key attribute, and its values in the order the list reads them. */
+  partitionKey: string;
+  partitions: readonly string[];
+  /** The Query of one partition. */
+  query: (partition: string) => QueryCommandInput;
+}
+
+/**
+ * One page of a list read across partitions (as queryPage reads one): a page may end in one
+ * partition and the next begin in a later one. The cursor is the key the page stopped at, whose
+ * partition key says which partition to go on in, so nothing is skipped or read twice.
+ */
+export function queryPartitionsPage(
+  list: PartitionedQuery,
+  shape: Omit<CursorShape, 'partition'>,
+  request: PageRequest,
+): Promise<Page<Record<string, unknown>>> {
+  const fullShape = { ...shape, partition: { [list.partitionKey]: list.partitions } };
+  const startKey = request.next ? decodeCursor(request.next, fullShape) : undefined;
+  const partition = startKey ? list.partitions.indexOf(String(startKey[list.partitionKey])) : 0;
+  return readPage(list.partitions.map(list.query), { partition, startKey }, fullShape, request);
+}
+
+async function readPage(
+  partitions: readonly QueryCommandInput[],
+  from: { partition: number; startKey: Record<string, unknown> | undefined },
+  shape: CursorShape,
+  request: PageRequest,
+): Promise<Page<Record<string, unknown>>> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined = request.next
-    ? decodeCursor(request.next, shape)
-    : undefined;
   let read = 0;
-  for (;;) {
-    const page = await dynamoDb.send(
-      new QueryCommand({
-        ...input,
-        ExclusiveStartKey: startKey,
-        Limit: input.FilterExpression ? MAX_ITEMS_READ_PER_PAGE - read : request.limit + 1 - items.length,
-      }),
-    );
-    read += page.ScannedCount ?? 0;
-    for (const item of page.Items ?? []) {
-      const last = items.at(-1);
-      // One item more than the page holds: the page ends at the one before it, and more follow.
-      if (items.length === request.limit && last) return { items, next: encodeCursor(keyOf(last, shape)) };
-      items.push(item);
+  let startKey = from.startKey;
+  for (const input of partitions.slice(from.partition)) {
+    for (;;) {
+      const page = await dynamoDb.send(
+        new QueryCommand({
+          ...input,
+          ExclusiveStartKey: startKey,
+          Limit: input.FilterExpression ? MAX_ITEMS_READ_PER_PAGE - read : request.limit + 1 - items.length,
+        }),
+      );
+      read += page.ScannedCount ?? 0;
+      for (const item of page.Items ?? []) {
+        const last = items.at(-1);
+        // One item more than the page holds: the page ends at the one before it, and more follow.
+        if (items.length === request.limit && last) return { items, next: encodeCursor(keyOf(last, shape)) };
+        items.push(item);
+      }
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+      // A Query stopped by its Limit always gives its LastEvaluatedKey, so the budget runs out here.
+      if (read >= MAX_ITEMS_READ_PER_PAGE) return { items, next: encodeCursor(keyOf(startKey, shape)) };
     }
-    startKey = page.LastEvaluatedKey;
-    if (!startKey) return { items };
-    if (read >= MAX_ITEMS_READ_PER_PAGE) return { items, next: encodeCursor(keyOf(startKey, shape)) };
   }
+  return { items };
 }
 
 /** The attributes of `item` a cursor of `shape` holds: its key, as DynamoDB would give it as LastEvaluatedKey. */

@@ -1,9 +1,10 @@
 import { tablesConfig } from '#shared/config.ts';
 import type { SmsRecord, SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
 import { getAll } from './batch-get.ts';
+import { ledgerKey, withoutKey } from './ledger-keys.ts';
 
 /**
- * SMS records in `herald-deliveries` by key, across broadcasts, for the passenger lookup. Apart
+ * SMS records in the delivery ledger by key, across broadcasts, for the passenger lookup. Apart
  * from the delivery store, which the send path owns: this reader writes nothing.
  */
 export class DynamoSmsRecords implements SmsRecordReader {
@@ -11,9 +12,10 @@ export class DynamoSmsRecords implements SmsRecordReader {
 
   async smsRecords(broadcastIds: string[], customerIds: string[]): Promise<SmsRecord[]> {
     const keys = [...new Set(broadcastIds)].flatMap((broadcastId) =>
-      // The ledger's sort key, `<channel>#<recipientId>` (delivery-store.ts); an SMS's recipient is its customer.
-      [...new Set(customerIds)].map((customerId) => ({ broadcastId, sk: `sms#${customerId}` })),
+      // An SMS's recipient is its customer.
+      [...new Set(customerIds)].map((recipientId) => ledgerKey({ broadcastId, channel: 'sms', recipientId })),
     );
-    return getAll<SmsRecord>(this.table, keys);
+    const items = await getAll(this.table, keys);
+    return items.map((item) => withoutKey(item) as unknown as SmsRecord);
   }
 }
