@@ -21,13 +21,14 @@ import type { Invocation } from '#shared/ports/invocation.ts';
 const STOP_MARGIN_MS = 2_000;
 
 /** The invocation as the use cases see it, from the Lambda context. */
-function invocationOf(context: Context, lastChance: boolean): Invocation {
+function invocationOf(context: Context, lastChance: boolean, maxReceives: number): Invocation {
   const stopAt = Date.now() + context.getRemainingTimeInMillis() - STOP_MARGIN_MS;
   return {
     id: context.awsRequestId,
     signal: AbortSignal.timeout(Math.max(0, stopAt - Date.now())),
     remainingMs: () => Math.max(0, stopAt - Date.now()),
     lastChance,
+    maxReceives,
   };
 }
 
@@ -76,7 +77,7 @@ export function queueWorker<M>(
           receiveCount,
           queuedMs: Date.now() - Number(record.attributes.SentTimestamp),
         });
-        await work(message, invocationOf(context, lastChance));
+        await work(message, invocationOf(context, lastChance, worker.maxReceiveCount));
       } catch (error) {
         logger.warn('Message failed; the queue will deliver it again or dead-letter it', {
           worker: name,

@@ -12,4 +12,9 @@ export interface Invocation {
   remainingMs(): number;
   /** The queue will not deliver this message again if it fails now: its last receive before the DLQ. */
   lastChance: boolean;
+  /**
+   * Receives the queue gives one message before its dead-letter queue (its maxReceiveCount): a
+   * record is given up on a last receive only once it has had as many claims of its own.
+   */
+  maxReceives: number;
 }

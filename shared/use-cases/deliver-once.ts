@@ -54,7 +54,8 @@ function reason(error: unknown): string {
  *    another call; a call that may have been accepted (a timeout) is never retried blind;
  * 4. records the outcome only while still holding the lease: sent, failed or opted out; a
  *    transient failure goes back to queued (still uncertain if a call may have been accepted) and
- *    is rethrown so the queue redelivers it, or fails for good on the queue's last delivery;
+ *    is rethrown so the queue redelivers it, or fails for good on the queue's last delivery once
+ *    the record itself has been claimed as often as the queue delivers a message;
  * 5. a send whose record was settled meanwhile by another attempt counts as a suspected duplicate.
  * Every move is one conditional write of the record, its provider calls included; the ledger's
  * change stream moves the broadcast's counters and settles the broadcast (count-deliveries).
@@ -141,7 +142,7 @@ export async function deliverOnce(
       });
       return 'refused';
     }
-    if (invocation.lastChance && !uncertain) {
+    if (invocation.lastChance && !uncertain && (await hadItsTries(key, invocation, deps))) {
       await deps.deliveries.transition(key, 'failed', {
         ...held,
         lastError: `Gave up after retries: ${reason(error)}`,
@@ -150,8 +151,9 @@ export async function deliverOnce(
       // Still a failure for the queue: the message ends in the dead-letter queue as evidence.
       throw error;
     }
-    // An uncertain record is never given up as failed: the provider may have it. The sweeper
-    // brings it back and the next claim asks the provider.
+    // An uncertain record is never given up as failed: the provider may have it. Nor is one that
+    // has not had its own tries yet. The sweeper brings it back and the next claim asks the
+    // provider.
     await deps.deliveries.transition(key, 'queued', {
       ...held,
       uncertain,
@@ -160,6 +162,20 @@ export async function deliverOnce(
     });
     throw error;
   }
+}
+
+/**
+ * Whether the record has had as many claims of its own as the queue gives a message. A batch's
+ * last receive may be one of its records' first tries: the batch came back for its other
+ * records' failures, so the message's receive count says nothing of this record's.
+ */
+async function hadItsTries(
+  key: DeliveryKey,
+  invocation: Invocation,
+  deps: DeliverOnceDeps,
+): Promise<boolean> {
+  const record = await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId);
+  return (record?.attempts ?? 0) >= invocation.maxReceives;
 }
 
 /**

@@ -478,6 +478,7 @@ export function fakeInvocation(overrides: Partial<Invocation> & { timeMs?: numbe
     signal: new AbortController().signal,
     remainingMs: () => Math.max(0, stopAt - Date.now()),
     lastChance: false,
+    maxReceives: 1,
     ...rest,
   };
 }

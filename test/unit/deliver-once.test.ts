@@ -136,6 +136,25 @@ describe('deliverOnce: leases and reconciliation', () => {
     expect(await uncertain.counts()).toMatchObject({ failed: 0 });
   });
 
+  it("on its batch's last receive a record still short of its own tries stays queued; it fails once it has had them", async () => {
+    const { deliveries, provider, deps, attempt, counts } = await ledger();
+    const refusedFourTimes = () => Array.from({ length: 4 }, () => ({ throw: tooManyRequests() }));
+    // The batch came back twice for its other records; this record's first claim is on the last receive.
+    const lastReceive = () => fakeInvocation({ lastChance: true, maxReceives: 3 });
+
+    for (const claims of [1, 2]) {
+      provider.willAnswer(...refusedFourTimes());
+      await expect(deliverOnce(key, attempt, deps, lastReceive())).rejects.toThrow(/429/);
+      expect(deliveries.record(key)).toMatchObject({ status: 'queued', attempts: claims });
+    }
+    expect(await counts()).toMatchObject({ failed: 0 });
+
+    provider.willAnswer(...refusedFourTimes());
+    await expect(deliverOnce(key, attempt, deps, lastReceive())).rejects.toThrow(/429/);
+    expect(deliveries.record(key)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(deliveries.record(key)?.lastError).toMatch(/Gave up after retries/);
+  });
+
   it('a send that outlived its lease while another attempt sent the record counts a suspected duplicate', async () => {
     const { deliveries, provider, deps, attempt, counts } = await ledger();
     const slowAttempt: DeliveryAttempt = {

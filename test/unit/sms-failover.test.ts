@@ -151,8 +151,7 @@ describe('deliverOnce through the failover', () => {
   async function queuedRecord() {
     const { deliveries, twilio, aws, failover } = await setUp();
     await deliveries.transition(key, 'queued', { owner: OWNER });
-    const deliver = () => {
-      const invocation = fakeInvocation();
+    const deliver = (invocation = fakeInvocation()) => {
       const attempt: DeliveryAttempt = {
         send: () => sendWithFailover(key, invocation.id, message, failover, deliveries),
         findAccepted: (since) => findAcceptedAcross(key, message, since, failover, deliveries),
@@ -165,7 +164,7 @@ describe('deliverOnce through the failover', () => {
       };
       return deliverOnce(key, attempt, deps, invocation);
     };
-    return { deliveries, twilio, aws, deliver };
+    return { deliveries, twilio, aws, failover, deliver };
   }
 
   it('records which provider accepted the record', async () => {
@@ -188,5 +187,20 @@ describe('deliverOnce through the failover', () => {
     expect(deliveries.record(key)).toMatchObject({ status: 'sent', provider: 'twilio', providerId: 'SM1' });
     expect(twilio.accepted).toHaveLength(1);
     expect(aws.accepted).toHaveLength(0);
+  });
+
+  it("a Twilio 503 with the fallback's breaker open on its batch's last receive keeps a record not yet tried queued, and it is sent later", async () => {
+    const { deliveries, twilio, aws, failover, deliver } = await queuedRecord();
+    // The fallback's breaker opened on other records' failures (setUp: after 2).
+    failover.breakers['aws-sms'].recordFailure();
+    failover.breakers['aws-sms'].recordFailure();
+    twilio.willAnswer({ throw: twilioDown() });
+
+    await expect(deliver(fakeInvocation({ lastChance: true, maxReceives: 10 }))).rejects.toThrow(/HTTP 503/);
+    expect(deliveries.record(key)?.status).toBe('queued');
+
+    expect(await deliver()).toBe('sent');
+    expect(deliveries.record(key)).toMatchObject({ status: 'sent', provider: 'twilio' });
+    expect(twilio.accepted.length + aws.accepted.length).toBe(1);
   });
 });
