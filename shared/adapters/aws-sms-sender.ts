@@ -33,15 +33,24 @@ export interface AwsSmsSenderSettings {
 /** Where a message came from, echoed in every delivery event's `context`. */
 export type SmsContext = Record<string, string>;
 
+/**
+ * A 5xx whose error type the SDK does not model (`ServiceUnavailableException`, or a load
+ * balancer's 503 with no body, both of which it names an unknown service error): the service
+ * failed, not the number, so it is no refusal of the message.
+ */
+function isUntypedServerError(error: unknown): error is PinpointSMSVoiceV2ServiceException {
+  return error instanceof PinpointSMSVoiceV2ServiceException && (error.$metadata.httpStatusCode ?? 0) >= 500;
+}
+
 /** Maps an SDK failure to a delivery error; the SDK's error is not the cause (its message may echo the number). */
 function toDeliveryError(error: unknown): unknown {
   if (error instanceof ThrottlingException || error instanceof ServiceQuotaExceededException) {
     // Refused before anything was sent: a spend or rate limit that time (or an operator) lifts.
     return new TransientDeliveryError(`AWS SMS refused the message for now (${error.name})`);
   }
-  if (error instanceof InternalServerException) {
+  if (error instanceof InternalServerException || isUntypedServerError(error)) {
     // Unlike Twilio's 5xx, AWS does not say whether a failed SendTextMessage created a message.
-    return new TransientDeliveryError('AWS SMS failed (InternalServerException)', undefined, {
+    return new TransientDeliveryError(`AWS SMS failed (${error.name})`, undefined, {
       mayHaveBeenAccepted: true,
     });
   }

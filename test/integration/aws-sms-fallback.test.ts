@@ -5,6 +5,8 @@
  * destination does; and the Twilio sandbox's 503 and refused-region answers as the Twilio adapter
  * classifies them for failover.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsEndpoint } from '#infra/local/aws-endpoint.ts';
@@ -39,13 +41,26 @@ async function control(base: string, path: string, body: unknown): Promise<void>
   expect(response.status).toBe(200);
 }
 
-const sender = () =>
+const sender = (endpointUrl = awsSms.url) =>
   new AwsSmsSender({
     originationIdentity: 'pool-herald',
     configurationSetName: CONFIGURATION_SET,
-    endpoint: awsSms.url,
+    endpoint: endpointUrl,
     timeoutMs: 2_000,
   });
+
+/** A server in front of the service answering every request alike, as a load balancer does when the service is down. */
+async function answeringEveryRequest(status: number, contentType: string, body: string) {
+  const server = createServer((_, response) =>
+    response.writeHead(status, { 'content-type': contentType }).end(body),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /** The events published for one message, once `count` of them have arrived. */
 async function eventsOf(messageId: string, count: number): Promise<Record<string, unknown>[]> {
@@ -141,7 +156,7 @@ describe('AWS End User Messaging SMS sandbox and adapter', () => {
     });
   });
 
-  it('maps its faults: throttling is not accepted, an internal error may have been, a bad number is refused', async () => {
+  it('maps its faults: throttling is not accepted, an internal error or an untyped 5xx may have been, a bad number is refused', async () => {
     const context = { broadcastId: 'b1', customerId: 'c3' };
     await control(awsSms.url, '/__sandbox/faults', { status429: 1 });
     const throttled = await sender()
@@ -155,6 +170,16 @@ describe('AWS End User Messaging SMS sandbox and adapter', () => {
       .send({ to: uniquePhone(), body: 'x' }, context)
       .catch((error: unknown) => error);
     expect(failed).toMatchObject({ name: 'TransientDeliveryError', mayHaveBeenAccepted: true });
+
+    // A type the SDK does not model, and no body at all (a load balancer's 503).
+    for (const body of ['{"__type":"ServiceUnavailableException","message":"Service unavailable"}', '']) {
+      const gateway = await answeringEveryRequest(503, 'application/x-amz-json-1.0', body);
+      const unavailable = await sender(gateway.url)
+        .send({ to: uniquePhone(), body: 'x' }, context)
+        .catch((error: unknown) => error)
+        .finally(() => gateway.close());
+      expect(unavailable).toMatchObject({ name: 'TransientDeliveryError', mayHaveBeenAccepted: true });
+    }
 
     await control(awsSms.url, '/__sandbox/faults', {});
     const invalid = await sender()
