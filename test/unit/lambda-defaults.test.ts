@@ -7,6 +7,7 @@ import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { logger } from '#shared/logger.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { count, METRIC, METRIC_SERVICE } from '#shared/metrics.ts';
+import type { Invocation } from '#shared/ports/invocation.ts';
 import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
 import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { FakeBroadcastStore } from '#test/support/fakes.ts';
@@ -155,6 +156,21 @@ describe('sqsWorker', () => {
         dimensions: { service: METRIC_SERVICE, worker: 'send-sms' },
         values: { [METRIC.messagesDeadLettered]: 1 },
       },
+    ]);
+  });
+
+  it("tells the work whether this is the message's last receive and how many receives the queue gives a message", async () => {
+    const seen: Pick<Invocation, 'lastChance' | 'maxReceives'>[] = [];
+    const recording = sqsWorker(workerNamed('send-sms'), async (_, { lastChance, maxReceives }) => {
+      seen.push({ lastChance, maxReceives });
+    });
+    const message = { broadcastId: 'b-one', customerIds: ['c-1'] };
+
+    await recording({ Records: [record('m1', message, 1), record('m2', message, 10)] }, context());
+
+    expect(seen).toEqual([
+      { lastChance: false, maxReceives: 10 },
+      { lastChance: true, maxReceives: 10 },
     ]);
   });
 });
