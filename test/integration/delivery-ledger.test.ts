@@ -4,8 +4,7 @@
  * (the local stream source feeding the count-deliveries handler): equal to the ledger after a
  * broadcast's moves, a retried stream batch counted once. A broadcast's records spread over its
  * shards, every reader (counts, tally, listing, sweeper, evidence export, passenger lookup)
- * finding each exactly once, pages running on across shards. Also the SMS rate limiter taking
- * slots for several waiting sends in one write.
+ * finding each exactly once, pages running on across shards.
  */
 
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +15,7 @@ import { InvalidCursorError } from '#shared/domain/errors.ts';
 import type { Broadcast, Channel } from '#shared/domain/model.ts';
 import type { DeliveryLedger } from '#shared/ports/delivery-ledger.ts';
 import type { SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
-import type { BroadcastStore, DeliveryStore, Page, PageRequest, RateLimiter } from '#shared/ports/stores.ts';
+import type { BroadcastStore, DeliveryStore, Page, PageRequest } from '#shared/ports/stores.ts';
 import { countDeliveries, type LedgerChange, paddedSequence } from '#shared/use-cases/count-deliveries.ts';
 import { queuedDelivery } from '#shared/use-cases/plan-broadcast.ts';
 import { startTestDynamoDb } from '#test/support/dynamodb-local.ts';
@@ -28,14 +27,12 @@ let ledger: DeliveryLedger;
 let smsRecords: SmsRecordReader;
 let shardItems: (broadcastId: string) => Promise<Record<string, unknown>[][]>;
 let broadcasts: BroadcastStore;
-let limiter: (limit: number, windowMs: number) => RateLimiter;
 let stream: { stop(): Promise<void> };
 
 beforeAll(async () => {
   dynamoDb = await startTestDynamoDb();
   const { DynamoDeliveryStore } = await import('#shared/adapters/dynamodb/delivery-store.ts');
   const { DynamoBroadcastStore } = await import('#shared/adapters/dynamodb/broadcast-store.ts');
-  const { DynamoRateLimiter } = await import('#shared/adapters/dynamodb/rate-limiter.ts');
   const { handler } = await import('#functions/count-deliveries/handler.ts');
   const { DynamoDeliveryLedger } = await import('#shared/adapters/dynamodb/delivery-ledger.ts');
   const { DynamoSmsRecords } = await import('#shared/adapters/dynamodb/sms-records.ts');
@@ -60,8 +57,6 @@ beforeAll(async () => {
       }),
     );
   broadcasts = new DynamoBroadcastStore();
-  let limiters = 0;
-  limiter = (limit, windowMs) => new DynamoRateLimiter(`test-${++limiters}`, { limit, windowMs });
   stream = await startStreamSource({
     endpoint: dynamoDb.endpoint,
     tableName: process.env.DELIVERIES_TABLE ?? '',
@@ -353,24 +348,5 @@ describe('the ledger sharded over partition keys', () => {
     await expect(deliveries.list('b-shards', { limit: 1, next: other.next })).rejects.toThrow(
       InvalidCursorError,
     );
-  });
-});
-
-describe('the rate limiter', () => {
-  it('lets no more sends through in a window than its limit, however many wait at once', async () => {
-    // A long window, started afresh: every send below asks within the first one.
-    const windowMs = 1_000;
-    await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 10));
-    const rate = limiter(3, windowMs);
-    const passed: number[] = [];
-    const started = Date.now();
-    await Promise.all(
-      Array.from({ length: 7 }, () => rate.acquire().then(() => passed.push(Date.now() - started))),
-    );
-    const windowOf = (elapsed: number) => Math.floor((started + elapsed) / windowMs);
-    const perWindow = new Map<number, number>();
-    for (const elapsed of passed)
-      perWindow.set(windowOf(elapsed), (perWindow.get(windowOf(elapsed)) ?? 0) + 1);
-    expect([...perWindow.values()]).toEqual([3, 3, 1]);
   });
 });
