@@ -19,7 +19,7 @@ export const LEDGER_SHARDS = 16;
 
 export type LedgerKey = { pk: string; sk: string };
 
-export const ledgerSortKey = (key: Pick<DeliveryKey, 'channel' | 'recipientId'>): string =>
+const ledgerSortKey = (key: Pick<DeliveryKey, 'channel' | 'recipientId'>): string =>
   `${key.channel}#${key.recipientId}`;
 
 const shardPartition = (broadcastId: string, shard: number) => `${broadcastId}#${shard}`;
