@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
 import { startStreamSource } from '#infra/local/stream-source.ts';
 import { InvalidCursorError } from '#shared/domain/errors.ts';
+import { MAX_ITEMS_READ_PER_PAGE } from '#shared/domain/limits.ts';
 import type { Broadcast, Channel } from '#shared/domain/model.ts';
 import type { DeliveryLedger } from '#shared/ports/delivery-ledger.ts';
 import type { SmsRecordReader } from '#shared/ports/passenger-lookup.ts';
@@ -338,6 +339,27 @@ describe('the ledger sharded over partition keys', () => {
 
     expect(recipientsOf(failed.flat())).toEqual(inShardOrder.filter((id) => failing.includes(id)));
     expect(x).toEqual([[expect.objectContaining({ recipientId: 'en' })]]);
+  });
+
+  it('lists a rare status over more records than one page may read, going on where the reading stopped', async () => {
+    await newBroadcast('b-shards-rare');
+    const many = ids(MAX_ITEMS_READ_PER_PAGE + 100);
+    const failing = new Set([many[0], many[1_000], many.at(-1)]);
+    await deliveries.createMany(
+      many.map((id) => ({
+        ...queuedDelivery('b-shards-rare', 'sms', id),
+        ...(failing.has(id) ? { status: 'failed' as const } : {}),
+      })),
+    );
+
+    const pages = await pagesOf(
+      (request) => deliveries.list('b-shards-rare', { ...request, status: 'failed' }),
+      10,
+    );
+
+    // The first page stops after MAX_ITEMS_READ_PER_PAGE records read, inside a shard.
+    expect(pages.length).toBeGreaterThan(1);
+    expect(recipientsOf(pages.flat()).toSorted()).toEqual([...failing].toSorted());
   });
 
   it("refuses another broadcast's cursor", async () => {
