@@ -28,13 +28,14 @@ interface Ticket {
  * follow each other one interval (1 s / rate) apart. A send reserves the next slot with one
  * conditional ADD and waits for it; sends waiting at the same time in one process reserve their
  * slots together, in one write (see GroupCommit).
- * - Nobody polls a full window: a reservation never fails for want of room, so the writes are
- *   about one per reserving process and round, not one per waiting process and window, and the
- *   rate holds however late DynamoDB answers: a slot is taken before it starts, and used as soon
- *   as the answer comes if that is after its start.
+ * - Nobody polls for room: a reservation never fails for want of it, so the writes are about one
+ *   per reserving process and round, not one per waiting process and window, and the rate holds
+ *   however late DynamoDB answers: slots are taken before they start. Those whose start passed
+ *   while the answer was on its way are spent from the answer on, one interval apart, so a slow
+ *   answer delays its sends rather than releasing them in a burst.
  * - An idle limiter's `nextAt` lies behind now: the first send after it starts the slots again
- *   from now (a second, conditional write), so idle time is never made up in a burst. A slot up to
- *   one interval old is still used, so at most two sends fall within one interval.
+ *   from now (a second, conditional write), so idle time is never made up in a burst (a slot up
+ *   to one interval old is still used).
  * - A reservation starts at most RESERVE_AHEAD_MS ahead (see there).
  * The item expires through the table's TTL attribute a day after its last reservation.
  */
@@ -74,8 +75,11 @@ export class DynamoRateLimiter implements RateLimiter {
       for (const ticket of waiting) ticket.retryAt = firstSlotAt.retryAt;
       return [];
     }
+    // Slots whose start passed while the answer was on its way are spent from the answer on,
+    // still one interval apart: a slow answer delays its sends rather than releasing them at once.
+    const start = Math.max(firstSlotAt.at, Date.now());
     waiting.forEach((ticket, index) => {
-      ticket.slotAt = firstSlotAt.at + index * this.intervalMs;
+      ticket.slotAt = start + index * this.intervalMs;
     });
     return waiting;
   }
