@@ -3,7 +3,8 @@
  * Twilio sandbox (answering at once, or as BENCH_SANDBOX_LATENCY says, e.g. `twilio=150-300`,
  * Twilio's answer time). The e2e test's pool of three senders
  * at 2 + 3 + 5 SMS/s (test/support/sender-pool.ts) sends one broadcast of 300; per sender, and per
- * long code of a list, the messages and the rate measured between its first and last, and again
+ * long code of a list, the messages, the rate measured between its first and last and in its
+ * busiest 5 s (above the configured rate only if the pacing let more through), and again
  * over the SMS sent once the planner had written the whole audience (until then a sender may wait
  * for passengers rather than for its rate), with the time from the 202 to the last SMS.
  * Functions run as lambda-setup.ts says (faithfully, from the deployment bundles, unless told
@@ -13,6 +14,7 @@
 import { senderRate } from '#shared/domain/sms-senders.ts';
 import { apiClient, type SandboxMessage, sandboxMessages } from '#test/support/local-stack.ts';
 import {
+  BUSIEST_WINDOW_MS,
   broadcastEnded,
   broadcastToPool,
   figuresBy,
@@ -81,7 +83,7 @@ function printRates(messages: readonly SandboxMessage[]): void {
     for (const [key, measured] of figures) {
       const label = key === name.trim() ? name : `${name} ${key}`;
       console.log(
-        `  ${label.padEnd(40)} ${String(measured.messages).padStart(4)} SMS  ${measured.perSecond.toFixed(2)}/s of ${configured}/s, ${((measured.lastAt - measured.firstAt) / 1000).toFixed(1)} s first to last`,
+        `  ${label.padEnd(40)} ${String(measured.messages).padStart(4)} SMS  ${measured.perSecond.toFixed(2)}/s of ${configured}/s, ${((measured.lastAt - measured.firstAt) / 1000).toFixed(1)} s first to last, busiest ${BUSIEST_WINDOW_MS / 1000} s ${measured.busiestPerSecond.toFixed(2)}/s`,
       );
     }
   }

@@ -181,6 +181,23 @@ export interface SenderFigures {
   perSecond: number;
   firstAt: number;
   lastAt: number;
+  /** The most messages received within any BUSIEST_WINDOW_MS, per second: a sender over its rate shows here. */
+  busiestPerSecond: number;
+}
+
+/** The stretch the busiest rate is measured over: long enough to hold several sends of a 1/s sender. */
+export const BUSIEST_WINDOW_MS = 5_000;
+
+/** The most of `times` within any `windowMs`, per second. */
+function busiestRate(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let busiest = 0;
+  let from = 0;
+  sorted.forEach((at, to) => {
+    while (at - (sorted[from] ?? at) >= windowMs) from++;
+    busiest = Math.max(busiest, to - from + 1);
+  });
+  return busiest / (windowMs / 1000);
 }
 
 /** Messages and measured rate per key (`keyOf`: the pool sender, or the origin for each long code). */
@@ -200,7 +217,13 @@ export function figuresBy(
       const seconds = (lastAt - firstAt) / 1000;
       return [
         key,
-        { messages: at.length, perSecond: seconds > 0 ? (at.length - 1) / seconds : 0, firstAt, lastAt },
+        {
+          messages: at.length,
+          perSecond: seconds > 0 ? (at.length - 1) / seconds : 0,
+          firstAt,
+          lastAt,
+          busiestPerSecond: busiestRate(at, BUSIEST_WINDOW_MS),
+        },
       ];
     }),
   );
