@@ -3,6 +3,7 @@ import type { PlanBroadcastMessage } from '#shared/domain/bus-messages.ts';
 import type { Broadcast } from '#shared/domain/model.ts';
 import type { Fanout } from '#shared/ports/stores.ts';
 import {
+  BATCH_WRITES_IN_FLIGHT,
   PLANNING_CHUNK_MS,
   type PlanBroadcastDeps,
   planBroadcast,
@@ -171,15 +172,43 @@ describe('planBroadcast', () => {
 
     await planBroadcast(plan, { ...deps, smsBatchSize: 1, fanout: cancellingFanout }, ample);
 
-    expect(recordsOf('sms').map(({ recipientId }) => recipientId)).toEqual(['c1']);
+    // The first batch and the one being written beside it when the cancel came; no more.
+    const inFlight = ['c1', 'c2'];
+    expect(BATCH_WRITES_IN_FLIGHT).toBe(inFlight.length);
+    expect(recordsOf('sms').map(({ recipientId }) => recipientId)).toEqual(inFlight);
     expect(recordsOf('x')).toEqual([]);
-    expect(fanout.published).toEqual([
-      { target: 'sms', message: { broadcastId: 'b1', customerIds: ['c1'] } },
-    ]);
+    expect(fanout.published).toEqual(
+      inFlight.map((customerId) => ({
+        target: 'sms',
+        message: { broadcastId: 'b1', customerIds: [customerId] },
+      })),
+    );
     const cancelled = await broadcasts.get('b1');
     expect(cancelled).toMatchObject({ status: 'cancelled' });
     expect(cancelled?.plannedAt).toBeUndefined();
-    expect(cancelled?.counts.sms).toMatchObject({ recipients: 1, notSent: 1 });
+    expect(cancelled?.counts.sms).toMatchObject({ recipients: 2, notSent: 2 });
+  });
+
+  it(`writes the next batch while the last is still being written, ${BATCH_WRITES_IN_FLIGHT} at most at once`, async () => {
+    const { deliveries, deps, smsPublished } = await strike();
+    const createMany = deliveries.createMany.bind(deliveries);
+    let writing = 0;
+    let mostAtOnce = 0;
+    vi.spyOn(deliveries, 'createMany').mockImplementation(async (records) => {
+      mostAtOnce = Math.max(mostAtOnce, ++writing);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      try {
+        return await createMany(records);
+      } finally {
+        writing--;
+      }
+    });
+
+    await planBroadcast(plan, { ...deps, smsBatchSize: 1 }, ample);
+
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBe(BATCH_WRITES_IN_FLIGHT);
+    expect(smsPublished().sort()).toEqual(['c1', 'c2', 'c6']);
   });
 
   it('publishes the first batch as soon as it is written, before writing the next', async () => {
@@ -235,8 +264,11 @@ describe('planBroadcast', () => {
 
     await planBroadcast(plan, { ...deps, smsBatchSize: 1, fanout: slowFanout }, ample);
 
-    expect(smsPublished()).toEqual(['c1']);
-    expect(continuations()).toHaveLength(1);
+    // The chunk's time ran out as the first batch was published, the second being written beside it.
+    expect(smsPublished()).toEqual(['c1', 'c2']);
+    expect(continuations()).toEqual([
+      { broadcastId: 'b1', resume: { flight: 1, flightKey: 'AY456#2026-12-01', passenger: 0 } },
+    ]);
   });
 
   it("counts a chunk's time from its first recipient, not while it reads the flights before its cursor", async () => {
