@@ -259,7 +259,11 @@ async function planSms(
   let chunkEndsAt: number | undefined;
   // Only the first chunk has the first passenger: the sample an exercise's test numbers are sent.
   let testNumbersLeft = resume || !incident.exercise ? [] : (deps.exerciseNumbers ?? []);
-  const writeAndPublish = async (records: ReturnType<typeof queuedDelivery>[], first: boolean) => {
+  const writeAndPublish = async (
+    records: ReturnType<typeof queuedDelivery>[],
+    first: boolean,
+    previous: Promise<void> | undefined,
+  ) => {
     // Written a batch at a time (the stream counts them, for live progress); the total is recounted at the end.
     const created = await createWhileOpen(records, deps);
     if (first)
@@ -271,12 +275,14 @@ async function planSms(
         writtenMs: Date.now() - startedAt,
       });
     const customerIds = toSend(created).map(({ recipientId }) => recipientId);
+    // Published in planning order, soonest departures first, whichever batch was written first.
+    await previous?.catch(() => undefined);
     if (customerIds.length > 0) await published.add({ broadcastId: broadcast.id, customerIds });
   };
   /** Starts writing the batch; waits only when BATCH_WRITES_IN_FLIGHT are out. A failure surfaces in turn. */
   const flush = async () => {
     if (batch.length === 0) return;
-    const write = writeAndPublish(batch, batchesWritten === 0 && !resume);
+    const write = writeAndPublish(batch, batchesWritten === 0 && !resume, writing.at(-1));
     // Awaited in turn below; this only keeps a failure from counting as unhandled meanwhile.
     write.catch(() => undefined);
     writing.push(write);
