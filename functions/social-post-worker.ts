@@ -5,7 +5,7 @@
  */
 import { deliveryStores } from '#functions/delivery-stores.ts';
 import { workerNamed } from '#functions/manifest.ts';
-import { DynamoRateLimiter } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { deliveryConfig } from '#shared/config.ts';
 import { messageLanguage } from '#shared/domain/eligibility.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
@@ -23,7 +23,7 @@ export function socialPostWorker(
   const config = deliveryConfig();
   const deps = {
     ...deliveryStores(),
-    rate: new DynamoRateLimiter(channel, perSecond(config)),
+    rate: new DynamoRateLimiter(channel, rateFromPerSecond(perSecond(config))),
     providerTimeoutMs: config.providerTimeoutMs,
   };
   return sqsWorker(workerNamed(workerName), async ({ broadcastId, recipientId }, invocation) =>

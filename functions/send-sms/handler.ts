@@ -1,6 +1,6 @@
 import { deliveryStores } from '#functions/delivery-stores.ts';
 import { SMS_SENDS_IN_FLIGHT, workerNamed } from '#functions/manifest.ts';
-import { DynamoRateLimiter } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { smsRecipientDirectory } from '#shared/adapters/exercise-recipients.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
@@ -19,7 +19,7 @@ const deps = {
   senderFor: pacedSenders(
     smsSendersConfig(),
     config.smsPerSecond,
-    (key, perSecond) => new DynamoRateLimiter(key, perSecond),
+    (key, perSecond) => new DynamoRateLimiter(key, rateFromPerSecond(perSecond)),
   ),
   statusCallbackUrl: config.statusCallbackUrl,
   fanout: new SnsFanout(),

@@ -1,58 +1,68 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DynamoRateLimiter, RESERVE_AHEAD_MS } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { DynamoRateLimiter, rateFromPerSecond } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { mockClientForFile } from '#test/support/aws-client-mock.ts';
 import { stubTableEnvironment } from '#test/support/table-env.ts';
 
-/** An instant on a whole second. */
+describe('rateFromPerSecond', () => {
+  it.each([
+    [1, 1, 1000],
+    [0.5, 1, 2000],
+    [20, 4, 200],
+    [50, 10, 200],
+    [1000, 200, 200],
+  ])('%d/s is %d sends per %d ms', (perSecond, limit, windowMs) => {
+    expect(rateFromPerSecond(perSecond)).toEqual({ limit, windowMs });
+  });
+
+  it('keeps the exact rate for figures that do not divide evenly', () => {
+    const { limit, windowMs } = rateFromPerSecond(7);
+    expect((limit * 1000) / windowMs).toBeCloseTo(7, 10);
+  });
+
+  it("paces X's 200 posts per 15 minutes as one post per 4.5 s", () => {
+    const { limit, windowMs } = rateFromPerSecond(200 / 900);
+    expect(limit).toBe(1);
+    expect(windowMs).toBeCloseTo(4_500, 6);
+  });
+});
+
+/** An instant that starts a window of every size used below. */
 const T0 = Date.parse('2026-12-01T00:00:00.000Z');
 
 const dynamoDb = mockClientForFile(DynamoDBDocumentClient);
 
-/**
- * The limiter's item in the herald table, with its two conditional writes applied as DynamoDB
- * would, each answered `latencyMs` after it was sent (the condition evaluated halfway).
- */
-function rateTable(latencyMs = 0) {
-  const nextAt = new Map<string, number>();
+/** The rate counters of the herald table, with the limiter's conditional ADD applied as DynamoDB would. */
+function rateTable() {
+  const used = new Map<string, number>();
   dynamoDb.reset();
-  const halfway = () => (latencyMs > 0 ? sleep(latencyMs / 2) : undefined);
-  dynamoDb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-    await halfway();
+  dynamoDb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
     const key = `${input.Key?.pk}#${input.Key?.sk}`;
     const values = input.ExpressionAttributeValues ?? {};
-    const before = nextAt.get(key);
-    const extends_ = input.UpdateExpression?.startsWith('ADD nextAt');
-    const holds = extends_
-      ? before !== undefined && before >= values[':earliest'] && before <= values[':latest']
-      : before === undefined || before < values[':earliest'];
-    const after = extends_ ? (before ?? 0) + values[':span'] : values[':nextAt'];
-    if (holds) nextAt.set(key, after);
-    await halfway();
-    if (!holds)
-      throw new ConditionalCheckFailedException({
-        message: 'The conditional request failed',
-        $metadata: {},
-        ...(before === undefined ? {} : { Item: { nextAt: { N: String(before) } } }),
-      });
-    return { Attributes: { nextAt: after } };
+    const before = used.get(key);
+    if (before !== undefined && before >= values[':limit'])
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    used.set(key, (before ?? 0) + values[':wanted']);
+    return { Attributes: { used: used.get(key) } };
   });
 }
 
-/** Starts the sends and notes, on the fake clock, when each got its slot (ms after T0). */
+/** Starts the sends and notes, on the fake clock, when each got its slot. */
 function sendAll(limiter: DynamoRateLimiter, count: number, granted: number[]) {
   return Array.from({ length: count }, () => limiter.acquire().then(() => granted.push(Date.now() - T0)));
 }
 
-/** The shortest time between two sends. */
-const closest = (granted: number[]) =>
-  Math.min(
-    ...[...granted]
-      .sort((a, b) => a - b)
-      .flatMap((at, index, all) => (index ? [at - (all[index - 1] ?? 0)] : [])),
-  );
+/** How many slots each window of `windowMs` gave, from the first. */
+function perWindow(granted: number[], windowMs: number): number[] {
+  const counts: number[] = [];
+  for (const at of granted) {
+    const window = Math.floor(at / windowMs);
+    for (let index = counts.length; index <= window; index++) counts.push(0);
+    counts[window] = (counts[window] ?? 0) + 1;
+  }
+  return counts;
+}
 
 describe('DynamoRateLimiter on a fake clock', () => {
   beforeEach(() => {
@@ -66,97 +76,48 @@ describe('DynamoRateLimiter on a fake clock', () => {
     vi.unstubAllEnvs();
   });
 
-  it('lets 20 sends at 20/s through one every 50 ms, the first at once', async () => {
+  it('20 sends at 20/s take four slots per 200 ms window and end inside the first second', async () => {
+    const limiter = new DynamoRateLimiter('sms', rateFromPerSecond(20));
     const granted: number[] = [];
 
-    const sends = sendAll(new DynamoRateLimiter('sms', 20), 20, granted);
+    const sends = sendAll(limiter, 20, granted);
     await vi.advanceTimersByTimeAsync(1_000);
     await Promise.all(sends);
 
-    expect(granted).toEqual(Array.from({ length: 20 }, (_, index) => index * 50));
+    expect(perWindow(granted, 200)).toEqual([4, 4, 4, 4, 4]);
+    expect(Math.max(...granted)).toBeLessThan(1_000);
   });
 
-  it('two processes sharing the rate together keep to it', async () => {
+  it('two processes sharing the rate together never take more than a window allows', async () => {
+    const rate = rateFromPerSecond(20);
     const granted: number[] = [];
 
     const sends = [
-      ...sendAll(new DynamoRateLimiter('sms', 20), 10, granted),
-      ...sendAll(new DynamoRateLimiter('sms', 20), 10, granted),
+      ...sendAll(new DynamoRateLimiter('sms', rate), 10, granted),
+      ...sendAll(new DynamoRateLimiter('sms', rate), 10, granted),
     ];
     await vi.advanceTimersByTimeAsync(1_000);
     await Promise.all(sends);
 
-    expect(granted).toHaveLength(20);
-    expect(closest(granted)).toBeGreaterThanOrEqual(50);
-    expect(Math.max(...granted)).toBe(950);
+    expect(perWindow(granted, 200)).toEqual([4, 4, 4, 4, 4]);
   });
 
   it('at 1/s, a second send waits for the next second and no less', async () => {
+    const limiter = new DynamoRateLimiter('sms', rateFromPerSecond(1));
     const granted: number[] = [];
 
-    const sends = sendAll(new DynamoRateLimiter('sms', 1), 2, granted);
+    const sends = sendAll(limiter, 2, granted);
     await vi.advanceTimersByTimeAsync(999);
     expect(granted).toEqual([0]);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(30);
     await Promise.all(sends);
 
-    expect(granted).toEqual([0, 1_000]);
+    expect(granted).toHaveLength(2);
+    expect(granted[1]).toBeGreaterThanOrEqual(1_000);
   });
 
-  it('uses every slot while DynamoDB answers slower than the slots follow each other', async () => {
-    rateTable(450);
-    const granted: number[] = [];
-
-    // 2.5/s: a slot every 400 ms, each reservation answered after 450 ms.
-    const sends = [
-      ...sendAll(new DynamoRateLimiter('sms', 2.5), 5, granted),
-      ...sendAll(new DynamoRateLimiter('sms', 2.5), 5, granted),
-    ];
-    await vi.advanceTimersByTimeAsync(10_000);
-    await Promise.all(sends);
-
-    // The slots start when the first write's answer came (450 ms), one every 400 ms from there;
-    // no send goes before its slot, and slots whose answer came late are spent one interval
-    // apart from the answer on, not at once.
-    const slots = Array.from({ length: 10 }, (_, index) => 450 + index * 400);
-    const sent = [...granted].sort((a, b) => a - b);
-    expect(sent.map((at, index) => Math.max(at, slots[index] ?? 0))).toEqual(sent);
-    expect(Math.max(...sent)).toBe(slots.at(-1));
-    expect(closest(sent)).toBeGreaterThan(0);
-  });
-
-  it('after an idle spell starts the slots from now, not making up the time in a burst', async () => {
-    const limiter = new DynamoRateLimiter('sms', 10);
-    await limiter.acquire();
-    await vi.advanceTimersByTimeAsync(5_000);
-    const granted: number[] = [];
-
-    const sends = sendAll(limiter, 3, granted);
-    await vi.advanceTimersByTimeAsync(1_000);
-    await Promise.all(sends);
-
-    expect(granted).toEqual([5_000, 5_100, 5_200]);
-  });
-
-  it(`reserves no slot starting more than ${RESERVE_AHEAD_MS} ms ahead: a later send asks again when it comes within reach`, async () => {
-    const granted: number[] = [];
-    const busy = sendAll(new DynamoRateLimiter('sms', 1), 10, granted);
-    await vi.advanceTimersByTimeAsync(0);
-
-    const late = sendAll(new DynamoRateLimiter('sms', 1), 1, granted);
-    await vi.advanceTimersByTimeAsync(10_000 - RESERVE_AHEAD_MS - 1);
-    const requestsWhileOutOfReach = dynamoDb.commandCalls(UpdateCommand).length;
-    await vi.advanceTimersByTimeAsync(RESERVE_AHEAD_MS + 1);
-    await Promise.all([...busy, ...late]);
-
-    // The busy process's three writes, then the late one's refused try; a second try once in reach.
-    expect(requestsWhileOutOfReach).toBe(4);
-    expect(granted.at(-1)).toBe(10_000);
-    expect(dynamoDb.commandCalls(UpdateCommand)).toHaveLength(5);
-  });
-
-  it('a send waiting for its slot gives up when its signal aborts, and an aborted one asks for none', async () => {
-    const limiter = new DynamoRateLimiter('sms', 1);
+  it('a send waiting for a full window gives up when its signal aborts, and an aborted one takes no slot', async () => {
+    const limiter = new DynamoRateLimiter('sms', rateFromPerSecond(1));
     await limiter.acquire();
     const invocationEnds = new AbortController();
 
