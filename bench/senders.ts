@@ -6,7 +6,7 @@
  * long code of a list, the messages, the rate measured between its first and last and in its
  * busiest 5 s (above the configured rate only if the pacing let more through), and again
  * over the SMS sent once the planner had written the whole audience (until then a sender may wait
- * for passengers rather than for its rate), with the time from the 202 to the last SMS.
+ * for passengers rather than for its rate), with the time from the 202 to the first and last SMS.
  * Functions run as lambda-setup.ts says (faithfully, from the deployment bundles, unless told
  * otherwise); the figures are labelled with the runtime and code. A broadcast that has not ended
  * within 5 minutes is reported with what the sandbox received by then.
@@ -35,11 +35,13 @@ try {
   const { broadcastId, acceptedAt } = await broadcastToPool(apiClient(stack, 'admin'), operator);
   const ended = await broadcastEnded(operator, broadcastId, 300_000).catch(() => undefined);
   const messages = await sandboxMessages(stack.sandboxes.twilio);
-  const lastAt = Math.max(...messages.map((message) => Date.parse(message.receivedAt)));
+  const receivedAt = messages.map((message) => Date.parse(message.receivedAt));
+  const [firstAt, lastAt] = [Math.min(...receivedAt), Math.max(...receivedAt)];
 
   console.log(
     `Sender pool, ${benchLambdaLabel}: broadcast ${ended?.status ?? 'not ended after 5 min'}, ${messages.length} SMS`,
   );
+  console.log(`  from the 202 to the first SMS: ${((firstAt - acceptedAt) / 1000).toFixed(1)} s`);
   console.log(`  from the 202 to the last SMS: ${((lastAt - acceptedAt) / 1000).toFixed(1)} s`);
   const plannedAt = ended?.plannedAt ? Date.parse(ended.plannedAt) : Number.NaN;
   console.log(
