@@ -253,7 +253,7 @@ async function planSms(
   const flightsFoundMs = Date.now() - startedAt;
   let firstRecipientMs: number | undefined;
   let batch: ReturnType<typeof queuedDelivery>[] = [];
-  let batchesWritten = 0;
+  let batchesStarted = 0;
   /** Batch writes not yet awaited, oldest first. */
   const writing: Promise<void>[] = [];
   let chunkEndsAt: number | undefined;
@@ -282,12 +282,12 @@ async function planSms(
   /** Starts writing the batch; waits only when BATCH_WRITES_IN_FLIGHT are out. A failure surfaces in turn. */
   const flush = async () => {
     if (batch.length === 0) return;
-    const write = writeAndPublish(batch, batchesWritten === 0 && !resume, writing.at(-1));
+    const write = writeAndPublish(batch, batchesStarted === 0 && !resume, writing.at(-1));
     // Awaited in turn below; this only keeps a failure from counting as unhandled meanwhile.
     write.catch(() => undefined);
     writing.push(write);
     batch = [];
-    batchesWritten++;
+    batchesStarted++;
     if (writing.length >= BATCH_WRITES_IN_FLIGHT) await writing.shift();
   };
   const written = async () => {
@@ -300,7 +300,7 @@ async function planSms(
       chunkEndsAt ??= Math.min(Date.now() + PLANNING_CHUNK_MS, mustStopAt);
       firstRecipientMs ??= Date.now() - startedAt;
       if (exclusion) continue;
-      if (batch.length === 0 && batchesWritten > 0 && Date.now() >= chunkEndsAt) {
+      if (batch.length === 0 && batchesStarted > 0 && Date.now() >= chunkEndsAt) {
         await written();
         return { ...position, flightKey: flightKeyOf(flight) };
       }
@@ -321,7 +321,7 @@ async function planSms(
       );
       testNumbersLeft = [];
       const batchSize =
-        batchesWritten === 0 && !resume
+        batchesStarted === 0 && !resume
           ? Math.min(FIRST_SMS_BATCH_SIZE, deps.smsBatchSize)
           : deps.smsBatchSize;
       if (batch.length >= batchSize) await flush();
