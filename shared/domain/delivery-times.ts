@@ -6,11 +6,16 @@
  */
 import type { Broadcast, Delivery, DeliveryStatus } from './model.ts';
 
-/** The time field a move to `status` stamps once, if any. */
-export function firstTimeField(status: DeliveryStatus): 'sentAt' | 'deliveredAt' | undefined {
-  if (status === 'sent') return 'sentAt';
-  if (status === 'delivered') return 'deliveredAt';
-  return undefined;
+/**
+ * The time fields a move to `status` stamps once. A receipt proves the provider accepted the
+ * message, so a move to `delivered` or `undelivered` stamps `sentAt` too when the record never
+ * passed through `sent` (the receipt overtook the worker's own write); a record that did keeps its
+ * earlier stamp.
+ */
+export function firstTimeFields(status: DeliveryStatus): ('sentAt' | 'deliveredAt')[] {
+  if (status === 'sent' || status === 'undelivered') return ['sentAt'];
+  if (status === 'delivered') return ['sentAt', 'deliveredAt'];
+  return [];
 }
 
 export interface DeliveryTimes {

@@ -11,7 +11,7 @@ import {
   emptyCounts,
   recordCounts,
 } from '#shared/domain/channel-counts.ts';
-import { firstTimeField } from '#shared/domain/delivery-times.ts';
+import { firstTimeFields } from '#shared/domain/delivery-times.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type {
   AuditEntry,
@@ -359,8 +359,7 @@ export class FakeDeliveryStore implements DeliveryStore, SmsRecordReader {
     const before = structuredClone(record);
     record.status = to;
     record.updatedAt = new Date().toISOString();
-    const timeField = firstTimeField(to);
-    if (timeField) record[timeField] ??= record.updatedAt;
+    for (const timeField of firstTimeFields(to)) record[timeField] ??= record.updatedAt;
     if (options.providerId !== undefined) record.providerId = options.providerId;
     if (options.provider !== undefined) record.provider = options.provider;
     if (options.lastError !== undefined) record.lastError = options.lastError;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryTimes, firstTimeField } from '#shared/domain/delivery-times.ts';
+import { deliveryTimes, firstTimeFields } from '#shared/domain/delivery-times.ts';
 
 const broadcast = { createdAt: '2026-12-01T07:59:00Z', startedAt: '2026-12-01T08:00:00Z' };
 
@@ -31,10 +31,12 @@ describe('delivery times', () => {
     });
   });
 
-  it('are stamped by the moves to sent and delivered only', () => {
-    expect(firstTimeField('sent')).toBe('sentAt');
-    expect(firstTimeField('delivered')).toBe('deliveredAt');
-    expect(firstTimeField('failed')).toBeUndefined();
-    expect(firstTimeField('queued')).toBeUndefined();
+  it('are stamped by the moves to sent, delivered and undelivered only', () => {
+    expect(firstTimeFields('sent')).toEqual(['sentAt']);
+    // A receipt that overtook the worker's own move to sent still shows when it was sent.
+    expect(firstTimeFields('delivered')).toEqual(['sentAt', 'deliveredAt']);
+    expect(firstTimeFields('undelivered')).toEqual(['sentAt']);
+    expect(firstTimeFields('failed')).toEqual([]);
+    expect(firstTimeFields('queued')).toEqual([]);
   });
 });

@@ -28,6 +28,25 @@ describe('recording a Twilio delivery receipt', () => {
     expect((await broadcasts.get(KEY.broadcastId))?.counts.sms).toMatchObject({ sent: 0, delivered: 1 });
   });
 
+  it("stamps when the SMS was sent when the receipt overtakes the worker's own move to sent", async () => {
+    const broadcasts = new FakeBroadcastStore();
+    broadcasts.add({ id: KEY.broadcastId });
+    const deliveries = new FakeDeliveryStore(broadcasts);
+    await deliveries.createMany([
+      { ...KEY, status: 'queued', attempts: 0, updatedAt: '2026-11-23T08:00:00.000Z' },
+    ]);
+    await deliveries.claim(KEY, { owner: 'worker', expiresAt: Date.now() + 60_000 });
+
+    expect(await recordDeliveryReceipt(KEY, receipt('delivered'), { broadcasts, deliveries })).toBe(
+      'applied',
+    );
+
+    const record = deliveries.record(KEY);
+    expect(record?.status).toBe('delivered');
+    expect(record?.sentAt).toBeDefined();
+    expect(record?.deliveredAt).toBe(record?.sentAt);
+  });
+
   it('ignores a status named like an Object.prototype member (__proto__, constructor, toString)', async () => {
     const { deliveries, deps } = await aSentSms();
 

@@ -8,7 +8,7 @@ import {
   type CounterDeltas,
   recordCounts,
 } from '#shared/domain/channel-counts.ts';
-import { firstTimeField } from '#shared/domain/delivery-times.ts';
+import { firstTimeFields } from '#shared/domain/delivery-times.ts';
 import type { LedgerRecord } from '#shared/domain/evidence.ts';
 import type { Channel, Delivery, DeliveryStatus } from '#shared/domain/model.ts';
 import type {
@@ -244,8 +244,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const values: Record<string, unknown> = { ':to': to, ':now': new Date().toISOString() };
     const sets = ['#status = :to', '#updatedAt = :now'];
     const removes = ['leaseOwner', 'leaseExpiresAt', ...(options.uncertain ? [] : ['uncertainSince'])];
-    const timeField = firstTimeField(to);
-    if (timeField) {
+    for (const timeField of firstTimeFields(to)) {
       names[`#${timeField}`] = timeField;
       sets.push(`#${timeField} = if_not_exists(#${timeField}, :now)`);
     }
