@@ -22,8 +22,11 @@ export interface CapacityReport {
   requests: number;
   /** The item written most often (table and primary key), `null` before the first item write. */
   hottestItem: { key: string; writes: number } | null;
-  /** The most writes one item took within one wall-clock second. */
-  itemWritesPerSecondPeak: number;
+  /**
+   * The item that took the most writes within one wall-clock second, and those writes: not
+   * always the item written most in all (a rate limiter's window is written only in its own).
+   */
+  busiestItemSecond: { key: string; writes: number } | null;
   /** The partition key value written most often (every item under it together). */
   hottestPartition: { key: string; writes: number } | null;
 }
@@ -114,6 +117,12 @@ function publish(event: CapacityEvent): void {
   if (capacityChannel.hasSubscribers) capacityChannel.publish(event);
 }
 
+/**
+ * How late an item write may be added and still count in its own second: function instances
+ * report their writes a few times a second, so writes arrive out of order across instances.
+ */
+const LATE_WRITE_SECONDS = 5;
+
 /** Sums what the middleware reports, directly or as events from the channel. */
 export class CapacityAccumulator implements CapacitySink {
   readonly #now: () => number;
@@ -122,9 +131,9 @@ export class CapacityAccumulator implements CapacitySink {
   #requests = 0;
   #items = new WriteCounts();
   #partitions = new WriteCounts();
-  #second = Number.NaN;
-  #writesThisSecond = new Map<string, number>();
-  #peak = 0;
+  /** Writes per item in each recent second, by the second's epoch number. */
+  #writesBySecond = new Map<number, Map<string, number>>();
+  #peak: { key: string; writes: number } | null = null;
 
   /** `now` in epoch milliseconds; a test passes a fake clock. */
   constructor(now: () => number = Date.now) {
@@ -145,13 +154,17 @@ export class CapacityAccumulator implements CapacitySink {
     this.#items.add(itemKey);
     if (partitionKey !== undefined) this.#partitions.add(partitionKey);
     const second = Math.floor(at / 1000);
-    if (second !== this.#second) {
-      this.#second = second;
-      this.#writesThisSecond.clear();
+    let writesThisSecond = this.#writesBySecond.get(second);
+    if (!writesThisSecond) {
+      writesThisSecond = new Map();
+      this.#writesBySecond.set(second, writesThisSecond);
+      for (const earlier of this.#writesBySecond.keys()) {
+        if (earlier < second - LATE_WRITE_SECONDS) this.#writesBySecond.delete(earlier);
+      }
     }
-    const writes = (this.#writesThisSecond.get(itemKey) ?? 0) + 1;
-    this.#writesThisSecond.set(itemKey, writes);
-    if (writes > this.#peak) this.#peak = writes;
+    const writes = (writesThisSecond.get(itemKey) ?? 0) + 1;
+    writesThisSecond.set(itemKey, writes);
+    if (writes > (this.#peak?.writes ?? 0)) this.#peak = { key: itemKey, writes };
   }
 
   /** Adds one report from the channel. */
@@ -167,7 +180,7 @@ export class CapacityAccumulator implements CapacitySink {
       writeUnits: this.#writeUnits,
       requests: this.#requests,
       hottestItem: this.#items.top(),
-      itemWritesPerSecondPeak: this.#peak,
+      busiestItemSecond: this.#peak,
       hottestPartition: this.#partitions.top(),
     };
   }
@@ -179,9 +192,8 @@ export class CapacityAccumulator implements CapacitySink {
     this.#requests = 0;
     this.#items = new WriteCounts();
     this.#partitions = new WriteCounts();
-    this.#second = Number.NaN;
-    this.#writesThisSecond.clear();
-    this.#peak = 0;
+    this.#writesBySecond.clear();
+    this.#peak = null;
   }
 }
 

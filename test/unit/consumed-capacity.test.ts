@@ -243,7 +243,7 @@ describe('the consumed-capacity middleware', () => {
     expect(report.hottestItem).toEqual({ key: 'main pk=BROADCAST#B1 sk=META', writes: 4 });
     expect(report.hottestPartition).toEqual({ key: 'main pk=BROADCAST#B1', writes: 4 });
     // All of one second: the counter item's four writes are the peak.
-    expect(report.itemWritesPerSecondPeak).toBe(4);
+    expect(report.busiestItemSecond).toEqual({ key: 'main pk=BROADCAST#B1 sk=META', writes: 4 });
   });
 
   it('counts a failed request but adds no units or item writes for it', async () => {
@@ -265,7 +265,7 @@ describe('the consumed-capacity middleware', () => {
       writeUnits: 0,
       requests: 1,
       hottestItem: null,
-      itemWritesPerSecondPeak: 0,
+      busiestItemSecond: null,
       hottestPartition: null,
     });
   });
@@ -284,8 +284,18 @@ describe('CapacityAccumulator', () => {
     // Four writes of B within 150 ms, but two in each second.
     for (const at of [900, 950, 1_000, 1_050]) write(at, 'B');
 
-    expect(accumulator.report().itemWritesPerSecondPeak).toBe(3);
+    expect(accumulator.report().busiestItemSecond).toEqual({ key: 'A', writes: 3 });
     expect(accumulator.report().hottestItem).toEqual({ key: 'B', writes: 4 });
+  });
+
+  it('counts a write reported late in the second it was made', () => {
+    const accumulator = new CapacityAccumulator(now);
+    const second = Math.floor(clock / 1000) * 1000;
+
+    // Two instances report their writes of one item in turns, each a little after making them.
+    for (const at of [0, 100, 1_200, 200, 300, 1_300, 400]) accumulator.addItemWrite('A', 'A', second + at);
+
+    expect(accumulator.report().busiestItemSecond).toEqual({ key: 'A', writes: 5 });
   });
 
   it('counts the hottest item exactly among 200,000 items written once', () => {
@@ -313,7 +323,7 @@ describe('CapacityAccumulator', () => {
       writeUnits: 0,
       requests: 0,
       hottestItem: null,
-      itemWritesPerSecondPeak: 0,
+      busiestItemSecond: null,
       hottestPartition: null,
     });
   });
