@@ -74,3 +74,12 @@ export class TransientDeliveryError extends Error {
     this.mayHaveBeenAccepted = options?.mayHaveBeenAccepted ?? false;
   }
 }
+
+/**
+ * A record given up as `failed` on its message's last receive, once it had had as many claims of
+ * its own as the queue gives a message: its message fails, keeping the dead-letter queue as
+ * evidence. The transient failure that ended it is the `cause`.
+ */
+export class GaveUpError extends Error {
+  override readonly name = 'GaveUpError';
+}

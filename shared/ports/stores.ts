@@ -289,6 +289,8 @@ export interface Lease {
 export interface Claim {
   /** Set when an earlier attempt may have reached the provider unrecorded: ask it from this time on. */
   uncertainSince?: string;
+  /** The record's claims so far, this one included (its `attempts` after the claim). */
+  attempts: number;
 }
 
 /** A page of a broadcast's delivery records, only those in `status` and on `channel` if given. */

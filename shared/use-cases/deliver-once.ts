@@ -1,4 +1,4 @@
-import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
+import { GaveUpError, PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
 import { CALL_START_MARGIN_MS, leaseMs, RECONCILE_CLOCK_SKEW_MS } from '#shared/domain/leases.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from '#shared/domain/retry-policy.ts';
 import { logger } from '#shared/logger.ts';
@@ -55,7 +55,7 @@ function reason(error: unknown): string {
  * 4. records the outcome only while still holding the lease: sent, failed or opted out; a
  *    transient failure goes back to queued (still uncertain if a call may have been accepted) and
  *    is rethrown so the queue redelivers it, or fails for good on the queue's last delivery once
- *    the record itself has been claimed as often as the queue delivers a message;
+ *    the record itself has been claimed as often as the queue delivers a message (GaveUpError);
  * 5. a send whose record was settled meanwhile by another attempt counts as a suspected duplicate.
  * Every move is one conditional write of the record, its provider calls included; the ledger's
  * change stream moves the broadcast's counters and settles the broadcast (count-deliveries).
@@ -142,18 +142,17 @@ export async function deliverOnce(
       });
       return 'refused';
     }
-    if (invocation.lastChance && !uncertain && (await hadItsTries(key, invocation, deps))) {
-      await deps.deliveries.transition(key, 'failed', {
-        ...held,
-        lastError: `Gave up after retries: ${reason(error)}`,
-        calls,
-      });
+    // A batch's last receive may be one of its records' first tries (it came back for its other
+    // records' failures): the message's receive count says nothing of this record's own claims.
+    if (invocation.lastChance && !uncertain && claim.attempts >= invocation.maxReceives) {
+      const gaveUp = new GaveUpError(`Gave up after retries: ${reason(error)}`, { cause: error });
+      await deps.deliveries.transition(key, 'failed', { ...held, lastError: gaveUp.message, calls });
       // Still a failure for the queue: the message ends in the dead-letter queue as evidence.
-      throw error;
+      throw gaveUp;
     }
     // An uncertain record is never given up as failed: the provider may have it. Nor is one that
-    // has not had its own tries yet. The sweeper brings it back and the next claim asks the
-    // provider.
+    // has not had its own tries yet. It goes back to queued for a later claim (a batch hands it on
+    // to a new message; the sweeper brings back any other), which asks the provider first.
     await deps.deliveries.transition(key, 'queued', {
       ...held,
       uncertain,
@@ -162,20 +161,6 @@ export async function deliverOnce(
     });
     throw error;
   }
-}
-
-/**
- * Whether the record has had as many claims of its own as the queue gives a message. A batch's
- * last receive may be one of its records' first tries: the batch came back for its other
- * records' failures, so the message's receive count says nothing of this record's.
- */
-async function hadItsTries(
-  key: DeliveryKey,
-  invocation: Invocation,
-  deps: DeliverOnceDeps,
-): Promise<boolean> {
-  const record = await deps.deliveries.get(key.broadcastId, key.channel, key.recipientId);
-  return (record?.attempts ?? 0) >= invocation.maxReceives;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { smsExclusion } from '#shared/domain/eligibility.ts';
-import { PermanentDeliveryError } from '#shared/domain/errors.ts';
+import { GaveUpError, PermanentDeliveryError } from '#shared/domain/errors.ts';
 import { textSha256 } from '#shared/domain/evidence.ts';
 import { isClaimable } from '#shared/domain/leases.ts';
 import type { Customer } from '#shared/domain/model.ts';
@@ -67,9 +67,15 @@ export interface SendSmsBatchDeps {
  *    outcome; a customer who opted out since planning is not texted, and a provider saying
  *    "unsubscribed" opts them out;
  * 4. starts nothing more after a cancel; when the invocation's time would not cover another
- *    send, publishes the records not tried as a new batch.
+ *    send, publishes the records not tried as a new batch;
+ * 5. on the message's last receive, publishes the records that failed but were not given up
+ *    (uncertain, or short of their own tries: deliverOnce) as a new batch too, rather than leave
+ *    them to the dead-letter queue and the sweeper. Its claims skip a record another invocation
+ *    holds, and reconcile an uncertain one with the provider before any new send.
  * The ledger's change stream counts the outcomes and settles the broadcast (count-deliveries).
- * Throws after trying everyone if any send failed transiently, so the queue delivers it again.
+ * Throws after trying everyone if any send failed transiently (on the last receive: if any record
+ * was given up, so its message stays in the dead-letter queue as evidence), so the queue delivers
+ * it again.
  */
 export async function sendSmsBatch(
   broadcastId: string,
@@ -100,6 +106,7 @@ export async function sendSmsBatch(
   let next = 0;
   let stop: 'cancelled' | 'out_of_time' | undefined;
   const notTried: string[] = [];
+  const kept: string[] = [];
 
   const sendOne = async (customerId: string) => {
     const customer = customers.get(customerId);
@@ -115,8 +122,10 @@ export async function sendSmsBatch(
     const attempt = smsAttempt(key, invocation.id, customer, message, deps);
     // Without a customer there is no sender, and the refusal takes no rate slot.
     const pace = sender && ((signal: AbortSignal) => sender.rate.acquire(signal));
-    const outcome = await deliverOnce(key, attempt, { ...deps, pace }, invocation).catch(() => {
-      failures++;
+    const outcome = await deliverOnce(key, attempt, { ...deps, pace }, invocation).catch((error: unknown) => {
+      // On the last receive, a record not given up is handed on rather than failing the message.
+      if (invocation.lastChance && !(error instanceof GaveUpError)) kept.push(customerId);
+      else failures++;
       return 'retry' as const;
     });
     if (outcome === 'cancelled' || outcome === 'out_of_time') stop ??= outcome;
@@ -129,10 +138,14 @@ export async function sendSmsBatch(
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.sendsInFlight, toSend.length) }, lane));
-  if (stop === 'out_of_time') {
-    // Those a lane gave back for lack of time, and those no lane reached.
-    const rest = [...notTried, ...toSend.slice(next)];
-    await deps.fanout.publish('sms', { broadcastId, customerIds: rest });
+  // Those kept on the last receive, those a lane gave back for lack of time, and those no lane reached.
+  const handedOn = [...kept, ...(stop === 'out_of_time' ? [...notTried, ...toSend.slice(next)] : [])];
+  if (handedOn.length > 0) {
+    if (kept.length > 0)
+      logger.info("Records kept queued on their batch's last receive go on in a new batch", {
+        kept: kept.length,
+      });
+    await deps.fanout.publish('sms', { broadcastId, customerIds: handedOn });
   }
   if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
 }

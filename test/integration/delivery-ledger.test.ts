@@ -219,7 +219,7 @@ describe('the delivery ledger', () => {
     await deliveries.createMany(ids(2).map((id) => queuedDelivery('b-lease', 'sms', id)));
     const live = { owner: 'worker-1', expiresAt: Date.now() + 60_000 };
 
-    expect(await deliveries.claim(key('b-lease', 'C0'), live)).toEqual({});
+    expect(await deliveries.claim(key('b-lease', 'C0'), live)).toEqual({ attempts: 1 });
     expect(
       await deliveries.claim(key('b-lease', 'C0'), { owner: 'worker-2', expiresAt: Date.now() + 60_000 }),
     ).toBe(undefined);
@@ -231,7 +231,10 @@ describe('the delivery ledger', () => {
     await deliveries.claim(key('b-lease', 'C1'), { owner: 'worker-1', expiresAt: Date.now() - 1 });
     const claimedAt = (await deliveries.get('b-lease', 'sms', 'C1'))?.uncertainSince;
     const worker3 = { owner: 'worker-3', expiresAt: Date.now() + 60_000 };
-    expect(await deliveries.claim(key('b-lease', 'C1'), worker3)).toEqual({ uncertainSince: claimedAt });
+    expect(await deliveries.claim(key('b-lease', 'C1'), worker3)).toEqual({
+      uncertainSince: claimedAt,
+      attempts: 2,
+    });
     expect(await deliveries.get('b-lease', 'sms', 'C1')).toMatchObject({
       leaseOwner: 'worker-3',
       attempts: 2,
@@ -240,7 +243,10 @@ describe('the delivery ledger', () => {
     // Back to queued after a timeout: still uncertain; a recorded outcome ends lease and uncertainty.
     const held = { from: ['sending' as const], owner: 'worker-3' };
     await deliveries.transition(key('b-lease', 'C1'), 'queued', { ...held, uncertain: true });
-    expect(await deliveries.claim(key('b-lease', 'C1'), worker3)).toEqual({ uncertainSince: claimedAt });
+    expect(await deliveries.claim(key('b-lease', 'C1'), worker3)).toEqual({
+      uncertainSince: claimedAt,
+      attempts: 3,
+    });
     expect(await deliveries.transition(key('b-lease', 'C1'), 'sent', held)).toBe(true);
     const settled = await deliveries.get('b-lease', 'sms', 'C1');
     expect(settled?.status).toBe('sent');

@@ -344,7 +344,8 @@ export class FakeDeliveryStore implements DeliveryStore, SmsRecordReader {
       attempts: record.attempts + 1,
     });
     await this.stream.write(before, record);
-    return uncertainSince === undefined ? {} : { uncertainSince };
+    const { attempts } = record;
+    return uncertainSince === undefined ? { attempts } : { uncertainSince, attempts };
   }
 
   async transition(

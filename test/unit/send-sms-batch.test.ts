@@ -25,6 +25,8 @@ import {
 
 const key = (recipientId: string) => ({ broadcastId: 'b1', channel: 'sms' as const, recipientId });
 const tooManyRequests = () => new TransientDeliveryError('Twilio unavailable (HTTP 429)', 0);
+const lostAnswer = () =>
+  new TransientDeliveryError('Twilio request failed (ETIMEDOUT)', undefined, { mayHaveBeenAccepted: true });
 const unsubscribed = () => new PermanentDeliveryError('Twilio refused the message (21610)', 'opted_out');
 
 /**
@@ -275,6 +277,51 @@ describe('sendSmsBatch', () => {
     });
     expect(await counts()).toMatchObject({ failed: 1, queued: 0, attempts: 4 });
     expect((await broadcasts.get('b1'))?.status).toBe('failed');
+  });
+
+  it("on the queue's last receive, records not given up go on in a new batch: only a record given up fails the message", async () => {
+    const { provider, fanout, deliveries, deps, counts } = await plannedBatch(finnish('c1', 'c2', 'c3'));
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const refusedFourTimes = () => Array.from({ length: 4 }, () => ({ throw: tooManyRequests() }));
+    // c1 failed on the batch's two earlier receives; c2 and c3 have their first claim on its last.
+    for (const _ of [1, 2]) {
+      provider.willAnswer(...refusedFourTimes());
+      await expect(sendSmsBatch('b1', ['c1'], deps, fakeInvocation())).rejects.toThrow();
+    }
+    // c1 refused again, c2 too, and c3's answer lost after Twilio accepted it.
+    provider.willAnswer(...refusedFourTimes(), ...refusedFourTimes(), { acceptThenThrow: lostAnswer() });
+    const lastReceive = fakeInvocation({ lastChance: true, maxReceives: 3 });
+
+    await expect(sendSmsBatch('b1', ['c1', 'c2', 'c3'], deps, lastReceive)).rejects.toThrow(
+      '1 of 3 SMS failed transiently',
+    );
+
+    expect(deliveries.record(key('c1'))).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(deliveries.record(key('c2'))).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(deliveries.record(key('c3'))?.uncertainSince).toBeDefined();
+    expect(fanout.published).toEqual([
+      { target: 'sms', message: { broadcastId: 'b1', customerIds: ['c2', 'c3'] } },
+    ]);
+
+    // The new batch's claims send c2 and find c3 at Twilio: each texted once.
+    await sendSmsBatch('b1', ['c2', 'c3'], deps, fakeInvocation());
+    expect([...provider.perPhone().values()]).toEqual([1, 1]);
+    expect(deliveries.record(key('c3'))).toMatchObject({ status: 'sent', providerId: 'SM1' });
+    expect(await counts()).toMatchObject({ sent: 2, failed: 1, queued: 0, duplicatesSuspected: 0 });
+  });
+
+  it("on the queue's last receive with no record given up, the message succeeds and its failures go on in a new batch", async () => {
+    const { provider, fanout, deliveries, deps, ids } = await plannedBatch(finnish('c1', 'c2'));
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    provider.willAnswer(...Array.from({ length: 4 }, () => ({ throw: tooManyRequests() })));
+
+    await sendSmsBatch('b1', ids, deps, fakeInvocation({ lastChance: true, maxReceives: 10 }));
+
+    expect(deliveries.record(key('c1'))).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(deliveries.record(key('c2'))?.status).toBe('sent');
+    expect(fanout.published).toEqual([
+      { target: 'sms', message: { broadcastId: 'b1', customerIds: ['c1'] } },
+    ]);
   });
 
   it('Twilio 21610 (unsubscribed) records the SMS opted out and opts the customer out, without a retry', async () => {

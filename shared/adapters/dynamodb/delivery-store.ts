@@ -96,7 +96,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
       // A record left sending by an older version of Herald has no uncertainSince: its last claim is when.
       const uncertainSince =
         earlier?.uncertainSince ?? (earlier?.status === 'sending' ? earlier.updatedAt : undefined);
-      return uncertainSince === undefined ? {} : { uncertainSince };
+      // ALL_OLD already carries the count: no read of the record is needed to know it.
+      const attempts = (earlier?.attempts ?? 0) + 1;
+      return uncertainSince === undefined ? { attempts } : { uncertainSince, attempts };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
