@@ -5,7 +5,7 @@ import { smsRecipientDirectory } from '#shared/adapters/exercise-recipients.ts';
 import { SnsFanout } from '#shared/adapters/sns-fanout.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
 import { smsFailover } from '#shared/clients/sms-failover.ts';
-import { deliveryConfig, smsSendersConfig } from '#shared/config.ts';
+import { deliveryConfig, smsMaxReceivesConfig, smsSendersConfig } from '#shared/config.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
 import { WARM_UP_ID, warmUpIfProvisioned } from '#shared/provisioned-warm-up.ts';
 import { pacedSenders } from '#shared/use-cases/paced-senders.ts';
@@ -31,7 +31,11 @@ const deps = {
 // provider's credentials read.
 await warmUpIfProvisioned(() => Promise.all([deps.broadcasts.get(WARM_UP_ID), twilioSmsSender()]));
 
+const worker = workerNamed('send-sms');
+
 /** SMS queue: one batch of recipients; a redelivered batch skips everyone already handled. */
-export const handler = sqsWorker(workerNamed('send-sms'), async ({ broadcastId, customerIds }, invocation) =>
-  sendSmsBatch(broadcastId, customerIds, { ...deps, sms: await twilioSmsSender() }, invocation),
+export const handler = sqsWorker(
+  { ...worker, maxReceiveCount: smsMaxReceivesConfig(worker.maxReceiveCount) },
+  async ({ broadcastId, customerIds }, invocation) =>
+    sendSmsBatch(broadcastId, customerIds, { ...deps, sms: await twilioSmsSender() }, invocation),
 );

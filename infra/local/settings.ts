@@ -5,6 +5,7 @@ import {
   exerciseNumbersSetting,
   fallbackPrefixesSetting,
   readSmsSenderPool,
+  smsMaxReceivesSetting,
 } from '#shared/config.ts';
 import { DEFAULT_DISPLAY_ZONE, isTimeZone } from '#shared/domain/display-time.ts';
 import { LAMBDA_CODE, LAMBDA_RUNTIMES } from './runtime/local-lambda.ts';
@@ -43,6 +44,8 @@ const LocalSettings = z.object({
         return z.NEVER;
       }
     }),
+  /** Receives the SMS queue gives a batch (2 to 10; default 10): fewer reach a batch's last receive sooner. */
+  HERALD_SMS_MAX_RECEIVES: smsMaxReceivesSetting.optional(),
   /** Read here only to fail at start rather than at the first incident; create-incident reads it (config.ts). */
   HERALD_NOTIFICATION_DEADLINE_MINUTES: deadlineMinutesSetting.optional(),
   /** Read here only to fail at start; the planner and the SMS worker read it (config.ts). */

@@ -22,6 +22,7 @@ import {
   smsWorkerConcurrency,
   WORKERS,
   workerConcurrency,
+  workerNamed,
 } from '#functions/manifest.ts';
 import { API_TIMEOUT_SECONDS } from '#shared/domain/limits.ts';
 import { pacedRates } from '#shared/domain/sms-senders.ts';
@@ -180,6 +181,8 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       apiHandlers.set(route.handler, (event) => api.invoke(event) as ReturnType<ApiHandler>);
     }
 
+    // Lowered by HERALD_SMS_MAX_RECEIVES for the queue and, through the environment, its worker.
+    const smsMaxReceives = settings.HERALD_SMS_MAX_RECEIVES ?? workerNamed('send-sms').maxReceiveCount;
     const queues = new Map<string, LocalQueue>();
     /** A queue feeding `worker`'s function, polled as its SQS event source would be. */
     const queueFor = (worker: (typeof WORKERS)[number] | typeof SMS_EVENTS_CONSUMER, provisioned = 0) => {
@@ -191,7 +194,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
           // The manifest's timeouts, as CDK deploys them: a failed message returns as late as in AWS;
           // the sweeper, which runs more often here, brings its records back sooner.
           visibilityTimeoutMs: worker.visibilityTimeoutSeconds * 1000,
-          maxReceiveCount: worker.maxReceiveCount,
+          maxReceiveCount: worker.handler === 'send-sms' ? smsMaxReceives : worker.maxReceiveCount,
           // The event source's maximum concurrency, as CDK sets it.
           concurrency: reserved[worker.handler]?.maxConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY,
         },
@@ -252,6 +255,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       FACEBOOK_GRAPH_BASE_URL: providerUrls.facebook,
       HERALD_PUBLIC_API_URL: http.url,
       HERALD_SWEEP_STALL_SECONDS: process.env.HERALD_SWEEP_STALL_SECONDS ?? LOCAL_SWEEP_STALL_SECONDS,
+      HERALD_SMS_MAX_RECEIVES: String(smsMaxReceives),
       ...smsFallbackEnvironment(settings, providerUrls.awsSms),
     });
 

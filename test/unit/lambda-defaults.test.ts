@@ -3,6 +3,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { workerNamed } from '#functions/manifest.ts';
 import { lambdaContext } from '#infra/local/runtime/lambda-context.ts';
+import { readLocalSettings } from '#infra/local/settings.ts';
+import { smsMaxReceivesConfig } from '#shared/config.ts';
 import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { logger } from '#shared/logger.ts';
 import { sqsWorker } from '#shared/messaging/sqs-worker.ts';
@@ -24,6 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 const logged = (message: string) => jsonLines().filter((line) => line.message === message);
@@ -172,5 +175,18 @@ describe('sqsWorker', () => {
       { lastChance: false, maxReceives: 10 },
       { lastChance: true, maxReceives: 10 },
     ]);
+  });
+
+  it('the SMS queue gives the receives HERALD_SMS_MAX_RECEIVES sets (the manifest’s without it), checked as the local stack starts', () => {
+    const deployed = workerNamed('send-sms').maxReceiveCount;
+    vi.stubEnv('HERALD_SMS_MAX_RECEIVES', undefined);
+    expect(smsMaxReceivesConfig(deployed)).toBe(10);
+    vi.stubEnv('HERALD_SMS_MAX_RECEIVES', '3');
+    expect(smsMaxReceivesConfig(deployed)).toBe(3);
+    vi.stubEnv('HERALD_SMS_MAX_RECEIVES', '1');
+    expect(() => smsMaxReceivesConfig(deployed)).toThrow(/HERALD_SMS_MAX_RECEIVES/);
+
+    expect(readLocalSettings({ HERALD_SMS_MAX_RECEIVES: '3' })).toMatchObject({ HERALD_SMS_MAX_RECEIVES: 3 });
+    expect(() => readLocalSettings({ HERALD_SMS_MAX_RECEIVES: '11' })).toThrow(/HERALD_SMS_MAX_RECEIVES/);
   });
 });
