@@ -249,6 +249,7 @@ export interface Schedule {
 
 export const SCHEDULES = [
   { handler: 'sweep-stalled-broadcasts', everyMinutes: 1, timeoutSeconds: 60 },
+  { handler: 'reconcile-receipts', everyMinutes: 1, timeoutSeconds: 60 },
 ] as const satisfies readonly Schedule[];
 
 /** Lambdas fed by a table's change stream: an event source mapping in AWS, a poller locally. */

@@ -180,17 +180,6 @@ export const deliveryConfig = once(() => {
 });
 
 /**
- * `HERALD_SMS_MAX_RECEIVES`: receives the SMS queue gives a batch message before its dead-letter
- * queue, at most the 10 CDK deploys it with. Only the local stack sets it, for its queue and its
- * functions alike, so a test reaches a batch's last receive in seconds (docs/sms-failover.md).
- */
-export const smsMaxReceivesSetting = z.coerce.number().int().min(2).max(10);
-
-/** The SMS queue's receives per message: `deployed` (the manifest's, as CDK creates the queue) unless set. */
-export const smsMaxReceivesConfig = (deployed: number): number =>
-  read({ HERALD_SMS_MAX_RECEIVES: smsMaxReceivesSetting.default(deployed) }).HERALD_SMS_MAX_RECEIVES;
-
-/**
  * The sender pool of `HERALD_SMS_SENDERS` (docs/sms-senders.md): its JSON inline, or the path of
  * a JSON file. Unset: none, and the one sender of TWILIO_FROM sends at HERALD_SMS_MPS.
  */
@@ -274,6 +263,19 @@ export const smsFallbackConfig = once(() => {
         prefixes: env.HERALD_SMS_FALLBACK_PREFIXES,
         eventGraceMs: env.HERALD_SMS_FALLBACK_EVENT_GRACE_SECONDS * 1000,
       };
+});
+
+/** Receipt reconciliation (reconcile-receipts.ts). */
+export const receiptConfig = once(() => {
+  const env = read({
+    /**
+     * How long after a broadcast ended its delivery receipts have to arrive before Twilio is asked
+     * for those that did not: carriers report most within a minute, and Twilio retries a callback
+     * it could not deliver for a few more.
+     */
+    HERALD_RECEIPT_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  });
+  return { graceMs: env.HERALD_RECEIPT_GRACE_SECONDS * 1000 };
 });
 
 /** The airline's notification deadline: minutes after an incident is opened, unless the incident sets its own. */

@@ -23,6 +23,8 @@ export const METRIC = {
   plannerDuration: 'PlannerDuration',
   /** Broadcasts the sweeper found not moving and put back on the queues. */
   stalledBroadcasts: 'StalledBroadcasts',
+  /** Delivery receipts recovered from Twilio's Message fetch after their status callback never came. */
+  receiptsReconciled: 'ReceiptsReconciled',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

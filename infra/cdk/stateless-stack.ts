@@ -80,6 +80,8 @@ export const ACCESS: Readonly<Record<HandlerName, FunctionAccess>> = {
   'twilio-status-webhook': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'twilio' },
   'twilio-inbound-webhook': { tables: { customers: 'readWrite', herald: 'readWrite' }, secret: 'twilio' },
   'sweep-stalled-broadcasts': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, publish: true },
+  // Asks Twilio for the receipts that never came and records them on the ledger.
+  'reconcile-receipts': { tables: { herald: 'readWrite', deliveries: 'readWrite' }, secret: 'twilio' },
   'preview-broadcast': { tables: { flights: 'read', bookings: 'read', customers: 'read', herald: 'read' } },
   // Template writes and reviews append to the audit log in the same table.
   'create-template': { tables: { herald: 'readWrite' } },

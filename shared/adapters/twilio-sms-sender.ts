@@ -3,7 +3,8 @@
  * error codes become PermanentDeliveryError / TransientDeliveryError so the SMS worker can
  * decide about retries without knowing them. `findSent` reads Twilio's Message list, filtered by
  * `To`, newest first: Twilio has no idempotency key, so that list is how a send whose answer was
- * lost is told apart from one that never arrived.
+ * lost is told apart from one that never arrived. `messageState` reads one message (Twilio's
+ * Message fetch): how a status callback that never came is recovered.
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
@@ -12,7 +13,13 @@ import { neverReachedProvider } from '#shared/adapters/connection-errors.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
 import { DESTINATION_NOT_PERMITTED } from '#shared/domain/sms-routing.ts';
 import type { SmsOrigin } from '#shared/domain/sms-senders.ts';
-import type { SentSmsQuery, SmsMessage, SmsSender } from '#shared/ports/providers.ts';
+import type {
+  SentSmsQuery,
+  SmsMessage,
+  SmsMessageState,
+  SmsSender,
+  SmsStatusSource,
+} from '#shared/ports/providers.ts';
 
 export interface TwilioSmsSenderSettings {
   accountSid: string;
@@ -38,6 +45,9 @@ const LIST_PAGE_SIZE = 50;
  * miss a match.
  */
 const LIST_ORDER_GRACE_MS = 5 * 60_000;
+
+/** Twilio's "resource not found": a Message fetch for a SID the account does not hold. */
+const NOT_FOUND_CODE = 20404;
 
 /** Twilio error codes that retrying cannot fix, mapped to Herald's permanent-failure codes. */
 const PERMANENT_CODES = new Map<number, string>([
@@ -137,7 +147,7 @@ function toDeliveryError(error: unknown, request: 'send' | 'query'): unknown {
 }
 
 /** Sends SMS through Twilio; construct once per process (see shared/clients/providers.ts). */
-export class TwilioSmsSender implements SmsSender {
+export class TwilioSmsSender implements SmsSender, SmsStatusSource {
   readonly #client: twilio.Twilio;
   readonly #defaultSender: SmsOrigin;
 
@@ -201,5 +211,20 @@ export class TwilioSmsSender implements SmsSender {
       throw toDeliveryError(error, 'query');
     }
     return found;
+  }
+
+  /** Twilio's Message fetch (`GET …/Messages/{Sid}.json`); undefined on its 20404. */
+  async messageState(providerId: string): Promise<SmsMessageState | undefined> {
+    try {
+      const message = await this.#client.messages(providerId).fetch();
+      return {
+        status: message.status,
+        // Typed a number, but null when the message has no error (there is no error code 0).
+        ...(message.errorCode ? { errorCode: String(message.errorCode) } : {}),
+      };
+    } catch (error) {
+      if (isTwilioApiError(error) && error.code === NOT_FOUND_CODE) return undefined;
+      throw toDeliveryError(error, 'query');
+    }
   }
 }

@@ -20,7 +20,7 @@ import {
   twilioConfig,
   xConfig,
 } from '#shared/config.ts';
-import type { SmsSender, SocialPoster } from '#shared/ports/providers.ts';
+import type { SmsSender, SmsStatusSource, SocialPoster } from '#shared/ports/providers.ts';
 import { tracer } from '#shared/tracer.ts';
 
 /** How long a secret read is used before it is read again: a rotation reaches every instance within it. */
@@ -58,11 +58,11 @@ function providerClient<Settings, Client>(
   };
 }
 
-/** The SMS sender, from TWILIO_* (or the secret at TWILIO_SECRET_ARN). */
+/** The SMS sender, from TWILIO_* (or the secret at TWILIO_SECRET_ARN); it also fetches a message's state. */
 export const twilioSmsSender = providerClient(
   'TWILIO_SECRET_ARN',
   twilioConfig,
-  (config): SmsSender =>
+  (config): SmsSender & SmsStatusSource =>
     new TwilioSmsSender({
       timeoutMs: deliveryConfig().providerTimeoutMs,
       accountSid: config.TWILIO_ACCOUNT_SID,

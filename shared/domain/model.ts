@@ -243,6 +243,11 @@ export interface Broadcast {
   lastActivityAt?: string;
   /** A cancelled broadcast's counts were found equal to its ledger once no send could move them. */
   countsFinalAt?: string;
+  /**
+   * When receipt reconciliation last asked Twilio about this ended broadcast's SMS still `sent`
+   * (accepted, no delivery receipt): see docs/architecture.md, receipt reconciliation.
+   */
+  receiptsCheckedAt?: string;
   counts: Partial<Record<Channel, ChannelCounts>>;
   /** The comms lead who released a broadcast that waited for approval, and when. */
   approvedBy?: string;

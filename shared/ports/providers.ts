@@ -34,6 +34,18 @@ export interface SmsSender {
   findSent(query: SentSmsQuery): Promise<string[]>;
 }
 
+/** A message as the provider reports it now: its status (Twilio's words) and error code, if any. */
+export interface SmsMessageState {
+  status: string;
+  errorCode?: string;
+}
+
+/** Asks the provider about one message it accepted: how a receipt that never came is recovered. */
+export interface SmsStatusSource {
+  /** The message's current state, or undefined when the provider holds no message with that id. */
+  messageState(providerId: string): Promise<SmsMessageState | undefined>;
+}
+
 export interface SocialPost {
   text: string;
   /** Provider id of an earlier post this one continues (a reply in the same thread). */

@@ -5,6 +5,7 @@ import { logger } from '#shared/logger.ts';
 import { count, METRIC } from '#shared/metrics.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { BroadcastStore, DeliveryStore, Fanout, LeaseStore } from '#shared/ports/stores.ts';
+import { jobLease } from './job-lease.ts';
 import { sendsHaveStopped, settleBroadcast } from './settle-broadcast.ts';
 
 export interface SweepDeps {
@@ -29,26 +30,6 @@ export interface SweepResult {
 
 /** The lease that keeps sweeps from overlapping. */
 const SWEEP_LEASE = 'sweep';
-/**
- * Short, and renewed as the sweep goes: a sweep that dies (a crash, a restart of the local
- * stack) holds the next ones off for this long at most.
- */
-const SWEEP_LEASE_MS = 10_000;
-
-/** Holds the sweep's lease: renews it once half of it has passed; false once another sweep holds it. */
-function sweepLease(leases: LeaseStore, invocation: Pick<Invocation, 'id' | 'remainingMs'>) {
-  let expiresAt = 0;
-  return {
-    async hold(): Promise<boolean> {
-      if (expiresAt - Date.now() > SWEEP_LEASE_MS / 2) return true;
-      const until = Date.now() + Math.min(SWEEP_LEASE_MS, invocation.remainingMs());
-      if (!(await leases.acquire(SWEEP_LEASE, { owner: invocation.id, expiresAt: until }))) return false;
-      expiresAt = until;
-      return true;
-    },
-    release: () => leases.release(SWEEP_LEASE, invocation.id),
-  };
-}
 
 /**
  * Finds work the bus lost and puts it back: the ledger, not the queues, is the source of truth.
@@ -72,7 +53,7 @@ export async function sweepStalledBroadcasts(
   invocation: Pick<Invocation, 'id' | 'remainingMs'>,
 ): Promise<SweepResult> {
   const result: SweepResult = { swept: false, stalled: 0, replanned: 0, requeued: 0, countsFinal: 0 };
-  const lease = sweepLease(deps.leases, invocation);
+  const lease = jobLease(deps.leases, SWEEP_LEASE, invocation);
   if (!(await lease.hold())) return result;
   result.swept = true;
   try {

@@ -1,7 +1,7 @@
 /**
  * The three provider adapters end to end through the real SDKs (twilio, twitter-api-v2, fetch)
  * against the local sandboxes, plus the sandboxes' own control endpoints, their list endpoints
- * (what reconciliation reads), the lostReply fault and the standalone sandbox process.
+ * (what reconciliation reads), Twilio's Message fetch (what receipt reconciliation reads), the lostReply fault and the standalone sandbox process.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -618,6 +618,63 @@ describe('Twilio reconciliation: findSent and the Message list', () => {
       receiver.closeAllConnections();
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }
+  });
+});
+
+describe('Twilio receipt reconciliation: messageState and the Message fetch', () => {
+  it("reads a message's final status and error code, as its status callback would have said", async () => {
+    const undeliverable = uniquePhone();
+    await control(sandboxes.twilio.url, 'POST', '/__sandbox/undeliverable', { numbers: [undeliverable] });
+
+    const delivered = await twilioSender().send({ to: uniquePhone(), body: 'x' });
+    const failed = await twilioSender().send({ to: undeliverable, body: 'y' });
+
+    expect(await twilioSender().messageState(delivered.providerId)).toEqual({ status: 'delivered' });
+    expect(await twilioSender().messageState(failed.providerId)).toEqual({
+      status: 'undelivered',
+      errorCode: '30003',
+    });
+  });
+
+  it("answers a SID it does not hold with Twilio's 404 and error 20404, which messageState reads as no message", async () => {
+    const sid = `SM${'0'.repeat(32)}`;
+    const response = await fetch(
+      `${sandboxes.twilio.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${sid}.json`,
+      {
+        headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}` },
+      },
+    );
+
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 20404, status: 404 });
+    expect(await twilioSender().messageState(sid)).toBeUndefined();
+  });
+
+  it('turns a fetch Twilio cannot answer (503) into TransientDeliveryError, and bad credentials into PermanentDeliveryError', async () => {
+    const { providerId } = await twilioSender().send({ to: uniquePhone(), body: 'x' });
+    await setFaults(sandboxes.twilio.url, { status503: 1 });
+    expect(await rejectionOf(twilioSender().messageState(providerId))).toBeInstanceOf(TransientDeliveryError);
+    await setFaults(sandboxes.twilio.url, {});
+
+    const stranger = new TwilioSmsSender({
+      accountSid: ACCOUNT_SID,
+      authToken: 'not-the-token',
+      from: FROM,
+      apiBaseUrl: sandboxes.twilio.url,
+    });
+    expect(await rejectionOf(stranger.messageState(providerId))).toBeInstanceOf(PermanentDeliveryError);
+  });
+
+  it('posts no status callback for a number in callbacks-lost, while the fetch still tells its status', async () => {
+    const lost = uniquePhone();
+    await control(sandboxes.twilio.url, 'POST', '/__sandbox/callbacks-lost', { numbers: [lost] });
+    const silent = await twilioSender().send({ to: lost, body: 'x', statusCallback: callbackUrl });
+    const heard = await twilioSender().send({ to: uniquePhone(), body: 'y', statusCallback: callbackUrl });
+
+    await callbackFor(heard.providerId);
+    expect(callbacks.some((callback) => callback.params.MessageSid === silent.providerId)).toBe(false);
+    expect(await twilioSender().messageState(silent.providerId)).toEqual({ status: 'delivered' });
+    await control(sandboxes.twilio.url, 'POST', '/__sandbox/callbacks-lost', { numbers: [] });
   });
 });
 

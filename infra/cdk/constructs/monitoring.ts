@@ -333,6 +333,8 @@ export class HeraldMonitoring extends Construct {
           this.emf(METRIC.smsSent, { label: 'sent' }),
           this.emf(METRIC.smsFailed, { label: 'failed' }),
           this.emf(METRIC.duplicatesSuspected, { label: 'duplicates suspected' }),
+          // Receipts whose callback never came, recovered by reconcile-receipts: a rise is callbacks lost.
+          this.emf(METRIC.receiptsReconciled, { label: 'receipts recovered from Twilio' }),
         ],
         12,
       ),

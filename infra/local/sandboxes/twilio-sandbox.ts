@@ -2,7 +2,9 @@
  * Twilio's Programmable Messaging API as the `twilio` SDK sees it: `POST
  * /2010-04-01/Accounts/{sid}/Messages.json` with Basic auth, Twilio's error JSON, and signed
  * status callbacks posted after each accepted message; `GET` on the same path lists the
- * accepted messages as Twilio's Message list does (below).
+ * accepted messages as Twilio's Message list does (below), and `GET …/Messages/{Sid}.json` fetches
+ * one message as Twilio's Message fetch does (the message's JSON, or 404 with error 20404 for a SID
+ * it does not hold).
  *
  * A number under a prefix set with `POST /__sandbox/refused-prefixes` `{ prefixes }` is refused
  * with error 21408 (sending to its region is not enabled), as Twilio refuses a region the account
@@ -28,7 +30,9 @@
  * Status callbacks are retried like Twilio's webhooks with connection overrides: a callback that
  * cannot be delivered (connection refused or reset, no answer within 5 s, or a 5xx) is posted
  * again after 1 s, 2 s, 4 s, 8 s, then every 10 s, for about 2 minutes in all, with the same
- * `I-Twilio-Idempotency-Token`; a 2xx–4xx answer ends it. `close()` stops the retries.
+ * `I-Twilio-Idempotency-Token`; a 2xx–4xx answer ends it. `close()` stops the retries. The status
+ * callbacks of a number in `POST /__sandbox/callbacks-lost` `{ numbers }` are never posted, as a
+ * callback refused under load (a 429) is lost: its message keeps its final status for the fetch.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -157,10 +161,13 @@ function basicAuth(header: string | undefined): { username: string; password: st
 /** Starts the Twilio sandbox; `POST /__sandbox/undeliverable` `{ numbers }` replaces the undeliverable set. */
 export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<RunningSandbox> {
   const undeliverable = new Set<string>();
+  /** Numbers whose status callbacks are lost on the way (never posted), as set by the test. */
+  const callbacksLost = new Set<string>();
   /** Number prefixes whose region the account may not send to (error 21408), as set by the test. */
   const refusedPrefixes = new Set<string>();
   /** Every message accepted since start, oldest first; not cleared by `DELETE /__sandbox/messages`. */
   const accepted: AcceptedMessage[] = [];
+  const acceptedBySid = new Map<string, TwilioMessage>();
   const pendingCallbacks = new Set<AbortController>();
 
   /**
@@ -214,11 +221,17 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
     }
   }
 
-  function createMessage(accountSid: string, authorization: string | undefined, body: unknown): SandboxReply {
+  /** Twilio's 20003 unless `authorization` is Basic auth of the account's SID and the auth token. */
+  function unauthenticated(accountSid: string, authorization: string | undefined): SandboxReply | undefined {
     const credentials = basicAuth(authorization);
-    if (credentials?.username !== accountSid || credentials.password !== options.authToken) {
-      return twilioError(401, 20003, 'Authenticate');
-    }
+    return credentials?.username === accountSid && credentials.password === options.authToken
+      ? undefined
+      : twilioError(401, 20003, 'Authenticate');
+  }
+
+  function createMessage(accountSid: string, authorization: string | undefined, body: unknown): SandboxReply {
+    const refused = unauthenticated(accountSid, authorization);
+    if (refused) return refused;
     const fields = asForm(body);
     const to = field(fields, 'To');
     const from = field(fields, 'From');
@@ -272,35 +285,50 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
     // Stored as sent and delivered at once; the answer keeps Twilio's `queued` with no date_sent.
     const delivered = !undeliverable.has(to);
     const status = delivered ? 'delivered' : 'undelivered';
-    accepted.push({
-      resource: {
-        ...message,
-        status,
-        date_sent: now,
-        ...(delivered ? {} : { error_code: Number(UNDELIVERED_ERROR_CODE) }),
-      },
-      sentDay: utcDay(createdAt),
-    });
+    const stored: TwilioMessage = {
+      ...message,
+      status,
+      date_sent: now,
+      ...(delivered ? {} : { error_code: Number(UNDELIVERED_ERROR_CODE) }),
+    };
+    accepted.push({ resource: stored, sentDay: utcDay(createdAt) });
+    acceptedBySid.set(sid, stored);
 
-    const afterReply = statusCallback
-      ? () => {
-          const params: Record<string, string> = {
-            AccountSid: accountSid,
-            ApiVersion: API_VERSION,
-            MessageSid: sid,
-            MessageStatus: status,
-            SmsSid: sid,
-            SmsStatus: status,
-            To: to,
-            ...(from ? { From: from } : {}),
-            ...(messagingServiceSid ? { MessagingServiceSid: messagingServiceSid } : {}),
-            ...(delivered ? {} : { ErrorCode: UNDELIVERED_ERROR_CODE }),
-          };
-          void postStatusCallback(statusCallback, params);
-        }
-      : undefined;
+    const afterReply =
+      statusCallback && !callbacksLost.has(to)
+        ? () => {
+            const params: Record<string, string> = {
+              AccountSid: accountSid,
+              ApiVersion: API_VERSION,
+              MessageSid: sid,
+              MessageStatus: status,
+              SmsSid: sid,
+              SmsStatus: status,
+              To: to,
+              ...(from ? { From: from } : {}),
+              ...(messagingServiceSid ? { MessagingServiceSid: messagingServiceSid } : {}),
+              ...(delivered ? {} : { ErrorCode: UNDELIVERED_ERROR_CODE }),
+            };
+            void postStatusCallback(statusCallback, params);
+          }
+        : undefined;
 
     return { status: 201, body: message, recordAs: sid, afterReply };
+  }
+
+  /** Twilio's Message fetch: the message as it stands now, or 20404 for a SID the account does not hold. */
+  function fetchMessage(
+    accountSid: string,
+    authorization: string | undefined,
+    messageSid: string,
+    path: string,
+  ): SandboxReply {
+    const refused = unauthenticated(accountSid, authorization);
+    if (refused) return refused;
+    const message = acceptedBySid.get(messageSid);
+    if (message?.account_sid !== accountSid)
+      return twilioError(404, 20404, `The requested resource ${path} was not found`);
+    return { status: 200, body: message };
   }
 
   /** Twilio's Message list: filtered, newest first, one page (see the file header). */
@@ -310,10 +338,8 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
     path: string,
     query: URLSearchParams,
   ): SandboxReply {
-    const credentials = basicAuth(authorization);
-    if (credentials?.username !== accountSid || credentials.password !== options.authToken) {
-      return twilioError(401, 20003, 'Authenticate');
-    }
+    const refused = unauthenticated(accountSid, authorization);
+    if (refused) return refused;
     const pageSize = Number(query.get('PageSize') ?? DEFAULT_PAGE_SIZE);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
       return twilioError(400, 20001, `PageSize must be between 1 and ${MAX_PAGE_SIZE}`);
@@ -398,9 +424,21 @@ export function startTwilioSandbox(options: TwilioSandboxOptions): Promise<Runni
           handle: ({ params, headers, path, query }) =>
             listMessages(params.accountSid ?? '', headers.authorization, path, query),
         },
+        {
+          method: 'GET',
+          path: /^\/2010-04-01\/Accounts\/(?<accountSid>[^/]+)\/Messages\/(?<messageSid>[^/]+)\.json$/,
+          handle: ({ params, headers, path }) =>
+            fetchMessage(params.accountSid ?? '', headers.authorization, params.messageSid ?? '', path),
+        },
       ],
       controlRoutes: [
         undeliverableRoute(undeliverable),
+        replaceSetRoute(
+          'callbacks-lost',
+          'numbers',
+          { pattern: E164, example: '"+358401234567"' },
+          callbacksLost,
+        ),
         replaceSetRoute(
           'refused-prefixes',
           'prefixes',

@@ -8,6 +8,7 @@ import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
 import type { Broadcast, BroadcastStatus, Channel } from '#shared/domain/model.ts';
+import type { ReceiptWatch } from '#shared/ports/receipts.ts';
 import type {
   BroadcastStore,
   CountField,
@@ -28,6 +29,14 @@ const broadcastPk = (id: string) => `BROADCAST#${id}`;
 /** Sparse index key of broadcasts still in progress: the sweeper's list. */
 const ACTIVE = 'ACTIVE_BROADCAST';
 const isActive = (status: BroadcastStatus) => status === 'queued' || status === 'sending';
+/**
+ * Sparse index key of ended broadcasts whose SMS may still wait for a delivery receipt: receipt
+ * reconciliation's list (ReceiptWatch). A broadcast joins it when it stops being active, and
+ * leaves it when reconciliation unwatches it.
+ */
+const RECEIPTS_WATCH = 'RECEIPTS_WATCH_BROADCAST';
+/** The statuses a broadcast that sent anything ends in (a cancelled one once its counts are final). */
+const ENDED: ReadonlySet<BroadcastStatus> = new Set(['completed', 'partial', 'failed', 'cancelled']);
 /**
  * Sparse index key of broadcasts waiting for approval: the comms leads' queue. Any later status
  * replaces it (setStatus sets ACTIVE or removes the key).
@@ -78,7 +87,7 @@ function toBroadcast(item: Record<string, unknown>): Broadcast {
  * ("counts_sms_sent", so ADD works without first creating nested maps) that only the ledger's
  * change stream moves, once per stream batch (see addStreamedCounts).
  */
-export class DynamoBroadcastStore implements BroadcastStore {
+export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
   private readonly table = tablesConfig().herald;
 
   create(broadcast: Broadcast, idempotency?: IdempotencyClaim): Promise<CreateOutcome> {
@@ -211,10 +220,12 @@ export class DynamoBroadcastStore implements BroadcastStore {
     }
     // A cancelled broadcast stays listed for the sweeper until its counts are final.
     const active = isActive(status) || (status === 'cancelled' && !milestones.countsFinalAt);
-    if (active) {
-      values[':active'] = ACTIVE;
+    // An ended broadcast moves from the sweeper's list to receipt reconciliation's.
+    const listedAs = active ? ACTIVE : ENDED.has(status) ? RECEIPTS_WATCH : undefined;
+    if (listedAs) {
+      values[':listed'] = listedAs;
       values[':now'] = new Date().toISOString();
-      sets.push('#active = :active', '#since = if_not_exists(#since, :now)');
+      sets.push('#active = :listed', `#since = ${active ? 'if_not_exists(#since, :now)' : ':now'}`);
     }
     let condition = 'attribute_exists(pk)';
     if (from) {
@@ -228,7 +239,7 @@ export class DynamoBroadcastStore implements BroadcastStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: broadcastPk(id), sk: 'META' },
-          UpdateExpression: `SET ${sets.join(', ')}${active ? '' : ' REMOVE #active, #since'}`,
+          UpdateExpression: `SET ${sets.join(', ')}${listedAs ? '' : ' REMOVE #active, #since'}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -316,6 +327,37 @@ export class DynamoBroadcastStore implements BroadcastStore {
 
   listPendingApproval(): AsyncIterable<Broadcast> {
     return this.listed(PENDING_APPROVAL);
+  }
+
+  watched(): AsyncIterable<Broadcast> {
+    return this.listed(RECEIPTS_WATCH);
+  }
+
+  async checked(broadcastId: string, at: string): Promise<void> {
+    await dynamoDb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: broadcastPk(broadcastId), sk: 'META' },
+        UpdateExpression: 'SET receiptsCheckedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async unwatch(broadcastId: string): Promise<void> {
+    // Only off reconciliation's list: a broadcast listed otherwise since keeps its key.
+    await applied(() =>
+      dynamoDb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: broadcastPk(broadcastId), sk: 'META' },
+          UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'gsi1pk = :watch',
+          ExpressionAttributeValues: { ':watch': RECEIPTS_WATCH },
+        }),
+      ),
+    );
   }
 
   /** The broadcasts under one key of the sparse `byType` index, oldest first. */
