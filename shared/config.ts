@@ -180,6 +180,17 @@ export const deliveryConfig = once(() => {
 });
 
 /**
+ * `HERALD_SMS_MAX_RECEIVES`: receives the SMS queue gives a batch message before its dead-letter
+ * queue, at most the 10 CDK deploys it with. Only the local stack sets it, for its queue and its
+ * functions alike, so a test reaches a batch's last receive in seconds (docs/sms-failover.md).
+ */
+export const smsMaxReceivesSetting = z.coerce.number().int().min(2).max(10);
+
+/** The SMS queue's receives per message: `deployed` (the manifest's, as CDK creates the queue) unless set. */
+export const smsMaxReceivesConfig = (deployed: number): number =>
+  read({ HERALD_SMS_MAX_RECEIVES: smsMaxReceivesSetting.default(deployed) }).HERALD_SMS_MAX_RECEIVES;
+
+/**
  * The sender pool of `HERALD_SMS_SENDERS` (docs/sms-senders.md): its JSON inline, or the path of
  * a JSON file. Unset: none, and the one sender of TWILIO_FROM sends at HERALD_SMS_MPS.
  */
