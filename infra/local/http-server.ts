@@ -32,6 +32,7 @@ import { serveCapacity } from './capacity-endpoint.ts';
 import { applyCors } from './cors.ts';
 import type { LocalObjectStore } from './object-store.ts';
 import { platformLogger } from './platform-log.ts';
+import { LambdaStoppedError } from './runtime/local-lambda.ts';
 import type { LocalUser } from './users.ts';
 
 /** Invokes a route's function with API Gateway's event (its runtime makes the Lambda context). */
@@ -104,6 +105,13 @@ function requestUrl(request: IncomingMessage): URL {
   }
 }
 
+const STACK_STOPPING: Problem = {
+  type: 'about:blank',
+  title: 'Service Unavailable',
+  status: 503,
+  detail: 'The local stack is stopping.',
+};
+
 /**
  * The problem+json answer to an error thrown while serving a request: handlers answer their own
  * errors, so what arrives here is the front door's (bad path or URL, body too large) or a fault.
@@ -114,8 +122,10 @@ function sendError(response: ServerResponse, error: unknown): void {
     response.destroy();
     return;
   }
-  const problem = toProblem(error);
-  if (problem.status >= 500) platformLogger.error('Front door failed', { error });
+  // A request that came in while the stack was closing found its function stopped: no fault.
+  const stopping = error instanceof LambdaStoppedError;
+  const problem = stopping ? STACK_STOPPING : toProblem(error);
+  if (problem.status >= 500 && !stopping) platformLogger.error('Front door failed', { error });
   const result = problemResponse(problem);
   // A body left unread (too large) is not drained: the connection closes with the answer.
   send(response, { ...result, headers: { ...result.headers, connection: 'close' } });
