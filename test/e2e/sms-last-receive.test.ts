@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.ts';
-import type { BroadcastDetail } from '#shared/api/broadcasts.ts';
 import type { DeliveryLine } from '#shared/api/deliveries.ts';
 import type { Page } from '#shared/domain/page.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
@@ -16,6 +15,7 @@ import {
   smsStrikeAtHelsinki,
   startTestStack,
 } from '#test/support/local-stack.ts';
+import { broadcastEnded } from '#test/support/sender-pool.ts';
 
 const MAX_RECEIVES = 2;
 
@@ -25,8 +25,8 @@ describe("an SMS batch's last receive", () => {
   const window = demoWindow();
 
   beforeAll(async () => {
-    // A lost answer costs a provider timeout: short, so a batch reaches its last receive in seconds.
-    process.env.HERALD_PROVIDER_TIMEOUT_MS = '1500';
+    // A request Twilio holds unanswered costs a provider timeout: short, so batches end in seconds.
+    process.env.HERALD_PROVIDER_TIMEOUT_MS = '1000';
     stack = await startTestStack({ HERALD_SMS_MAX_RECEIVES: String(MAX_RECEIVES) });
     operator = apiClient(stack, 'operator');
   });
@@ -35,7 +35,7 @@ describe("an SMS batch's last receive", () => {
   });
 
   it('hands the records it could not settle on to a new batch: everyone texted once, nothing dead-lettered', async () => {
-    // A third of Twilio's requests time out before it takes them, its message list's too: no
+    // 30% of Twilio's requests time out before it takes them, its message list's too: no
     // message, no receipt, and the record uncertain until a list answers that Twilio has none. On
     // its batch's last receive such a record is neither sent nor given up (of 25 records, nearly
     // every batch has one).
@@ -46,10 +46,7 @@ describe("an SMS batch's last receive", () => {
     });
     const { broadcastId } = await smsStrikeAtHelsinki(operator, window);
 
-    const done = await eventually(async () => {
-      const current = (await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`)).body;
-      return ['completed', 'partial', 'failed', 'cancelled'].includes(current.status) ? current : undefined;
-    }, 90_000);
+    const done = await broadcastEnded(operator, broadcastId, 90_000);
 
     const expected = expectedDemoPhones('HEL', window.start, window.end);
     const texted = new Map<string, number>();
