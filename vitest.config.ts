@@ -1,6 +1,7 @@
 import { globSync } from 'node:fs';
 import { matchesGlob } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { SuiteSequencer } from '#test/support/suite-sequencer.ts';
 
 /**
  * The test layers, one vitest project each (`vitest run --project unit` is `npm run test:fast`).
@@ -63,6 +64,8 @@ export default defineConfig({
     env: { JAVA_TOOL_OPTIONS },
     // Integration and e2e suites each start DynamoDB Local (a JVM); two at once is what 2 cores take.
     maxWorkers: 2,
+    // Starts the Lambda bundles' build as a run that needs them starts.
+    sequence: { sequencer: SuiteSequencer },
     projects: Object.entries(LAYERS).map(([name, layer]) => ({
       extends: true,
       test: { name, ...layer },

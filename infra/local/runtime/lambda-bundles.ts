@@ -1,19 +1,21 @@
 /**
  * The esbuild bundles `cdk synth` builds for Herald's functions, for the local stack to run
- * (`HERALD_LAMBDA_CODE=bundle`). A synth with bundling takes about a minute, so its output is
- * kept, keyed by a fingerprint of everything that goes into a bundle, and built again only when
- * that changes. It is kept outside the repository, as a deployed function has no node_modules
- * around it: a bundle that would need one (a dependency required at run time instead of
- * bundled) fails here as it would in Lambda.
+ * (`HERALD_LAMBDA_CODE=bundle`). A synth with bundling takes minutes (36 bundles of about 7 MB,
+ * minified with source maps), so its output is kept, keyed by a fingerprint of everything that
+ * goes into a bundle, and built again only when that changes, by one process at a time. It is
+ * kept outside the repository, as a deployed function has no node_modules around it: a bundle
+ * that would need one (a dependency required at run time instead of bundled) fails here as it
+ * would in Lambda.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, globSync, readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { buildOnce } from './build-once.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 /** One cache per checkout, so one clone's clean-up never removes bundles another is running. */
@@ -52,7 +54,7 @@ async function synthesize(target: string): Promise<void> {
   const scratch = `${target}.building-${process.pid}`;
   await rm(scratch, { recursive: true, force: true });
   await mkdir(path.dirname(scratch), { recursive: true });
-  console.log('Building the Lambda bundles with cdk synth (about a minute; cached afterwards)…');
+  console.log('Building the Lambda bundles with cdk synth (minutes; cached afterwards)…');
   await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', path.join(import.meta.dirname, 'synth-bundles.ts'), scratch],
@@ -60,18 +62,23 @@ async function synthesize(target: string): Promise<void> {
   );
   // Another stack may have built the same bundles meanwhile: theirs are as good.
   await rename(scratch, target).catch(() => rm(scratch, { recursive: true, force: true }));
-  // Bundles of earlier sources are never used again; each build is about 100 MB.
+  // Bundles of earlier sources are never used again; each build is about 400 MB.
   for (const entry of await readdir(CACHE)) {
     const folder = path.join(CACHE, entry);
-    if (folder !== target && !entry.includes('.building-'))
+    if (folder !== target && !entry.includes('.building-') && !entry.includes('.lock'))
       await rm(folder, { recursive: true, force: true });
   }
 }
 
-/** Each function's bundle as a module URL, by handler name; built first if not cached. */
+/**
+ * Each function's bundle as a module URL, by handler name; built first if not cached, or waited
+ * for while another process builds them.
+ */
 export async function lambdaBundles(): Promise<Map<string, string>> {
   const target = path.join(CACHE, fingerprint());
-  if (!existsSync(path.join(target, BUNDLES_FILE))) await synthesize(target);
+  await buildOnce(target, BUNDLES_FILE, synthesize, () =>
+    console.log('Waiting for the Lambda bundles another process is building…'),
+  );
   const bundles = JSON.parse(await readFile(path.join(target, BUNDLES_FILE), 'utf8')) as Record<
     string,
     string
