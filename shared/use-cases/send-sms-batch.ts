@@ -73,9 +73,9 @@ export interface SendSmsBatchDeps {
  *    them to the dead-letter queue and the sweeper. Its claims skip a record another invocation
  *    holds, and reconcile an uncertain one with the provider before any new send.
  * The ledger's change stream counts the outcomes and settles the broadcast (count-deliveries).
- * Throws after trying everyone if any send failed transiently (on the last receive: if any record
- * was given up, so its message stays in the dead-letter queue as evidence), so the queue delivers
- * it again.
+ * Throws after trying everyone if any send failed transiently, so the queue delivers it again; on
+ * the last receive only if a record was given up, so the message stays in the dead-letter queue
+ * as evidence.
  */
 export async function sendSmsBatch(
   broadcastId: string,
