@@ -5,8 +5,10 @@
  * sent), and the fallback's (AWS End User Messaging SMS) 5% 503 and 3% lost replies; Twilio at
  * 150–300 ms. It counts every passenger's SMS across both sandboxes and prints the passengers
  * texted twice or never, the broadcast's counts, and each record that did not reach its
- * passenger with its error. Functions run as lambda-setup.ts says; BENCH_FAULT_SEED repeats a
- * sequence of faults (the run's timing still differs). Exits 1 if anyone was texted twice or never.
+ * passenger with its error, and the SMS batch messages dead-lettered. Functions run as
+ * lambda-setup.ts says; BENCH_FAULT_SEED repeats a sequence of faults (the run's timing still
+ * differs); HERALD_SMS_MAX_RECEIVES lowers the SMS queue's receives, so batches reach their last.
+ * Exits 1 if anyone was texted twice or never.
  */
 import { apiClient, sandboxMessages } from '#test/support/local-stack.ts';
 import { broadcastEnded, broadcastToPool, poolPhones, startPoolStack } from '#test/support/sender-pool.ts';
@@ -19,9 +21,12 @@ const AWS_SMS_FAULTS = { status503: 0.05, lostReply: 0.03 };
 const SETTLE_MS = 5_000;
 
 await prepareBenchCode();
+const smsMaxReceives = process.env.HERALD_SMS_MAX_RECEIVES;
 const stack = await startPoolStack({
   HERALD_SMS_FALLBACK_ORIGINATION_IDENTITY: 'pool-herald-local',
   HERALD_SANDBOX_LATENCY: 'twilio=150-300',
+  // Fewer receives than the queue's 10 bring batches to their last receive under these faults.
+  ...(smsMaxReceives ? { HERALD_SMS_MAX_RECEIVES: smsMaxReceives } : {}),
   ...benchLambdaEnv,
 });
 const setFaults = (sandboxUrl: string, faults: object) =>
@@ -53,7 +58,9 @@ try {
   const twice = [...texts].filter(([, count]) => count > 1).map(([phone]) => phone);
   failedPassengers = never.length + twice.length;
 
-  console.log(`Pool with failover under faults, ${benchLambdaLabel}, fault seed ${SEED}`);
+  console.log(
+    `Pool with failover under faults, ${benchLambdaLabel}, fault seed ${SEED}, ${smsMaxReceives ?? 10} receives per SMS batch`,
+  );
   console.log(
     `  broadcast ${ended?.status ?? 'not ended after 15 min'} ${((Date.now() - acceptedAt) / 1000).toFixed(0)} s after the 202`,
   );
@@ -61,6 +68,11 @@ try {
   console.log(`  texted twice: ${twice.length} ${twice.join(' ')}`);
   console.log(`  never texted: ${never.length} ${never.join(' ')}`);
   console.log(`  counts: ${JSON.stringify(ended?.counts.sms)}`);
+  // Only batches holding a record given up (failed) belong there; any other is a false alarm.
+  const smsQueue = stack.queues.get('send-sms');
+  console.log(
+    `  SMS batch messages dead-lettered: ${smsQueue?.deadLetters.length}, still in the queue: ${smsQueue?.depth}`,
+  );
   for (const status of ['failed', 'undelivered', 'queued', 'sending']) {
     const { body } = await operator<{ items: unknown[] }>(
       'GET',
