@@ -154,8 +154,12 @@ export function broadcastEnded(
   timeoutMs: number,
 ): Promise<BroadcastDetail> {
   return eventually(async () => {
-    const { body } = await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`);
-    return ['completed', 'partial', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+    // A poll a loaded stack fails (no answer in time, a reset) says nothing of the broadcast: ask again.
+    const body = await operator<BroadcastDetail>('GET', `/broadcasts/${broadcastId}`).then(
+      (polled) => polled.body,
+      () => undefined,
+    );
+    return body && ['completed', 'partial', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
   }, timeoutMs);
 }
 
