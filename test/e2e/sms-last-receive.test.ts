@@ -10,8 +10,9 @@ import type { Page } from '#shared/domain/page.ts';
 import { demoWindow, expectedDemoPhones } from '#test/support/demo-audience.ts';
 import {
   apiClient,
+  controlSandbox,
   eventually,
-  sandboxMessages,
+  messagesPerPhone,
   smsStrikeAtHelsinki,
   startTestStack,
 } from '#test/support/local-stack.ts';
@@ -39,21 +40,13 @@ describe("an SMS batch's last receive", () => {
     // message, no receipt, and the record uncertain until a list answers that Twilio has none. On
     // its batch's last receive such a record is neither sent nor given up (of 25 records, nearly
     // every batch has one).
-    await fetch(`${stack.sandboxes.twilio}/__sandbox/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ timeout: 0.3, seed: 19 }),
-    });
+    await controlSandbox(stack.sandboxes.twilio, 'faults', { timeout: 0.3, seed: 19 });
     const { broadcastId } = await smsStrikeAtHelsinki(operator, window);
 
     const done = await broadcastEnded(operator, broadcastId, 90_000);
 
     const expected = expectedDemoPhones('HEL', window.start, window.end);
-    const texted = new Map<string, number>();
-    for (const message of await sandboxMessages(stack.sandboxes.twilio)) {
-      const phone = String(message.request.body.To);
-      texted.set(phone, (texted.get(phone) ?? 0) + 1);
-    }
+    const texted = await messagesPerPhone(stack.sandboxes.twilio);
     const missing = expected.filter((phone) => !texted.has(phone)).length;
     const doubled = [...texted.values()].filter((count) => count > 1).length;
     const lines = await smsLines(broadcastId);

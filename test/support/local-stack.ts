@@ -114,6 +114,25 @@ export async function sandboxMessages(sandboxUrl: string): Promise<SandboxMessag
   return (await (await fetch(`${sandboxUrl}/__sandbox/messages`)).json()) as SandboxMessage[];
 }
 
+/** How many messages a sandbox took per phone number, read from `field` (Twilio's `To`). */
+export async function messagesPerPhone(sandboxUrl: string, field = 'To'): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { request } of await sandboxMessages(sandboxUrl)) {
+    const phone = String(request.body[field]);
+    counts.set(phone, (counts.get(phone) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Sets one of a sandbox's `/__sandbox/*` controls (faults, refused prefixes, …) with a JSON body. */
+export function controlSandbox(sandboxUrl: string, control: string, body: unknown): Promise<Response> {
+  return fetch(`${sandboxUrl}/__sandbox/${control}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 /**
  * A Twilio webhook request to the stack, signed as Twilio signs it (with `token`, the stack's
  * own by default): call it again to replay exactly what an eavesdropper would have captured.
