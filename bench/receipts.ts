@@ -34,9 +34,17 @@ try {
   const operator = apiClient(stack, 'operator');
   const started = Date.now();
   const { broadcastId } = await smsStrikeAtHelsinki(operator, demoWindow());
+  /** The broadcast's SMS counts; a request the loaded stack does not answer is asked again. */
   const smsCounts = async (): Promise<{ status: string; sms: ChannelCounts | undefined }> => {
-    const { body } = await operator<Broadcast>('GET', `/broadcasts/${broadcastId}`);
-    return { status: body.status, sms: body.counts.sms };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { body } = await operator<Broadcast>('GET', `/broadcasts/${broadcastId}`);
+        return { status: body.status, sms: body.counts.sms };
+      } catch (error) {
+        if (attempt === 10) throw error;
+        await sleep(2000);
+      }
+    }
   };
   const report = (moment: string, { status, sms }: Awaited<ReturnType<typeof smsCounts>>) => {
     // An undelivered record counts as failed.

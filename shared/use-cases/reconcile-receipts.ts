@@ -86,8 +86,8 @@ export function receiptPassDue(broadcast: Broadcast, nowMs: number, graceMs: num
  *    leaves it too, its records still `sent` staying so; any other notes its pass
  *    (`receiptsCheckedAt`) for the next one's time;
  * 6. stops when Twilio is unavailable (a 429, a 5xx, no connection) or the invocation's time is
- *    nearly spent, noting nothing: the next run reads the broadcast again, where the records
- *    settled since are no longer `sent`.
+ *    nearly spent, noting where (`pausedAt`): the next run goes on from there at once, so a
+ *    broadcast with more records waiting than one run reconciles is read once, not once a run.
  */
 export async function reconcileReceipts(
   deps: ReconcileReceiptsDeps,
@@ -106,7 +106,7 @@ export async function reconcileReceipts(
   if (!(await lease.hold())) return result;
   result.ran = true;
   try {
-    for await (const broadcast of deps.watch.watched()) {
+    for await (const { broadcast, resumeFrom } of deps.watch.watched()) {
       if (!(await lease.hold())) break;
       const now = Date.now();
       if ((broadcast.counts.sms?.sent ?? 0) === 0) {
@@ -114,16 +114,22 @@ export async function reconcileReceipts(
         result.unwatched++;
         continue;
       }
-      if (!receiptPassDue(broadcast, now, deps.graceMs)) continue;
+      if (resumeFrom === undefined && !receiptPassDue(broadcast, now, deps.graceMs)) continue;
       result.passes++;
       const pass = await reconcileBroadcast(
         broadcast.id,
+        resumeFrom,
         deps,
         result,
         async () => invocation.remainingMs() > WRAP_UP_MS && (await lease.hold()),
       );
-      if (pass.interrupted) break;
-      if (pass.waiting === 0 || now >= endedAt(broadcast) + RECEIPT_HORIZON_MS) {
+      if (pass.interrupted) {
+        if (pass.resumeFrom !== undefined) await deps.watch.pausedAt(broadcast.id, pass.resumeFrom);
+        break;
+      }
+      // A pass that went on from an earlier run's saw only part of the records waiting.
+      const nothingWaits = pass.waiting === 0 && resumeFrom === undefined;
+      if (nothingWaits || now >= endedAt(broadcast) + RECEIPT_HORIZON_MS) {
         if (pass.waiting > 0)
           logger.warn('Delivery receipts never came', { broadcastId: broadcast.id, stillSent: pass.waiting });
         await deps.watch.unwatch(broadcast.id);
@@ -141,18 +147,24 @@ export async function reconcileReceipts(
 }
 
 /**
- * One pass over a broadcast's records still `sent`; `interrupted` when it stopped before the end
- * (Twilio unavailable, time spent), `waiting` the Twilio records it left `sent`.
+ * One pass over a broadcast's records still `sent`, from `resumeFrom` if an earlier run stopped
+ * there. `interrupted` when it stopped before the end (Twilio unavailable, time spent), with
+ * `resumeFrom` where the next run goes on: the earliest record it could not reconcile, or the
+ * last it read. `waiting`: the Twilio records it left `sent`.
  */
 async function reconcileBroadcast(
   broadcastId: string,
+  resumeFrom: string | undefined,
   deps: ReconcileReceiptsDeps,
   result: ReconcileReceiptsResult,
   mayGoOn: () => Promise<boolean>,
-): Promise<{ interrupted: boolean; waiting: number }> {
-  const records = deps.awaiting.awaitingReceipt(broadcastId)[Symbol.asyncIterator]();
+): Promise<{ interrupted: boolean; waiting: number; resumeFrom?: string }> {
+  const records = deps.awaiting.awaitingReceipt(broadcastId, resumeFrom)[Symbol.asyncIterator]();
   let interrupted = false;
   let waiting = 0;
+  /** Positions of the records read, in reading order, and the first that failed, by its index. */
+  const positions: string[] = [];
+  let firstFailed: number | undefined;
 
   const reconcile = async (record: LedgerRecord): Promise<void> => {
     // Only Twilio's receipts can be lost: the fallback's events arrive through a queue.
@@ -189,15 +201,18 @@ async function reconcileBroadcast(
       }
       const next = await records.next();
       if (next.done) return;
+      const index = positions.push(next.value.position) - 1;
       try {
-        await reconcile(next.value);
+        await reconcile(next.value.record);
       } catch (error) {
         if (!(error instanceof TransientDeliveryError)) throw error;
         logger.warn('Twilio unavailable for receipt reconciliation', { broadcastId, error: error.message });
         interrupted = true;
+        firstFailed = Math.min(firstFailed ?? index, index);
       }
     }
   };
   await Promise.all(Array.from({ length: RECEIPT_FETCHES_IN_FLIGHT }, lane));
-  return { interrupted, waiting };
+  const stoppedAt = positions[firstFailed ?? positions.length - 1] ?? resumeFrom;
+  return { interrupted, waiting, ...(stoppedAt === undefined ? {} : { resumeFrom: stoppedAt }) };
 }

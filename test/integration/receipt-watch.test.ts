@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDynamoDb } from '#infra/local/dynamodb-local.ts';
 import type { Broadcast, Channel, DeliveryStatus } from '#shared/domain/model.ts';
-import type { AwaitingReceipts, ReceiptWatch } from '#shared/ports/receipts.ts';
+import type {
+  AwaitingReceipts,
+  AwaitingRecord,
+  ReceiptWatch,
+  WatchedBroadcast,
+} from '#shared/ports/receipts.ts';
 import type { BroadcastStore, DeliveryStore } from '#shared/ports/stores.ts';
 import { startTestDynamoDb } from '#test/support/dynamodb-local.ts';
 
@@ -45,11 +50,28 @@ async function aSendingBroadcast(id: string): Promise<void> {
   await broadcasts.create(broadcast);
 }
 
-const listed = async (list: AsyncIterable<{ id?: string; recipientId?: string }>) => {
+const listed = async (list: AsyncIterable<Broadcast>) => {
   const ids: string[] = [];
-  for await (const item of list) ids.push(item.id ?? item.recipientId ?? '');
-  return ids.sort();
+  for await (const broadcast of list) ids.push(broadcast.id);
+  return ids;
 };
+
+const watchedIds = async () => {
+  const ids: string[] = [];
+  for await (const { broadcast } of broadcasts.watched()) ids.push(broadcast.id);
+  return ids;
+};
+
+async function watchedAs(id: string): Promise<WatchedBroadcast | undefined> {
+  for await (const watched of broadcasts.watched()) if (watched.broadcast.id === id) return watched;
+  return undefined;
+}
+
+async function read(records: AsyncIterable<AwaitingRecord>): Promise<AwaitingRecord[]> {
+  const all: AwaitingRecord[] = [];
+  for await (const awaiting of records) all.push(awaiting);
+  return all;
+}
 
 async function aRecord(broadcastId: string, channel: Channel, recipientId: string, status: DeliveryStatus) {
   const key = { broadcastId, channel, recipientId };
@@ -65,58 +87,78 @@ describe('the receipt watch in DynamoDB', () => {
   it('lists a broadcast once it ends, notes its passes, and forgets it when unwatched', async () => {
     await aSendingBroadcast('ends');
     expect(await listed(broadcasts.listActive())).toContain('ends');
-    expect(await listed(broadcasts.watched())).not.toContain('ends');
+    expect(await watchedIds()).not.toContain('ends');
 
     await broadcasts.setStatus('ends', 'completed', {
       completedAt: new Date().toISOString(),
       from: ['sending'],
     });
     expect(await listed(broadcasts.listActive())).not.toContain('ends');
-    expect(await listed(broadcasts.watched())).toContain('ends');
+    expect(await watchedIds()).toContain('ends');
+
+    await broadcasts.pausedAt('ends', '7');
+    expect((await watchedAs('ends'))?.resumeFrom).toBe('7');
+    expect(await broadcasts.get('ends')).not.toHaveProperty('receiptsResumeFrom');
 
     const checkedAt = new Date().toISOString();
     await broadcasts.checked('ends', checkedAt);
     expect((await broadcasts.get('ends'))?.receiptsCheckedAt).toBe(checkedAt);
+    expect((await watchedAs('ends'))?.resumeFrom).toBeUndefined();
 
     await broadcasts.unwatch('ends');
-    expect(await listed(broadcasts.watched())).not.toContain('ends');
+    expect(await watchedIds()).not.toContain('ends');
     expect((await broadcasts.get('ends'))?.status).toBe('completed');
   });
 
   it('lists a cancelled broadcast only once its counts are final, and unwatch leaves an active one listed', async () => {
     await aSendingBroadcast('cancelled');
     await broadcasts.setStatus('cancelled', 'cancelled', { cancelledAt: new Date().toISOString() });
-    expect(await listed(broadcasts.watched())).not.toContain('cancelled');
+    expect(await watchedIds()).not.toContain('cancelled');
     expect(await listed(broadcasts.listActive())).toContain('cancelled');
 
     await broadcasts.unwatch('cancelled');
     expect(await listed(broadcasts.listActive())).toContain('cancelled');
 
     await broadcasts.setStatus('cancelled', 'cancelled', { countsFinalAt: new Date().toISOString() });
-    expect(await listed(broadcasts.watched())).toContain('cancelled');
+    expect(await watchedIds()).toContain('cancelled');
     expect(await listed(broadcasts.listActive())).not.toContain('cancelled');
   });
 });
 
 describe("a broadcast's SMS records awaiting their receipt", () => {
-  it('are its SMS records still sent, from every shard, and no other', async () => {
-    const sent = Array.from({ length: 40 }, (_, index) => `sent-${index}`);
-    for (const recipientId of sent) await aRecord('awaiting', 'sms', recipientId, 'sent');
+  beforeAll(async () => {
+    for (let index = 0; index < 40; index++) await aRecord('awaiting', 'sms', `sent-${index}`, 'sent');
     await aRecord('awaiting', 'sms', 'delivered', 'delivered');
     await aRecord('awaiting', 'sms', 'queued', 'queued');
     await aRecord('awaiting', 'x', 'en', 'sent');
     await aRecord('another', 'sms', 'sent-elsewhere', 'sent');
+  });
 
-    const awaiting: { recipientId: string; providerId?: string }[] = [];
-    for await (const record of ledger.awaitingReceipt('awaiting')) awaiting.push(record);
+  it('are its SMS records still sent, from every shard, and no other', async () => {
+    const awaiting = await read(ledger.awaitingReceipt('awaiting'));
 
-    expect(awaiting.map((record) => record.recipientId).sort()).toEqual([...sent].sort());
-    expect(awaiting[0]).toMatchObject({
+    const sent = Array.from({ length: 40 }, (_, index) => `sent-${index}`);
+    expect(awaiting.map(({ record }) => record.recipientId).sort()).toEqual(sent.sort());
+    expect(awaiting[0]?.record).toMatchObject({
       broadcastId: 'awaiting',
       channel: 'sms',
       status: 'sent',
       provider: 'twilio',
     });
-    expect(awaiting.every((record) => record.providerId === `SM-${record.recipientId}`)).toBe(true);
+    expect(awaiting.every(({ record }) => record.providerId === `SM-${record.recipientId}`)).toBe(true);
+  });
+
+  it('go on from a position read earlier, reading none before it again', async () => {
+    const all = await read(ledger.awaitingReceipt('awaiting'));
+    const middle = all[Math.floor(all.length / 2)];
+    if (!middle) throw new Error('No records awaiting');
+
+    const rest = await read(ledger.awaitingReceipt('awaiting', middle.position));
+
+    expect(rest.length).toBeLessThan(all.length);
+    expect(rest.map(({ record }) => record.recipientId)).toContain(middle.record.recipientId);
+    expect(rest.map(({ record }) => record.recipientId)).toEqual(
+      all.slice(all.length - rest.length).map(({ record }) => record.recipientId),
+    );
   });
 });

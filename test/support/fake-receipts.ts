@@ -2,15 +2,20 @@
  * In-memory ports of receipt reconciliation (shared/ports/receipts.ts), over the fakes' broadcasts
  * and ledger, and a Twilio that answers its Message fetch from a script.
  */
-import type { LedgerRecord } from '#shared/domain/evidence.ts';
-import type { Broadcast } from '#shared/domain/model.ts';
 import type { SmsMessageState, SmsStatusSource } from '#shared/ports/providers.ts';
-import type { AwaitingReceipts, ReceiptWatch } from '#shared/ports/receipts.ts';
+import type {
+  AwaitingReceipts,
+  AwaitingRecord,
+  ReceiptWatch,
+  WatchedBroadcast,
+} from '#shared/ports/receipts.ts';
 import type { FakeBroadcastStore, FakeDeliveryStore } from './fakes.ts';
 
 /** The watch list as the adapter keeps it: broadcasts in the order they joined, each with its notes. */
 export class FakeReceiptWatch implements ReceiptWatch {
   readonly ids = new Set<string>();
+  /** Where each broadcast's unfinished pass stopped. */
+  readonly resumeFrom = new Map<string, string>();
 
   constructor(private readonly broadcasts: FakeBroadcastStore) {}
 
@@ -18,16 +23,22 @@ export class FakeReceiptWatch implements ReceiptWatch {
     this.ids.add(broadcastId);
   }
 
-  async *watched(): AsyncIterable<Broadcast> {
+  async *watched(): AsyncIterable<WatchedBroadcast> {
     for (const id of [...this.ids]) {
       const broadcast = await this.broadcasts.get(id);
-      if (broadcast) yield broadcast;
+      const resumeFrom = this.resumeFrom.get(id);
+      if (broadcast) yield { broadcast, ...(resumeFrom === undefined ? {} : { resumeFrom }) };
     }
   }
 
   async checked(broadcastId: string, at: string): Promise<void> {
     const broadcast = this.broadcasts.items.get(broadcastId);
     if (broadcast) broadcast.receiptsCheckedAt = at;
+    this.resumeFrom.delete(broadcastId);
+  }
+
+  async pausedAt(broadcastId: string, resumeFrom: string): Promise<void> {
+    this.resumeFrom.set(broadcastId, resumeFrom);
   }
 
   async unwatch(broadcastId: string): Promise<void> {
@@ -35,17 +46,25 @@ export class FakeReceiptWatch implements ReceiptWatch {
   }
 }
 
-/** A broadcast's SMS records still `sent`, read from the fake ledger; `reads` counts the passes. */
+/**
+ * A broadcast's SMS records still `sent`, read from the fake ledger in recipient order, a record's
+ * position its recipient id; `reads` counts the passes begun, `recordsRead` the records read.
+ */
 export class FakeAwaitingReceipts implements AwaitingReceipts {
   reads = 0;
+  recordsRead = 0;
 
   constructor(private readonly deliveries: FakeDeliveryStore) {}
 
-  async *awaitingReceipt(broadcastId: string): AsyncIterable<LedgerRecord> {
+  async *awaitingReceipt(broadcastId: string, from?: string): AsyncIterable<AwaitingRecord> {
     this.reads++;
-    for (const record of [...this.deliveries.records.values()]) {
-      if (record.broadcastId === broadcastId && record.channel === 'sms' && record.status === 'sent')
-        yield structuredClone(record);
+    const records = [...this.deliveries.records.values()]
+      .filter((record) => record.broadcastId === broadcastId && record.channel === 'sms')
+      .filter((record) => from === undefined || record.recipientId >= from)
+      .sort((a, b) => (a.recipientId < b.recipientId ? -1 : 1));
+    for (const record of records) {
+      this.recordsRead++;
+      if (record.status === 'sent') yield { record: structuredClone(record), position: record.recipientId };
     }
   }
 }

@@ -138,9 +138,9 @@ describe('reconciling delivery receipts that never came', () => {
     expect((await broadcasts.get('b1'))?.receiptsCheckedAt).toBeDefined();
   });
 
-  it('stops at a Twilio 5xx or 429 without noting the pass, and the next run reconciles the rest', async () => {
+  it('stops at a Twilio 5xx or 429 noting the record it could not ask about, and the next run goes on from it', async () => {
     const recipients = Array.from({ length: 30 }, (_, index) => `c${index}`);
-    const { deps, twilio, broadcasts, status } = await aBroadcastAwaitingReceipts(recipients);
+    const { deps, twilio, broadcasts, status, watch } = await aBroadcastAwaitingReceipts(recipients);
     for (const recipient of recipients) twilio.set(`SM-${recipient}`, { status: 'delivered' });
     twilio.set('SM-c0', new TransientDeliveryError('Twilio unavailable (HTTP 503)'));
 
@@ -149,12 +149,17 @@ describe('reconciling delivery receipts that never came', () => {
     expect(first.asked).toBeLessThan(recipients.length);
     expect(status('c0')?.status).toBe('sent');
     expect((await broadcasts.get('b1'))?.receiptsCheckedAt).toBeUndefined();
+    // From the record that failed, the first read.
+    expect(watch.resumeFrom.get('b1')).toBe('c0');
 
     twilio.set('SM-c0', { status: 'delivered' });
     const second = await reconcileReceipts(deps, fakeInvocation());
 
-    expect(second.unwatched).toBe(1);
+    expect(first.reconciled + second.reconciled).toBe(recipients.length);
     expect(recipients.every((recipient) => status(recipient)?.status === 'delivered')).toBe(true);
+    expect(watch.resumeFrom.has('b1')).toBe(false);
+    // The counts now show nothing sent: the next look takes the broadcast off the watch.
+    expect(await reconcileReceipts(deps, fakeInvocation())).toMatchObject({ passes: 0, unwatched: 1 });
   });
 
   it('fails the run on a refusal retrying cannot fix (bad credentials), and releases its lease', async () => {
@@ -215,6 +220,29 @@ describe('reconciling delivery receipts that never came', () => {
     expect(result.reconciled).toBe(recipients.length);
     expect(twilio.fetches).toBe(recipients.length);
     expect(twilio.mostInFlight).toBe(RECEIPT_FETCHES_IN_FLIGHT);
+  });
+
+  it('notes where a run out of time stopped, and the next run goes on from there at once', async () => {
+    const recipients = Array.from({ length: 40 }, (_, index) => `c${String(index).padStart(2, '0')}`);
+    const { deps, twilio, watch, awaiting, status } = await aBroadcastAwaitingReceipts(recipients);
+    for (const recipient of recipients) twilio.set(`SM-${recipient}`, { status: 'delivered' });
+    // Time enough for 15 fetches.
+    const shortOfTime = { ...fakeInvocation(), remainingMs: () => (twilio.fetches < 15 ? 60_000 : 0) };
+
+    const first = await reconcileReceipts(deps, shortOfTime);
+
+    expect(first.reconciled).toBeGreaterThanOrEqual(15);
+    expect(first.reconciled).toBeLessThan(recipients.length);
+    expect(watch.resumeFrom.get('b1')).toBeDefined();
+    const readBefore = awaiting.recordsRead;
+
+    const second = await reconcileReceipts(deps, fakeInvocation());
+
+    expect(first.reconciled + second.reconciled).toBe(recipients.length);
+    expect(recipients.every((recipient) => status(recipient)?.status === 'delivered')).toBe(true);
+    // Only from where the first run stopped: the records it had reconciled are not read again.
+    expect(awaiting.recordsRead - readBefore).toBeLessThan(recipients.length - 10);
+    expect(watch.resumeFrom.has('b1')).toBe(false);
   });
 
   it('starts no fetch once the invocation is nearly out of time, noting nothing', async () => {

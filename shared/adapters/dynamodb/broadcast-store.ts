@@ -8,7 +8,7 @@ import { dynamoDb } from '#shared/adapters/aws-clients.ts';
 import { tablesConfig } from '#shared/config.ts';
 import { deriveCounts, emptyCounts } from '#shared/domain/channel-counts.ts';
 import type { Broadcast, BroadcastStatus, Channel } from '#shared/domain/model.ts';
-import type { ReceiptWatch } from '#shared/ports/receipts.ts';
+import type { ReceiptWatch, WatchedBroadcast } from '#shared/ports/receipts.ts';
 import type {
   BroadcastStore,
   CountField,
@@ -35,6 +35,8 @@ const isActive = (status: BroadcastStatus) => status === 'queued' || status === 
  * leaves it when reconciliation unwatches it.
  */
 const RECEIPTS_WATCH = 'RECEIPTS_WATCH_BROADCAST';
+/** Where an unfinished receipt pass stopped (ReceiptWatch.pausedAt). */
+const RESUME_FROM = 'receiptsResumeFrom';
 /** The statuses a broadcast that sent anything ends in (a cancelled one once its counts are final). */
 const ENDED: ReadonlySet<BroadcastStatus> = new Set(['completed', 'partial', 'failed', 'cancelled']);
 /**
@@ -59,7 +61,8 @@ const STREAMED = 'streamed_';
  * total, once planning set it, stands for its recipients.
  */
 function toBroadcast(item: Record<string, unknown>): Broadcast {
-  const { pk: _pk, sk: _sk, gsi1pk: _active, gsi1sk: _since, ...rest } = item;
+  // Where an unfinished receipt pass stopped is the watch's business (watched()), not the broadcast's.
+  const { pk: _pk, sk: _sk, gsi1pk: _active, gsi1sk: _since, [RESUME_FROM]: _resume, ...rest } = item;
   const broadcast = { counts: {} } as unknown as Broadcast;
   const totals = new Map<string, number>();
   for (const [attribute, value] of Object.entries(rest)) {
@@ -329,8 +332,11 @@ export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
     return this.listed(PENDING_APPROVAL);
   }
 
-  watched(): AsyncIterable<Broadcast> {
-    return this.listed(RECEIPTS_WATCH);
+  async *watched(): AsyncIterable<WatchedBroadcast> {
+    for await (const item of this.listedItems(RECEIPTS_WATCH)) {
+      const resumeFrom = item[RESUME_FROM];
+      yield { broadcast: toBroadcast(item), ...(typeof resumeFrom === 'string' ? { resumeFrom } : {}) };
+    }
   }
 
   async checked(broadcastId: string, at: string): Promise<void> {
@@ -338,9 +344,23 @@ export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: broadcastPk(broadcastId), sk: 'META' },
-        UpdateExpression: 'SET receiptsCheckedAt = :at',
+        UpdateExpression: 'SET receiptsCheckedAt = :at REMOVE #resume',
         ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#resume': RESUME_FROM },
         ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async pausedAt(broadcastId: string, resumeFrom: string): Promise<void> {
+    await dynamoDb.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: broadcastPk(broadcastId), sk: 'META' },
+        UpdateExpression: 'SET #resume = :from',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#resume': RESUME_FROM },
+        ExpressionAttributeValues: { ':from': resumeFrom },
       }),
     );
   }
@@ -362,15 +382,18 @@ export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
 
   /** The broadcasts under one key of the sparse `byType` index, oldest first. */
   private async *listed(key: string): AsyncIterable<Broadcast> {
+    for await (const item of this.listedItems(key)) yield toBroadcast(item);
+  }
+
+  /** The items under one key of the sparse `byType` index, oldest first. */
+  private async *listedItems(key: string): AsyncIterable<Record<string, unknown>> {
     const pages = queryPages({
       TableName: this.table,
       IndexName: 'byType',
       KeyConditionExpression: 'gsi1pk = :key',
       ExpressionAttributeValues: { ':key': key },
     });
-    for await (const items of pages) {
-      for (const item of items) yield toBroadcast(item);
-    }
+    for await (const items of pages) yield* items;
   }
 
   /** The live or expired key item, read consistently: a retry must see the write it follows. */
