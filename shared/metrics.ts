@@ -13,6 +13,11 @@ export const METRIC = {
   smsSent: 'SmsSent',
   /** SMS that failed for good: refused, given up after retries, or reported undelivered. */
   smsFailed: 'SmsFailed',
+  /**
+   * SMS records an SMS batch could not settle by its last receive and handed on in a new batch
+   * (uncertain, or short of their own claims): rising for long, a provider or the ledger keeps failing.
+   */
+  smsHandedOn: 'SmsHandedOn',
   /** Sends found to have reached a passenger twice (any channel). */
   duplicatesSuspected: 'DuplicatesSuspected',
   /** Queue messages a worker handed back for another receive (dimension `worker`). */

@@ -6,6 +6,7 @@ import type { Customer } from '#shared/domain/model.ts';
 import { type SmsOrigin, smsWithReplyHint } from '#shared/domain/sms-senders.ts';
 import { smsText } from '#shared/domain/sms-text.ts';
 import { logger } from '#shared/logger.ts';
+import { count, METRIC } from '#shared/metrics.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsMessage, SmsSender } from '#shared/ports/providers.ts';
 import type {
@@ -141,11 +142,13 @@ export async function sendSmsBatch(
   // Those kept on the last receive, those a lane gave back for lack of time, and those no lane reached.
   const handedOn = [...kept, ...(stop === 'out_of_time' ? [...notTried, ...toSend.slice(next)] : [])];
   if (handedOn.length > 0) {
-    if (kept.length > 0)
-      logger.info("Records kept queued on their batch's last receive go on in a new batch", {
+    await deps.fanout.publish('sms', { broadcastId, customerIds: handedOn });
+    if (kept.length > 0) {
+      logger.info("Records kept queued on their batch's last receive went on in a new batch", {
         kept: kept.length,
       });
-    await deps.fanout.publish('sms', { broadcastId, customerIds: handedOn });
+      count(METRIC.smsHandedOn, kept.length);
+    }
   }
   if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from '#shared/domain/circuit-breaker.ts';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
 import type { Customer, Language } from '#shared/domain/model.ts';
+import { METRIC, metrics } from '#shared/metrics.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsSender } from '#shared/ports/providers.ts';
 import type { BroadcastStore } from '#shared/ports/stores.ts';
@@ -22,6 +23,7 @@ import {
   FakeTemplateStore,
   fakeInvocation,
 } from '#test/support/fakes.ts';
+import { captureJsonLines, emfMetrics } from '#test/support/json-lines.ts';
 
 const key = (recipientId: string) => ({ broadcastId: 'b1', channel: 'sms' as const, recipientId });
 const tooManyRequests = () => new TransientDeliveryError('Twilio unavailable (HTTP 429)', 0);
@@ -310,18 +312,21 @@ describe('sendSmsBatch', () => {
     expect(await counts()).toMatchObject({ sent: 2, failed: 1, queued: 0, duplicatesSuspected: 0 });
   });
 
-  it("on the queue's last receive with no record given up, the message succeeds and its failures go on in a new batch", async () => {
+  it("on the queue's last receive with no record given up, the message succeeds and its failures go on in a new batch, counted", async () => {
     const { provider, fanout, deliveries, deps, ids } = await plannedBatch(finnish('c1', 'c2'));
     vi.spyOn(Math, 'random').mockReturnValue(0);
     provider.willAnswer(...Array.from({ length: 4 }, () => ({ throw: tooManyRequests() })));
+    const jsonLines = captureJsonLines();
 
     await sendSmsBatch('b1', ids, deps, fakeInvocation({ lastChance: true, maxReceives: 10 }));
+    metrics.publishStoredMetrics();
 
     expect(deliveries.record(key('c1'))).toMatchObject({ status: 'queued', attempts: 1 });
     expect(deliveries.record(key('c2'))?.status).toBe('sent');
     expect(fanout.published).toEqual([
       { target: 'sms', message: { broadcastId: 'b1', customerIds: ['c1'] } },
     ]);
+    expect(emfMetrics(jsonLines()).map((line) => line.values[METRIC.smsHandedOn])).toContain(1);
   });
 
   it('Twilio 21610 (unsubscribed) records the SMS opted out and opts the customer out, without a retry', async () => {

@@ -320,8 +320,11 @@ export class HeraldMonitoring extends Construct {
         ),
       ),
       graph(
-        'Stalled broadcasts found by the sweeper',
-        [this.emf(METRIC.stalledBroadcasts, { label: 'stalled broadcasts' })],
+        'Stalled broadcasts found by the sweeper, SMS handed on at a last receive',
+        [
+          this.emf(METRIC.stalledBroadcasts, { label: 'stalled broadcasts' }),
+          this.emf(METRIC.smsHandedOn, { label: 'SMS handed on' }),
+        ],
         8,
         [fn(SWEEPER).metricErrors({ label: 'sweeper errors', statistic: cloudwatch.Stats.SUM })],
       ),
