@@ -13,6 +13,7 @@ import type {
   WatchedBroadcast,
 } from '#shared/ports/receipts.ts';
 import type { BroadcastStore, DeliveryStore } from '#shared/ports/stores.ts';
+import { aBroadcast } from '#test/support/builders.ts';
 import { startTestDynamoDb } from '#test/support/dynamodb-local.ts';
 
 let dynamoDb: RunningDynamoDb;
@@ -34,20 +35,7 @@ afterAll(async () => {
 });
 
 async function aSendingBroadcast(id: string): Promise<void> {
-  const broadcast: Broadcast = {
-    id,
-    incidentId: 'incident-1',
-    templateId: 'strike-disruption',
-    templateVersion: 1,
-    variables: {},
-    channels: ['sms', 'x'],
-    kind: 'initial',
-    status: 'sending',
-    createdAt: new Date().toISOString(),
-    createdBy: 'olli.operator',
-    counts: {},
-  };
-  await broadcasts.create(broadcast);
+  await broadcasts.create(aBroadcast({ id, status: 'sending', createdAt: new Date().toISOString() }));
 }
 
 const listed = async (list: AsyncIterable<Broadcast>) => {

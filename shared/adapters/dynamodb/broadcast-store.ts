@@ -339,28 +339,24 @@ export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
     }
   }
 
-  async checked(broadcastId: string, at: string): Promise<void> {
-    await dynamoDb.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: broadcastPk(broadcastId), sk: 'META' },
-        UpdateExpression: 'SET receiptsCheckedAt = :at REMOVE #resume',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#resume': RESUME_FROM },
-        ExpressionAttributeValues: { ':at': at },
-      }),
-    );
+  checked(broadcastId: string, at: string): Promise<void> {
+    return this.updateReceiptPass(broadcastId, 'SET receiptsCheckedAt = :value REMOVE #resume', at);
   }
 
-  async pausedAt(broadcastId: string, resumeFrom: string): Promise<void> {
+  pausedAt(broadcastId: string, resumeFrom: string): Promise<void> {
+    return this.updateReceiptPass(broadcastId, 'SET #resume = :value', resumeFrom);
+  }
+
+  /** One update of a watched broadcast's receipt pass: `#resume` names RESUME_FROM, `:value` is `value`. */
+  private async updateReceiptPass(broadcastId: string, expression: string, value: string): Promise<void> {
     await dynamoDb.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: broadcastPk(broadcastId), sk: 'META' },
-        UpdateExpression: 'SET #resume = :from',
+        UpdateExpression: expression,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#resume': RESUME_FROM },
-        ExpressionAttributeValues: { ':from': resumeFrom },
+        ExpressionAttributeValues: { ':value': value },
       }),
     );
   }
