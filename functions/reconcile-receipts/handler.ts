@@ -4,7 +4,7 @@ import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts
 import { DynamoLeaseStore } from '#shared/adapters/dynamodb/lease-store.ts';
 import { DynamoReceiptLedger } from '#shared/adapters/dynamodb/receipt-ledger.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
-import { receiptConfig } from '#shared/config.ts';
+import { deliveryConfig, receiptConfig } from '#shared/config.ts';
 import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
 import { type ReconcileReceiptsResult, reconcileReceipts } from '#shared/use-cases/reconcile-receipts.ts';
 
@@ -17,6 +17,7 @@ const stores = {
   deliveries: new DynamoDeliveryStore(),
   leases: new DynamoLeaseStore(),
   graceMs: config.graceMs,
+  providerTimeoutMs: deliveryConfig().providerTimeoutMs,
 };
 
 /**

@@ -19,6 +19,8 @@ export interface ReconcileReceiptsDeps {
   twilio: SmsStatusSource;
   /** How long after a broadcast ended its receipts have to come before Twilio is asked. */
   graceMs: number;
+  /** A Twilio call's timeout: a fetch starts only if the invocation outlasts it. */
+  providerTimeoutMs: number;
 }
 
 export interface ReconcileReceiptsResult {
@@ -48,7 +50,7 @@ const RECONCILE_LEASE = 'receipts';
 export const RECEIPT_FETCHES_IN_FLIGHT = 10;
 /** A record Twilio still reports not final this long after its broadcast ended stays `sent`. */
 export const RECEIPT_HORIZON_MS = 24 * 60 * 60_000;
-/** Time the invocation keeps for its wrap-up: no fetch starts with less left. */
+/** Time the invocation keeps beyond a fetch's timeout, for the receipt's writes and the wrap-up. */
 const WRAP_UP_MS = 5_000;
 
 /** When a broadcast stopped sending: completed (or partial, failed), or cancelled with final counts. */
@@ -121,7 +123,7 @@ export async function reconcileReceipts(
         resumeFrom,
         deps,
         result,
-        async () => invocation.remainingMs() > WRAP_UP_MS && (await lease.hold()),
+        async () => invocation.remainingMs() > deps.providerTimeoutMs + WRAP_UP_MS && (await lease.hold()),
       );
       if (pass.interrupted) {
         if (pass.resumeFrom !== undefined) await deps.watch.pausedAt(broadcast.id, pass.resumeFrom);

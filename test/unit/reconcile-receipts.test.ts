@@ -17,6 +17,7 @@ import {
 } from '#test/support/fakes.ts';
 
 const GRACE_MS = 5 * 60_000;
+const PROVIDER_TIMEOUT_MS = 10_000;
 const MINUTE = 60_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
@@ -52,7 +53,16 @@ async function aBroadcastAwaitingReceipts(
   const awaiting = new FakeAwaitingReceipts(deliveries);
   const twilio = new FakeTwilioStatuses();
   const leases = new FakeLeaseStore();
-  const deps = { watch, awaiting, deliveries, broadcasts, leases, twilio, graceMs: GRACE_MS };
+  const deps = {
+    watch,
+    awaiting,
+    deliveries,
+    broadcasts,
+    leases,
+    twilio,
+    graceMs: GRACE_MS,
+    providerTimeoutMs: PROVIDER_TIMEOUT_MS,
+  };
   const status = (recipientId: string) =>
     deliveries.record({ broadcastId: 'b1', channel: 'sms', recipientId });
   return { broadcasts, deliveries, watch, awaiting, twilio, leases, deps, status };
@@ -245,11 +255,11 @@ describe('reconciling delivery receipts that never came', () => {
     expect(watch.resumeFrom.has('b1')).toBe(false);
   });
 
-  it('starts no fetch once the invocation is nearly out of time, noting nothing', async () => {
+  it('starts no fetch that could outlast the invocation, noting nothing', async () => {
     const { deps, twilio, broadcasts, status } = await aBroadcastAwaitingReceipts(['c1']);
     twilio.set('SM-c1', { status: 'delivered' });
 
-    const result = await reconcileReceipts(deps, fakeInvocation({ timeMs: 1_000 }));
+    const result = await reconcileReceipts(deps, fakeInvocation({ timeMs: PROVIDER_TIMEOUT_MS + 1_000 }));
 
     expect(result).toMatchObject({ passes: 1, asked: 0 });
     expect(status('c1')?.status).toBe('sent');
