@@ -1,6 +1,6 @@
 /**
  * `kill -9` of the whole local stack (Herald and its DynamoDB Local) twice during a broadcast of
- * about 1,250 SMS at 100 SMS/s, each time started again on the same HERALD_DATA_DIR. The
+ * about 500 SMS at 50 SMS/s, each time started again on the same HERALD_DATA_DIR. The
  * provider sandboxes run in a process of their own, as a real provider outlives Herald: they
  * keep what they accepted in the instant before each kill, and retry the delivery receipts
  * Herald was not there to take. Every passenger gets exactly one SMS, counted per phone.
@@ -22,13 +22,14 @@ import {
 } from '#test/support/sandbox-process.ts';
 
 /**
- * About 1,250 of them may be texted (consent and a valid number): dozens of batches of 25, so
- * each kill lands with batches in flight. More recipients add only time (5,000 took 450 s in CI,
- * most of it seeding and planning on a loaded machine), not another way to lose or double an SMS.
+ * About 500 of them may be texted (consent and a valid number): twenty batches of 25, several of
+ * them in flight at each kill. More recipients add only time (1,250 took 140 s in CI and 5,000
+ * took 450 s, most of it seeding, planning and sending on a loaded machine), not another way to
+ * lose or double an SMS.
  */
-const CUSTOMERS = 1_500;
-/** Slow enough that the second kill, at 70%, still lands seconds before the last SMS. */
-const SMS_PER_SECOND = 100;
+const CUSTOMERS = 600;
+/** Slow enough that the second kill, at 70%, still lands seconds before the last SMS (150 at 50/s). */
+const SMS_PER_SECOND = 50;
 
 /**
  * A port free now, so every start of the stack takes the same one (Twilio's callbacks name it),
@@ -90,7 +91,7 @@ describe('kill -9 of the local stack mid-broadcast, twice', () => {
     };
     const window = demoWindow();
     const expected = expectedDemoPhones('HEL', window.start, window.end, CUSTOMERS);
-    expect(expected.length).toBeGreaterThanOrEqual(1_000);
+    expect(expected.length).toBeGreaterThanOrEqual(400);
 
     const startedAt = Date.now();
     const seconds = () => ((Date.now() - startedAt) / 1000).toFixed(0);
