@@ -300,7 +300,10 @@ export interface DeliveryQuery extends PageRequest {
 }
 
 export interface DeliveryStore {
-  /** Several records of one broadcast and channel at once (BatchGetItem); missing ones are left out. */
+  /**
+   * Several records of one broadcast and channel at once (BatchGetItem), as last written (a strongly
+   * consistent read); missing ones are left out.
+   */
   getMany(broadcastId: string, channel: Channel, recipientIds: string[]): Promise<LedgerRecord[]>;
   /**
    * A broadcast's records, a page at a time, its shards one after another and each by channel and

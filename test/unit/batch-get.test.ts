@@ -127,3 +127,20 @@ describe('the stores read through getAll', () => {
     expect(records.map((found) => found.recipientId)).toEqual(['c1']);
   });
 });
+
+describe('the SMS batch’s read of its delivery records', () => {
+  it('is strongly consistent: the records were written moments before, by the planner or the batch that handed them on', async () => {
+    const table = process.env.DELIVERIES_TABLE ?? '';
+    dynamoMock.on(BatchGetCommand).resolves({ Responses: { [table]: [] } });
+
+    await new DynamoDeliveryStore().getMany('b1', 'sms', ['c1', 'c2']);
+
+    const consistency = dynamoMock
+      .commandCalls(BatchGetCommand)
+      .map(
+        ({ args: [command] }) =>
+          (command.input as BatchGetCommandInput).RequestItems?.[table]?.ConsistentRead,
+      );
+    expect(consistency).toEqual([true]);
+  });
+});

@@ -14,29 +14,35 @@ const BATCHES_IN_FLIGHT = 4;
 
 /**
  * Every item of `table` with one of `keys`, in no particular order, typed as the caller stores
- * them (DynamoDB checks no shape).
+ * them (DynamoDB checks no shape). `consistentRead` reads what was written before the call, at
+ * twice the read units.
  */
 export async function getAll<Item extends object = Record<string, unknown>>(
   table: string,
   keys: Record<string, unknown>[],
+  { consistentRead = false } = {},
 ): Promise<Item[]> {
   const batches: Record<string, unknown>[][] = [];
   for (let offset = 0; offset < keys.length; offset += BATCH_GET_LIMIT)
     batches.push(keys.slice(offset, offset + BATCH_GET_LIMIT));
-  const found = await pMap(batches, (batch) => getBatch(table, batch), {
+  const found = await pMap(batches, (batch) => getBatch(table, batch, consistentRead), {
     concurrency: BATCHES_IN_FLIGHT,
   });
   return found.flat() as Item[];
 }
 
-async function getBatch(table: string, keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+async function getBatch(
+  table: string,
+  keys: Record<string, unknown>[],
+  consistentRead: boolean,
+): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
   await untilProcessed(
     keys,
     async (pending) => {
       const { Responses, UnprocessedKeys } = await dynamoDb.send(
         new BatchGetCommand({
-          RequestItems: { [table]: { Keys: pending } },
+          RequestItems: { [table]: { Keys: pending, ConsistentRead: consistentRead } },
         }),
       );
       found.push(...(Responses?.[table] ?? []));

@@ -192,7 +192,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const keys = [...new Set(recipientIds)].map((recipientId) =>
       ledgerKey({ broadcastId, channel, recipientId }),
     );
-    return (await getAll(this.table, keys)).map(toDelivery);
+    // Read right after the records were written (by the planner, or by the batch that handed them
+    // on): an eventually consistent read may miss a record or see it still held, and the batch
+    // would skip that passenger until the sweeper came.
+    return (await getAll(this.table, keys, { consistentRead: true })).map(toDelivery);
   }
 
   async get(broadcastId: string, channel: Channel, recipientId: string): Promise<StoredDelivery | undefined> {
