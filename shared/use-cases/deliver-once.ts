@@ -54,8 +54,9 @@ function reason(error: unknown): string {
  *    another call; a call that may have been accepted (a timeout) is never retried blind;
  * 4. records the outcome only while still holding the lease: sent, failed or opted out; a
  *    transient failure goes back to queued (still uncertain if a call may have been accepted) and
- *    is rethrown so the queue redelivers it, or fails for good on the queue's last delivery once
- *    the record itself has been claimed as often as the queue delivers a message (GaveUpError);
+ *    is rethrown, for the queue to deliver again (on a batch's last receive, for the batch to hand
+ *    on in a new message), or fails for good on the queue's last delivery once the record itself
+ *    has been claimed as often as the queue delivers a message (GaveUpError);
  * 5. a send whose record was settled meanwhile by another attempt counts as a suspected duplicate.
  * Every move is one conditional write of the record, its provider calls included; the ledger's
  * change stream moves the broadcast's counters and settles the broadcast (count-deliveries).
@@ -146,9 +147,11 @@ export async function deliverOnce(
     // records' failures): the message's receive count says nothing of this record's own claims.
     if (invocation.lastChance && !uncertain && claim.attempts >= invocation.maxReceives) {
       const gaveUp = new GaveUpError(`Gave up after retries: ${reason(error)}`, { cause: error });
-      await deps.deliveries.transition(key, 'failed', { ...held, lastError: gaveUp.message, calls });
-      // Still a failure for the queue: the message ends in the dead-letter queue as evidence.
-      throw gaveUp;
+      // Still a failure for the queue: the message ends in the dead-letter queue as evidence. Unless
+      // the lease ran out and another attempt holds the record now: that one settles it.
+      if (await deps.deliveries.transition(key, 'failed', { ...held, lastError: gaveUp.message, calls }))
+        throw gaveUp;
+      throw error;
     }
     // An uncertain record is never given up as failed: the provider may have it. Nor is one that
     // has not had its own tries yet. It goes back to queued for a later claim (a batch hands it on

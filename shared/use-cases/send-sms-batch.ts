@@ -150,7 +150,11 @@ export async function sendSmsBatch(
       count(METRIC.smsHandedOn, kept.length);
     }
   }
-  if (failures > 0) throw new Error(`${failures} of ${customerIds.length} SMS failed transiently`);
+  if (failures > 0) {
+    // On the last receive only records given up fail the message; before it, any transient failure.
+    const why = invocation.lastChance ? 'given up after their retries' : 'failed transiently';
+    throw new Error(`${failures} of ${customerIds.length} SMS ${why}`);
+  }
 }
 
 /**

@@ -158,6 +158,26 @@ describe('deliverOnce: leases and reconciliation', () => {
     expect(reads).not.toHaveBeenCalled();
   });
 
+  it('on the last receive a record whose lease passed to another attempt is not given up: that attempt settles it', async () => {
+    const { deliveries, provider, deps, attempt } = await ledger();
+    provider.willAnswer(...Array.from({ length: 4 }, () => ({ throw: tooManyRequests() })));
+    const outlived: DeliveryAttempt = {
+      ...attempt,
+      async send() {
+        // The holder stalls past its lease and another invocation claims the record meanwhile.
+        const record = deliveries.record(key);
+        if (record) record.leaseOwner = 'another-invocation';
+        return attempt.send();
+      },
+    };
+
+    const given = deliverOnce(key, outlived, deps, fakeInvocation({ lastChance: true }));
+
+    await expect(given).rejects.toThrow(/429/);
+    await expect(given).rejects.not.toThrow(GaveUpError);
+    expect(deliveries.record(key)).toMatchObject({ status: 'sending', leaseOwner: 'another-invocation' });
+  });
+
   it('a send that outlived its lease while another attempt sent the record counts a suspected duplicate', async () => {
     const { deliveries, provider, deps, attempt, counts } = await ledger();
     const slowAttempt: DeliveryAttempt = {

@@ -271,7 +271,9 @@ describe('sendSmsBatch', () => {
     const invocation = fakeInvocation({ lastChance: true });
     vi.spyOn(Math, 'random').mockReturnValue(0);
 
-    await expect(sendSmsBatch('b1', ids, deps, invocation)).rejects.toThrow('1 of 1 SMS failed transiently');
+    await expect(sendSmsBatch('b1', ids, deps, invocation)).rejects.toThrow(
+      '1 of 1 SMS given up after their retries',
+    );
 
     expect(deliveries.record(key('c1'))).toMatchObject({
       status: 'failed',
@@ -295,7 +297,7 @@ describe('sendSmsBatch', () => {
     const lastReceive = fakeInvocation({ lastChance: true, maxReceives: 3 });
 
     await expect(sendSmsBatch('b1', ['c1', 'c2', 'c3'], deps, lastReceive)).rejects.toThrow(
-      '1 of 3 SMS failed transiently',
+      '1 of 3 SMS given up after their retries',
     );
 
     expect(deliveries.record(key('c1'))).toMatchObject({ status: 'failed', attempts: 3 });
