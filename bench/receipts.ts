@@ -5,14 +5,19 @@
  * `customers` (default 1,500) at HERALD_SMS_MPS=500, broadcasts a strike at HEL by SMS, and
  * prints the SMS counts by status three times: when the broadcast completed, once the receipts
  * had BENCH_RECEIPTS_SETTLE_SECONDS (default 30) more to arrive, and once no record was left
- * `sent` (receipt reconciliation, HERALD_RECEIPT_GRACE_SECONDS after the send, default 60 here)
+ * * `sent` (receipt reconciliation, HERALD_RECEIPT_GRACE_SECONDS after the end, default 60 here)
  * or BENCH_RECEIPTS_WAIT_SECONDS (default 300) passed; with the 1-minute load average sampled
- * every 15 s.
+ * every 15 s; and how many passengers the Twilio sandbox texted, and how many of them twice.
  */
 import { loadavg } from 'node:os';
 import type { Broadcast, ChannelCounts } from '#shared/domain/model.ts';
 import { demoWindow } from '#test/support/demo-audience.ts';
-import { apiClient, smsStrikeAtHelsinki, startTestStack } from '#test/support/local-stack.ts';
+import {
+  apiClient,
+  sandboxMessages,
+  smsStrikeAtHelsinki,
+  startTestStack,
+} from '#test/support/local-stack.ts';
 import { benchLambdaEnv, benchLambdaLabel, prepareBenchCode } from './lambda-setup.ts';
 
 const customers = process.argv[2] ?? '1500';
@@ -70,6 +75,14 @@ try {
     (counts.sms?.sent ?? 0) > 0 ? `after ${waitMs / 1000} s more, some still sent` : 'none sent',
     counts,
   );
+  // Whatever the receipts did, each passenger must have been texted exactly once.
+  const textsPerPhone = new Map<string, number>();
+  for (const message of await sandboxMessages(stack.sandboxes.twilio)) {
+    const phone = String(message.request.body.To);
+    textsPerPhone.set(phone, (textsPerPhone.get(phone) ?? 0) + 1);
+  }
+  const textedTwice = [...textsPerPhone.values()].filter((texts) => texts > 1).length;
+  console.log(JSON.stringify({ passengersTexted: textsPerPhone.size, textedTwice }));
   console.log(
     `${benchLambdaLabel}; 1-minute load average every 15 s: ${loads.map((load) => load.toFixed(1)).join(' ')}`,
   );
