@@ -5,7 +5,7 @@
  * `customers` (default 1,500) at HERALD_SMS_MPS=500, broadcasts a strike at HEL by SMS, and
  * prints the SMS counts by status three times: when the broadcast completed, once the receipts
  * had BENCH_RECEIPTS_SETTLE_SECONDS (default 30) more to arrive, and once no record was left
- * * `sent` (receipt reconciliation, HERALD_RECEIPT_GRACE_SECONDS after the end, default 60 here)
+ * `sent` (receipt reconciliation, HERALD_RECEIPT_GRACE_SECONDS after the end, default 60 here)
  * or BENCH_RECEIPTS_WAIT_SECONDS (default 300) passed; with the 1-minute load average sampled
  * every 15 s; and how many passengers the Twilio sandbox texted, and how many of them twice.
  */
