@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createLocalLambda,
   type LambdaDefinition,
@@ -59,6 +59,27 @@ function localFunction(fixture: string, overrides: Partial<LambdaDefinition>, ru
 function probe(overrides: Partial<LambdaDefinition> = {}, runtime: LambdaRuntime = 'faithful') {
   const lambda = localFunction('probe-handler', overrides, runtime);
   return Object.assign((event: ProbeEvent) => lambda.invoke(event), { provision: () => lambda.provision() });
+}
+
+/**
+ * The lines holding `tag` that reach this process's stdout while `run` runs: where the stack's
+ * function instances write their logs.
+ */
+async function stdoutLinesWith(tag: string, run: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const capture = vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+    const text = String(chunk);
+    if (!text.includes(tag)) return write(chunk, ...(rest as []));
+    lines.push(...text.split('\n').filter((line) => line.includes(tag)));
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    capture.mockRestore();
+  }
+  return lines;
 }
 
 describe('the faithful runtime', () => {
@@ -173,6 +194,18 @@ describe('the faithful runtime', () => {
         at: expect.any(Number),
       },
     ]);
+  });
+
+  it('hands on everything an invocation logged before it answers, as Lambda does, though the instance stops at once', async () => {
+    const lambda = localFunction('probe-handler', {}, 'faithful');
+    const tag = `probe-log-${Date.now()}`;
+
+    const logged = await stdoutLinesWith(tag, async () => {
+      await lambda.invoke({ action: 'log', lines: 2_000, tag });
+      await lambda.close();
+    });
+
+    expect(logged).toHaveLength(2_000);
   });
 });
 

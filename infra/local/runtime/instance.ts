@@ -37,6 +37,17 @@ const flushCapacity = () => {
 subscribe(capacityChannel.name, (event) => capacity.push(event as CapacityEvent));
 setInterval(flushCapacity, CAPACITY_FLUSH_MS).unref();
 
+/**
+ * Resolves once what the invocation wrote to stdout and stderr has reached the stack. A worker
+ * thread's stdio is asynchronous: what is still buffered when the instance freezes would come out
+ * only at its next invocation, and never if it is stopped first. Lambda has an invocation's log
+ * lines out when it ends (the EMF metrics among them).
+ */
+const outputHandedOn = () =>
+  Promise.all(
+    [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))),
+  );
+
 let handler: Handler;
 
 stack.on('message', async ({ event, deadline }: InvokeMessage) => {
@@ -50,12 +61,14 @@ stack.on('message', async ({ event, deadline }: InvokeMessage) => {
     answer = { type: 'error', error: toThrownError(error) };
   }
   flushCapacity();
+  await outputHandedOn();
   answerThenFreeze(gate, () => post(answer));
 });
 
 try {
   ({ handler } = (await import(moduleUrl)) as { handler: Handler });
   // Listening already, so the invocation that follows the thaw is not missed.
+  await outputHandedOn();
   answerThenFreeze(gate, () => post({ type: 'ready' }));
 } catch (error) {
   // The stack stops this instance on reading it; exiting here could lose the message.

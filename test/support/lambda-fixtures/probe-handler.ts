@@ -16,7 +16,8 @@ export type ProbeEvent =
   | { action: 'context' }
   | { action: 'report-capacity' }
   | { action: 'loaded-at' }
-  | { action: 'initialization-type' };
+  | { action: 'initialization-type' }
+  | { action: 'log'; lines: number; tag: string };
 
 let invocations = 0;
 const loadedAt = Date.now();
@@ -47,6 +48,9 @@ export async function handler(event: ProbeEvent, context: Context): Promise<unkn
       return loadedAt;
     case 'initialization-type':
       return process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+    case 'log':
+      for (let line = 0; line < event.lines; line++) console.log(`${event.tag} ${line}`);
+      return 'logged';
     case 'report-capacity':
       capacityChannelSink.addUnits('write', 2);
       capacityChannelSink.addItemWrite('deliveries broadcastId=B1', 'deliveries B1');
