@@ -29,16 +29,21 @@ export function spawnReady({
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let started = false;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       if (detached && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
       else child.kill('SIGKILL');
       reject(new Error(`${name} did not start:\n${output}`));
     }, timeoutMs);
+    // Once started, its output is still read (a full pipe would stall it) but no longer kept:
+    // matching all of a benchmark's logs again at every chunk would take the CPU being measured.
     const read = (chunk: Buffer) => {
+      if (started) return;
       output += chunk.toString();
       const groups = ready.exec(output)?.slice(1);
       if (groups?.every((group) => group !== undefined)) {
+        started = true;
         clearTimeout(timer);
         resolve({ child, groups });
       }
