@@ -1,14 +1,26 @@
 import type { ScheduledEvent } from 'aws-lambda';
+import { SCHEDULES } from '#functions/manifest.ts';
 import { DynamoBroadcastStore } from '#shared/adapters/dynamodb/broadcast-store.ts';
 import { DynamoDeliveryStore } from '#shared/adapters/dynamodb/delivery-store.ts';
 import { DynamoLeaseStore } from '#shared/adapters/dynamodb/lease-store.ts';
 import { DynamoReceiptLedger } from '#shared/adapters/dynamodb/receipt-ledger.ts';
 import { twilioSmsSender } from '#shared/clients/providers.ts';
-import { deliveryConfig, receiptConfig } from '#shared/config.ts';
+import { ConfigError, deliveryConfig, receiptConfig } from '#shared/config.ts';
 import { withLambdaDefaults } from '#shared/lambda-defaults.ts';
-import { type ReconcileReceiptsResult, reconcileReceipts } from '#shared/use-cases/reconcile-receipts.ts';
+import {
+  fetchFitsIn,
+  type ReconcileReceiptsResult,
+  reconcileReceipts,
+} from '#shared/use-cases/reconcile-receipts.ts';
 
 const config = receiptConfig();
+const { providerTimeoutMs } = deliveryConfig();
+const functionTimeoutMs =
+  (SCHEDULES.find((schedule) => schedule.handler === 'reconcile-receipts')?.timeoutSeconds ?? 0) * 1000;
+if (!fetchFitsIn(functionTimeoutMs, providerTimeoutMs))
+  throw new ConfigError(
+    `HERALD_PROVIDER_TIMEOUT_MS: ${providerTimeoutMs} ms leaves reconcile-receipts no time for a Twilio fetch within its ${functionTimeoutMs / 1000} s`,
+  );
 const broadcasts = new DynamoBroadcastStore();
 const stores = {
   watch: broadcasts,
@@ -17,7 +29,7 @@ const stores = {
   deliveries: new DynamoDeliveryStore(),
   leases: new DynamoLeaseStore(),
   graceMs: config.graceMs,
-  providerTimeoutMs: deliveryConfig().providerTimeoutMs,
+  providerTimeoutMs,
 };
 
 /**

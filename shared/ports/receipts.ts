@@ -27,9 +27,12 @@ export interface ReceiptWatch {
   unwatch(broadcastId: string): Promise<void>;
 }
 
+/** What reconciliation reads of a record awaiting its receipt. */
+export type AwaitingReceipt = Pick<LedgerRecord, 'recipientId' | 'status' | 'providerId' | 'provider'>;
+
 /** A record awaiting its receipt, and where a later read starts to read it (and the rest) again. */
 export interface AwaitingRecord {
-  record: LedgerRecord;
+  record: AwaitingReceipt;
   position: string;
 }
 

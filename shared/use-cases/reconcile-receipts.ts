@@ -1,11 +1,15 @@
 import { TransientDeliveryError } from '#shared/domain/errors.ts';
-import type { LedgerRecord } from '#shared/domain/evidence.ts';
 import type { Broadcast } from '#shared/domain/model.ts';
 import { logger } from '#shared/logger.ts';
 import { count, METRIC } from '#shared/metrics.ts';
 import type { Invocation } from '#shared/ports/invocation.ts';
 import type { SmsStatusSource } from '#shared/ports/providers.ts';
-import type { AwaitingReceipts, ReceiptWatch } from '#shared/ports/receipts.ts';
+import type {
+  AwaitingReceipt,
+  AwaitingReceipts,
+  ReceiptWatch,
+  WatchedBroadcast,
+} from '#shared/ports/receipts.ts';
 import type { BroadcastStore, DeliveryStore, LeaseStore } from '#shared/ports/stores.ts';
 import { jobLease } from './job-lease.ts';
 import { recordDeliveryReceipt } from './record-delivery-receipt.ts';
@@ -26,7 +30,7 @@ export interface ReconcileReceiptsDeps {
 export interface ReconcileReceiptsResult {
   /** False when another run held the lease: this one did nothing. */
   ran: boolean;
-  /** Broadcasts whose waiting records were read. */
+  /** Broadcasts whose pass this run began or went on with (due, or left unfinished before). */
   passes: number;
   /** Messages fetched from Twilio. */
   asked: number;
@@ -53,6 +57,14 @@ export const RECEIPT_HORIZON_MS = 24 * 60 * 60_000;
 /** Time the invocation keeps beyond a fetch's timeout, for the receipt's writes and the wrap-up. */
 const WRAP_UP_MS = 5_000;
 
+/**
+ * Whether a Twilio fetch fits in the function's time limit at all: with a provider timeout too
+ * long for it no fetch would ever start, and the handler refuses to start instead.
+ */
+export function fetchFitsIn(functionTimeoutMs: number, providerTimeoutMs: number): boolean {
+  return providerTimeoutMs + WRAP_UP_MS < functionTimeoutMs;
+}
+
 /** When a broadcast stopped sending: completed (or partial, failed), or cancelled with final counts. */
 function endedAt(broadcast: Broadcast): number {
   return Date.parse(
@@ -62,14 +74,15 @@ function endedAt(broadcast: Broadcast): number {
 
 /**
  * Whether a watched broadcast's waiting records are due to be read: `graceMs` after it ended,
- * then after twice as long as it had ended at the last pass (at least `graceMs` again): with a
- * 5-minute grace, 5, 10, 20, 40 minutes… after the end, about ten passes within a day.
+ * then after twice as long as it had ended at the last pass (at least `graceMs` again), and at
+ * RECEIPT_HORIZON_MS after the end at the latest: with a 5-minute grace, 5, 10, 20, 40 … 1,280
+ * minutes after the end, then 24 hours, when it leaves the watch.
  */
 export function receiptPassDue(broadcast: Broadcast, nowMs: number, graceMs: number): boolean {
   const ended = endedAt(broadcast);
   if (broadcast.receiptsCheckedAt === undefined) return nowMs >= ended + graceMs;
   const checked = Date.parse(broadcast.receiptsCheckedAt);
-  return nowMs >= checked + Math.max(graceMs, checked - ended);
+  return nowMs >= Math.min(checked + Math.max(graceMs, checked - ended), ended + RECEIPT_HORIZON_MS);
 }
 
 /**
@@ -77,19 +90,21 @@ export function receiptPassDue(broadcast: Broadcast, nowMs: number, graceMs: num
  * load, lost, or given up by Twilio after its retries): the record stays `sent` while the
  * passenger's phone said delivered, or undelivered.
  * 1. takes the run's lease (short, renewed as it goes), so two runs never overlap;
- * 2. lists the ended broadcasts still watched (a sparse index, no scan); one whose counts show no
- *    SMS `sent` any more leaves the watch without a read of its ledger;
- * 3. when a broadcast's pass is due (receiptPassDue), reads its SMS records still `sent` and asks
- *    Twilio for each message Twilio accepted (its Message fetch, RECEIPT_FETCHES_IN_FLIGHT at a
- *    time); the AWS fallback's records are left to its events, which arrive through a queue;
+ * 2. lists the ended broadcasts still watched (a sparse index, no scan), a pass left unfinished
+ *    last (so one large backlog does not keep the others waiting); one whose counts show no SMS
+ *    `sent` any more leaves the watch without a read of its ledger, and so does one that ended
+ *    RECEIPT_HORIZON_MS ago, its records still `sent` staying so;
+ * 3. when a broadcast's pass is due (receiptPassDue), or an earlier run left it unfinished, reads
+ *    its SMS records still `sent` (from where that run stopped) and asks Twilio for each message
+ *    Twilio accepted (its Message fetch, RECEIPT_FETCHES_IN_FLIGHT at a time); the AWS fallback's
+ *    records are left to its events, which arrive through a queue;
  * 4. records a final status exactly as the status webhook would (recordDeliveryReceipt): a
  *    callback that comes after it changes nothing, nor does this after the callback;
- * 5. a broadcast with nothing left waiting leaves the watch; one that ended RECEIPT_HORIZON_MS ago
- *    leaves it too, its records still `sent` staying so; any other notes its pass
- *    (`receiptsCheckedAt`) for the next one's time;
+ * 5. a broadcast whose pass, read whole in this run, left nothing waiting leaves the watch; any
+ *    other notes its pass (`receiptsCheckedAt`) for the next one's time;
  * 6. stops when Twilio is unavailable (a 429, a 5xx, no connection) or the invocation's time is
- *    nearly spent, noting where (`pausedAt`): the next run goes on from there at once, so a
- *    broadcast with more records waiting than one run reconciles is read once, not once a run.
+ *    nearly spent, noting the record it stopped at (`pausedAt`): the next run goes on from that
+ *    record, so every run makes headway through a pass however many records wait.
  */
 export async function reconcileReceipts(
   deps: ReconcileReceiptsDeps,
@@ -107,13 +122,26 @@ export async function reconcileReceipts(
   const lease = jobLease(deps.leases, RECONCILE_LEASE, invocation);
   if (!(await lease.hold())) return result;
   result.ran = true;
+  const unwatch = async (broadcastId: string) => {
+    await deps.watch.unwatch(broadcastId);
+    result.unwatched++;
+  };
   try {
-    for await (const { broadcast, resumeFrom } of deps.watch.watched()) {
+    const watched: WatchedBroadcast[] = [];
+    for await (const entry of deps.watch.watched()) watched.push(entry);
+    // Unfinished passes last: the watch is sparse, a few broadcasts a day.
+    watched.sort((a, b) => Number(a.resumeFrom !== undefined) - Number(b.resumeFrom !== undefined));
+    for (const { broadcast, resumeFrom } of watched) {
       if (!(await lease.hold())) break;
       const now = Date.now();
-      if ((broadcast.counts.sms?.sent ?? 0) === 0) {
-        await deps.watch.unwatch(broadcast.id);
-        result.unwatched++;
+      const stillSent = broadcast.counts.sms?.sent ?? 0;
+      if (stillSent === 0) {
+        await unwatch(broadcast.id);
+        continue;
+      }
+      if (now >= endedAt(broadcast) + RECEIPT_HORIZON_MS) {
+        logger.warn('Delivery receipts never came', { broadcastId: broadcast.id, stillSent });
+        await unwatch(broadcast.id);
         continue;
       }
       if (resumeFrom === undefined && !receiptPassDue(broadcast, now, deps.graceMs)) continue;
@@ -130,15 +158,8 @@ export async function reconcileReceipts(
         break;
       }
       // A pass that went on from an earlier run's saw only part of the records waiting.
-      const nothingWaits = pass.waiting === 0 && resumeFrom === undefined;
-      if (nothingWaits || now >= endedAt(broadcast) + RECEIPT_HORIZON_MS) {
-        if (pass.waiting > 0)
-          logger.warn('Delivery receipts never came', { broadcastId: broadcast.id, stillSent: pass.waiting });
-        await deps.watch.unwatch(broadcast.id);
-        result.unwatched++;
-      } else {
-        await deps.watch.checked(broadcast.id, new Date().toISOString());
-      }
+      if (pass.waiting === 0 && resumeFrom === undefined) await unwatch(broadcast.id);
+      else await deps.watch.checked(broadcast.id, new Date().toISOString());
     }
   } finally {
     await lease.release();
@@ -151,8 +172,9 @@ export async function reconcileReceipts(
 /**
  * One pass over a broadcast's records still `sent`, from `resumeFrom` if an earlier run stopped
  * there. `interrupted` when it stopped before the end (Twilio unavailable, time spent), with
- * `resumeFrom` where the next run goes on: the earliest record it could not reconcile, or the
- * last it read. `waiting`: the Twilio records it left `sent`.
+ * `resumeFrom` the record the next run goes on from: the first it read that Twilio could not be
+ * asked about, or else the last it read. `waiting`: the Twilio records it left `sent`. Any other
+ * error stops every lane and is thrown once they have all stopped: none runs on after the run.
  */
 async function reconcileBroadcast(
   broadcastId: string,
@@ -167,8 +189,9 @@ async function reconcileBroadcast(
   /** Positions of the records read, in reading order, and the first that failed, by its index. */
   const positions: string[] = [];
   let firstFailed: number | undefined;
+  let failure: { error: unknown } | undefined;
 
-  const reconcile = async (record: LedgerRecord): Promise<void> => {
+  const reconcile = async (record: AwaitingReceipt): Promise<void> => {
     // Only Twilio's receipts can be lost: the fallback's events arrive through a queue.
     if ((record.provider ?? 'twilio') !== 'twilio') return;
     const { providerId } = record;
@@ -195,26 +218,32 @@ async function reconcileBroadcast(
     }
   };
 
+  /** One record after another until the pass ends or stops; never rejects: a failure stops every lane. */
   const lane = async (): Promise<void> => {
     while (!interrupted) {
-      if (!(await mayGoOn())) {
-        interrupted = true;
-        return;
-      }
-      const next = await records.next();
-      if (next.done) return;
-      const index = positions.push(next.value.position) - 1;
+      let index: number | undefined;
       try {
+        if (!(await mayGoOn())) {
+          interrupted = true;
+          return;
+        }
+        const next = await records.next();
+        if (next.done) return;
+        index = positions.push(next.value.position) - 1;
         await reconcile(next.value.record);
       } catch (error) {
-        if (!(error instanceof TransientDeliveryError)) throw error;
-        logger.warn('Twilio unavailable for receipt reconciliation', { broadcastId, error: error.message });
         interrupted = true;
+        if (!(error instanceof TransientDeliveryError) || index === undefined) {
+          failure ??= { error };
+          return;
+        }
+        logger.warn('Twilio unavailable for receipt reconciliation', { broadcastId, error: error.message });
         firstFailed = Math.min(firstFailed ?? index, index);
       }
     }
   };
   await Promise.all(Array.from({ length: RECEIPT_FETCHES_IN_FLIGHT }, lane));
+  if (failure) throw failure.error;
   const stoppedAt = positions[firstFailed ?? positions.length - 1] ?? resumeFrom;
   return { interrupted, waiting, ...(stoppedAt === undefined ? {} : { resumeFrom: stoppedAt }) };
 }

@@ -127,26 +127,20 @@ describe("a broadcast's SMS records awaiting their receipt", () => {
 
     const sent = Array.from({ length: 40 }, (_, index) => `sent-${index}`);
     expect(awaiting.map(({ record }) => record.recipientId).sort()).toEqual(sent.sort());
-    expect(awaiting[0]?.record).toMatchObject({
-      broadcastId: 'awaiting',
-      channel: 'sms',
-      status: 'sent',
-      provider: 'twilio',
-    });
+    expect(awaiting[0]?.record).toMatchObject({ status: 'sent', provider: 'twilio' });
     expect(awaiting.every(({ record }) => record.providerId === `SM-${record.recipientId}`)).toBe(true);
   });
 
-  it('go on from a position read earlier, reading none before it again', async () => {
+  it('go on from the very record a position names, reading none before it again', async () => {
     const all = await read(ledger.awaitingReceipt('awaiting'));
-    const middle = all[Math.floor(all.length / 2)];
+    const index = Math.floor(all.length / 2);
+    const middle = all[index];
     if (!middle) throw new Error('No records awaiting');
 
     const rest = await read(ledger.awaitingReceipt('awaiting', middle.position));
 
-    expect(rest.length).toBeLessThan(all.length);
-    expect(rest.map(({ record }) => record.recipientId)).toContain(middle.record.recipientId);
     expect(rest.map(({ record }) => record.recipientId)).toEqual(
-      all.slice(all.length - rest.length).map(({ record }) => record.recipientId),
+      all.slice(index).map(({ record }) => record.recipientId),
     );
   });
 });

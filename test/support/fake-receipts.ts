@@ -77,7 +77,7 @@ export class FakeTwilioStatuses implements SmsStatusSource {
   readonly states = new Map<string, SmsMessageState | Error>();
   fetches = 0;
   mostInFlight = 0;
-  private inFlight = 0;
+  inFlight = 0;
 
   set(providerId: string, state: SmsMessageState | Error): this {
     this.states.set(providerId, state);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PermanentDeliveryError, TransientDeliveryError } from '#shared/domain/errors.ts';
 import type { Broadcast } from '#shared/domain/model.ts';
 import {
+  fetchFitsIn,
   RECEIPT_FETCHES_IN_FLIGHT,
   RECEIPT_HORIZON_MS,
   receiptPassDue,
@@ -172,18 +173,22 @@ describe('reconciling delivery receipts that never came', () => {
     expect(await reconcileReceipts(deps, fakeInvocation())).toMatchObject({ passes: 0, unwatched: 1 });
   });
 
-  it('fails the run on a refusal retrying cannot fix (bad credentials), and releases its lease', async () => {
-    const { deps, twilio, leases } = await aBroadcastAwaitingReceipts(['c1']);
+  it('fails the run on a refusal retrying cannot fix (bad credentials) once every lane stopped, and releases its lease', async () => {
+    const recipients = Array.from({ length: 30 }, (_, index) => `c${String(index).padStart(2, '0')}`);
+    const { deps, twilio, leases } = await aBroadcastAwaitingReceipts(recipients);
+    for (const recipient of recipients) twilio.set(`SM-${recipient}`, { status: 'delivered' });
     twilio.set(
-      'SM-c1',
+      'SM-c00',
       new PermanentDeliveryError('Twilio refused the query: error 20003 (HTTP 401)', 'rejected'),
     );
 
     await expect(reconcileReceipts(deps, fakeInvocation())).rejects.toThrow(/20003/);
+    expect(twilio.inFlight).toBe(0);
+    expect(twilio.fetches).toBeLessThan(recipients.length);
     expect(leases.leases.size).toBe(0);
   });
 
-  it('keeps a record Twilio still reports sent, then gives up on it a day after the broadcast ended', async () => {
+  it('keeps a record Twilio still reports sent, and a day after the broadcast ended leaves it so without asking again', async () => {
     const recent = await aBroadcastAwaitingReceipts(['c1']);
     recent.twilio.set('SM-c1', { status: 'sent' });
     expect(await reconcileReceipts(recent.deps, fakeInvocation())).toMatchObject({
@@ -193,10 +198,37 @@ describe('reconciling delivery receipts that never came', () => {
     expect(recent.watch.ids.has('b1')).toBe(true);
 
     const old = await aBroadcastAwaitingReceipts(['c1'], { endedMsAgo: RECEIPT_HORIZON_MS + MINUTE });
-    old.twilio.set('SM-c1', { status: 'sent' });
-    expect(await reconcileReceipts(old.deps, fakeInvocation())).toMatchObject({ notFinal: 1, unwatched: 1 });
+    old.twilio.set('SM-c1', { status: 'delivered' });
+    old.watch.resumeFrom.set('b1', 'c1');
+    expect(await reconcileReceipts(old.deps, fakeInvocation())).toMatchObject({ asked: 0, unwatched: 1 });
     expect(old.status('c1')?.status).toBe('sent');
     expect(old.watch.ids.has('b1')).toBe(false);
+  });
+
+  it('makes headway run after run through more records Twilio reports not final than one run asks about', async () => {
+    const recipients = Array.from({ length: 100 }, (_, index) => `c${String(index).padStart(3, '0')}`);
+    const { deps, twilio, watch, broadcasts } = await aBroadcastAwaitingReceipts(recipients);
+    for (const recipient of recipients) twilio.set(`SM-${recipient}`, { status: 'sent' });
+    const asked = new Set<string>();
+    const messageState = twilio.messageState.bind(twilio);
+    twilio.messageState = (providerId) => {
+      asked.add(providerId);
+      return messageState(providerId);
+    };
+
+    for (let run = 1; run <= 3; run++) {
+      // Time enough for 40 fetches a run.
+      const fetchesBefore = twilio.fetches;
+      await reconcileReceipts(deps, {
+        ...fakeInvocation(),
+        remainingMs: () => (twilio.fetches - fetchesBefore < 40 ? 60_000 : 0),
+      });
+    }
+
+    expect(asked.size).toBe(recipients.length);
+    expect(twilio.fetches).toBeLessThan(recipients.length + 3 * RECEIPT_FETCHES_IN_FLIGHT);
+    expect(watch.resumeFrom.has('b1')).toBe(false);
+    expect((await broadcasts.get('b1'))?.receiptsCheckedAt).toBeDefined();
   });
 
   it("leaves the AWS fallback's records to its events", async () => {
@@ -293,9 +325,22 @@ describe('when a watched broadcast is read again', () => {
     expect(receiptPassDue(broadcast(checkedAt), ended + 40 * MINUTE, GRACE_MS)).toBe(true);
   });
 
+  it('at 24 hours after its end at the latest', () => {
+    const checkedAt = new Date(ended + 1_280 * MINUTE).toISOString();
+    expect(receiptPassDue(broadcast(checkedAt), ended + RECEIPT_HORIZON_MS - 1, GRACE_MS)).toBe(false);
+    expect(receiptPassDue(broadcast(checkedAt), ended + RECEIPT_HORIZON_MS, GRACE_MS)).toBe(true);
+  });
+
   it('never sooner than the grace after the last pass', () => {
     const checkedAt = new Date(ended + MINUTE).toISOString();
     expect(receiptPassDue(broadcast(checkedAt), ended + MINUTE + GRACE_MS - 1, GRACE_MS)).toBe(false);
     expect(receiptPassDue(broadcast(checkedAt), ended + MINUTE + GRACE_MS, GRACE_MS)).toBe(true);
+  });
+});
+
+describe('a Twilio fetch in the function', () => {
+  it('fits with the default provider timeout, not with one that leaves no room in 60 s', () => {
+    expect(fetchFitsIn(60_000, 10_000)).toBe(true);
+    expect(fetchFitsIn(60_000, 55_000)).toBe(false);
   });
 });

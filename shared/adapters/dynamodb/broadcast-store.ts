@@ -37,11 +37,14 @@ const isActive = (status: BroadcastStatus) => status === 'queued' || status === 
 const RECEIPTS_WATCH = 'RECEIPTS_WATCH_BROADCAST';
 /** Where an unfinished receipt pass stopped (ReceiptWatch.pausedAt). */
 const RESUME_FROM = 'receiptsResumeFrom';
-/** The statuses a broadcast that sent anything ends in (a cancelled one once its counts are final). */
+/**
+ * The statuses a broadcast ends in (a cancelled one once its counts are final), whether or not it
+ * sent anything: one with no SMS `sent` leaves the receipt watch at its first look.
+ */
 const ENDED: ReadonlySet<BroadcastStatus> = new Set(['completed', 'partial', 'failed', 'cancelled']);
 /**
  * Sparse index key of broadcasts waiting for approval: the comms leads' queue. Any later status
- * replaces it (setStatus sets ACTIVE or removes the key).
+ * replaces it (setStatus sets ACTIVE or RECEIPTS_WATCH, or removes the key).
  */
 const PENDING_APPROVAL = 'PENDING_APPROVAL_BROADCAST';
 /** Scoped to the caller and the incident: another user's or incident's request never meets this key. */
@@ -213,7 +216,11 @@ export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
 
   async setStatus(id: string, status: BroadcastStatus, options: StatusChange = {}): Promise<boolean> {
     const { from, ...milestones } = options;
-    const names: Record<string, string> = { '#status': 'status', '#active': 'gsi1pk', '#since': 'gsi1sk' };
+    const names: Record<string, string> = {
+      '#status': 'status',
+      '#listKey': 'gsi1pk',
+      '#listedAt': 'gsi1sk',
+    };
     const values: Record<string, unknown> = { ':status': status };
     const sets = ['#status = :status'];
     for (const [field, value] of Object.entries(milestones)) {
@@ -228,7 +235,7 @@ export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
     if (listedAs) {
       values[':listed'] = listedAs;
       values[':now'] = new Date().toISOString();
-      sets.push('#active = :listed', `#since = ${active ? 'if_not_exists(#since, :now)' : ':now'}`);
+      sets.push('#listKey = :listed', `#listedAt = ${active ? 'if_not_exists(#listedAt, :now)' : ':now'}`);
     }
     let condition = 'attribute_exists(pk)';
     if (from) {
@@ -242,7 +249,7 @@ export class DynamoBroadcastStore implements BroadcastStore, ReceiptWatch {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: broadcastPk(id), sk: 'META' },
-          UpdateExpression: `SET ${sets.join(', ')}${listedAs ? '' : ' REMOVE #active, #since'}`,
+          UpdateExpression: `SET ${sets.join(', ')}${listedAs ? '' : ' REMOVE #listKey, #listedAt'}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
