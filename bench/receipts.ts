@@ -14,7 +14,7 @@ import type { Broadcast, ChannelCounts } from '#shared/domain/model.ts';
 import { demoWindow } from '#test/support/demo-audience.ts';
 import {
   apiClient,
-  sandboxMessages,
+  messagesPerPhone,
   smsStrikeAtHelsinki,
   startTestStack,
 } from '#test/support/local-stack.ts';
@@ -76,11 +76,7 @@ try {
     counts,
   );
   // Whatever the receipts did, each passenger must have been texted exactly once.
-  const textsPerPhone = new Map<string, number>();
-  for (const message of await sandboxMessages(stack.sandboxes.twilio)) {
-    const phone = String(message.request.body.To);
-    textsPerPhone.set(phone, (textsPerPhone.get(phone) ?? 0) + 1);
-  }
+  const textsPerPhone = await messagesPerPhone(stack.sandboxes.twilio);
   const textedTwice = [...textsPerPhone.values()].filter((texts) => texts > 1).length;
   console.log(JSON.stringify({ passengersTexted: textsPerPhone.size, textedTwice }));
   console.log(

@@ -82,6 +82,8 @@ describe('kill -9 of the local stack mid-broadcast, twice', () => {
       HERALD_SWEEP_STALL_SECONDS: '3',
       // A lease covers one provider call: shorter calls, shorter leases, and a dead holder's records return sooner.
       HERALD_PROVIDER_TIMEOUT_MS: '2000',
+      // Receipts lost while Herald was down or overloaded are asked of Twilio 5 s after the end.
+      HERALD_RECEIPT_GRACE_SECONDS: '5',
       HERALD_SMS_BATCH_SIZE: '25',
       HERALD_SEED: 'demo',
       HERALD_DEMO_CUSTOMERS: String(CUSTOMERS),
