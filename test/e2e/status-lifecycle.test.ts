@@ -119,6 +119,7 @@ describe('an incident through initial → update → resolution on the public si
     }
   });
 
+  // Three broadcasts, each waited for: 12 s in a quiet CI run, over the default 30 s at load 11.
   it('publishes every output at each step and keeps the public thread', async () => {
     const operator = apiClient(stack, 'operator');
     const created = await operator<Incident>('POST', '/incidents', {
@@ -246,7 +247,7 @@ describe('an incident through initial → update → resolution on the public si
       return next.generatedAt > before ? next : undefined;
     });
     expect(document.recent.find((incident) => incident.id === id)?.updates).toHaveLength(3);
-  });
+  }, 90_000);
 
   it('resolves by hand: a Cancel with a fixed notice in every language, on the site and in the feeds', async () => {
     const operator = apiClient(stack, 'operator');
