@@ -67,12 +67,14 @@ describe('buildOnce', () => {
   });
 
   it('lets a failed build go, lock and all: the caller waiting on it builds', async () => {
+    const { runs, build } = slowBuild(0);
+    let waiting: Promise<void> | undefined;
     const failing = buildOnce(target, 'done', async () => {
+      // Started while this build holds the lock, so it is the one that waits, however loaded the machine.
+      waiting = buildOnce(target, 'done', build);
       await sleep(300);
       throw new Error('synth failed');
     });
-    const { runs, build } = slowBuild(0);
-    const waiting = buildOnce(target, 'done', build);
 
     await expect(failing).rejects.toThrow('synth failed');
     await waiting;
